@@ -1,0 +1,90 @@
+//! The bounded cache of pairwise key-wrapping keys (PROTOCOL.md §2), shared by threads.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use aes_kw::KwAes256;
+
+/// Which way a pairwise key points, as seen from the endpoint that owns the cache.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub(crate) enum Direction {
+    /// We send to the peer.
+    Outgoing,
+    /// The peer sends to us.
+    Incoming,
+}
+
+type Slot = Vec<(Box<str>, Box<str>, Arc<KwAes256>)>;
+
+/// Keyed by (direction, peer public key); each slot lists (peer name, own name used, key).
+/// Looking up never allocates.
+pub(crate) struct PairKeyCache {
+    capacity: usize,
+    map: RwLock<HashMap<(Direction, [u8; 32]), Slot>>,
+}
+
+impl PairKeyCache {
+    pub(crate) fn new(capacity: usize) -> Self {
+        PairKeyCache {
+            capacity,
+            map: RwLock::new(HashMap::new()),
+        }
+    }
+
+    pub(crate) fn get(
+        &self,
+        dir: Direction,
+        peer_key: &[u8; 32],
+        peer_name: &str,
+        own_name: &str,
+    ) -> Option<Arc<KwAes256>> {
+        if self.capacity == 0 {
+            return None;
+        }
+        let map = self
+            .map
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.get(&(dir, *peer_key))?
+            .iter()
+            .find(|(p, o, _)| &**p == peer_name && &**o == own_name)
+            .map(|(_, _, k)| Arc::clone(k))
+    }
+
+    pub(crate) fn put(
+        &self,
+        dir: Direction,
+        peer_key: &[u8; 32],
+        peer_name: &str,
+        own_name: &str,
+        key: Arc<KwAes256>,
+    ) {
+        if self.capacity == 0 {
+            return;
+        }
+        let mut map = self
+            .map
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.len() >= self.capacity && !map.contains_key(&(dir, *peer_key)) {
+            // Evict one arbitrary entry: the hash order is unpredictable to peers, so churn
+            // by an attacker cannot target a chosen victim. Bounded, O(1) amortized.
+            if let Some(victim) = map.keys().next().copied() {
+                map.remove(&victim);
+            }
+        }
+        let slot = map.entry((dir, *peer_key)).or_default();
+        if slot.len() >= 8 {
+            slot.clear();
+        }
+        slot.push((peer_name.into(), own_name.into(), key));
+    }
+
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.map
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len()
+    }
+}

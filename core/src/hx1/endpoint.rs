@@ -1,0 +1,740 @@
+//! The endpoint: one identity, its directory, its policy, and the four HX1 operations.
+
+use std::fmt;
+use std::sync::Arc;
+
+use aes_gcm::aead::{AeadInOut, KeyInit};
+use aes_gcm::Aes256Gcm;
+use aes_kw::KwAes256;
+use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use super::cache::{Direction, PairKeyCache};
+use super::directory::Directory;
+use super::header::{self, Header, MAX_CTY_LEN, MAX_JTI_LEN};
+use super::keys::{Identity, MachineToken};
+use super::replay::{MemoryReplayStore, ReplayStore};
+use crate::b64;
+use crate::clock::{Clock, SystemClock};
+use crate::error::{Error, ErrorKind, Result, quote};
+
+/// The default maximum token length, in bytes (PROTOCOL.md §4.1).
+pub const DEFAULT_MAX_TOKEN_LEN: usize = 64 * 1024;
+/// The default time to live of a created token, in seconds.
+pub const DEFAULT_TTL: u64 = 300;
+/// The default number of peers whose pairwise keys are cached.
+pub const DEFAULT_KEY_CACHE_CAPACITY: usize = 4096;
+
+const HKDF_SALT: &[u8] = b"hxjwt/v1";
+const HKDF_INFO_LABEL: &[u8] = b"hxjwt/v1 wrap";
+const WRAPPED_LEN: usize = 72;
+const IV_LEN: usize = 12;
+const TAG_LEN: usize = 16;
+
+/// How tokens are validated. Every field has a safe default.
+///
+/// ```
+/// use hxjwt::Policy;
+/// let mut policy = Policy::default();
+/// policy.leeway = 30;                  // tolerate 30 s of clock skew
+/// policy.max_lifetime = Some(3600);    // refuse tokens that live longer than an hour
+/// policy.audiences = vec!["billing".into()]; // also accept tokens sent to this alias
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// Clock skew tolerated on `exp`, `iat` and `nbf`, in seconds. Defaults to 0.
+    pub leeway: u64,
+    /// The longest lifetime (`exp - iat`) accepted, in seconds. Defaults to `None` (no limit).
+    pub max_lifetime: Option<u64>,
+    /// Names accepted in `aud` besides the endpoint's own name. Defaults to none.
+    pub audiences: Vec<String>,
+    /// The longest token accepted, in bytes. Defaults to [`DEFAULT_MAX_TOKEN_LEN`] (64 KiB).
+    pub max_token_len: usize,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            leeway: 0,
+            max_lifetime: None,
+            audiences: Vec::new(),
+            max_token_len: DEFAULT_MAX_TOKEN_LEN,
+        }
+    }
+}
+
+/// Options for creating one token.
+///
+/// ```
+/// use hxjwt::CreateOptions;
+/// let opts = CreateOptions { ttl: 60, jti: Some("req-42".into()), ..CreateOptions::default() };
+/// assert_eq!(opts.ttl, 60);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateOptions {
+    /// Seconds from `iat` to `exp`; at least 1. Defaults to [`DEFAULT_TTL`] (300).
+    pub ttl: u64,
+    /// `nbf`, seconds since the epoch. Defaults to `None` (not sent).
+    pub not_before: Option<i64>,
+    /// `jti`, a unique token id of at most 128 bytes. Defaults to `None` (not sent).
+    pub jti: Option<String>,
+    /// `cty`, the media type of the plaintext (e.g. `"json"`). Defaults to `None` (not sent).
+    pub cty: Option<String>,
+}
+
+impl Default for CreateOptions {
+    fn default() -> Self {
+        CreateOptions {
+            ttl: DEFAULT_TTL,
+            not_before: None,
+            jti: None,
+            cty: None,
+        }
+    }
+}
+
+impl CreateOptions {
+    /// Options with the given time to live and defaults otherwise.
+    pub fn with_ttl(ttl: u64) -> Self {
+        CreateOptions {
+            ttl,
+            ..Self::default()
+        }
+    }
+}
+
+/// A validated HX1 token: who sent it, to whom, when, and the decrypted plaintext.
+/// The plaintext is zeroized when the message is dropped.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Message {
+    issuer: String,
+    audience: String,
+    issued_at: i64,
+    expires_at: i64,
+    not_before: Option<i64>,
+    jti: Option<String>,
+    cty: Option<String>,
+    payload: Zeroizing<Vec<u8>>,
+}
+
+impl Message {
+    /// The sender's name (`iss`), authenticated.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+    /// The recipient's name (`aud`): this endpoint's name or one of its accepted audiences.
+    pub fn audience(&self) -> &str {
+        &self.audience
+    }
+    /// `iat`, seconds since the epoch.
+    pub fn issued_at(&self) -> i64 {
+        self.issued_at
+    }
+    /// `exp`, seconds since the epoch.
+    pub fn expires_at(&self) -> i64 {
+        self.expires_at
+    }
+    /// `nbf`, if the token had one.
+    pub fn not_before(&self) -> Option<i64> {
+        self.not_before
+    }
+    /// `jti`, if the token had one.
+    pub fn jti(&self) -> Option<&str> {
+        self.jti.as_deref()
+    }
+    /// `cty`, if the token had one.
+    pub fn content_type(&self) -> Option<&str> {
+        self.cty.as_deref()
+    }
+    /// The decrypted plaintext.
+    pub fn payload(&self) -> &[u8] {
+        &self.payload
+    }
+    /// The plaintext parsed as JSON into `T` (a `serde_json::Value`, or your own claims type).
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_slice(&self.payload)
+            .map_err(|e| Error::malformed(format!("the plaintext is not the JSON expected: {e}")))
+    }
+}
+
+impl fmt::Debug for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Message")
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .field("issued_at", &self.issued_at)
+            .field("expires_at", &self.expires_at)
+            .field("not_before", &self.not_before)
+            .field("jti", &self.jti)
+            .field("cty", &self.cty)
+            .field("payload_len", &self.payload.len())
+            .finish()
+    }
+}
+
+/// One identity with its directory, policy and caches: creates tokens for peers and validates
+/// tokens from them. `Send + Sync`: share one endpoint (e.g. in an `Arc`) across all threads,
+/// so that they share its pairwise-key cache and replay store.
+///
+/// ```
+/// use hxjwt::{CreateOptions, Endpoint, Identity, MemoryDirectory};
+/// let (alice, bob) = (Identity::generate("alice")?, Identity::generate("bob")?);
+/// let directory = std::sync::Arc::new(MemoryDirectory::new());
+/// directory.insert(alice.machine_token());
+/// directory.insert(bob.machine_token());
+///
+/// let a = Endpoint::new(alice).with_directory(directory.clone());
+/// let b = Endpoint::new(bob).with_directory(directory);
+/// let token = a.create("bob", br#"{"order":42}"#, &CreateOptions::default())?;
+/// let msg = b.validate(&token)?;
+/// assert_eq!((msg.issuer(), msg.payload()), ("alice", &br#"{"order":42}"#[..]));
+/// # Ok::<(), hxjwt::Error>(())
+/// ```
+pub struct Endpoint {
+    identity: Identity,
+    directory: Option<Arc<dyn Directory>>,
+    policy: Policy,
+    clock: Arc<dyn Clock>,
+    replay: Option<Arc<dyn ReplayStore>>,
+    cache: PairKeyCache,
+}
+
+impl Endpoint {
+    /// An endpoint for `identity`, without a directory, with the default [`Policy`], the system
+    /// clock, no replay protection and a pairwise-key cache of
+    /// [`DEFAULT_KEY_CACHE_CAPACITY`] peers.
+    pub fn new(identity: Identity) -> Self {
+        Endpoint {
+            identity,
+            directory: None,
+            policy: Policy::default(),
+            clock: Arc::new(SystemClock),
+            replay: None,
+            cache: PairKeyCache::new(DEFAULT_KEY_CACHE_CAPACITY),
+        }
+    }
+
+    /// Uses `directory` to resolve recipients ([`create`](Self::create)) and senders
+    /// ([`validate`](Self::validate)).
+    #[must_use]
+    pub fn with_directory(mut self, directory: impl Directory + 'static) -> Self {
+        self.directory = Some(Arc::new(directory));
+        self
+    }
+
+    /// Like [`with_directory`](Self::with_directory), sharing a directory already in an `Arc`.
+    #[must_use]
+    pub fn with_shared_directory(mut self, directory: Arc<dyn Directory>) -> Self {
+        self.directory = Some(directory);
+        self
+    }
+
+    /// Replaces the validation policy.
+    #[must_use]
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Replaces the clock (for tests, vectors, or replaying recorded traffic).
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Turns on replay protection with an in-memory [`MemoryReplayStore`] of default capacity.
+    #[must_use]
+    pub fn with_replay_protection(mut self) -> Self {
+        self.set_replay_protection(true);
+        self
+    }
+
+    /// Turns on replay protection with the caller's store (e.g. one shared by a fleet).
+    #[must_use]
+    pub fn with_replay_store(mut self, store: Arc<dyn ReplayStore>) -> Self {
+        self.replay = Some(store);
+        self
+    }
+
+    /// Sets how many peers' pairwise keys are cached (0 turns the cache off).
+    #[must_use]
+    pub fn with_key_cache_capacity(mut self, peers: usize) -> Self {
+        self.cache = PairKeyCache::new(peers);
+        self
+    }
+
+    /// The validation policy, to change in place.
+    pub fn policy_mut(&mut self) -> &mut Policy {
+        &mut self.policy
+    }
+
+    /// The validation policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Turns replay protection on (a fresh in-memory store) or off.
+    pub fn set_replay_protection(&mut self, on: bool) {
+        self.replay = if on {
+            Some(Arc::new(MemoryReplayStore::default()))
+        } else {
+            None
+        };
+    }
+
+    /// Whether replay protection is on.
+    pub fn replay_protection(&self) -> bool {
+        self.replay.is_some()
+    }
+
+    /// Replaces the clock.
+    pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.clock = clock;
+    }
+
+    /// This endpoint's identity.
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    /// The time now, by this endpoint's clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// Creates a token for the identity named `to`, whose machine token the directory resolves.
+    /// (The original design's `CreateEncryptedJWTTokenDirect`.)
+    pub fn create(&self, to: &str, plaintext: &[u8], opts: &CreateOptions) -> Result<String> {
+        let recipient = self.resolve(to, ErrorKind::UnknownIssuer)?;
+        self.create_for(&recipient, plaintext, opts)
+    }
+
+    /// Creates a token for the holder of `recipient`. (`CreateEncryptedJWTTokenUsingSharedKey`.)
+    pub fn create_for(
+        &self,
+        recipient: &MachineToken,
+        plaintext: &[u8],
+        opts: &CreateOptions,
+    ) -> Result<String> {
+        let mut material = Zeroizing::new([0u8; 64]);
+        crate::random::fill(material.as_mut_slice())?;
+        let mut iv = [0u8; IV_LEN];
+        crate::random::fill(&mut iv)?;
+        self.seal(recipient, plaintext, opts, &material, &iv)
+    }
+
+    /// Validates a token whose sender (`iss`) the directory resolves. (`ValidateTokenDirect`.)
+    pub fn validate(&self, token: &str) -> Result<Message> {
+        self.open(token, None)
+    }
+
+    /// Validates a token from the holder of `sender`, without asking the directory.
+    /// (`ValidateTokenUsingSharedKey`.) Fails with [`ErrorKind::IssuerMismatch`] when the
+    /// token's `iss` is not `sender.name()`.
+    pub fn validate_from(&self, token: &str, sender: &MachineToken) -> Result<Message> {
+        self.open(token, Some(sender))
+    }
+
+    fn resolve(&self, name: &str, unknown: ErrorKind) -> Result<MachineToken> {
+        let directory = self.directory.as_ref().ok_or_else(|| {
+            Error::invalid_argument(
+                "this endpoint has no directory: pass the peer's machine token instead",
+            )
+        })?;
+        match directory.resolve(name) {
+            Ok(Some(token)) => Ok(token),
+            Ok(None) => Err(Error::new(
+                unknown,
+                format!("the directory does not know {}", quote(name)),
+            )),
+            Err(e) if e.kind() == ErrorKind::ResolverFailed => Err(e),
+            Err(e) => Err(Error::new(
+                ErrorKind::ResolverFailed,
+                format!("the directory could not resolve {}: {e}", quote(name)),
+            )),
+        }
+    }
+
+    /// The pairwise key-wrapping key, from the cache or derived (PROTOCOL.md §2).
+    fn kek(&self, dir: Direction, peer: &MachineToken, own_name: &str) -> Result<Arc<KwAes256>> {
+        let peer_key = peer.public_key();
+        if let Some(k) = self.cache.get(dir, peer_key, peer.name(), own_name) {
+            return Ok(k);
+        }
+        let z = self.identity.agree(peer_key)?;
+        let own_key = self.identity.public_bytes();
+        let k = match dir {
+            Direction::Outgoing => pairwise_key(&z, own_name, own_key, peer.name(), peer_key),
+            Direction::Incoming => pairwise_key(&z, peer.name(), peer_key, own_name, own_key),
+        }?;
+        let kek = Arc::new(
+            KwAes256::new_from_slice(k.as_slice())
+                .map_err(|_| Error::new(ErrorKind::Internal, "AES-KW key setup failed"))?,
+        );
+        self.cache
+            .put(dir, peer_key, peer.name(), own_name, Arc::clone(&kek));
+        Ok(kek)
+    }
+
+    /// PROTOCOL.md §3 with the random material given.
+    pub(crate) fn seal(
+        &self,
+        recipient: &MachineToken,
+        plaintext: &[u8],
+        opts: &CreateOptions,
+        material: &[u8; 64],
+        iv: &[u8; IV_LEN],
+    ) -> Result<String> {
+        if opts.ttl == 0 {
+            return Err(Error::invalid_argument("ttl must be at least 1 second"));
+        }
+        if let Some(jti) = &opts.jti {
+            if jti.len() > MAX_JTI_LEN {
+                return Err(Error::invalid_argument(format!(
+                    "jti is longer than {MAX_JTI_LEN} bytes"
+                )));
+            }
+        }
+        if let Some(cty) = &opts.cty {
+            if cty.len() > MAX_CTY_LEN {
+                return Err(Error::invalid_argument(format!(
+                    "cty is longer than {MAX_CTY_LEN} bytes"
+                )));
+            }
+        }
+        let max_date = i64::try_from(header::MAX_NUMERIC_DATE).unwrap_or(i64::MAX);
+        let iat = self.clock.now();
+        let exp = i64::try_from(opts.ttl)
+            .ok()
+            .and_then(|ttl| iat.checked_add(ttl))
+            .filter(|exp| (0..=max_date).contains(&iat) && *exp <= max_date)
+            .ok_or_else(|| Error::invalid_argument("iat or iat + ttl is outside 0..=2^53"))?;
+        if let Some(nbf) = opts.not_before {
+            if !(0..=max_date).contains(&nbf) {
+                return Err(Error::invalid_argument("nbf is outside 0..=2^53"));
+            }
+        }
+
+        let kek = self.kek(Direction::Outgoing, recipient, self.identity.name())?;
+        let mut wrapped = [0u8; WRAPPED_LEN];
+        kek.wrap_key(material, &mut wrapped)
+            .map_err(|_| Error::new(ErrorKind::Internal, "AES-KW wrap failed"))?;
+        let kid = b64::encode(&wrapped);
+        let (mac_key, cek) = material.split_at(32);
+
+        let header_json = header::write(
+            &kid,
+            self.identity.name(),
+            recipient.name(),
+            iat,
+            exp,
+            opts.not_before,
+            opts.jti.as_deref(),
+            opts.cty.as_deref(),
+        );
+        let mut token = String::with_capacity(
+            header_json.len() * 4 / 3 + plaintext.len() * 16 / 9 + 128,
+        );
+        b64::encode_into(header_json.as_bytes(), &mut token);
+        let h_len = token.len();
+
+        // enc = iv || ciphertext || tag, with aad = ASCII(h).
+        let mut enc = Vec::with_capacity(IV_LEN + plaintext.len() + TAG_LEN);
+        enc.extend_from_slice(iv);
+        enc.extend_from_slice(plaintext);
+        let cipher = Aes256Gcm::new_from_slice(cek)
+            .map_err(|_| Error::new(ErrorKind::Internal, "AES-GCM key setup failed"))?;
+        let tag = cipher
+            .encrypt_inout_detached(
+                &(*iv).into(),
+                token.as_bytes(),
+                enc.get_mut(IV_LEN..).unwrap_or_default().into(),
+            )
+            .map_err(|_| Error::invalid_argument("the plaintext is too long for AES-GCM"))?;
+        enc.extend_from_slice(&tag);
+
+        let mut payload_json = String::with_capacity(enc.len() * 4 / 3 + 16);
+        payload_json.push_str(r#"{"enc":""#);
+        b64::encode_into(&enc, &mut payload_json);
+        payload_json.push_str("\"}");
+
+        token.push('.');
+        b64::encode_into(payload_json.as_bytes(), &mut token);
+        let mut mac = Hmac::<Sha256>::new_from_slice(mac_key)
+            .map_err(|_| Error::new(ErrorKind::Internal, "HMAC key setup failed"))?;
+        mac.update(token.as_bytes());
+        let sig = mac.finalize().into_bytes();
+        token.push('.');
+        b64::encode_into(&sig, &mut token);
+        debug_assert!(h_len < token.len());
+        Ok(token)
+    }
+
+    /// PROTOCOL.md §4.
+    fn open(&self, token: &str, sender: Option<&MachineToken>) -> Result<Message> {
+        // 1. Size and structure.
+        if token.len() > self.policy.max_token_len {
+            return Err(Error::malformed(format!(
+                "token is {} bytes; the limit is {}",
+                token.len(),
+                self.policy.max_token_len
+            )));
+        }
+        let (h_b64, rest) = token
+            .split_once('.')
+            .ok_or_else(|| Error::malformed("token has 1 segment; HX1 tokens have 3"))?;
+        let (p_b64, s_b64) = rest
+            .split_once('.')
+            .ok_or_else(|| Error::malformed("token has 2 segments; HX1 tokens have 3"))?;
+        if s_b64.contains('.') {
+            return Err(Error::malformed(
+                "token has more than 3 segments; HX1 tokens have 3",
+            ));
+        }
+        let header_bytes = b64::decode(h_b64, "header segment")?;
+        let payload_bytes = b64::decode(p_b64, "payload segment")?;
+        let sig = b64::decode_array::<32>(s_b64, "signature segment")?;
+
+        // 2. Header.
+        let h: Header<'_> = header::parse(&header_bytes)?;
+
+        // 3. Audience.
+        let own_name = self.identity.name();
+        if h.aud != own_name && !self.policy.audiences.iter().any(|a| *a == h.aud) {
+            return Err(Error::new(
+                ErrorKind::WrongAudience,
+                format!(
+                    "the token is for {}, not for {}",
+                    quote(&h.aud),
+                    quote(own_name)
+                ),
+            ));
+        }
+
+        // 4. Sender.
+        let resolved;
+        let sender = match sender {
+            Some(s) => {
+                if s.name() != h.iss {
+                    return Err(Error::new(
+                        ErrorKind::IssuerMismatch,
+                        format!(
+                            "the token is from {}, but the machine token given is {}'s",
+                            quote(&h.iss),
+                            quote(s.name())
+                        ),
+                    ));
+                }
+                s
+            }
+            None => {
+                resolved = self.resolve(&h.iss, ErrorKind::UnknownIssuer)?;
+                &resolved
+            }
+        };
+
+        // 5. Unwrap M.
+        let wrapped = b64::decode_array::<WRAPPED_LEN>(&h.kid, "header member \"kid\"")?;
+        let kek = self.kek(Direction::Incoming, sender, &h.aud)?;
+        let mut material = Zeroizing::new([0u8; 64]);
+        kek.unwrap_key(&wrapped, material.as_mut_slice()).map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidSignature,
+                "the key in \"kid\" did not unwrap: wrong sender key, or a tampered token",
+            )
+        })?;
+        let (mac_key, cek) = material.split_at(32);
+
+        // 6. Signature.
+        let signed = token
+            .get(..h_b64.len() + 1 + p_b64.len())
+            .ok_or_else(|| Error::malformed("token segments are inconsistent"))?;
+        let mut mac = Hmac::<Sha256>::new_from_slice(mac_key)
+            .map_err(|_| Error::new(ErrorKind::Internal, "HMAC key setup failed"))?;
+        mac.update(signed.as_bytes());
+        mac.verify_slice(&sig).map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidSignature,
+                "the HMAC-SHA256 signature does not match",
+            )
+        })?;
+
+        // 7. Time.
+        let now = self.clock.now();
+        let leeway = i64::try_from(self.policy.leeway).unwrap_or(i64::MAX);
+        if h.exp.saturating_add(leeway) <= now {
+            return Err(Error::new(
+                ErrorKind::Expired,
+                format!("the token expired at {} (now {now})", h.exp),
+            ));
+        }
+        if h.iat.saturating_sub(leeway) > now {
+            return Err(Error::new(
+                ErrorKind::NotYetValid,
+                format!("the token is issued in the future: iat {} (now {now})", h.iat),
+            ));
+        }
+        if let Some(nbf) = h.nbf {
+            if nbf.saturating_sub(leeway) > now {
+                return Err(Error::new(
+                    ErrorKind::NotYetValid,
+                    format!("the token is not valid before {nbf} (now {now})"),
+                ));
+            }
+        }
+        if let Some(max) = self.policy.max_lifetime {
+            let lifetime = h.exp.saturating_sub(h.iat);
+            if u64::try_from(lifetime).unwrap_or(u64::MAX) > max {
+                return Err(Error::new(
+                    ErrorKind::LifetimeTooLong,
+                    format!("the token lives {lifetime} s; the limit is {max} s"),
+                ));
+            }
+        }
+
+        // 8. Decrypt.
+        let mut enc = decode_payload(&payload_bytes)?;
+        let (iv, body) = enc.split_at_mut(IV_LEN);
+        let (ciphertext, tag) = body.split_at_mut(body.len() - TAG_LEN);
+        let iv: [u8; IV_LEN] = (*iv)
+            .try_into()
+            .map_err(|_| Error::new(ErrorKind::Internal, "iv length"))?;
+        let tag: [u8; TAG_LEN] = (*tag)
+            .try_into()
+            .map_err(|_| Error::new(ErrorKind::Internal, "tag length"))?;
+        let cipher = Aes256Gcm::new_from_slice(cek)
+            .map_err(|_| Error::new(ErrorKind::Internal, "AES-GCM key setup failed"))?;
+        cipher
+            .decrypt_inout_detached(
+                &iv.into(),
+                h_b64.as_bytes(),
+                ciphertext.into(),
+                &tag.into(),
+            )
+            .map_err(|_| {
+                Error::new(
+                    ErrorKind::DecryptionFailed,
+                    "the payload did not decrypt (its authentication tag does not match)",
+                )
+            })?;
+        let plain_len = ciphertext.len();
+        enc.copy_within(IV_LEN..IV_LEN + plain_len, 0);
+        enc.truncate(plain_len);
+        let payload = Zeroizing::new(enc);
+
+        // 9. Replay.
+        if let Some(store) = &self.replay {
+            let until = h.exp.saturating_add(leeway);
+            let fresh = store.check_and_insert(h.kid.as_bytes(), until, now)?;
+            if !fresh {
+                return Err(Error::new(
+                    ErrorKind::Replayed,
+                    "this token was already accepted",
+                ));
+            }
+            if let Some(jti) = &h.jti {
+                let mut id = Vec::with_capacity(jti.len() + h.iss.len() + 5);
+                id.extend_from_slice(b"jti\0");
+                id.extend_from_slice(h.iss.as_bytes());
+                id.push(0);
+                id.extend_from_slice(jti.as_bytes());
+                if !store.check_and_insert(&id, until, now)? {
+                    return Err(Error::new(
+                        ErrorKind::Replayed,
+                        format!("a token with jti {} was already accepted", quote(jti)),
+                    ));
+                }
+            }
+        }
+
+        // 10. The message.
+        Ok(Message {
+            issuer: h.iss.into_owned(),
+            audience: h.aud.into_owned(),
+            issued_at: h.iat,
+            expires_at: h.exp,
+            not_before: h.nbf,
+            jti: h.jti.map(std::borrow::Cow::into_owned),
+            cty: h.cty.map(std::borrow::Cow::into_owned),
+            payload,
+        })
+    }
+}
+
+/// Reads `{"enc":"<base64url(iv || c || tag)>"}` (strictly: no other member, no duplicate).
+fn decode_payload(bytes: &[u8]) -> Result<Vec<u8>> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Payload<'a> {
+        #[serde(borrow)]
+        enc: std::borrow::Cow<'a, str>,
+    }
+    let p: Payload<'_> = serde_json::from_slice(bytes).map_err(|e| {
+        Error::malformed(format!(
+            "the payload segment is not {{\"enc\":\"…\"}}: {e}"
+        ))
+    })?;
+    let enc = b64::decode(&p.enc, "payload member \"enc\"")?;
+    if enc.len() < IV_LEN + TAG_LEN {
+        return Err(Error::malformed(
+            "payload member \"enc\" is shorter than an IV and a tag",
+        ));
+    }
+    Ok(enc)
+}
+
+/// `K` of PROTOCOL.md §2 from `Z` and the two parties' names and public keys.
+pub(crate) fn pairwise_key(
+    z: &[u8; 32],
+    sender_name: &str,
+    sender_key: &[u8; 32],
+    recipient_name: &str,
+    recipient_key: &[u8; 32],
+) -> Result<Zeroizing<[u8; 32]>> {
+    let len16 = |s: &str| {
+        u16::try_from(s.len())
+            .map(u16::to_be_bytes)
+            .map_err(|_| Error::invalid_argument("name longer than 65535 bytes"))
+    };
+    let mut info =
+        Vec::with_capacity(HKDF_INFO_LABEL.len() + 4 + sender_name.len() + recipient_name.len() + 64);
+    info.extend_from_slice(HKDF_INFO_LABEL);
+    info.extend_from_slice(&len16(sender_name)?);
+    info.extend_from_slice(sender_name.as_bytes());
+    info.extend_from_slice(&len16(recipient_name)?);
+    info.extend_from_slice(recipient_name.as_bytes());
+    info.extend_from_slice(sender_key);
+    info.extend_from_slice(recipient_key);
+    let mut k = Zeroizing::new([0u8; 32]);
+    Hkdf::<Sha256>::new(Some(HKDF_SALT), z)
+        .expand(&info, k.as_mut_slice())
+        .map_err(|_| Error::new(ErrorKind::Internal, "HKDF expand failed"))?;
+    Ok(k)
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("identity", &self.identity)
+            .field("has_directory", &self.directory.is_some())
+            .field("policy", &self.policy)
+            .field("replay_protection", &self.replay.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn endpoint_is_send_and_sync() {
+        assert_send_sync::<Endpoint>();
+        assert_send_sync::<Message>();
+    }
+}

@@ -1,0 +1,164 @@
+//! Strict JSON: duplicate member names are an error and nesting depth is bounded.
+//!
+//! `serde_json` keeps the last of two members with the same name; a JWT library must not, since
+//! two parsers that disagree on which one counts are how signature checks get bypassed.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+
+/// The default limit on JSON nesting depth (objects and arrays) for untrusted input.
+pub const DEFAULT_MAX_DEPTH: usize = 32;
+
+/// Parses `bytes` as one JSON object, rejecting duplicate member names at every level and nesting
+/// deeper than `max_depth`. `what` names the input in error messages.
+pub fn parse_object(bytes: &[u8], max_depth: usize, what: &str) -> Result<Map<String, Value>> {
+    match parse_value(bytes, max_depth, what)? {
+        Value::Object(map) => Ok(map),
+        _ => Err(Error::malformed(format!("{what} is not a JSON object"))),
+    }
+}
+
+/// Parses `bytes` as one JSON value with the checks of [`parse_object`].
+pub fn parse_value(bytes: &[u8], max_depth: usize, what: &str) -> Result<Value> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = Strict { depth: max_depth }
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| Error::malformed(format!("{what} is not valid JSON: {}", describe(&e))))?;
+    Ok(value)
+}
+
+/// serde_json's message without the input echoed back (it never echoes much, but be sure).
+fn describe(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    if text.len() > 160 {
+        format!("{} (line {}, column {})", classify(e), e.line(), e.column())
+    } else {
+        text
+    }
+}
+
+fn classify(e: &serde_json::Error) -> &'static str {
+    match e.classify() {
+        serde_json::error::Category::Io => "I/O error",
+        serde_json::error::Category::Syntax => "syntax error",
+        serde_json::error::Category::Data => "unexpected data",
+        serde_json::error::Category::Eof => "unexpected end of input",
+    }
+}
+
+struct Strict {
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Strict {
+    type Value = Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Strict {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        serde_json::Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("number out of range"))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let depth = self
+            .depth
+            .checked_sub(1)
+            .ok_or_else(|| de::Error::custom("nesting too deep"))?;
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(Strict { depth })? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let depth = self
+            .depth
+            .checked_sub(1)
+            .ok_or_else(|| de::Error::custom("nesting too deep"))?;
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(de::Error::custom(format_args!(
+                    "duplicate member {}",
+                    crate::error::quote(&key)
+                )));
+            }
+            let v = map.next_value_seed(Strict { depth })?;
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_plain_objects() {
+        let m = parse_object(br#"{"a":1,"b":[true,null,"x"],"c":{"d":1.5}}"#, 4, "t").unwrap();
+        assert_eq!(m.len(), 3);
+    }
+
+    #[test]
+    fn rejects_duplicates_at_any_level() {
+        assert!(parse_object(br#"{"a":1,"a":2}"#, 4, "t").is_err());
+        let e = parse_object(br#"{"a":{"b":1,"b":1}}"#, 4, "t").unwrap_err();
+        assert!(e.detail().contains("duplicate member \"b\""), "{e}");
+    }
+
+    #[test]
+    fn bounds_depth() {
+        let deep = format!("{}{}", "[".repeat(5), "]".repeat(5));
+        assert!(parse_value(deep.as_bytes(), 5, "t").is_ok());
+        assert!(parse_value(deep.as_bytes(), 4, "t").is_err());
+        let very = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse_value(very.as_bytes(), 32, "t").is_err());
+    }
+
+    #[test]
+    fn rejects_trailing_data_and_non_objects() {
+        assert!(parse_object(b"{} {}", 4, "t").is_err());
+        assert!(parse_object(b"[]", 4, "t").is_err());
+        assert!(parse_object(b"", 4, "t").is_err());
+    }
+}

@@ -1,0 +1,21 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod b64;
+mod clock;
+pub mod dangerous;
+mod error;
+pub mod hx1;
+pub mod json;
+mod random;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{Error, ErrorKind, Result};
+pub use hx1::{
+    CallbackDirectory, CreateOptions, Directory, Endpoint, Identity, MachineToken,
+    MemoryDirectory, MemoryReplayStore, Message, Policy, ReplayStore,
+};
+
+/// The version of this crate.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
