@@ -64,7 +64,8 @@ pub fn decode_unverified(token: &str) -> Result<Unverified> {
         return Err(Error::malformed("token is larger than 16 MiB"));
     }
     let mut parts = token.split('.');
-    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(Error::malformed("a JWT has exactly 3 segments"));
     };

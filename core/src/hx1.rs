@@ -12,11 +12,11 @@ mod keys;
 mod replay;
 
 pub use directory::{CallbackDirectory, Directory, MAX_JWKS_BYTES, MAX_JWKS_KEYS, MemoryDirectory};
+pub(crate) use endpoint::pairwise_key;
 pub use endpoint::{
     CreateOptions, DEFAULT_KEY_CACHE_CAPACITY, DEFAULT_MAX_TOKEN_LEN, DEFAULT_TTL, Endpoint,
     Message, Policy,
 };
-pub(crate) use endpoint::pairwise_key;
 pub use header::CONTEXT_V1;
 pub use keys::{Identity, MAX_NAME_LEN, MachineToken, check_name};
 pub use replay::{MemoryReplayStore, ReplayStore};

@@ -13,8 +13,8 @@ mod random;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorKind, Result};
 pub use hx1::{
-    CallbackDirectory, CreateOptions, Directory, Endpoint, Identity, MachineToken,
-    MemoryDirectory, MemoryReplayStore, Message, Policy, ReplayStore,
+    CallbackDirectory, CreateOptions, Directory, Endpoint, Identity, MachineToken, MemoryDirectory,
+    MemoryReplayStore, Message, Policy, ReplayStore,
 };
 
 /// The version of this crate.

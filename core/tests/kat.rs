@@ -28,11 +28,19 @@ fn independent_vectors_are_reproduced_byte_for_byte() {
         let plaintext = b64::decode(v["plaintext_b64url"].as_str().unwrap(), "pt").unwrap();
 
         let z = dangerous::hx1_shared_secret(&sender, &r_tok).unwrap();
-        assert_eq!(hex::encode(*z), v["Z_hex"].as_str().unwrap(), "Z of vector {i}");
+        assert_eq!(
+            hex::encode(*z),
+            v["Z_hex"].as_str().unwrap(),
+            "Z of vector {i}"
+        );
         let z2 = dangerous::hx1_shared_secret(&recipient, &s_tok).unwrap();
         assert_eq!(*z, *z2);
         let k = dangerous::hx1_pairwise_key(&z, &s_tok, &r_tok).unwrap();
-        assert_eq!(hex::encode(*k), v["K_hex"].as_str().unwrap(), "K of vector {i}");
+        assert_eq!(
+            hex::encode(*k),
+            v["K_hex"].as_str().unwrap(),
+            "K of vector {i}"
+        );
 
         let a = Endpoint::new(sender.clone()).with_clock(FixedClock(iat));
         let opts = CreateOptions::with_ttl(u64::try_from(exp - iat).unwrap());
@@ -50,7 +58,10 @@ fn independent_vectors_are_reproduced_byte_for_byte() {
         let b = Endpoint::new(recipient.clone()).with_clock(FixedClock(iat));
         let msg = b.validate_from(&token, &s_tok).unwrap();
         assert_eq!(msg.payload(), &plaintext[..]);
-        assert_eq!((msg.issuer(), msg.audience()), ("alice.service", "bob.service"));
+        assert_eq!(
+            (msg.issuer(), msg.audience()),
+            ("alice.service", "bob.service")
+        );
         assert_eq!((msg.issued_at(), msg.expires_at()), (iat, exp));
     }
 }

@@ -96,9 +96,8 @@ impl MemoryDirectory {
             if !is_x25519 {
                 continue;
             }
-            let token = MachineToken::from_jwk_map(jwk).map_err(|e| {
-                Error::new(e.kind(), format!("JWK Set: keys[{i}]: {}", e.detail()))
-            })?;
+            let token = MachineToken::from_jwk_map(jwk)
+                .map_err(|e| Error::new(e.kind(), format!("JWK Set: keys[{i}]: {}", e.detail())))?;
             if tokens.contains_key(token.name()) {
                 return Err(Error::invalid_key(format!(
                     "JWK Set: keys[{i}] repeats the name {}",
@@ -154,7 +153,11 @@ impl MemoryDirectory {
 
     /// The directory as a JWK Set (`{"keys":[…]}`), sorted by name: what a web server publishes.
     pub fn to_jwks(&self) -> String {
-        let keys: Vec<Value> = self.tokens().iter().map(MachineToken::to_jwk_value).collect();
+        let keys: Vec<Value> = self
+            .tokens()
+            .iter()
+            .map(MachineToken::to_jwk_value)
+            .collect();
         serde_json::json!({ "keys": keys }).to_string()
     }
 
@@ -327,6 +330,9 @@ mod tests {
         assert!(e.detail().contains("db down"));
         let a = Identity::generate("a").unwrap().machine_token();
         let liar = CallbackDirectory::new(move |_: &str| Ok(Some(a.clone())));
-        assert_eq!(liar.resolve("b").unwrap_err().kind(), ErrorKind::ResolverFailed);
+        assert_eq!(
+            liar.resolve("b").unwrap_err().kind(),
+            ErrorKind::ResolverFailed
+        );
     }
 }

@@ -3,8 +3,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use aes_gcm::aead::{AeadInOut, KeyInit};
 use aes_gcm::Aes256Gcm;
+use aes_gcm::aead::{AeadInOut, KeyInit};
 use aes_kw::KwAes256;
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
@@ -435,9 +435,8 @@ impl Endpoint {
             opts.jti.as_deref(),
             opts.cty.as_deref(),
         );
-        let mut token = String::with_capacity(
-            header_json.len() * 4 / 3 + plaintext.len() * 16 / 9 + 128,
-        );
+        let mut token =
+            String::with_capacity(header_json.len() * 4 / 3 + plaintext.len() * 16 / 9 + 128);
         b64::encode_into(header_json.as_bytes(), &mut token);
         let h_len = token.len();
 
@@ -540,12 +539,13 @@ impl Endpoint {
         let wrapped = b64::decode_array::<WRAPPED_LEN>(&h.kid, "header member \"kid\"")?;
         let kek = self.kek(Direction::Incoming, sender, &h.aud)?;
         let mut material = Zeroizing::new([0u8; 64]);
-        kek.unwrap_key(&wrapped, material.as_mut_slice()).map_err(|_| {
-            Error::new(
-                ErrorKind::InvalidSignature,
-                "the key in \"kid\" did not unwrap: wrong sender key, or a tampered token",
-            )
-        })?;
+        kek.unwrap_key(&wrapped, material.as_mut_slice())
+            .map_err(|_| {
+                Error::new(
+                    ErrorKind::InvalidSignature,
+                    "the key in \"kid\" did not unwrap: wrong sender key, or a tampered token",
+                )
+            })?;
         let (mac_key, cek) = material.split_at(32);
 
         // 6. Signature.
@@ -574,7 +574,10 @@ impl Endpoint {
         if h.iat.saturating_sub(leeway) > now {
             return Err(Error::new(
                 ErrorKind::NotYetValid,
-                format!("the token is issued in the future: iat {} (now {now})", h.iat),
+                format!(
+                    "the token is issued in the future: iat {} (now {now})",
+                    h.iat
+                ),
             ));
         }
         if let Some(nbf) = h.nbf {
@@ -608,12 +611,7 @@ impl Endpoint {
         let cipher = Aes256Gcm::new_from_slice(cek)
             .map_err(|_| Error::new(ErrorKind::Internal, "AES-GCM key setup failed"))?;
         cipher
-            .decrypt_inout_detached(
-                &iv.into(),
-                h_b64.as_bytes(),
-                ciphertext.into(),
-                &tag.into(),
-            )
+            .decrypt_inout_detached(&iv.into(), h_b64.as_bytes(), ciphertext.into(), &tag.into())
             .map_err(|_| {
                 Error::new(
                     ErrorKind::DecryptionFailed,
@@ -673,9 +671,7 @@ fn decode_payload(bytes: &[u8]) -> Result<Vec<u8>> {
         enc: std::borrow::Cow<'a, str>,
     }
     let p: Payload<'_> = serde_json::from_slice(bytes).map_err(|e| {
-        Error::malformed(format!(
-            "the payload segment is not {{\"enc\":\"…\"}}: {e}"
-        ))
+        Error::malformed(format!("the payload segment is not {{\"enc\":\"…\"}}: {e}"))
     })?;
     let enc = b64::decode(&p.enc, "payload member \"enc\"")?;
     if enc.len() < IV_LEN + TAG_LEN {
@@ -699,8 +695,9 @@ pub(crate) fn pairwise_key(
             .map(u16::to_be_bytes)
             .map_err(|_| Error::invalid_argument("name longer than 65535 bytes"))
     };
-    let mut info =
-        Vec::with_capacity(HKDF_INFO_LABEL.len() + 4 + sender_name.len() + recipient_name.len() + 64);
+    let mut info = Vec::with_capacity(
+        HKDF_INFO_LABEL.len() + 4 + sender_name.len() + recipient_name.len() + 64,
+    );
     info.extend_from_slice(HKDF_INFO_LABEL);
     info.extend_from_slice(&len16(sender_name)?);
     info.extend_from_slice(sender_name.as_bytes());

@@ -39,9 +39,9 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Header<'_>> {
         .and_then(|h| de.end().map(|()| h));
     match parsed {
         Ok(h) => Ok(h),
-        Err(e) => Err(failure.into_inner().unwrap_or_else(|| {
-            Error::malformed(format!("header is not valid JSON: {e}"))
-        })),
+        Err(e) => Err(failure
+            .into_inner()
+            .unwrap_or_else(|| Error::malformed(format!("header is not valid JSON: {e}")))),
     }
 }
 
@@ -162,7 +162,9 @@ impl<'de> Visitor<'de> for HeaderSeed<'_> {
         }
 
         let missing = |name: &str| Error::malformed(format!("header is missing \"{name}\""));
-        let alg = alg.ok_or_else(|| missing("alg")).map_err(|e| self.fail(e))?;
+        let alg = alg
+            .ok_or_else(|| missing("alg"))
+            .map_err(|e| self.fail(e))?;
         if alg.0 != "HS256" {
             return Err(self.fail(Error::new(
                 ErrorKind::UnsupportedAlgorithm,
@@ -181,7 +183,9 @@ impl<'de> Visitor<'de> for HeaderSeed<'_> {
                 ),
             )));
         }
-        let typ = typ.ok_or_else(|| missing("typ")).map_err(|e| self.fail(e))?;
+        let typ = typ
+            .ok_or_else(|| missing("typ"))
+            .map_err(|e| self.fail(e))?;
         if typ.0 != "JWT" {
             return Err(self.fail(Error::malformed(format!(
                 "typ must be \"JWT\", not {}",
@@ -205,11 +209,22 @@ impl<'de> Visitor<'de> for HeaderSeed<'_> {
             .map_err(|e| self.fail(e))?;
         let nbf = date(nbf, "nbf").map_err(|e| self.fail(e))?;
         if exp <= iat {
-            return Err(self.fail(Error::malformed("header member \"exp\" is not after \"iat\"")));
+            return Err(self.fail(Error::malformed(
+                "header member \"exp\" is not after \"iat\"",
+            )));
         }
-        let kid = kid.ok_or_else(|| missing("kid")).map_err(|e| self.fail(e))?.0;
-        let iss = iss.ok_or_else(|| missing("iss")).map_err(|e| self.fail(e))?.0;
-        let aud = aud.ok_or_else(|| missing("aud")).map_err(|e| self.fail(e))?.0;
+        let kid = kid
+            .ok_or_else(|| missing("kid"))
+            .map_err(|e| self.fail(e))?
+            .0;
+        let iss = iss
+            .ok_or_else(|| missing("iss"))
+            .map_err(|e| self.fail(e))?
+            .0;
+        let aud = aud
+            .ok_or_else(|| missing("aud"))
+            .map_err(|e| self.fail(e))?
+            .0;
         for (value, name) in [(&iss, "iss"), (&aud, "aud")] {
             if let Err(e) = super::keys::check_name(value, name) {
                 return Err(self.fail(Error::malformed(format!("header: {}", e.detail()))));
@@ -263,7 +278,10 @@ pub(crate) fn write(
     push_json_str(&mut out, iss);
     out.push_str(r#","aud":"#);
     push_json_str(&mut out, aud);
-    let _ = write!(out, r#","iat":{iat},"exp":{exp},"channelSecurityContext":"{CONTEXT_V1}""#);
+    let _ = write!(
+        out,
+        r#","iat":{iat},"exp":{exp},"channelSecurityContext":"{CONTEXT_V1}""#
+    );
     if let Some(nbf) = nbf {
         let _ = write!(out, r#","nbf":{nbf}"#);
     }
@@ -320,24 +338,60 @@ mod tests {
         assert_eq!(kind(&header(r#","x":1"#)), ErrorKind::UnknownHeader);
         assert_eq!(kind(&header(r#","crit":["x"]"#)), ErrorKind::UnknownHeader);
         assert_eq!(kind(&header(r#","iss":"a""#)), ErrorKind::Malformed);
-        assert_eq!(kind(&header("").replace("HS256", "hs256")), ErrorKind::UnsupportedAlgorithm);
-        assert_eq!(kind(&header("").replace("HS256", "none")), ErrorKind::UnsupportedAlgorithm);
-        assert_eq!(kind(&header("").replace("A256GCM", "A128GCM")), ErrorKind::UnsupportedAlgorithm);
-        assert_eq!(kind(&header("").replace(r#""iat":1"#, r#""iat":1.0"#)), ErrorKind::Malformed);
-        assert_eq!(kind(&header("").replace(r#""iat":1"#, r#""iat":-1"#)), ErrorKind::Malformed);
-        assert_eq!(kind(&header("").replace(r#""iat":1"#, r#""iat":"1""#)), ErrorKind::Malformed);
+        assert_eq!(
+            kind(&header("").replace("HS256", "hs256")),
+            ErrorKind::UnsupportedAlgorithm
+        );
+        assert_eq!(
+            kind(&header("").replace("HS256", "none")),
+            ErrorKind::UnsupportedAlgorithm
+        );
+        assert_eq!(
+            kind(&header("").replace("A256GCM", "A128GCM")),
+            ErrorKind::UnsupportedAlgorithm
+        );
+        assert_eq!(
+            kind(&header("").replace(r#""iat":1"#, r#""iat":1.0"#)),
+            ErrorKind::Malformed
+        );
+        assert_eq!(
+            kind(&header("").replace(r#""iat":1"#, r#""iat":-1"#)),
+            ErrorKind::Malformed
+        );
+        assert_eq!(
+            kind(&header("").replace(r#""iat":1"#, r#""iat":"1""#)),
+            ErrorKind::Malformed
+        );
         assert_eq!(
             kind(&header("").replace(r#""exp":2"#, r#""exp":9007199254740993"#)),
             ErrorKind::Malformed
         );
-        assert_eq!(kind(&header("").replace(r#""exp":2"#, r#""exp":1"#)), ErrorKind::Malformed);
-        assert_eq!(kind(&header("").replace(r#""iss":"a""#, r#""iss":7"#)), ErrorKind::Malformed);
-        assert_eq!(kind(&header("").replace(r#""iss":"a""#, r#""iss":"""#)), ErrorKind::Malformed);
-        assert_eq!(kind(&header("").replace(r#","typ":"JWT""#, "")), ErrorKind::Malformed);
-        assert_eq!(kind(&header(r#","jti":"x"#).replace("\"x}", &format!("\"{}\"}}", "j".repeat(129)))), ErrorKind::Malformed);
+        assert_eq!(
+            kind(&header("").replace(r#""exp":2"#, r#""exp":1"#)),
+            ErrorKind::Malformed
+        );
+        assert_eq!(
+            kind(&header("").replace(r#""iss":"a""#, r#""iss":7"#)),
+            ErrorKind::Malformed
+        );
+        assert_eq!(
+            kind(&header("").replace(r#""iss":"a""#, r#""iss":"""#)),
+            ErrorKind::Malformed
+        );
+        assert_eq!(
+            kind(&header("").replace(r#","typ":"JWT""#, "")),
+            ErrorKind::Malformed
+        );
+        assert_eq!(
+            kind(&header(r#","jti":"x"#).replace("\"x}", &format!("\"{}\"}}", "j".repeat(129)))),
+            ErrorKind::Malformed
+        );
         assert_eq!(kind("[]"), ErrorKind::Malformed);
         assert_eq!(kind("{"), ErrorKind::Malformed);
-        assert_eq!(kind(&format!("{} ", header("")).replace("} ", "}x")), ErrorKind::Malformed);
+        assert_eq!(
+            kind(&format!("{} ", header("")).replace("} ", "}x")),
+            ErrorKind::Malformed
+        );
     }
 
     #[test]

@@ -63,7 +63,11 @@ fn okp_x25519_members<'a>(jwk: &'a Map<String, Value>, what: &str) -> Result<(&'
                 quote(other)
             )));
         }
-        None => return Err(Error::invalid_key(format!("{what}: missing member \"kty\""))),
+        None => {
+            return Err(Error::invalid_key(format!(
+                "{what}: missing member \"kty\""
+            )));
+        }
     }
     match str_member("crv")? {
         Some("X25519") => {}
@@ -73,7 +77,11 @@ fn okp_x25519_members<'a>(jwk: &'a Map<String, Value>, what: &str) -> Result<(&'
                 quote(other)
             )));
         }
-        None => return Err(Error::invalid_key(format!("{what}: missing member \"crv\""))),
+        None => {
+            return Err(Error::invalid_key(format!(
+                "{what}: missing member \"crv\""
+            )));
+        }
     }
     match str_member("use")? {
         None | Some("enc") => {}
@@ -85,7 +93,9 @@ fn okp_x25519_members<'a>(jwk: &'a Map<String, Value>, what: &str) -> Result<(&'
         }
     }
     let name = str_member("kid")?.ok_or_else(|| {
-        Error::invalid_key(format!("{what}: missing member \"kid\" (the identity name)"))
+        Error::invalid_key(format!(
+            "{what}: missing member \"kid\" (the identity name)"
+        ))
     })?;
     check_name(name, "kid").map_err(|e| Error::invalid_key(format!("{what}: {}", e.detail())))?;
     let x = str_member("x")?
@@ -228,7 +238,9 @@ impl Identity {
         let secret = StaticSecret::from(secret);
         let public = PublicKey::from(&secret).to_bytes();
         if is_low_order(&public) {
-            return Err(Error::invalid_key("the private key gives a low-order public key"));
+            return Err(Error::invalid_key(
+                "the private key gives a low-order public key",
+            ));
         }
         Ok(Identity {
             name: name.to_owned(),

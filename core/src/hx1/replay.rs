@@ -128,6 +128,9 @@ mod tests {
             s.check_and_insert(b"c", 100, 0).unwrap_err().kind(),
             ErrorKind::Replayed
         );
-        assert!(s.check_and_insert(b"c", 300, 101).unwrap(), "room again after expiry");
+        assert!(
+            s.check_and_insert(b"c", 300, 101).unwrap(),
+            "room again after expiry"
+        );
     }
 }
