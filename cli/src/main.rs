@@ -1,1 +1,433 @@
-fn main() {}
+//! `hxjwt`: create, validate and inspect JSON Web Tokens, including HX1 encrypted tokens.
+//!
+//! Exit status: 0 on success, 1 when a token is rejected (the error kind and message go to
+//! stderr), 2 for usage, file and key errors.
+
+mod demo;
+mod style;
+mod time;
+
+use std::io::{IsTerminal as _, Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use hxjwt::{
+    CreateOptions, Endpoint, FixedClock, Identity, MachineToken, MemoryDirectory, Policy, dangerous,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "hxjwt",
+    version,
+    about = "JSON Web Tokens with safe defaults, and HX1 encrypted tokens between services",
+    after_help = "Exit status: 0 success, 1 token rejected, 2 usage or input error.\n\
+                  Try `hxjwt demo` to see two services exchange encrypted tokens."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate an identity: a name and an X25519 key pair.
+    ///
+    /// The private JWK goes to FILE (-o, created with mode 0600) or stdout; the public machine
+    /// token goes to stderr, or to stdout/PUBLIC_FILE with --public.
+    Keygen {
+        /// The identity name (e.g. billing.service), 1..=255 bytes.
+        name: String,
+        /// Write the private JWK to this file instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Write the public machine token to PUBLIC_FILE, or to stdout if no file is given
+        /// (then -o is required).
+        #[arg(long, value_name = "PUBLIC_FILE", num_args = 0..=1, default_missing_value = "-")]
+        public: Option<PathBuf>,
+    },
+    /// Create an HX1 encrypted token for a recipient.
+    Create(CreateArgs),
+    /// Validate an HX1 token; prints the plaintext on success.
+    Validate(ValidateArgs),
+    /// Decode a JWT WITHOUT verifying it, like a JWT debugger.
+    Inspect {
+        /// The token, or - to read it from stdin.
+        token: String,
+    },
+    /// Two services exchange encrypted tokens; bad tokens are rejected.
+    Demo,
+}
+
+#[derive(Args)]
+struct CreateArgs {
+    /// The sender's private JWK file.
+    #[arg(long, value_name = "SENDER_JWK_FILE")]
+    key: PathBuf,
+    /// The recipient's public machine token (JWK) file.
+    #[arg(long, value_name = "RECIPIENT_PUBLIC_JWK_FILE", conflicts_with_all = ["to", "directory"])]
+    to_token: Option<PathBuf>,
+    /// The recipient's name, resolved through --directory.
+    #[arg(long, value_name = "NAME", requires = "directory")]
+    to: Option<String>,
+    /// A JWK Set file with the recipient's machine token.
+    #[arg(long, value_name = "JWKS_FILE", requires = "to")]
+    directory: Option<PathBuf>,
+    /// Seconds until the token expires.
+    #[arg(long, default_value_t = hxjwt::hx1::DEFAULT_TTL, value_name = "SECONDS")]
+    ttl: u64,
+    /// Create as if the time were this (seconds since the epoch) instead of now.
+    #[arg(long, value_name = "UNIX_SECONDS", allow_hyphen_values = true)]
+    now: Option<i64>,
+    /// A token id (jti), at most 128 bytes.
+    #[arg(long)]
+    jti: Option<String>,
+    /// Not valid before this time (nbf, seconds since the epoch).
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    nbf: Option<i64>,
+    /// The media type of the plaintext (cty), e.g. json.
+    #[arg(long)]
+    cty: Option<String>,
+    /// The plaintext, or - to read raw bytes from stdin.
+    plaintext: String,
+}
+
+#[derive(Args)]
+struct ValidateArgs {
+    /// The recipient's private JWK file.
+    #[arg(long, value_name = "RECIPIENT_JWK_FILE")]
+    key: PathBuf,
+    /// The sender's public machine token (JWK) file (shared-key mode).
+    #[arg(
+        long,
+        value_name = "SENDER_PUBLIC_JWK_FILE",
+        conflicts_with = "directory"
+    )]
+    from_token: Option<PathBuf>,
+    /// A JWK Set file in which the token's issuer is looked up (directory mode).
+    #[arg(long, value_name = "JWKS_FILE", required_unless_present = "from_token")]
+    directory: Option<PathBuf>,
+    /// Tolerated clock skew, in seconds.
+    #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+    leeway: u64,
+    /// Refuse tokens that live longer than this (exp - iat), in seconds.
+    #[arg(long, value_name = "SECONDS")]
+    max_lifetime: Option<u64>,
+    /// Also accept tokens addressed to this name (repeatable).
+    #[arg(long = "audience", value_name = "NAME")]
+    audiences: Vec<String>,
+    /// The longest token accepted, in bytes.
+    #[arg(long, default_value_t = hxjwt::hx1::DEFAULT_MAX_TOKEN_LEN, value_name = "BYTES")]
+    max_token_length: usize,
+    /// Validate as if the time were this (seconds since the epoch) instead of now.
+    #[arg(long, value_name = "UNIX_SECONDS", allow_hyphen_values = true)]
+    now: Option<i64>,
+    /// Print the validated header fields and the plaintext as one JSON object instead.
+    #[arg(long)]
+    json: bool,
+    /// The token, or - to read it from stdin.
+    token: String,
+}
+
+/// A failure: its message, and whether it is a token rejection (exit 1) or another error (2).
+struct Failure {
+    rejected: bool,
+    message: String,
+}
+
+impl From<hxjwt::Error> for Failure {
+    fn from(e: hxjwt::Error) -> Self {
+        Failure {
+            rejected: false,
+            message: e.to_string(),
+        }
+    }
+}
+
+fn usage(message: impl Into<String>) -> Failure {
+    Failure {
+        rejected: false,
+        message: message.into(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Keygen {
+            name,
+            output,
+            public,
+        } => keygen(&name, output.as_deref(), public.as_deref()),
+        Command::Create(args) => create(&args),
+        Command::Validate(args) => validate(&args),
+        Command::Inspect { token } => inspect(&token),
+        Command::Demo => demo::run(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            let s = style::Style::stderr();
+            let _ = writeln!(std::io::stderr(), "{} {}", s.red("error:"), f.message);
+            ExitCode::from(if f.rejected { 1 } else { 2 })
+        }
+    }
+}
+
+fn read_file(path: &Path, what: &str) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|e| usage(format!("cannot read {what} {}: {e}", path.display())))
+}
+
+fn write_secret_file(path: &Path, text: &str) -> Result<(), Failure> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .map_err(|e| usage(format!("cannot write {}: {e}", path.display())))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.write_all(b"\n"))
+        .map_err(|e| usage(format!("cannot write {}: {e}", path.display())))
+}
+
+fn load_identity(path: &Path) -> Result<Identity, Failure> {
+    let text = zeroize::Zeroizing::new(read_file(path, "private key")?);
+    Identity::from_jwk(text.trim()).map_err(|e| usage(format!("{}: {e}", path.display())))
+}
+
+fn load_machine_token(path: &Path) -> Result<MachineToken, Failure> {
+    let text = read_file(path, "machine token")?;
+    MachineToken::from_jwk(text.trim()).map_err(|e| usage(format!("{}: {e}", path.display())))
+}
+
+fn load_directory(path: &Path) -> Result<MemoryDirectory, Failure> {
+    MemoryDirectory::from_jwks_file(path).map_err(|e| usage(format!("{}: {e}", path.display())))
+}
+
+/// The argument itself, or stdin's bytes for "-".
+fn arg_or_stdin(arg: &str) -> Result<Vec<u8>, Failure> {
+    if arg == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .take(64 * 1024 * 1024)
+            .read_to_end(&mut buf)
+            .map_err(|e| usage(format!("cannot read stdin: {e}")))?;
+        Ok(buf)
+    } else {
+        Ok(arg.as_bytes().to_vec())
+    }
+}
+
+/// A token argument: stdin for "-", surrounding whitespace removed (a trailing newline from a
+/// pipe is not part of a token).
+fn token_arg(arg: &str) -> Result<String, Failure> {
+    let bytes = arg_or_stdin(arg)?;
+    let text = String::from_utf8(bytes).map_err(|_| usage("the token is not UTF-8"))?;
+    Ok(text.trim().to_owned())
+}
+
+fn keygen(name: &str, output: Option<&Path>, public: Option<&Path>) -> Result<(), Failure> {
+    let id = Identity::generate(name)?;
+    let private = id.to_private_jwk();
+    let public_jwk = id.machine_token().to_jwk();
+    let public_to_stdout = public == Some(Path::new("-"));
+    match output {
+        Some(path) => write_secret_file(path, &private)?,
+        None if public_to_stdout => {
+            return Err(usage(
+                "--public without a file prints the public key on stdout: give -o FILE for the private key",
+            ));
+        }
+        None => println!("{}", private.as_str()),
+    }
+    match public {
+        Some(p) if p == Path::new("-") => println!("{public_jwk}"),
+        Some(p) => std::fs::write(p, format!("{public_jwk}\n"))
+            .map_err(|e| usage(format!("cannot write {}: {e}", p.display())))?,
+        None => eprintln!("{public_jwk}"),
+    }
+    Ok(())
+}
+
+fn create(args: &CreateArgs) -> Result<(), Failure> {
+    let identity = load_identity(&args.key)?;
+    let plaintext = zeroize::Zeroizing::new(arg_or_stdin(&args.plaintext)?);
+    let mut endpoint = Endpoint::new(identity);
+    if let Some(now) = args.now {
+        endpoint.set_clock(Arc::new(FixedClock(now)));
+    }
+    let opts = CreateOptions {
+        ttl: args.ttl,
+        not_before: args.nbf,
+        jti: args.jti.clone(),
+        cty: args.cty.clone(),
+    };
+    let token = match (&args.to_token, &args.to, &args.directory) {
+        (Some(path), None, None) => {
+            endpoint.create_for(&load_machine_token(path)?, &plaintext, &opts)?
+        }
+        (None, Some(to), Some(dir)) => endpoint
+            .with_directory(load_directory(dir)?)
+            .create(to, &plaintext, &opts)?,
+        _ => {
+            return Err(usage(
+                "give the recipient as --to-token FILE, or as --to NAME with --directory FILE",
+            ));
+        }
+    };
+    println!("{token}");
+    Ok(())
+}
+
+fn validate(args: &ValidateArgs) -> Result<(), Failure> {
+    let identity = load_identity(&args.key)?;
+    let token = token_arg(&args.token)?;
+    let policy = Policy {
+        leeway: args.leeway,
+        max_lifetime: args.max_lifetime,
+        audiences: args.audiences.clone(),
+        max_token_len: args.max_token_length,
+    };
+    let mut endpoint = Endpoint::new(identity).with_policy(policy);
+    if let Some(now) = args.now {
+        endpoint.set_clock(Arc::new(FixedClock(now)));
+    }
+    let result = match (&args.from_token, &args.directory) {
+        (Some(path), _) => endpoint.validate_from(&token, &load_machine_token(path)?),
+        (None, Some(dir)) => endpoint
+            .with_directory(load_directory(dir)?)
+            .validate(&token),
+        (None, None) => return Err(usage("give --from-token FILE or --directory FILE")),
+    };
+    let message = result.map_err(|e| Failure {
+        rejected: true,
+        message: e.to_string(),
+    })?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let mut v = serde_json::json!({
+            "iss": message.issuer(),
+            "aud": message.audience(),
+            "iat": message.issued_at(),
+            "exp": message.expires_at(),
+        });
+        if let Some(obj) = v.as_object_mut() {
+            if let Some(nbf) = message.not_before() {
+                obj.insert("nbf".into(), nbf.into());
+            }
+            if let Some(jti) = message.jti() {
+                obj.insert("jti".into(), jti.into());
+            }
+            if let Some(cty) = message.content_type() {
+                obj.insert("cty".into(), cty.into());
+            }
+            match std::str::from_utf8(message.payload()) {
+                Ok(text) => obj.insert("plaintext".into(), text.into()),
+                Err(_) => obj.insert(
+                    "plaintext_b64url".into(),
+                    hxjwt::b64::encode(message.payload()).into(),
+                ),
+            };
+        }
+        writeln!(out, "{v}")
+    } else {
+        out.write_all(message.payload())
+    }
+    .and_then(|()| out.flush())
+    .map_err(|e| usage(format!("cannot write stdout: {e}")))
+}
+
+fn inspect(arg: &str) -> Result<(), Failure> {
+    let token = token_arg(arg)?;
+    let decoded = dangerous::decode_unverified(&token)?;
+    let s = style::Style::stdout();
+    let now = hxjwt::Clock::now(&hxjwt::SystemClock);
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{}\n\n",
+        s.yellow("NOT VERIFIED: this shows what the token claims, not whether it is genuine.")
+    ));
+    out.push_str(&format!("{}\n", s.bold("Header")));
+    out.push_str(&pretty(&serde_json::Value::Object(decoded.header.clone())));
+    out.push('\n');
+    let is_hx1 = decoded.header.get("channelSecurityContext").is_some();
+    out.push_str(&format!("{}\n", s.bold("Payload")));
+    match &decoded.claims {
+        Some(claims) if is_hx1 => {
+            let enc_len = claims
+                .get("enc")
+                .and_then(serde_json::Value::as_str)
+                .map_or(0, str::len);
+            out.push_str(&format!(
+                "  (HX1: encrypted for {}, {} characters of ciphertext; only the recipient can read it)\n",
+                decoded
+                    .header
+                    .get("aud")
+                    .map_or_else(|| "?".to_owned(), ToString::to_string),
+                enc_len
+            ));
+        }
+        Some(claims) => {
+            out.push_str(&pretty(&serde_json::Value::Object(claims.clone())));
+            out.push('\n');
+        }
+        None => out.push_str(&format!(
+            "  ({} bytes, not a JSON object)\n",
+            decoded.payload.len()
+        )),
+    }
+    let mut times = Vec::new();
+    for (source, map) in [
+        ("header", Some(&decoded.header)),
+        ("payload", decoded.claims.as_ref()),
+    ] {
+        let Some(map) = map else { continue };
+        if is_hx1 && source == "payload" {
+            continue;
+        }
+        for claim in ["iat", "nbf", "exp"] {
+            if let Some(t) = map.get(claim).and_then(serde_json::Value::as_i64) {
+                times.push((claim, t));
+            }
+        }
+    }
+    if !times.is_empty() {
+        out.push_str(&format!("\n{}\n", s.bold("Times")));
+        for (claim, t) in times {
+            let note = match claim {
+                "exp" if t <= now => s.red(&format!("expired {} ago", time::span(now - t))),
+                "exp" => s.green(&format!("expires in {}", time::span(t - now))),
+                "nbf" if t > now => {
+                    s.yellow(&format!("not valid for another {}", time::span(t - now)))
+                }
+                _ if t > now => s.yellow(&format!("{} in the future", time::span(t - now))),
+                _ => format!("{} ago", time::span(now - t)),
+            };
+            out.push_str(&format!("  {claim}  {t}  {}  {note}\n", time::utc(t)));
+        }
+    }
+    out.push_str(&format!(
+        "\n{} {} bytes\n",
+        s.bold("Signature"),
+        decoded.signature.len()
+    ));
+    print!("{out}");
+    Ok(())
+}
+
+fn pretty(v: &serde_json::Value) -> String {
+    let text = serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string());
+    text.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+/// Whether colour should be used on this stream.
+pub(crate) fn colour_on(is_terminal: bool) -> bool {
+    is_terminal && std::env::var_os("NO_COLOR").is_none()
+}
+
+pub(crate) fn stdout_is_terminal() -> bool {
+    std::io::stdout().is_terminal()
+}
