@@ -7,6 +7,7 @@ mod demo;
 mod style;
 mod time;
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal as _, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,15 +35,15 @@ struct Cli {
 enum Command {
     /// Generate an identity: a name and an X25519 key pair.
     ///
-    /// The private JWK goes to FILE (-o, created with mode 0600) or stdout; the public machine
-    /// token goes to stderr, or to stdout/PUBLIC_FILE with --public.
+    /// The private JWK goes to `FILE` (-o, created with mode 0600) or stdout; the public machine
+    /// token goes to stderr, or to stdout or `PUBLIC_FILE` with --public.
     Keygen {
         /// The identity name (e.g. billing.service), 1..=255 bytes.
         name: String,
         /// Write the private JWK to this file instead of stdout.
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
-        /// Write the public machine token to PUBLIC_FILE, or to stdout if no file is given
+        /// Write the public machine token to `PUBLIC_FILE`, or to stdout if no file is given
         /// (then -o is required).
         #[arg(long, value_name = "PUBLIC_FILE", num_args = 0..=1, default_missing_value = "-")]
         public: Option<PathBuf>,
@@ -346,38 +347,43 @@ fn inspect(arg: &str) -> Result<(), Failure> {
     let s = style::Style::stdout();
     let now = hxjwt::Clock::now(&hxjwt::SystemClock);
     let mut out = String::new();
-    out.push_str(&format!(
-        "{}\n\n",
+    let _ = writeln!(
+        out,
+        "{}\n",
         s.yellow("NOT VERIFIED: this shows what the token claims, not whether it is genuine.")
-    ));
-    out.push_str(&format!("{}\n", s.bold("Header")));
+    );
+    let _ = writeln!(out, "{}", s.bold("Header"));
     out.push_str(&pretty(&serde_json::Value::Object(decoded.header.clone())));
     out.push('\n');
     let is_hx1 = decoded.header.get("channelSecurityContext").is_some();
-    out.push_str(&format!("{}\n", s.bold("Payload")));
+    let _ = writeln!(out, "{}", s.bold("Payload"));
     match &decoded.claims {
         Some(claims) if is_hx1 => {
             let enc_len = claims
                 .get("enc")
                 .and_then(serde_json::Value::as_str)
                 .map_or(0, str::len);
-            out.push_str(&format!(
-                "  (HX1: encrypted for {}, {} characters of ciphertext; only the recipient can read it)\n",
+            let _ = writeln!(
+                out,
+                "  (HX1: encrypted for {}, {} characters of ciphertext; only the recipient can read it)",
                 decoded
                     .header
                     .get("aud")
                     .map_or_else(|| "?".to_owned(), ToString::to_string),
                 enc_len
-            ));
+            );
         }
         Some(claims) => {
             out.push_str(&pretty(&serde_json::Value::Object(claims.clone())));
             out.push('\n');
         }
-        None => out.push_str(&format!(
-            "  ({} bytes, not a JSON object)\n",
-            decoded.payload.len()
-        )),
+        None => {
+            let _ = writeln!(
+                out,
+                "  ({} bytes, not a JSON object)",
+                decoded.payload.len()
+            );
+        }
     }
     let mut times = Vec::new();
     for (source, map) in [
@@ -395,7 +401,7 @@ fn inspect(arg: &str) -> Result<(), Failure> {
         }
     }
     if !times.is_empty() {
-        out.push_str(&format!("\n{}\n", s.bold("Times")));
+        let _ = writeln!(out, "\n{}", s.bold("Times"));
         for (claim, t) in times {
             let note = match claim {
                 "exp" if t <= now => s.red(&format!("expired {} ago", time::span(now - t))),
@@ -406,21 +412,26 @@ fn inspect(arg: &str) -> Result<(), Failure> {
                 _ if t > now => s.yellow(&format!("{} in the future", time::span(t - now))),
                 _ => format!("{} ago", time::span(now - t)),
             };
-            out.push_str(&format!("  {claim}  {t}  {}  {note}\n", time::utc(t)));
+            let _ = writeln!(out, "  {claim}  {t}  {}  {note}", time::utc(t));
         }
     }
-    out.push_str(&format!(
-        "\n{} {} bytes\n",
+    let _ = writeln!(
+        out,
+        "\n{} {} bytes",
         s.bold("Signature"),
         decoded.signature.len()
-    ));
+    );
     print!("{out}");
     Ok(())
 }
 
 fn pretty(v: &serde_json::Value) -> String {
     let text = serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string());
-    text.lines().map(|l| format!("  {l}\n")).collect()
+    let mut out = String::new();
+    for line in text.lines() {
+        let _ = writeln!(out, "  {line}");
+    }
+    out
 }
 
 /// Whether colour should be used on this stream.

@@ -1,4 +1,4 @@
-//! ANSI colour when the stream is a terminal and NO_COLOR is unset; plain text otherwise.
+//! ANSI colour when the stream is a terminal and `NO_COLOR` is unset; plain text otherwise.
 
 use std::io::IsTerminal as _;
 

@@ -1,4 +1,4 @@
-//! Showing NumericDates to people: UTC dates and rough spans.
+//! Showing times to people: UTC dates and rough spans.
 
 /// `t` (seconds since the epoch) as `YYYY-MM-DD HH:MM:SS UTC`.
 pub(crate) fn utc(t: i64) -> String {

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// A source of the current time in whole seconds since the Unix epoch (a NumericDate).
+/// A source of the current time in whole seconds since the Unix epoch (a `NumericDate`).
 pub trait Clock: Send + Sync {
     /// The current time, in seconds since 1970-01-01T00:00:00Z.
     fn now(&self) -> i64;

@@ -32,7 +32,7 @@ pub fn parse_value(bytes: &[u8], max_depth: usize, what: &str) -> Result<Value> 
     Ok(value)
 }
 
-/// serde_json's message without the input echoed back (it never echoes much, but be sure).
+/// `serde_json`'s message without the input echoed back (it never echoes much, but be sure).
 fn describe(e: &serde_json::Error) -> String {
     let text = e.to_string();
     if text.len() > 160 {

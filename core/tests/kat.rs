@@ -1,6 +1,21 @@
 //! The known-answer vectors made by an implementation independent of hxjwt
 //! (tests/vectors/hx1-kat.json, copied verbatim from the protocol's shared material).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::many_single_char_names,
+    clippy::too_many_arguments,
+    clippy::cast_possible_truncation,
+    clippy::items_after_statements,
+    clippy::single_char_pattern,
+    clippy::range_plus_one,
+    clippy::unnecessary_to_owned,
+    reason = "test code: a failure should panic loudly"
+)]
+
 use hxjwt::{CreateOptions, Endpoint, FixedClock, Identity, MachineToken, b64, dangerous};
 use serde_json::Value;
 

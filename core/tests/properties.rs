@@ -1,6 +1,21 @@
 //! Property tests of HX1: round trips for arbitrary payloads and names, and no change to a valid
 //! token survives validation.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::many_single_char_names,
+    clippy::too_many_arguments,
+    clippy::cast_possible_truncation,
+    clippy::items_after_statements,
+    clippy::single_char_pattern,
+    clippy::range_plus_one,
+    clippy::unnecessary_to_owned,
+    reason = "test code: a failure should panic loudly"
+)]
+
 use std::sync::Arc;
 
 use hxjwt::{CreateOptions, Endpoint, ErrorKind, FixedClock, Identity, MemoryDirectory, Policy};

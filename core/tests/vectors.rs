@@ -4,6 +4,21 @@
 //!
 //! The format is documented in tests/vectors/README.md.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::many_single_char_names,
+    clippy::too_many_arguments,
+    clippy::cast_possible_truncation,
+    clippy::items_after_statements,
+    clippy::single_char_pattern,
+    clippy::range_plus_one,
+    clippy::unnecessary_to_owned,
+    reason = "test code: a failure should panic loudly"
+)]
+
 use std::sync::Arc;
 
 use hmac::{Hmac, KeyInit, Mac};
@@ -74,7 +89,6 @@ struct Created {
     mac_key: [u8; 32],
 }
 
-#[allow(clippy::too_many_arguments)]
 fn create(
     w: &World,
     name: &str,

@@ -88,3 +88,51 @@ impl PairKeyCache {
             .len()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aes_kw::KeyInit as _;
+
+    #[test]
+    fn stays_within_capacity_and_finds_what_it_holds() {
+        let cache = PairKeyCache::new(4);
+        let key = Arc::new(KwAes256::new_from_slice(&[7u8; 32]).unwrap());
+        for i in 0..20u8 {
+            cache.put(
+                Direction::Incoming,
+                &[i; 32],
+                "peer",
+                "me",
+                Arc::clone(&key),
+            );
+            assert!(cache.len() <= 4);
+            assert!(
+                cache
+                    .get(Direction::Incoming, &[i; 32], "peer", "me")
+                    .is_some()
+            );
+            assert!(
+                cache
+                    .get(Direction::Outgoing, &[i; 32], "peer", "me")
+                    .is_none()
+            );
+            assert!(
+                cache
+                    .get(Direction::Incoming, &[i; 32], "other", "me")
+                    .is_none()
+            );
+            assert!(
+                cache
+                    .get(Direction::Incoming, &[i; 32], "peer", "alias")
+                    .is_none()
+            );
+        }
+        let off = PairKeyCache::new(0);
+        off.put(Direction::Incoming, &[1; 32], "peer", "me", key);
+        assert!(
+            off.get(Direction::Incoming, &[1; 32], "peer", "me")
+                .is_none()
+        );
+    }
+}

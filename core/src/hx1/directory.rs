@@ -303,7 +303,7 @@ mod tests {
             MemoryDirectory::from_jwks(&dup).unwrap_err().kind(),
             ErrorKind::InvalidKey
         );
-        for bad in [r#"{}"#, r#"{"keys":{}}"#, r#"{"keys":[1]}"#, "nope"] {
+        for bad in ["{}", r#"{"keys":{}}"#, r#"{"keys":[1]}"#, "nope"] {
             assert_eq!(
                 MemoryDirectory::from_jwks(bad).unwrap_err().kind(),
                 ErrorKind::Malformed,

@@ -297,7 +297,7 @@ pub(crate) fn write(
     out
 }
 
-/// Appends `s` as a JSON string literal (serde_json's escaping).
+/// Appends `s` as a JSON string literal (`serde_json`'s escaping).
 fn push_json_str(out: &mut String, s: &str) {
     match serde_json::to_string(s) {
         Ok(quoted) => out.push_str(&quoted),

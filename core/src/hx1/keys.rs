@@ -380,7 +380,7 @@ mod tests {
             r#"{"kty":"OKP","crv":"X25519","kid":"a","use":"sig","x":"EU3wvSVXI4c0ZRTExhpx9aNxd9c0q7FRXnnxJtuCSEs"}"#,
             r#"{"kty":"OKP","crv":"X25519","kid":"","x":"EU3wvSVXI4c0ZRTExhpx9aNxd9c0q7FRXnnxJtuCSEs"}"#,
             r#"{"kty":"OKP","kty":"OKP","crv":"X25519","kid":"a","x":"EU3wvSVXI4c0ZRTExhpx9aNxd9c0q7FRXnnxJtuCSEs"}"#,
-            r#"[]"#,
+            "[]",
             ALICE,
         ];
         for jwk in bad {

@@ -101,7 +101,7 @@ impl fmt::Debug for MemoryReplayStore {
         f.debug_struct("MemoryReplayStore")
             .field("capacity", &self.capacity)
             .field("len", &self.len())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
