@@ -3,6 +3,11 @@
 //! Exit status: 0 on success, 1 when a token is rejected (the error kind and message go to
 //! stderr), 2 for usage, file and key errors.
 
+#![allow(
+    clippy::doc_markdown,
+    reason = "doc comments here are --help text, shown without markdown"
+)]
+
 mod demo;
 mod style;
 mod time;
@@ -35,15 +40,15 @@ struct Cli {
 enum Command {
     /// Generate an identity: a name and an X25519 key pair.
     ///
-    /// The private JWK goes to `FILE` (-o, created with mode 0600) or stdout; the public machine
-    /// token goes to stderr, or to stdout or `PUBLIC_FILE` with --public.
+    /// The private JWK goes to FILE (-o, created with mode 0600) or stdout; the public machine
+    /// token goes to stderr, or to stdout or PUBLIC_FILE with --public.
     Keygen {
         /// The identity name (e.g. billing.service), 1..=255 bytes.
         name: String,
         /// Write the private JWK to this file instead of stdout.
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
-        /// Write the public machine token to `PUBLIC_FILE`, or to stdout if no file is given
+        /// Write the public machine token to PUBLIC_FILE, or to stdout if no file is given
         /// (then -o is required).
         #[arg(long, value_name = "PUBLIC_FILE", num_args = 0..=1, default_missing_value = "-")]
         public: Option<PathBuf>,

@@ -145,8 +145,10 @@ fn time_checks_are_monotone() {
         .create("bob", b"x", &CreateOptions::with_ttl(300))
         .unwrap();
     let accepted = |now: i64, leeway: u64| {
-        let mut p = Policy::default();
-        p.leeway = leeway;
+        let p = Policy {
+            leeway,
+            ..Policy::default()
+        };
         Endpoint::new(bob_id.clone())
             .with_clock(FixedClock(now))
             .with_policy(p)
