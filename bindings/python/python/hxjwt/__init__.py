@@ -1,0 +1,78 @@
+"""hxjwt: HX1 sender-authenticated encrypted JWTs between services.
+
+The token logic is the Rust core (the extension module ``hxjwt._hxjwt``); this package
+re-exports it. Start with :class:`Identity`, :class:`Directory` and :class:`Endpoint`::
+
+    alice = hxjwt.Identity.generate("alice.service")
+    bob = hxjwt.Identity.generate("bob.service")
+    directory = hxjwt.Directory([alice.machine_token, bob.machine_token])
+    token = hxjwt.Endpoint(alice, directory).create({"order": 42}, to="bob.service")
+    message = hxjwt.Endpoint(bob, directory).validate(token)   # message.json() == {"order": 42}
+
+Errors are raised as exceptions in PyJWT's hierarchy (``InvalidTokenError`` and below), one
+class per core error kind (see ``ERROR_CLASSES``), each with ``.kind``, the kind's name.
+"""
+
+from ._hxjwt import (
+    CORE_VERSION,
+    ERROR_CLASSES,
+    DecodeError,
+    DecryptionError,
+    Directory,
+    Endpoint,
+    ExpiredSignatureError,
+    Identity,
+    ImmatureSignatureError,
+    InternalError,
+    InvalidAlgorithmError,
+    InvalidArgumentError,
+    InvalidAudienceError,
+    InvalidIssuerError,
+    InvalidKeyError,
+    InvalidSignatureError,
+    InvalidTokenError,
+    IssuerMismatchError,
+    LifetimeTooLongError,
+    MachineToken,
+    Message,
+    PyJWTError,
+    ReplayedTokenError,
+    ResolverError,
+    UnknownHeaderError,
+    UnknownIssuerError,
+    __version__,
+)
+
+#: Another name for :class:`PyJWTError`, the base class of every hxjwt error.
+HxJwtError = PyJWTError
+
+__all__ = [
+    "CORE_VERSION",
+    "ERROR_CLASSES",
+    "DecodeError",
+    "DecryptionError",
+    "Directory",
+    "Endpoint",
+    "ExpiredSignatureError",
+    "HxJwtError",
+    "Identity",
+    "ImmatureSignatureError",
+    "InternalError",
+    "InvalidAlgorithmError",
+    "InvalidArgumentError",
+    "InvalidAudienceError",
+    "InvalidIssuerError",
+    "InvalidKeyError",
+    "InvalidSignatureError",
+    "InvalidTokenError",
+    "IssuerMismatchError",
+    "LifetimeTooLongError",
+    "MachineToken",
+    "Message",
+    "PyJWTError",
+    "ReplayedTokenError",
+    "ResolverError",
+    "UnknownHeaderError",
+    "UnknownIssuerError",
+    "__version__",
+]

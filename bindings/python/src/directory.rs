@@ -1,0 +1,261 @@
+//! `Directory`: where names are resolved to machine tokens.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use hxjwt::{CallbackDirectory, Directory as _, Error, ErrorKind, MemoryDirectory};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+
+use crate::convert::{json_dumps, json_object, json_text, type_name};
+use crate::errors::{attached, detached, stash_callback_error};
+use crate::keys::PyMachineToken;
+
+/// What a directory is made of.
+enum Source {
+    /// Tokens held in memory (from the constructor, `add`, a JWK Set or a file).
+    Memory(Arc<MemoryDirectory>),
+    /// A Python callable asked for every name.
+    Callable {
+        resolver: Arc<dyn hxjwt::Directory>,
+        callable: Py<PyAny>,
+    },
+}
+
+/// Resolves identity names to machine tokens: the peers an `Endpoint` may talk to.
+///
+/// `Directory(tokens)` holds tokens in memory (`.add(token)`, `len(d)`, `name in d`);
+/// `Directory.from_jwks(jwks)` and `Directory.from_file(path)` load a JWK Set; and
+/// `Directory.from_callable(fn)` asks `fn(name)` each time a name must be resolved.
+/// One directory may serve many endpoints and threads.
+#[pyclass(frozen, module = "hxjwt", name = "Directory")]
+pub(crate) struct PyDirectory {
+    source: Source,
+}
+
+impl PyDirectory {
+    /// The directory as the core's trait object, for an endpoint.
+    pub(crate) fn shared(&self) -> Arc<dyn hxjwt::Directory> {
+        match &self.source {
+            Source::Memory(dir) => Arc::clone(dir) as Arc<dyn hxjwt::Directory>,
+            Source::Callable { resolver, .. } => Arc::clone(resolver),
+        }
+    }
+
+    fn memory(&self, what: &str) -> PyResult<&MemoryDirectory> {
+        match &self.source {
+            Source::Memory(dir) => Ok(dir),
+            Source::Callable { .. } => Err(PyTypeError::new_err(format!(
+                "a directory made by Directory.from_callable() does not support {what}"
+            ))),
+        }
+    }
+
+    fn from_memory(dir: MemoryDirectory) -> Self {
+        PyDirectory {
+            source: Source::Memory(Arc::new(dir)),
+        }
+    }
+
+    /// Resolves `name` now, with the GIL held (a callable is called directly).
+    fn resolve(&self, py: Python<'_>, name: &str) -> PyResult<Option<PyMachineToken>> {
+        let found = match &self.source {
+            Source::Memory(dir) => dir.resolve(name),
+            Source::Callable { resolver, .. } => resolver.resolve(name),
+        };
+        attached(py, found).map(|t| t.map(|inner| PyMachineToken { inner }))
+    }
+}
+
+/// What a directory callable answered, as a machine token: a `MachineToken`, a public JWK (dict
+/// or JSON text) or `None` (no such name). Anything else is a failure of the directory.
+fn answer_to_token(answer: &Bound<'_, PyAny>) -> hxjwt::Result<Option<hxjwt::MachineToken>> {
+    if answer.is_none() {
+        return Ok(None);
+    }
+    if let Ok(token) = answer.cast::<PyMachineToken>() {
+        return Ok(Some(token.get().inner.clone()));
+    }
+    let text = if let Ok(s) = answer.cast::<PyString>() {
+        s.to_str().map(str::to_owned).ok()
+    } else if answer.is_instance_of::<PyDict>() {
+        json_dumps(answer).ok()
+    } else {
+        return Err(Error::new(
+            ErrorKind::ResolverFailed,
+            format!(
+                "the directory callable returned {}; expected a MachineToken, a JWK (dict or str) \
+                 or None",
+                type_name(answer)
+            ),
+        ));
+    };
+    let text = text.ok_or_else(|| {
+        Error::new(
+            ErrorKind::ResolverFailed,
+            "the directory callable returned a JWK that is not JSON text",
+        )
+    })?;
+    hxjwt::MachineToken::from_jwk(&text).map(Some)
+}
+
+/// Calls `callable(name)` with the GIL re-acquired (validation runs without it). An exception
+/// becomes a `ResolverFailed` error naming it, and the `__cause__` of the `ResolverError`.
+fn call_resolver(callable: &Py<PyAny>, name: &str) -> hxjwt::Result<Option<hxjwt::MachineToken>> {
+    Python::attach(|py| match callable.bind(py).call1((name,)) {
+        Ok(answer) => answer_to_token(&answer),
+        Err(err) => {
+            let what = err
+                .get_type(py)
+                .name()
+                .map_or_else(|_| "an exception".to_owned(), |n| n.to_string());
+            let why = err
+                .value(py)
+                .str()
+                .map_or_else(|_| String::new(), |s| s.to_string());
+            stash_callback_error(err);
+            Err(Error::new(
+                ErrorKind::ResolverFailed,
+                format!("the directory callable raised {what}: {why}"),
+            ))
+        }
+    })
+}
+
+#[pymethods]
+impl PyDirectory {
+    /// A directory held in memory, with the given machine tokens (any iterable of them).
+    /// A later token replaces an earlier one of the same name.
+    #[new]
+    #[pyo3(signature = (tokens = None))]
+    fn new(tokens: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let dir = MemoryDirectory::new();
+        if let Some(tokens) = tokens {
+            if tokens.is_instance_of::<PyString>() {
+                return Err(PyTypeError::new_err(
+                    "tokens must be an iterable of MachineToken, not str (for a JWK Set use \
+                     Directory.from_jwks)",
+                ));
+            }
+            for item in tokens.try_iter()? {
+                let item = item?;
+                let token = item.cast::<PyMachineToken>().map_err(|_| {
+                    PyTypeError::new_err(format!(
+                        "tokens must be MachineToken objects, not {}",
+                        type_name(&item)
+                    ))
+                })?;
+                dir.insert(token.get().inner.clone());
+            }
+        }
+        Ok(Self::from_memory(dir))
+    }
+
+    /// A directory from a JWK Set (`{"keys": [...]}`) given as JSON text or a dict. Keys that
+    /// are not X25519 are skipped; a bad X25519 key raises `InvalidKeyError`, a document that
+    /// is not a JWK Set `DecodeError`.
+    #[staticmethod]
+    fn from_jwks(py: Python<'_>, jwks: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let text = json_text(jwks, "jwks")?;
+        let text: &str = &text;
+        detached(py, || MemoryDirectory::from_jwks(text)).map(Self::from_memory)
+    }
+
+    /// A directory from a JWK Set file (a `str` or `os.PathLike` path). A file that cannot be
+    /// read raises `ResolverError`; its content is checked as by `from_jwks`.
+    #[staticmethod]
+    fn from_file(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        detached(py, move || MemoryDirectory::from_jwks_file(path)).map(Self::from_memory)
+    }
+
+    /// A directory that calls `fn(name)` to resolve a name. `fn` returns a `MachineToken`, a
+    /// public JWK (dict or JSON text), or `None` for an unknown name (`UnknownIssuerError`).
+    ///
+    /// If `fn` raises, or returns anything else, or a token of another name, validation raises
+    /// `ResolverError` naming the cause (the exception is also its `__cause__`). `fn` is called
+    /// with the GIL held, from whichever thread validates; it must be thread-safe.
+    #[staticmethod]
+    #[pyo3(name = "from_callable")]
+    fn from_callable(callable: &Bound<'_, PyAny>) -> PyResult<Self> {
+        if !callable.is_callable() {
+            return Err(PyTypeError::new_err(format!(
+                "Directory.from_callable() needs a callable, not {}",
+                type_name(callable)
+            )));
+        }
+        let for_resolver = callable.clone().unbind();
+        let resolver = CallbackDirectory::new(move |name: &str| call_resolver(&for_resolver, name));
+        Ok(PyDirectory {
+            source: Source::Callable {
+                resolver: Arc::new(resolver),
+                callable: callable.clone().unbind(),
+            },
+        })
+    }
+
+    /// Adds (or replaces) a machine token. Not for a directory made by `from_callable`.
+    fn add(&self, token: &Bound<'_, PyMachineToken>) -> PyResult<()> {
+        self.memory("add()")?.insert(token.get().inner.clone());
+        Ok(())
+    }
+
+    /// Removes the machine token of `name`; returns it, or `None` if there was none.
+    fn remove(&self, name: &str) -> PyResult<Option<PyMachineToken>> {
+        Ok(self
+            .memory("remove()")?
+            .remove(name)
+            .map(|inner| PyMachineToken { inner }))
+    }
+
+    /// The machine token of `name`, or `None`. On a `from_callable` directory this calls it.
+    fn get(&self, py: Python<'_>, name: &str) -> PyResult<Option<PyMachineToken>> {
+        self.resolve(py, name)
+    }
+
+    /// Every machine token, sorted by name. Not for a directory made by `from_callable`.
+    fn tokens(&self) -> PyResult<Vec<PyMachineToken>> {
+        Ok(self
+            .memory("tokens()")?
+            .tokens()
+            .into_iter()
+            .map(|inner| PyMachineToken { inner })
+            .collect())
+    }
+
+    /// The directory as a JWK Set dict (`{"keys": [...]}`, sorted by name): what a web server
+    /// publishes. Not for a directory made by `from_callable`.
+    fn to_jwks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_object(py, &self.memory("to_jwks()")?.to_jwks())
+    }
+
+    /// The number of names. Not for a directory made by `from_callable` (`TypeError`).
+    fn __len__(&self) -> PyResult<usize> {
+        Ok(self.memory("len()")?.len())
+    }
+
+    /// Whether `name` is known (a `from_callable` directory is asked).
+    fn __contains__(&self, py: Python<'_>, name: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let Ok(name) = name.cast::<PyString>() else {
+            return Ok(false);
+        };
+        let name = name.to_str()?;
+        match &self.source {
+            Source::Memory(dir) => Ok(dir.contains(name)),
+            Source::Callable { .. } => Ok(self.resolve(py, name)?.is_some()),
+        }
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        match &self.source {
+            Source::Memory(dir) => format!("Directory(<{} names>)", dir.len()),
+            Source::Callable { callable, .. } => {
+                let shown = callable
+                    .bind(py)
+                    .repr()
+                    .map_or_else(|_| "?".to_owned(), |r| r.to_string());
+                format!("Directory.from_callable({shown})")
+            }
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! `Endpoint` (creates and validates tokens) and `Message` (a validated token).
+
+use std::borrow::Cow;
+
+use hxjwt::{CreateOptions, FixedClock, Policy};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use crate::convert::{exact, json_loads, payload_bytes, py_repr, seconds, token_text, type_name};
+use crate::directory::PyDirectory;
+use crate::errors::{DecodeError, detached};
+use crate::keys::{PyIdentity, PyMachineToken};
+
+/// One service's end of HX1: its identity, a directory of peers, and a validation policy.
+///
+/// `create(payload, to=...)` makes a token for a peer; `validate(token)` checks a token from a
+/// peer and returns its `Message`. Both run with the GIL released, and one endpoint is meant to
+/// be shared by every thread (they share its key cache and replay store).
+#[pyclass(frozen, module = "hxjwt", name = "Endpoint")]
+pub(crate) struct PyEndpoint {
+    inner: hxjwt::Endpoint,
+    directory: Option<Py<PyDirectory>>,
+    clock: Option<i64>,
+}
+
+/// The recipient of `create`: a name resolved by the directory, or a machine token.
+enum Recipient {
+    Name(String),
+    Token(hxjwt::MachineToken),
+}
+
+fn recipient(to: &Bound<'_, PyAny>) -> PyResult<Recipient> {
+    if let Ok(token) = to.cast::<PyMachineToken>() {
+        return Ok(Recipient::Token(token.get().inner.clone()));
+    }
+    if let Ok(name) = to.extract::<String>() {
+        return Ok(Recipient::Name(name));
+    }
+    Err(PyTypeError::new_err(format!(
+        "to must be a str (a name the directory resolves) or a MachineToken, not {}",
+        type_name(to)
+    )))
+}
+
+fn create_options(
+    ttl: i64,
+    jti: Option<String>,
+    not_before: Option<i64>,
+    content_type: Option<String>,
+) -> PyResult<CreateOptions> {
+    let ttl = seconds(ttl, "ttl")?;
+    if ttl == 0 {
+        return Err(PyValueError::new_err("ttl must be at least 1 second"));
+    }
+    Ok(CreateOptions {
+        ttl,
+        not_before,
+        jti,
+        cty: content_type,
+    })
+}
+
+#[pymethods]
+impl PyEndpoint {
+    /// An endpoint for `identity`.
+    ///
+    /// - `directory`: resolves `create(to=name)` and the sender of `validate(token)`; without
+    ///   one, pass `to=MachineToken` and `validate(token, sender=MachineToken)`.
+    /// - `leeway`: clock skew tolerated on exp, iat and nbf, in seconds (default 0).
+    /// - `max_lifetime`: the longest `exp - iat` accepted, in seconds (default: no limit).
+    /// - `audiences`: names accepted in `aud` besides the identity's own (default: none).
+    /// - `replay_protection`: accept each token at most once (in memory, until it expires).
+    /// - `max_token_length`: the longest token accepted, in bytes (default 65536).
+    /// - `clock`: `None` for the system clock, or a Unix time (int) at which this endpoint's
+    ///   clock stands still: for tests, test vectors and replaying recorded traffic.
+    #[new]
+    #[pyo3(signature = (
+        identity,
+        directory = None,
+        *,
+        leeway = 0,
+        max_lifetime = None,
+        audiences = None,
+        replay_protection = false,
+        max_token_length = hxjwt::hx1::DEFAULT_MAX_TOKEN_LEN,
+        clock = None,
+    ))]
+    #[expect(clippy::too_many_arguments, reason = "Python keyword arguments")]
+    fn new(
+        identity: &Bound<'_, PyIdentity>,
+        directory: Option<Bound<'_, PyDirectory>>,
+        leeway: i64,
+        max_lifetime: Option<i64>,
+        audiences: Option<Vec<String>>,
+        replay_protection: bool,
+        max_token_length: usize,
+        clock: Option<i64>,
+    ) -> PyResult<Self> {
+        if max_token_length == 0 {
+            return Err(PyValueError::new_err("max_token_length must be at least 1"));
+        }
+        let policy = Policy {
+            leeway: seconds(leeway, "leeway")?,
+            max_lifetime: max_lifetime
+                .map(|m| seconds(m, "max_lifetime"))
+                .transpose()?,
+            audiences: audiences.unwrap_or_default(),
+            max_token_len: max_token_length,
+        };
+        let mut inner = hxjwt::Endpoint::new(identity.get().inner.clone()).with_policy(policy);
+        if let Some(dir) = &directory {
+            inner = inner.with_shared_directory(dir.get().shared());
+        }
+        if let Some(now) = clock {
+            inner = inner.with_clock(FixedClock(now));
+        }
+        inner.set_replay_protection(replay_protection);
+        Ok(PyEndpoint {
+            inner,
+            directory: directory.map(Bound::unbind),
+            clock,
+        })
+    }
+
+    /// Creates a token carrying `payload` for the peer `to` (a name the directory resolves, or
+    /// its `MachineToken`), valid for `ttl` seconds.
+    ///
+    /// `payload` is bytes, str (sent as UTF-8) or a dict (sent as compact JSON, read back with
+    /// `Message.json()`). `jti`, `not_before` (Unix time) and `content_type` (the `cty` header)
+    /// are optional. Raises `UnknownIssuerError` for a name the directory does not know.
+    #[pyo3(signature = (payload, *, to, ttl = 300, jti = None, not_before = None, content_type = None))]
+    #[expect(clippy::too_many_arguments, reason = "Python keyword arguments")]
+    fn create(
+        &self,
+        py: Python<'_>,
+        payload: &Bound<'_, PyAny>,
+        to: &Bound<'_, PyAny>,
+        ttl: i64,
+        jti: Option<String>,
+        not_before: Option<i64>,
+        content_type: Option<String>,
+    ) -> PyResult<String> {
+        let plaintext = payload_bytes(payload)?;
+        let opts = create_options(ttl, jti, not_before, content_type)?;
+        let to = recipient(to)?;
+        let plaintext: &[u8] = &plaintext;
+        detached(py, || match &to {
+            Recipient::Name(name) => self.inner.create(name, plaintext, &opts),
+            Recipient::Token(token) => self.inner.create_for(token, plaintext, &opts),
+        })
+    }
+
+    /// Validates a token (str or bytes) addressed to this endpoint and returns its `Message`.
+    ///
+    /// The sender (`iss`) is resolved by the directory, or is `sender` when given (then its name
+    /// must be the token's `iss`: `IssuerMismatchError` otherwise). Raises an
+    /// `InvalidTokenError` subclass when the token is not acceptable.
+    #[pyo3(signature = (token, *, sender = None))]
+    fn validate(
+        &self,
+        py: Python<'_>,
+        token: &Bound<'_, PyAny>,
+        sender: Option<&Bound<'_, PyMachineToken>>,
+    ) -> PyResult<PyMessage> {
+        let token: Cow<'_, str> = token_text(token)?;
+        let token: &str = &token;
+        let sender = sender.map(|s| &s.get().inner);
+        detached(py, || match sender {
+            Some(s) => self.inner.validate_from(token, s),
+            None => self.inner.validate(token),
+        })
+        .map(|inner| PyMessage { inner })
+    }
+
+    /// The name of this endpoint's identity.
+    #[getter]
+    fn name(&self) -> &str {
+        self.inner.identity().name()
+    }
+
+    /// This endpoint's machine token (the public half of its identity).
+    #[getter]
+    fn machine_token(&self) -> PyMachineToken {
+        PyMachineToken {
+            inner: self.inner.identity().machine_token(),
+        }
+    }
+
+    /// The directory given to the constructor, or `None`.
+    #[getter]
+    fn directory(&self, py: Python<'_>) -> Option<Py<PyDirectory>> {
+        self.directory.as_ref().map(|d| d.clone_ref(py))
+    }
+
+    /// Whether replay protection is on.
+    #[getter]
+    fn replay_protection(&self) -> bool {
+        self.inner.replay_protection()
+    }
+
+    /// The fixed Unix time of this endpoint's clock, or `None` for the system clock.
+    #[getter]
+    fn clock(&self) -> Option<i64> {
+        self.clock
+    }
+
+    /// The time now by this endpoint's clock, in Unix seconds.
+    fn now(&self) -> i64 {
+        self.inner.now()
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let policy = self.inner.policy();
+        format!(
+            "Endpoint(name={}, directory={}, leeway={}, replay_protection={}{})",
+            py_repr(py, self.inner.identity().name()),
+            if self.directory.is_some() {
+                "<Directory>"
+            } else {
+                "None"
+            },
+            policy.leeway,
+            if self.inner.replay_protection() {
+                "True"
+            } else {
+                "False"
+            },
+            self.clock
+                .map_or_else(String::new, |c| format!(", clock={c}")),
+        )
+    }
+}
+
+/// A validated token: who sent it to whom and when (Unix seconds), and the decrypted payload.
+#[pyclass(frozen, module = "hxjwt", name = "Message")]
+pub(crate) struct PyMessage {
+    inner: hxjwt::Message,
+}
+
+#[pymethods]
+impl PyMessage {
+    /// The sender's name (`iss`), authenticated.
+    #[getter]
+    fn issuer(&self) -> &str {
+        self.inner.issuer()
+    }
+
+    /// The recipient's name (`aud`): the endpoint's name or one of its accepted audiences.
+    #[getter]
+    fn audience(&self) -> &str {
+        self.inner.audience()
+    }
+
+    /// `iat`, in Unix seconds.
+    #[getter]
+    fn issued_at(&self) -> i64 {
+        self.inner.issued_at()
+    }
+
+    /// `exp`, in Unix seconds.
+    #[getter]
+    fn expires_at(&self) -> i64 {
+        self.inner.expires_at()
+    }
+
+    /// `nbf`, in Unix seconds, or `None` if the token had none.
+    #[getter]
+    fn not_before(&self) -> Option<i64> {
+        self.inner.not_before()
+    }
+
+    /// The token's `jti`, or `None`.
+    #[getter]
+    fn jti(&self) -> Option<&str> {
+        self.inner.jti()
+    }
+
+    /// The token's `cty` (the payload's media type), or `None`.
+    #[getter]
+    fn content_type(&self) -> Option<&str> {
+        self.inner.content_type()
+    }
+
+    /// The decrypted payload.
+    #[getter]
+    fn payload<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.inner.payload())
+    }
+
+    /// The payload parsed as JSON (what a dict payload becomes again). Raises `DecodeError`
+    /// (with the `json` error as its cause) when the payload is not JSON.
+    fn json<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let payload = PyBytes::new(py, self.inner.payload());
+        json_loads(py, payload.as_any()).map_err(|e| {
+            let err = DecodeError::new_err(format!("the payload is not JSON: {e}"));
+            err.set_cause(py, Some(e));
+            err
+        })
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!(
+            "Message(issuer={}, audience={}, issued_at={}, expires_at={}, payload=<{} bytes>)",
+            py_repr(py, self.inner.issuer()),
+            py_repr(py, self.inner.audience()),
+            self.inner.issued_at(),
+            self.inner.expires_at(),
+            self.inner.payload().len()
+        )
+    }
+}
+
+/// `hxjwt.dangerous.create_with_material`: `create` with the caller's 64-byte `material` (M)
+/// and 12-byte `iv` instead of random ones. **Reusing them destroys confidentiality and
+/// authenticity**: this exists to reproduce known-answer vectors byte for byte.
+#[pyfunction]
+#[pyo3(signature = (endpoint, payload, *, to, material, iv, ttl = 300, jti = None, not_before = None, content_type = None))]
+#[expect(clippy::too_many_arguments, reason = "Python keyword arguments")]
+pub(crate) fn _dangerous_create_with_material(
+    py: Python<'_>,
+    endpoint: &Bound<'_, PyEndpoint>,
+    payload: &Bound<'_, PyAny>,
+    to: &Bound<'_, PyMachineToken>,
+    material: &[u8],
+    iv: &[u8],
+    ttl: i64,
+    jti: Option<String>,
+    not_before: Option<i64>,
+    content_type: Option<String>,
+) -> PyResult<String> {
+    let plaintext = payload_bytes(payload)?;
+    let opts = create_options(ttl, jti, not_before, content_type)?;
+    let material = exact::<64>(material, "material")?;
+    let iv = exact::<12>(iv, "iv")?;
+    let endpoint = &endpoint.get().inner;
+    let to = &to.get().inner;
+    let plaintext: &[u8] = &plaintext;
+    detached(py, || {
+        hxjwt::dangerous::hx1_create_with_material(endpoint, to, plaintext, &opts, &material, &iv)
+    })
+}
