@@ -17,5 +17,10 @@ pub use hx1::{
     MemoryReplayStore, Message, Policy, ReplayStore,
 };
 
+/// The repository README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 /// The version of this crate.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

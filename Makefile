@@ -1,0 +1,50 @@
+# hxjwt — the two commands a fresh machine needs are `make demo` and `make test`.
+# `make help` lists every target.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+CARGO ?= cargo
+PYTHON ?= python3
+export CARGO_TERM_COLOR ?= never
+
+# The C and Python faces bring their own targets (c-test, header, header-check, install;
+# py-test, py-lint, …).
+-include mk/c.mk mk/python.mk mk/bench.mk
+
+FACE_TESTS := $(if $(wildcard mk/c.mk),header-check c-test) $(if $(wildcard mk/python.mk),py-test)
+
+.PHONY: help demo test lint fmt-check clippy rust-test pure-rust-test doc examples vectors bench
+
+help: ## List the targets.
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort -u | \
+	  awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
+
+demo: ## The main job: two services exchange encrypted JWTs; bad tokens are rejected.
+	$(CARGO) run --quiet --locked -p hxjwt-cli -- demo
+
+test: lint rust-test doc $(FACE_TESTS) examples ## Everything CI checks: lint, Rust, C and Python tests, examples.
+	@echo "make test: all checks passed"
+
+lint: fmt-check clippy ## rustfmt and clippy (-D warnings) over the workspace.
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+rust-test: ## cargo test: unit, integration, property, vector and doc tests of the Rust crates.
+	$(CARGO) test --workspace --exclude hxjwt-python --locked
+
+doc: ## rustdoc with warnings denied.
+	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --no-deps --locked -p hxjwt -p hxjwt-cli
+
+examples: ## Build and run the README's Rust examples.
+	$(CARGO) run --quiet --locked -p hxjwt --example quickstart
+
+vectors: ## Regenerate tests/vectors/hx1.json from core/tests/vectors.rs.
+	HXJWT_BLESS=1 $(CARGO) test --locked -p hxjwt --test vectors vectors_file_is_what_the_generator_makes
+
+bench: ## Release-mode benchmarks (criterion); see BENCH.md.
+	$(CARGO) bench --locked -p hxjwt --bench hx1
