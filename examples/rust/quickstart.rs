@@ -17,7 +17,11 @@ fn main() -> Result<(), hxjwt::Error> {
     let b = Endpoint::new(bob).with_shared_directory(directory);
     let token = a.create("bob.service", br#"{"order":42}"#, &CreateOptions::default())?;
     let message = b.validate(&token)?;
-    println!("{} says {}", message.issuer(), String::from_utf8_lossy(message.payload()));
+    println!(
+        "{} says {}",
+        message.issuer(),
+        String::from_utf8_lossy(message.payload())
+    );
 
     // A token for someone else is rejected with a precise error kind.
     match a.validate(&token) {
