@@ -255,3 +255,51 @@ fn pairwise_key_cache_survives_churn_of_many_peers() {
         h.join().unwrap();
     }
 }
+
+#[test]
+fn huge_and_deep_inputs_are_rejected_with_bounded_work() {
+    let (ea, eb) = pair("alice", "bob");
+    let huge = "A".repeat(10 * 1024 * 1024);
+    let e = eb.validate(&huge).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Malformed);
+    assert!(e.detail().contains("limit"), "{e}");
+
+    // With the size limit raised, a deeply nested 10 MB header still fails cleanly.
+    let mut big = Endpoint::new(Identity::generate("carol").unwrap());
+    big.policy_mut().max_token_len = 64 * 1024 * 1024;
+    let nested = format!(
+        "{{\"alg\":{}{}}}",
+        "[".repeat(5 * 1024 * 1024),
+        "]".repeat(5 * 1024 * 1024)
+    );
+    let token = format!(
+        "{}.e30.{}",
+        hxjwt::b64::encode(nested.as_bytes()),
+        "A".repeat(43)
+    );
+    assert_eq!(
+        big.validate(&token).unwrap_err().kind(),
+        ErrorKind::Malformed
+    );
+    let long_string = format!("{{\"iss\":\"{}\"}}", "x".repeat(10 * 1024 * 1024));
+    let token = format!(
+        "{}.e30.{}",
+        hxjwt::b64::encode(long_string.as_bytes()),
+        "A".repeat(43)
+    );
+    assert_eq!(
+        big.validate(&token).unwrap_err().kind(),
+        ErrorKind::Malformed
+    );
+    let many_members: String = (0..200_000).map(|i| format!("\"m{i}\":1,")).collect();
+    let token = format!(
+        "{}.e30.{}",
+        hxjwt::b64::encode(format!("{{{many_members}\"x\":1}}").as_bytes()),
+        "A".repeat(43)
+    );
+    assert_eq!(
+        big.validate(&token).unwrap_err().kind(),
+        ErrorKind::UnknownHeader
+    );
+    drop(ea);
+}
