@@ -13,7 +13,7 @@ __all__ = ["create_with_material"]
 
 def create_with_material(
     endpoint: Endpoint,
-    payload: bytes | str | dict[str, object],
+    payload: bytes | bytearray | str | dict[str, object],
     *,
     to: MachineToken,
     material: bytes,
