@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
@@ -127,4 +127,28 @@ pub(crate) fn exact<const N: usize>(bytes: &[u8], what: &str) -> PyResult<[u8; N
             bytes.len()
         ))
     })
+}
+
+/// An integer argument. Unlike a plain `i64` parameter, an integer out of range raises
+/// `ValueError` (not `OverflowError`), so that every bad argument is a `TypeError` or a
+/// `ValueError`.
+#[derive(Clone, Copy)]
+pub(crate) struct Int(pub(crate) i64);
+
+impl<'py> FromPyObject<'_, 'py> for Int {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        obj.extract::<i64>().map(Int).map_err(|e| {
+            if e.is_instance_of::<PyOverflowError>(obj.py()) {
+                PyValueError::new_err(format!(
+                    "{} is out of range: integers here are -2**63 to 2**63 - 1",
+                    obj.repr()
+                        .map_or_else(|_| "the integer".to_owned(), |r| r.to_string())
+                ))
+            } else {
+                e
+            }
+        })
+    }
 }

@@ -2,12 +2,15 @@
 
 use std::borrow::Cow;
 
+use hxjwt::hx1::DEFAULT_MAX_TOKEN_LEN;
 use hxjwt::{CreateOptions, FixedClock, Policy};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::convert::{exact, json_loads, payload_bytes, py_repr, seconds, token_text, type_name};
+use crate::convert::{
+    Int, exact, json_loads, payload_bytes, py_repr, seconds, token_text, type_name,
+};
 use crate::directory::PyDirectory;
 use crate::errors::{DecodeError, detached};
 use crate::keys::{PyIdentity, PyMachineToken};
@@ -23,6 +26,10 @@ pub(crate) struct PyEndpoint {
     directory: Option<Py<PyDirectory>>,
     clock: Option<i64>,
 }
+
+/// The core's default maximum token length (64 KiB), as the default of `max_token_length`.
+#[expect(clippy::cast_possible_wrap, reason = "64 KiB fits in an i64")]
+const DEFAULT_MAX_TOKEN_LENGTH: Int = Int(DEFAULT_MAX_TOKEN_LEN as i64);
 
 /// The recipient of `create`: a name resolved by the directory, or a machine token.
 enum Recipient {
@@ -44,18 +51,18 @@ fn recipient(to: &Bound<'_, PyAny>) -> PyResult<Recipient> {
 }
 
 fn create_options(
-    ttl: i64,
+    ttl: Int,
     jti: Option<String>,
-    not_before: Option<i64>,
+    not_before: Option<Int>,
     content_type: Option<String>,
 ) -> PyResult<CreateOptions> {
-    let ttl = seconds(ttl, "ttl")?;
+    let ttl = seconds(ttl.0, "ttl")?;
     if ttl == 0 {
         return Err(PyValueError::new_err("ttl must be at least 1 second"));
     }
     Ok(CreateOptions {
         ttl,
-        not_before,
+        not_before: not_before.map(|n| n.0),
         jti,
         cty: content_type,
     })
@@ -79,35 +86,37 @@ impl PyEndpoint {
         identity,
         directory = None,
         *,
-        leeway = 0,
+        leeway = Int(0),
         max_lifetime = None,
         audiences = None,
         replay_protection = false,
-        max_token_length = hxjwt::hx1::DEFAULT_MAX_TOKEN_LEN,
+        max_token_length = DEFAULT_MAX_TOKEN_LENGTH,
         clock = None,
     ))]
     #[expect(clippy::too_many_arguments, reason = "Python keyword arguments")]
     fn new(
         identity: &Bound<'_, PyIdentity>,
         directory: Option<Bound<'_, PyDirectory>>,
-        leeway: i64,
-        max_lifetime: Option<i64>,
+        leeway: Int,
+        max_lifetime: Option<Int>,
         audiences: Option<Vec<String>>,
         replay_protection: bool,
-        max_token_length: usize,
-        clock: Option<i64>,
+        max_token_length: Int,
+        clock: Option<Int>,
     ) -> PyResult<Self> {
-        if max_token_length == 0 {
-            return Err(PyValueError::new_err("max_token_length must be at least 1"));
-        }
+        let max_token_len = usize::try_from(max_token_length.0)
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| PyValueError::new_err("max_token_length must be at least 1"))?;
         let policy = Policy {
-            leeway: seconds(leeway, "leeway")?,
+            leeway: seconds(leeway.0, "leeway")?,
             max_lifetime: max_lifetime
-                .map(|m| seconds(m, "max_lifetime"))
+                .map(|m| seconds(m.0, "max_lifetime"))
                 .transpose()?,
             audiences: audiences.unwrap_or_default(),
-            max_token_len: max_token_length,
+            max_token_len,
         };
+        let clock = clock.map(|c| c.0);
         let mut inner = hxjwt::Endpoint::new(identity.get().inner.clone()).with_policy(policy);
         if let Some(dir) = &directory {
             inner = inner.with_shared_directory(dir.get().shared());
@@ -129,16 +138,16 @@ impl PyEndpoint {
     /// `payload` is bytes, str (sent as UTF-8) or a dict (sent as compact JSON, read back with
     /// `Message.json()`). `jti`, `not_before` (Unix time) and `content_type` (the `cty` header)
     /// are optional. Raises `UnknownIssuerError` for a name the directory does not know.
-    #[pyo3(signature = (payload, *, to, ttl = 300, jti = None, not_before = None, content_type = None))]
+    #[pyo3(signature = (payload, *, to, ttl = Int(300), jti = None, not_before = None, content_type = None))]
     #[expect(clippy::too_many_arguments, reason = "Python keyword arguments")]
     fn create(
         &self,
         py: Python<'_>,
         payload: &Bound<'_, PyAny>,
         to: &Bound<'_, PyAny>,
-        ttl: i64,
+        ttl: Int,
         jti: Option<String>,
-        not_before: Option<i64>,
+        not_before: Option<Int>,
         content_type: Option<String>,
     ) -> PyResult<String> {
         let plaintext = payload_bytes(payload)?;
@@ -315,7 +324,7 @@ impl PyMessage {
 /// and 12-byte `iv` instead of random ones. **Reusing them destroys confidentiality and
 /// authenticity**: this exists to reproduce known-answer vectors byte for byte.
 #[pyfunction]
-#[pyo3(signature = (endpoint, payload, *, to, material, iv, ttl = 300, jti = None, not_before = None, content_type = None))]
+#[pyo3(signature = (endpoint, payload, *, to, material, iv, ttl = Int(300), jti = None, not_before = None, content_type = None))]
 #[expect(clippy::too_many_arguments, reason = "Python keyword arguments")]
 pub(crate) fn _dangerous_create_with_material(
     py: Python<'_>,
@@ -324,9 +333,9 @@ pub(crate) fn _dangerous_create_with_material(
     to: &Bound<'_, PyMachineToken>,
     material: &[u8],
     iv: &[u8],
-    ttl: i64,
+    ttl: Int,
     jti: Option<String>,
-    not_before: Option<i64>,
+    not_before: Option<Int>,
     content_type: Option<String>,
 ) -> PyResult<String> {
     let plaintext = payload_bytes(payload)?;

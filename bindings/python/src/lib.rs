@@ -23,10 +23,11 @@ mod _hxjwt {
     use super::endpoint::{_dangerous_create_with_material, PyEndpoint, PyMessage};
     #[pymodule_export]
     use super::errors::{
-        DecodeError, DecryptionError, ExpiredSignatureError, ImmatureSignatureError, InternalError,
-        InvalidAlgorithmError, InvalidAudienceError, InvalidIssuerError, InvalidKeyError,
-        InvalidSignatureError, InvalidTokenError, IssuerMismatchError, LifetimeTooLongError,
-        PyJWTError, ReplayedTokenError, ResolverError, UnknownHeaderError, UnknownIssuerError,
+        _raise_error_kind, DecodeError, DecryptionError, ExpiredSignatureError,
+        ImmatureSignatureError, InternalError, InvalidAlgorithmError, InvalidAudienceError,
+        InvalidIssuerError, InvalidKeyError, InvalidSignatureError, InvalidTokenError,
+        IssuerMismatchError, LifetimeTooLongError, PyJWTError, ReplayedTokenError, ResolverError,
+        UnknownHeaderError, UnknownIssuerError,
     };
     #[pymodule_export]
     use super::keys::{PyIdentity, PyMachineToken};
