@@ -93,6 +93,9 @@ impl PyEndpoint {
         max_token_length = DEFAULT_MAX_TOKEN_LENGTH,
         clock = None,
     ))]
+    #[pyo3(text_signature = "(identity, directory=None, *, leeway=0, max_lifetime=None, \
+                             audiences=None, replay_protection=False, max_token_length=65536, \
+                             clock=None)")]
     #[expect(clippy::too_many_arguments, reason = "Python keyword arguments")]
     fn new(
         identity: &Bound<'_, PyIdentity>,
@@ -139,6 +142,8 @@ impl PyEndpoint {
     /// `Message.json()`). `jti`, `not_before` (Unix time) and `content_type` (the `cty` header)
     /// are optional. Raises `UnknownIssuerError` for a name the directory does not know.
     #[pyo3(signature = (payload, *, to, ttl = Int(300), jti = None, not_before = None, content_type = None))]
+    #[pyo3(text_signature = "(self, /, payload, *, to, ttl=300, jti=None, not_before=None, \
+                             content_type=None)")]
     #[expect(clippy::too_many_arguments, reason = "Python keyword arguments")]
     fn create(
         &self,
@@ -325,6 +330,8 @@ impl PyMessage {
 /// authenticity**: this exists to reproduce known-answer vectors byte for byte.
 #[pyfunction]
 #[pyo3(signature = (endpoint, payload, *, to, material, iv, ttl = Int(300), jti = None, not_before = None, content_type = None))]
+#[pyo3(text_signature = "(endpoint, payload, *, to, material, iv, ttl=300, jti=None, \
+                         not_before=None, content_type=None)")]
 #[expect(clippy::too_many_arguments, reason = "Python keyword arguments")]
 pub(crate) fn _dangerous_create_with_material(
     py: Python<'_>,

@@ -52,14 +52,14 @@ class MachineToken:
         """The raw 32-byte X25519 public key."""
     def to_jwk(self) -> dict[str, str]:
         """The public OKP JWK as a dict (``kty``, ``crv``, ``kid``, ``use``, ``x``)."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 @final
 class Directory:
     """Resolves identity names to machine tokens: the peers an Endpoint may talk to."""
 
-    def __init__(self, tokens: Iterable[MachineToken] | None = None) -> None:
+    def __new__(cls, tokens: Iterable[MachineToken] | None = None) -> Directory:
         """A directory held in memory, with the given machine tokens."""
     @staticmethod
     def from_jwks(jwks: str | dict[str, Any]) -> Directory:
@@ -83,7 +83,7 @@ class Directory:
         """The directory as a JWK Set dict, sorted by name: what a web server publishes."""
     def __len__(self) -> int:
         """The number of names (TypeError on a ``from_callable`` directory)."""
-    def __contains__(self, name: object) -> bool:
+    def __contains__(self, name: object, /) -> bool:
         """Whether ``name`` is known."""
 
 @final
@@ -94,8 +94,8 @@ class Endpoint:
     stands still (tests, vectors, replaying recorded traffic).
     """
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         identity: Identity,
         directory: Directory | None = None,
         *,
@@ -105,7 +105,8 @@ class Endpoint:
         replay_protection: bool = False,
         max_token_length: int = 65536,
         clock: int | None = None,
-    ) -> None: ...
+    ) -> Endpoint:
+        """An endpoint for ``identity``; see the class docstring for the keywords."""
     def create(
         self,
         payload: _Payload,
