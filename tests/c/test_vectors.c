@@ -116,7 +116,17 @@ static void kat(void) {
             CHECK(hx_message_expires_at(msg) == exp);
             hx_message_free(msg);
         }
-        /* One second past exp it is refused. */
+        /* Tampered (one character of the MAC changed, still base64url), it is refused. */
+        {
+            HxMessage *msg = NULL;
+            char *tampered = hxt_strdup(token);
+            size_t n = strlen(tampered);
+            tampered[n - 5] = tampered[n - 5] == 'A' ? 'B' : 'A';
+            CHECK_STATUS(hx_validate_jwt(ep, tampered, sender_public, &msg), HX_ERR_INVALID_SIGNATURE);
+            CHECK(msg == NULL);
+            free(tampered);
+        }
+        /* At exp it is refused. */
         {
             HxMessage *msg = NULL;
             CHECK_STATUS(hx_endpoint_set_time(ep, exp), HX_OK);
