@@ -366,7 +366,8 @@ enum HxStatus hx_create_jwt_ex(const struct HxEndpoint *ep,
  * endpoint's directory; otherwise it is the sender's public JWK, and a token from anyone else
  * fails with `HX_ERR_ISSUER_MISMATCH`. On success writes a new message to `*out` (free it with
  * `hx_message_free`); on failure leaves `*out` unchanged and returns the `HX_ERR_*` of the first
- * check that failed. `ep` may be shared between threads.
+ * check that failed. `ep` may be shared between threads. A token whose `jti` or `cty` contains
+ * a NUL character, which a C string cannot carry, is refused with `HX_ERR_MALFORMED`.
  *
  * # Safety
  * `ep` is a live endpoint; `token` is a NUL-terminated string; `sender_machine_token` is NULL or

@@ -51,7 +51,8 @@ c-lib:
 	@ln -sf $(abspath $(HX_TARGET_DIR))/debug/libhxjwt.so $(HX_C_LIB)/libhxjwt.so.$(HX_SOMAJOR)
 	@ln -sf libhxjwt.so.$(HX_SOMAJOR) $(HX_C_LIB)/libhxjwt.so
 
-# The header alone, as C99 and as C++, and included twice.
+# The header alone, as C99 and as C++, and included twice; the library exports its functions and
+# nothing else.
 c-header-compiles: c-lib
 	$(CC) $(HX_C_STRICT) -fsyntax-only -x c include/hxjwt.h
 	$(CXX) $(HX_CXX_STRICT) -fsyntax-only -x c++ include/hxjwt.h
@@ -59,6 +60,12 @@ c-header-compiles: c-lib
 		-o $(HX_C_OUT)/header_twice
 	$(CXX) $(HX_CXX_STRICT) -fsyntax-only -Iinclude -x c++ tests/c/header_twice.c
 	$(HX_C_RUN) $(HX_C_OUT)/header_twice
+	@grep -oE '\bhx_[a-z_]+\(' include/hxjwt.h | tr -d '(' | sort -u > $(HX_C_OUT)/header.symbols
+	@nm -D --defined-only $(HX_C_LIB)/libhxjwt.so.$(HX_SOMAJOR) | awk '{print $$3}' | sort -u \
+		> $(HX_C_OUT)/library.symbols
+	@if diff $(HX_C_OUT)/header.symbols $(HX_C_OUT)/library.symbols; \
+	then echo "the library exports exactly the $$(wc -l < $(HX_C_OUT)/header.symbols) functions of the header"; \
+	else echo "FAILED: the exported symbols differ from the header's functions"; exit 1; fi
 
 $(HX_C_OUT)/%: tests/c/%.c $(HX_C_DEPS) | c-lib
 	$(CC) $(HX_C_STRICT) -pthread -Iinclude -Itests/c $< -L$(HX_C_LIB) -lhxjwt -o $@

@@ -361,7 +361,8 @@ pub unsafe extern "C" fn hx_create_jwt_ex(
 /// endpoint's directory; otherwise it is the sender's public JWK, and a token from anyone else
 /// fails with `HX_ERR_ISSUER_MISMATCH`. On success writes a new message to `*out` (free it with
 /// `hx_message_free`); on failure leaves `*out` unchanged and returns the `HX_ERR_*` of the first
-/// check that failed. `ep` may be shared between threads.
+/// check that failed. `ep` may be shared between threads. A token whose `jti` or `cty` contains
+/// a NUL character, which a C string cannot carry, is refused with `HX_ERR_MALFORMED`.
 ///
 /// # Safety
 /// `ep` is a live endpoint; `token` is a NUL-terminated string; `sender_machine_token` is NULL or
@@ -391,4 +392,37 @@ pub unsafe extern "C" fn hx_validate_jwt(
         *out = into_handle(HxMessage::from_message(&message)?);
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CString;
+
+    use hxjwt::Identity;
+
+    #[test]
+    fn a_nul_in_a_header_string_is_refused_not_truncated() {
+        let alice = Identity::generate("alice").unwrap();
+        let bob = Identity::generate("bob").unwrap();
+        let opts = CreateOptions {
+            jti: Some("a\0b".into()),
+            ..CreateOptions::default()
+        };
+        let token = Endpoint::new(alice.clone())
+            .create_for(&bob.machine_token(), b"x", &opts)
+            .unwrap();
+        let ep = HxEndpoint {
+            inner: RwLock::new(Endpoint::new(bob)),
+        };
+        let token = CString::new(token).unwrap();
+        let sender = CString::new(alice.machine_token().to_jwk()).unwrap();
+        let mut out: *mut HxMessage = std::ptr::null_mut();
+        // SAFETY: every pointer is live and NUL-terminated; `out` is a valid slot.
+        let status = unsafe {
+            hx_validate_jwt(&raw const ep, token.as_ptr(), sender.as_ptr(), &raw mut out)
+        };
+        assert_eq!(status, HxStatus::HxErrMalformed);
+        assert!(out.is_null());
+    }
 }
