@@ -159,6 +159,82 @@ const char *hx_version(void);
 void hx_string_free(char *s);
 
 /**
+ * The name of a status as written in C (`"HX_ERR_EXPIRED"` for `HX_ERR_EXPIRED`), or
+ * `"HX_ERR_UNKNOWN"` for a value that is not an `HxStatus`. Never NULL. The string is static:
+ * never free it.
+ *
+ * Takes a `uint32_t` rather than an `HxStatus` so that any integer is safe to pass; an
+ * `HxStatus` converts to it implicitly in C and C++.
+ */
+const char *hx_status_name(uint32_t status);
+
+/**
+ * Why the last fallible `hx_*` call on this thread failed: `"Expired: the token expired at ..."`
+ * (the error kind, a colon, and a message naming the member, segment or argument at fault), or
+ * `""` after a success. Never NULL and never contains key material. The string is owned by the
+ * library and valid until the next `hx_*` call on this thread; copy it to keep it.
+ */
+const char *hx_last_error_message(void);
+
+/**
+ * Makes a new identity named `name` (1 to 255 bytes of UTF-8, no control characters) with a
+ * fresh key pair from the operating system's random generator. On success writes it to `*out`
+ * (free it with `hx_identity_free`).
+ *
+ * # Safety
+ * `name` is a NUL-terminated string; `out` is valid for one pointer write.
+ */
+enum HxStatus hx_identity_generate(const char *name, struct HxIdentity **out);
+
+/**
+ * Reads an identity from its private OKP X25519 JWK
+ * (`{"kty":"OKP","crv":"X25519","kid":NAME,"x":...,"d":...}`, as `hx_identity_to_jwk` writes it).
+ * On success writes it to `*out` (free it with `hx_identity_free`); a JWK that is not such a
+ * key fails with `HX_ERR_INVALID_KEY`.
+ *
+ * # Safety
+ * `private_jwk_json` is a NUL-terminated string; `out` is valid for one pointer write.
+ */
+enum HxStatus hx_identity_from_jwk(const char *private_jwk_json, struct HxIdentity **out);
+
+/**
+ * Writes the identity's private JWK, **including the private key `d`**, to
+ * `*out_private_jwk_json`: store it like a password. Free it with `hx_string_free` (which wipes
+ * it).
+ *
+ * # Safety
+ * `id` is a live identity; `out_private_jwk_json` is valid for one pointer write.
+ */
+enum HxStatus hx_identity_to_jwk(const struct HxIdentity *id, char **out_private_jwk_json);
+
+/**
+ * Writes the identity's machine token, its public OKP X25519 JWK
+ * (`{"kty":"OKP","crv":"X25519","kid":NAME,"use":"enc","x":...}`), to `*out_public_jwk_json`:
+ * what peers and directories need. Free it with `hx_string_free`.
+ *
+ * # Safety
+ * `id` is a live identity; `out_public_jwk_json` is valid for one pointer write.
+ */
+enum HxStatus hx_identity_machine_token(const struct HxIdentity *id, char **out_public_jwk_json);
+
+/**
+ * The identity's name, borrowed: valid while `id` lives. NULL when `id` is NULL.
+ *
+ * # Safety
+ * `id` is NULL or a live identity.
+ */
+const char *hx_identity_name(const struct HxIdentity *id);
+
+/**
+ * Frees an identity (its private key is wiped). NULL is a no-op. Endpoints made from it keep
+ * working.
+ *
+ * # Safety
+ * `id` is NULL or an identity from this library that was not freed before.
+ */
+void hx_identity_free(struct HxIdentity *id);
+
+/**
  * Makes an empty in-memory directory. On success writes it to `*out` (free it with
  * `hx_directory_free`).
  *
@@ -379,72 +455,6 @@ enum HxStatus hx_validate_jwt(const struct HxEndpoint *ep,
                               struct HxMessage **out);
 
 /**
- * Why the last fallible `hx_*` call on this thread failed: `"Expired: the token expired at ..."`
- * (the error kind, a colon, and a message naming the member, segment or argument at fault), or
- * `""` after a success. Never NULL and never contains key material. The string is owned by the
- * library and valid until the next `hx_*` call on this thread; copy it to keep it.
- */
-const char *hx_last_error_message(void);
-
-/**
- * Makes a new identity named `name` (1 to 255 bytes of UTF-8, no control characters) with a
- * fresh key pair from the operating system's random generator. On success writes it to `*out`
- * (free it with `hx_identity_free`).
- *
- * # Safety
- * `name` is a NUL-terminated string; `out` is valid for one pointer write.
- */
-enum HxStatus hx_identity_generate(const char *name, struct HxIdentity **out);
-
-/**
- * Reads an identity from its private OKP X25519 JWK
- * (`{"kty":"OKP","crv":"X25519","kid":NAME,"x":...,"d":...}`, as `hx_identity_to_jwk` writes it).
- * On success writes it to `*out` (free it with `hx_identity_free`); a JWK that is not such a
- * key fails with `HX_ERR_INVALID_KEY`.
- *
- * # Safety
- * `private_jwk_json` is a NUL-terminated string; `out` is valid for one pointer write.
- */
-enum HxStatus hx_identity_from_jwk(const char *private_jwk_json, struct HxIdentity **out);
-
-/**
- * Writes the identity's private JWK, **including the private key `d`**, to
- * `*out_private_jwk_json`: store it like a password. Free it with `hx_string_free` (which wipes
- * it).
- *
- * # Safety
- * `id` is a live identity; `out_private_jwk_json` is valid for one pointer write.
- */
-enum HxStatus hx_identity_to_jwk(const struct HxIdentity *id, char **out_private_jwk_json);
-
-/**
- * Writes the identity's machine token, its public OKP X25519 JWK
- * (`{"kty":"OKP","crv":"X25519","kid":NAME,"use":"enc","x":...}`), to `*out_public_jwk_json`:
- * what peers and directories need. Free it with `hx_string_free`.
- *
- * # Safety
- * `id` is a live identity; `out_public_jwk_json` is valid for one pointer write.
- */
-enum HxStatus hx_identity_machine_token(const struct HxIdentity *id, char **out_public_jwk_json);
-
-/**
- * The identity's name, borrowed: valid while `id` lives. NULL when `id` is NULL.
- *
- * # Safety
- * `id` is NULL or a live identity.
- */
-const char *hx_identity_name(const struct HxIdentity *id);
-
-/**
- * Frees an identity (its private key is wiped). NULL is a no-op. Endpoints made from it keep
- * working.
- *
- * # Safety
- * `id` is NULL or an identity from this library that was not freed before.
- */
-void hx_identity_free(struct HxIdentity *id);
-
-/**
  * The sender's name (`iss`), authenticated. Borrowed from `m`; NULL when `m` is NULL.
  *
  * # Safety
@@ -524,16 +534,6 @@ const char *hx_message_content_type(const struct HxMessage *m);
  * `m` is NULL or a message from this library that was not freed before.
  */
 void hx_message_free(struct HxMessage *m);
-
-/**
- * The name of a status as written in C (`"HX_ERR_EXPIRED"` for `HX_ERR_EXPIRED`), or
- * `"HX_ERR_UNKNOWN"` for a value that is not an `HxStatus`. Never NULL. The string is static:
- * never free it.
- *
- * Takes a `uint32_t` rather than an `HxStatus` so that any integer is safe to pass; an
- * `HxStatus` converts to it implicitly in C and C++.
- */
-const char *hx_status_name(uint32_t status);
 
 #ifdef __cplusplus
 }  // extern "C"

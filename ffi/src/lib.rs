@@ -12,12 +12,20 @@
 //!   as `const char *` are borrowed from a handle or static.
 //! - Every pointer is checked for NULL and every string for UTF-8; no panic crosses the boundary.
 
-mod directory;
-mod endpoint;
-mod guard;
-mod identity;
-mod message;
+// The modules are declared in the order their items appear in include/hxjwt.h (cbindgen follows
+// it); the comment between each keeps rustfmt from sorting them.
+// HxStatus and hx_status_name.
 mod status;
+// The C boundary: guards, argument checks, hx_last_error_message.
+mod guard;
+// HxIdentity.
+mod identity;
+// HxDirectory and HxResolveFn.
+mod directory;
+// HxEndpoint, hx_create_jwt, hx_validate_jwt.
+mod endpoint;
+// HxMessage.
+mod message;
 
 use std::ffi::c_char;
 
