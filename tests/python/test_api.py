@@ -200,3 +200,20 @@ def test_docstrings_everywhere() -> None:
         for name, member in vars(cls).items():
             if not name.startswith("_"):
                 assert member.__doc__, f"{cls.__name__}.{name}"
+
+
+def test_identity_cannot_be_pickled_by_accident(alice: hxjwt.Identity) -> None:
+    """Saving a private key is explicit (`to_jwk()`); pickle and copy refuse."""
+    import copy
+    import pickle
+
+    with pytest.raises(TypeError):
+        pickle.dumps(alice)
+    with pytest.raises(TypeError):
+        copy.deepcopy(alice)
+
+
+def test_all_is_complete() -> None:
+    public = {n for n in dir(hxjwt) if not n.startswith("_") and n not in {"dangerous"}}
+    public -= {"annotations"}
+    assert set(hxjwt.__all__) - {"__version__"} == public - {"_hxjwt"}
