@@ -75,7 +75,7 @@ $(HX_C_OUT)/%.asan: tests/c/%.c $(HX_C_DEPS) | c-lib
 	nm $@ | grep __asan_init > /dev/null
 
 # Each test once under valgrind (no leak, no invalid access) and once with ASan/UBSan; the two do
-# not mix. Each prints "N passed, N failed"; the logs feed c-summary.
+# not mix. Each prints "N passed, N failed"; c-test adds up the logs into its closing line.
 c-valgrind: c-tools $(addprefix $(HX_C_OUT)/,$(HX_C_TESTS))
 	@for t in $(HX_C_TESTS); do \
 	  echo "valgrind $$t"; \
