@@ -137,3 +137,29 @@ def test_callable_is_called_from_validating_threads(alice: hxjwt.Identity, bob: 
         t.join()
     assert not errors
     assert seen == {"v0", "v1", "v2", "v3"}
+
+
+def test_cycle_through_the_callable_is_collected(alice: hxjwt.Identity, bob: hxjwt.Identity) -> None:
+    """endpoint -> directory -> callable -> endpoint: the garbage collector frees it."""
+    import gc
+    import weakref
+
+    class Marker:
+        pass
+
+    def make() -> weakref.ref[Marker]:
+        marker = Marker()
+        holder: dict[str, object] = {"marker": marker}
+
+        def lookup(name: str) -> hxjwt.MachineToken | None:
+            assert holder["endpoint"] is not None
+            return alice.machine_token
+
+        endpoint = hxjwt.Endpoint(bob, hxjwt.Directory.from_callable(lookup))
+        holder["endpoint"] = endpoint
+        endpoint.validate(hxjwt.Endpoint(alice).create(b"x", to=bob.machine_token))
+        return weakref.ref(marker)
+
+    ref = make()
+    gc.collect()
+    assert ref() is None

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use hxjwt::{CallbackDirectory, Directory as _, Error, ErrorKind, MemoryDirectory};
+use pyo3::PyTraverseError;
 use pyo3::exceptions::PyTypeError;
+use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
@@ -19,7 +21,9 @@ enum Source {
     /// A Python callable asked for every name.
     Callable {
         resolver: Arc<dyn hxjwt::Directory>,
-        callable: Py<PyAny>,
+        /// The one strong reference to the callable, shared with `resolver` (so that
+        /// `__traverse__` reports it exactly once).
+        callable: Arc<Py<PyAny>>,
     },
 }
 
@@ -184,12 +188,13 @@ impl PyDirectory {
                 type_name(callable)
             )));
         }
-        let for_resolver = callable.clone().unbind();
+        let callable = Arc::new(callable.clone().unbind());
+        let for_resolver = Arc::clone(&callable);
         let resolver = CallbackDirectory::new(move |name: &str| call_resolver(&for_resolver, name));
         Ok(PyDirectory {
             source: Source::Callable {
                 resolver: Arc::new(resolver),
-                callable: callable.clone().unbind(),
+                callable,
             },
         })
     }
@@ -244,6 +249,16 @@ impl PyDirectory {
             Source::Memory(dir) => Ok(dir.contains(name)),
             Source::Callable { .. } => Ok(self.resolve(py, name)?.is_some()),
         }
+    }
+
+    /// Lets the garbage collector see the callable, so that a cycle through it (a callable that
+    /// refers to its own directory or endpoint) is collected. Nothing to clear: the class is
+    /// immutable, and the cycle is broken on the Python side.
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        if let Source::Callable { callable, .. } = &self.source {
+            visit.call(&**callable)?;
+        }
+        Ok(())
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {

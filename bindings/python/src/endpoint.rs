@@ -4,7 +4,9 @@ use std::borrow::Cow;
 
 use hxjwt::hx1::DEFAULT_MAX_TOKEN_LEN;
 use hxjwt::{CreateOptions, FixedClock, Policy};
+use pyo3::PyTraverseError;
 use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
@@ -93,9 +95,11 @@ impl PyEndpoint {
         max_token_length = DEFAULT_MAX_TOKEN_LENGTH,
         clock = None,
     ))]
-    #[pyo3(text_signature = "(identity, directory=None, *, leeway=0, max_lifetime=None, \
+    #[pyo3(
+        text_signature = "(identity, directory=None, *, leeway=0, max_lifetime=None, \
                              audiences=None, replay_protection=False, max_token_length=65536, \
-                             clock=None)")]
+                             clock=None)"
+    )]
     #[expect(clippy::too_many_arguments, reason = "Python keyword arguments")]
     fn new(
         identity: &Bound<'_, PyIdentity>,
@@ -142,8 +146,10 @@ impl PyEndpoint {
     /// `Message.json()`). `jti`, `not_before` (Unix time) and `content_type` (the `cty` header)
     /// are optional. Raises `UnknownIssuerError` for a name the directory does not know.
     #[pyo3(signature = (payload, *, to, ttl = Int(300), jti = None, not_before = None, content_type = None))]
-    #[pyo3(text_signature = "(self, /, payload, *, to, ttl=300, jti=None, not_before=None, \
-                             content_type=None)")]
+    #[pyo3(
+        text_signature = "(self, /, payload, *, to, ttl=300, jti=None, not_before=None, \
+                             content_type=None)"
+    )]
     #[expect(clippy::too_many_arguments, reason = "Python keyword arguments")]
     fn create(
         &self,
@@ -222,6 +228,11 @@ impl PyEndpoint {
     /// The time now by this endpoint's clock, in Unix seconds.
     fn now(&self) -> i64 {
         self.inner.now()
+    }
+
+    /// Lets the garbage collector see the directory (see `Directory.__traverse__`).
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.directory)
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
@@ -330,8 +341,10 @@ impl PyMessage {
 /// authenticity**: this exists to reproduce known-answer vectors byte for byte.
 #[pyfunction]
 #[pyo3(signature = (endpoint, payload, *, to, material, iv, ttl = Int(300), jti = None, not_before = None, content_type = None))]
-#[pyo3(text_signature = "(endpoint, payload, *, to, material, iv, ttl=300, jti=None, \
-                         not_before=None, content_type=None)")]
+#[pyo3(
+    text_signature = "(endpoint, payload, *, to, material, iv, ttl=300, jti=None, \
+                         not_before=None, content_type=None)"
+)]
 #[expect(clippy::too_many_arguments, reason = "Python keyword arguments")]
 pub(crate) fn _dangerous_create_with_material(
     py: Python<'_>,
