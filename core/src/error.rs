@@ -44,11 +44,19 @@ pub enum ErrorKind {
     InvalidArgument,
     /// A bug in hxjwt (a caught panic). Never expected; please report it.
     Internal,
+    /// A claim the validation requires is absent (JWS).
+    MissingClaim,
+    /// A claim has the wrong type, or a value the validation does not accept (`sub`, `typ`) (JWS).
+    InvalidClaim,
+    /// No key in the key set matches the token's `kid` and algorithm (JWS).
+    KeyNotFound,
+    /// The token was revoked (JWS token pairs).
+    Revoked,
 }
 
 impl ErrorKind {
     /// Every kind, in the order of their C status codes.
-    pub const ALL: [ErrorKind; 16] = [
+    pub const ALL: [ErrorKind; 20] = [
         ErrorKind::Malformed,
         ErrorKind::UnsupportedAlgorithm,
         ErrorKind::UnknownHeader,
@@ -65,6 +73,10 @@ impl ErrorKind {
         ErrorKind::ResolverFailed,
         ErrorKind::InvalidArgument,
         ErrorKind::Internal,
+        ErrorKind::MissingClaim,
+        ErrorKind::InvalidClaim,
+        ErrorKind::KeyNotFound,
+        ErrorKind::Revoked,
     ];
 
     /// The kind's stable name, as used in test vectors and by the CLI (`"InvalidSignature"`).
@@ -86,6 +98,10 @@ impl ErrorKind {
             ErrorKind::ResolverFailed => "ResolverFailed",
             ErrorKind::InvalidArgument => "InvalidArgument",
             ErrorKind::Internal => "Internal",
+            ErrorKind::MissingClaim => "MissingClaim",
+            ErrorKind::InvalidClaim => "InvalidClaim",
+            ErrorKind::KeyNotFound => "KeyNotFound",
+            ErrorKind::Revoked => "Revoked",
         }
     }
 
@@ -115,6 +131,7 @@ impl fmt::Display for ErrorKind {
 pub struct Error {
     kind: ErrorKind,
     detail: Cow<'static, str>,
+    claim: Option<Box<str>>,
 }
 
 impl Error {
@@ -123,7 +140,20 @@ impl Error {
         Error {
             kind,
             detail: detail.into(),
+            claim: None,
         }
+    }
+
+    /// The same error, naming the claim (or header member) it is about.
+    #[must_use]
+    pub fn with_claim(mut self, claim: &str) -> Self {
+        self.claim = Some(claim.into());
+        self
+    }
+
+    /// The claim the error is about (`"exp"`, `"aud"`, …), for the claim-related kinds.
+    pub fn claim(&self) -> Option<&str> {
+        self.claim.as_deref()
     }
 
     /// What went wrong, to match on.

@@ -11,6 +11,8 @@ pub(crate) mod header;
 mod keys;
 mod replay;
 
+#[cfg(feature = "std-fs")]
+pub(crate) use directory::read_limited;
 pub use directory::{CallbackDirectory, Directory, MAX_JWKS_BYTES, MAX_JWKS_KEYS, MemoryDirectory};
 pub(crate) use endpoint::pairwise_key;
 pub use endpoint::{

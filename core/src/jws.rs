@@ -1,0 +1,332 @@
+//! Standard JWT/JWS (RFC 7515, 7518, 7519, 8037): sign at login, verify at every service.
+//!
+//! ```
+//! use hxjwt::jws::{self, Algorithm, Header, Key, Validation};
+//! use serde_json::json;
+//!
+//! let key = Key::generate(Algorithm::ES256)?;
+//! let token = jws::encode(&Header::new(Algorithm::ES256), &json!({
+//!     "sub": "user-7", "aud": "api", "exp": 4_000_000_000u64,
+//! }), &key)?;
+//!
+//! let verifier = key.to_public()?;
+//! let v = Validation::new(&[Algorithm::ES256]).audience(&["api"]);
+//! let data = jws::decode::<serde_json::Value>(&token, &verifier, &v)?;
+//! assert_eq!(data.claims["sub"], "user-7");
+//! # Ok::<(), hxjwt::Error>(())
+//! ```
+//!
+//! The defences: the accepted algorithms are the caller's, never the header's; `none` cannot be
+//! named; a key serves only the algorithms of its type (an RSA public key is never an HMAC
+//! secret); header keys (`jwk`, `jku`, `x5u`, `x5c`) are ignored; `crit` and `b64: false` are
+//! rejected; JSON is strict (no duplicate members, bounded depth); base64url is canonical; ECDSA
+//! signatures are raw `r ‖ s` of the exact size with `r`, `s` in range; Ed25519 rejects
+//! non-canonical `S` and small-order keys; MACs compare in constant time.
+
+mod alg;
+mod backend;
+pub mod helpers;
+mod key;
+mod keyset;
+mod parts;
+mod pem;
+mod validation;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+pub use alg::{Algorithm, KeyType};
+pub use key::Key;
+pub use keyset::{KeySet, MAX_JWKS_BYTES, MAX_KEYS, MAX_KEYS_TRIED};
+pub use parts::{Curve, RSA_MAX_BITS, RSA_MIN_BITS};
+pub use validation::{DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKEN_LEN, Validation};
+
+use crate::error::{Error, ErrorKind, Result, quote};
+use crate::{b64, json};
+
+/// The name of the asymmetric-crypto backend compiled in (`"aws-lc-rs"` or `"RustCrypto"`).
+pub const BACKEND: &str = backend::NAME;
+
+/// The protected header of a token to sign.
+///
+/// ```
+/// use hxjwt::jws::{Algorithm, Header};
+/// let mut h = Header::new(Algorithm::RS256);
+/// h.kid = Some("2026-01".into());
+/// h.extra.insert("x-tenant".into(), "acme".into());
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Header {
+    /// The algorithm.
+    pub alg: Algorithm,
+    /// `typ`. Defaults to `Some("JWT")`.
+    pub typ: Option<String>,
+    /// `kid`. Defaults to `None`, in which case the key's own `kid` (if any) is written.
+    pub kid: Option<String>,
+    /// `cty`. Defaults to `None`.
+    pub cty: Option<String>,
+    /// Other members. `alg`, `crit` and `b64` are refused here; `typ`, `kid`, `cty` override
+    /// the fields above.
+    pub extra: Map<String, Value>,
+}
+
+impl Header {
+    /// `{"alg": alg, "typ": "JWT"}`.
+    pub fn new(alg: Algorithm) -> Header {
+        Header {
+            alg,
+            typ: Some("JWT".to_owned()),
+            kid: None,
+            cty: None,
+            extra: Map::new(),
+        }
+    }
+
+    fn to_json(&self, key: &Key) -> Result<String> {
+        let mut m = Map::new();
+        m.insert("alg".into(), self.alg.name().into());
+        if let Some(typ) = &self.typ {
+            m.insert("typ".into(), typ.clone().into());
+        }
+        if let Some(kid) = self.kid.as_deref().or(key.kid()) {
+            m.insert("kid".into(), kid.into());
+        }
+        if let Some(cty) = &self.cty {
+            m.insert("cty".into(), cty.clone().into());
+        }
+        for (name, value) in &self.extra {
+            if matches!(name.as_str(), "alg" | "crit" | "b64") {
+                return Err(Error::invalid_argument(format!(
+                    "header member {} cannot be set here",
+                    quote(name)
+                )));
+            }
+            m.insert(name.clone(), value.clone());
+        }
+        serde_json::to_string(&m).map_err(|e| Error::invalid_argument(format!("header: {e}")))
+    }
+}
+
+/// A verified token: its header and its claims.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenData<T> {
+    /// The protected header, as sent.
+    pub header: Map<String, Value>,
+    /// The algorithm that verified it.
+    pub alg: Algorithm,
+    /// The claims.
+    pub claims: T,
+}
+
+/// Where [`decode`] finds the key: one [`Key`], or a [`KeySet`] selected by `kid`.
+pub trait VerifyingKeys {
+    /// The keys to try for a token with this `kid` and `alg`.
+    fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<&Key>>;
+}
+
+impl VerifyingKeys for Key {
+    fn candidates(&self, _kid: Option<&str>, _alg: Algorithm) -> Result<Vec<&Key>> {
+        Ok(vec![self])
+    }
+}
+
+impl VerifyingKeys for KeySet {
+    fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<&Key>> {
+        self.select(kid, alg)
+    }
+}
+
+impl<T: VerifyingKeys + ?Sized> VerifyingKeys for &T {
+    fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<&Key>> {
+        (**self).candidates(kid, alg)
+    }
+}
+
+/// Signs `claims` (anything that serializes to a JSON object) with `key` under `header`.
+pub fn encode<T: Serialize + ?Sized>(header: &Header, claims: &T, key: &Key) -> Result<String> {
+    let claims = serde_json::to_vec(claims)
+        .map_err(|e| Error::invalid_argument(format!("the claims do not serialize: {e}")))?;
+    if claims.first() != Some(&b'{') {
+        return Err(Error::invalid_argument("the claims must be a JSON object"));
+    }
+    encode_bytes(header, &claims, key)
+}
+
+/// Signs claims given as JSON text, after checking it is one strict JSON object.
+pub fn encode_json(header: &Header, claims_json: &str, key: &Key) -> Result<String> {
+    json::parse_object(claims_json.as_bytes(), DEFAULT_MAX_DEPTH, "claims")
+        .map_err(|e| Error::invalid_argument(e.detail().to_owned()))?;
+    encode_bytes(header, claims_json.as_bytes(), key)
+}
+
+fn encode_bytes(header: &Header, claims: &[u8], key: &Key) -> Result<String> {
+    key.check(header.alg, true)?;
+    let header_json = header.to_json(key)?;
+    let mut token = String::with_capacity((header_json.len() + claims.len()) * 4 / 3 + 400);
+    b64::encode_into(header_json.as_bytes(), &mut token);
+    token.push('.');
+    b64::encode_into(claims, &mut token);
+    let sig = key.sign(header.alg, token.as_bytes())?;
+    token.push('.');
+    b64::encode_into(&sig, &mut token);
+    Ok(token)
+}
+
+/// The parts of a compact token, decoded and with the header checked, before the signature.
+struct Parsed<'a> {
+    signed: &'a str,
+    header: Map<String, Value>,
+    alg: Algorithm,
+    payload: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+fn parse<'a>(token: &'a str, v: &Validation) -> Result<Parsed<'a>> {
+    if token.len() > v.max_token_len {
+        return Err(Error::malformed(format!(
+            "token is {} bytes; the limit is {}",
+            token.len(),
+            v.max_token_len
+        )));
+    }
+    let (h, rest) = token
+        .split_once('.')
+        .ok_or_else(|| Error::malformed("token has 1 segment; a JWS has 3"))?;
+    let (p, s) = rest
+        .split_once('.')
+        .ok_or_else(|| Error::malformed("token has 2 segments; a JWS has 3"))?;
+    if s.contains('.') {
+        return Err(Error::malformed(
+            "token has more than 3 segments (a JWE has 5; hxjwt decodes JWS only)",
+        ));
+    }
+    let header = json::parse_object(&b64::decode(h, "header segment")?, v.max_depth, "header")?;
+    let payload = b64::decode(p, "payload segment")?;
+    let signature = b64::decode(s, "signature segment")?;
+    let alg = match header.get("alg") {
+        Some(Value::String(name)) => Algorithm::from_name(name).ok_or_else(|| {
+            Error::new(
+                ErrorKind::UnsupportedAlgorithm,
+                format!("alg {} is not supported", quote(name)),
+            )
+        })?,
+        Some(_) => return Err(Error::malformed("header member \"alg\" is not a string")),
+        None => return Err(Error::malformed("header has no \"alg\"")),
+    };
+    v.check_algorithm(alg)?;
+    if header.contains_key("crit") {
+        return Err(Error::new(
+            ErrorKind::UnknownHeader,
+            "header has \"crit\": hxjwt understands no critical extensions",
+        ));
+    }
+    match header.get("b64") {
+        None | Some(Value::Bool(true)) => {}
+        Some(_) => {
+            return Err(Error::new(
+                ErrorKind::UnknownHeader,
+                "unencoded payloads (\"b64\": false, RFC 7797) are not supported",
+            ));
+        }
+    }
+    for member in ["kid", "typ", "cty"] {
+        if header.get(member).is_some_and(|m| !m.is_string()) {
+            return Err(Error::malformed(format!(
+                "header member \"{member}\" is not a string"
+            )));
+        }
+    }
+    v.check_typ(&header)?;
+    let signed = token
+        .get(..h.len() + 1 + p.len())
+        .ok_or_else(|| Error::malformed("token segments are inconsistent"))?;
+    Ok(Parsed {
+        signed,
+        header,
+        alg,
+        payload,
+        signature,
+    })
+}
+
+/// Verifies a compact JWS and checks its claims; returns the header and the claims as `T`.
+///
+/// The order of checks: size and structure, header (algorithm accepted, no `crit`, no
+/// `b64: false`, `typ`), key selection by `kid` and key type, signature, then the claims
+/// (required, `exp`, `nbf`, `iat`, maximum age, `aud`, `iss`, `sub`, `jti`).
+pub fn decode<T: DeserializeOwned>(
+    token: &str,
+    keys: &impl VerifyingKeys,
+    v: &Validation,
+) -> Result<TokenData<T>> {
+    let data = decode_claims(token, keys, v)?;
+    let claims = serde_json::from_value(Value::Object(data.claims)).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidClaim,
+            format!("the claims do not fit the type expected: {e}"),
+        )
+    })?;
+    Ok(TokenData {
+        header: data.header,
+        alg: data.alg,
+        claims,
+    })
+}
+
+/// [`decode`] returning the claims as a JSON object.
+pub fn decode_claims(
+    token: &str,
+    keys: &impl VerifyingKeys,
+    v: &Validation,
+) -> Result<TokenData<Map<String, Value>>> {
+    let parsed = parse(token, v)?;
+    verify_parsed(&parsed, keys)?;
+    let claims = json::parse_object(&parsed.payload, v.max_depth, "claims")?;
+    v.check_claims(&claims)?;
+    Ok(TokenData {
+        header: parsed.header,
+        alg: parsed.alg,
+        claims,
+    })
+}
+
+/// Verifies a compact JWS whose payload need not be JSON (RFC 7515 examples, detached content):
+/// the header checks and the signature of [`decode`], no claim checks. Returns the payload bytes.
+pub fn verify(
+    token: &str,
+    keys: &impl VerifyingKeys,
+    v: &Validation,
+) -> Result<TokenData<Vec<u8>>> {
+    let parsed = parse(token, v)?;
+    verify_parsed(&parsed, keys)?;
+    Ok(TokenData {
+        header: parsed.header,
+        alg: parsed.alg,
+        claims: parsed.payload,
+    })
+}
+
+fn verify_parsed(parsed: &Parsed<'_>, keys: &impl VerifyingKeys) -> Result<()> {
+    let kid = parsed.header.get("kid").and_then(Value::as_str);
+    let mut last = None;
+    for key in keys.candidates(kid, parsed.alg)? {
+        match key.verify(parsed.alg, parsed.signed.as_bytes(), &parsed.signature) {
+            Ok(()) => return Ok(()),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| Error::new(ErrorKind::KeyNotFound, "no key to verify the token with")))
+}
+
+/// The header of a token, decoded strictly but **not verified** (to pick a key by `kid`).
+pub fn decode_header(token: &str) -> Result<Map<String, Value>> {
+    let h = token
+        .split_once('.')
+        .map(|(h, _)| h)
+        .ok_or_else(|| Error::malformed("token has 1 segment; a JWS has 3"))?;
+    if h.len() > DEFAULT_MAX_TOKEN_LEN {
+        return Err(Error::malformed("header segment is larger than 64 KiB"));
+    }
+    json::parse_object(&b64::decode(h, "header segment")?, DEFAULT_MAX_DEPTH, "header")
+}

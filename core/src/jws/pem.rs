@@ -1,0 +1,216 @@
+//! PEM and DER key formats: PKCS#8, SPKI, PKCS#1 (RSA) and SEC1 (EC), through the `RustCrypto`
+//! format crates.
+
+use der::asn1::{ObjectIdentifier, OctetStringRef};
+use der::{Decode as _, Encode as _};
+use zeroize::Zeroizing;
+
+use super::parts::{Curve, EcParts, EdParts, RsaParts, RsaPrivateParts, fixed};
+use crate::error::{Error, Result};
+
+const RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+const P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+const P521: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
+const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+
+/// Key material read from PEM or DER.
+pub(crate) enum Parsed {
+    Rsa(RsaParts),
+    Ec(EcParts),
+    Ed(EdParts),
+}
+
+fn bad(what: &str) -> Error {
+    Error::invalid_key(format!("the PEM key is not valid {what}"))
+}
+
+/// Reads a PEM key: `PRIVATE KEY` (PKCS#8), `PUBLIC KEY` (SPKI), `RSA PRIVATE KEY`,
+/// `RSA PUBLIC KEY` (PKCS#1) or `EC PRIVATE KEY` (SEC1).
+pub(crate) fn parse_pem(text: &str) -> Result<Parsed> {
+    let (label, der) = pem_rfc7468::decode_vec(text.trim().as_bytes())
+        .map_err(|e| Error::invalid_key(format!("not a PEM key: {e}")))?;
+    let der = Zeroizing::new(der);
+    match label {
+        "PRIVATE KEY" => parse_pkcs8(&der),
+        "PUBLIC KEY" => parse_spki(&der),
+        "RSA PRIVATE KEY" => rsa_private_pkcs1(&der).map(Parsed::Rsa),
+        "RSA PUBLIC KEY" => rsa_public_pkcs1(&der).map(Parsed::Rsa),
+        "EC PRIVATE KEY" => ec_private_sec1(&der, None).map(Parsed::Ec),
+        "ENCRYPTED PRIVATE KEY" => Err(Error::invalid_key(
+            "encrypted PEM keys are not supported: decrypt it first (openssl pkcs8 -nocrypt)",
+        )),
+        "CERTIFICATE" => Err(Error::invalid_key(
+            "X.509 certificates are not keys: extract the public key (openssl x509 -pubkey -noout)",
+        )),
+        other => Err(Error::invalid_key(format!(
+            "PEM label {} is not a supported key type",
+            crate::error::quote(other)
+        ))),
+    }
+}
+
+fn curve_of(oid: ObjectIdentifier) -> Result<Curve> {
+    match oid {
+        P256 => Ok(Curve::P256),
+        P384 => Ok(Curve::P384),
+        P521 => Ok(Curve::P521),
+        _ => Err(Error::invalid_key(
+            "the EC key is on a curve hxjwt does not support (P-256, P-384, P-521)",
+        )),
+    }
+}
+
+pub(crate) fn parse_pkcs8(der: &[u8]) -> Result<Parsed> {
+    let info = pkcs8::PrivateKeyInfoRef::try_from(der).map_err(|_| bad("PKCS#8"))?;
+    let key = info.private_key.as_bytes();
+    match info.algorithm.oid {
+        RSA => rsa_private_pkcs1(key).map(Parsed::Rsa),
+        EC => {
+            let curve = info
+                .algorithm
+                .parameters
+                .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
+                .ok_or_else(|| bad("PKCS#8 EC key (no named curve)"))
+                .and_then(curve_of)?;
+            ec_private_sec1(key, Some(curve)).map(Parsed::Ec)
+        }
+        ED25519 => {
+            let seed = <&OctetStringRef>::from_der(key).map_err(|_| bad("PKCS#8 Ed25519 key"))?;
+            let d: [u8; 32] = seed
+                .as_bytes()
+                .try_into()
+                .map_err(|_| bad("Ed25519 seed (not 32 bytes)"))?;
+            let d = Zeroizing::new(d);
+            let x = super::backend::ed_public(&d)?;
+            Ok(Parsed::Ed(EdParts { x, d: Some(d) }))
+        }
+        _ => Err(Error::invalid_key(
+            "the PKCS#8 key is of a type hxjwt does not support (RSA, EC, Ed25519)",
+        )),
+    }
+}
+
+pub(crate) fn rsa_parts_from_pkcs8(der: &[u8]) -> Result<RsaParts> {
+    match parse_pkcs8(der)? {
+        Parsed::Rsa(parts) => Ok(parts),
+        _ => Err(bad("RSA PKCS#8 key")),
+    }
+}
+
+fn parse_spki(der: &[u8]) -> Result<Parsed> {
+    let info = spki::SubjectPublicKeyInfoRef::try_from(der).map_err(|_| bad("SPKI"))?;
+    let key = info
+        .subject_public_key
+        .as_bytes()
+        .ok_or_else(|| bad("SPKI (bit string)"))?;
+    match info.algorithm.oid {
+        RSA => rsa_public_pkcs1(key).map(Parsed::Rsa),
+        EC => {
+            let curve = info
+                .algorithm
+                .parameters
+                .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
+                .ok_or_else(|| bad("SPKI EC key (no named curve)"))
+                .and_then(curve_of)?;
+            let (x, y) = split_point(curve, key)?;
+            Ok(Parsed::Ec(EcParts {
+                curve,
+                x,
+                y,
+                d: None,
+            }))
+        }
+        ED25519 => {
+            let x: [u8; 32] = key
+                .try_into()
+                .map_err(|_| bad("Ed25519 public key (not 32 bytes)"))?;
+            Ok(Parsed::Ed(EdParts { x, d: None }))
+        }
+        _ => Err(Error::invalid_key(
+            "the public key is of a type hxjwt does not support (RSA, EC, Ed25519)",
+        )),
+    }
+}
+
+fn rsa_private_pkcs1(der: &[u8]) -> Result<RsaParts> {
+    let k = pkcs1::RsaPrivateKeyRef::try_from(der).map_err(|_| bad("PKCS#1 RSA private key"))?;
+    if k.other_prime_infos.is_some() {
+        return Err(Error::invalid_key("multi-prime RSA keys are not supported"));
+    }
+    let z = |u: der::asn1::UintRef<'_>| Zeroizing::new(u.as_bytes().to_vec());
+    RsaParts {
+        n: k.modulus.as_bytes().to_vec(),
+        e: k.public_exponent.as_bytes().to_vec(),
+        private: Some(RsaPrivateParts {
+            d: z(k.private_exponent),
+            p: z(k.prime1),
+            q: z(k.prime2),
+            dp: z(k.exponent1),
+            dq: z(k.exponent2),
+            qi: z(k.coefficient),
+        }),
+    }
+    .normalized()
+}
+
+fn rsa_public_pkcs1(der: &[u8]) -> Result<RsaParts> {
+    let k = pkcs1::RsaPublicKeyRef::try_from(der).map_err(|_| bad("PKCS#1 RSA public key"))?;
+    RsaParts {
+        n: k.modulus.as_bytes().to_vec(),
+        e: k.public_exponent.as_bytes().to_vec(),
+        private: None,
+    }
+    .normalized()
+}
+
+fn split_point(curve: Curve, point: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
+    let n = curve.coordinate_len();
+    match point.split_first() {
+        Some((0x04, xy)) if xy.len() == 2 * n => {
+            let (x, y) = xy.split_at(n);
+            Ok((x.to_vec(), y.to_vec()))
+        }
+        _ => Err(Error::invalid_key(
+            "the EC public key must be an uncompressed point",
+        )),
+    }
+}
+
+fn ec_private_sec1(der: &[u8], curve: Option<Curve>) -> Result<EcParts> {
+    let k = sec1::EcPrivateKey::try_from(der).map_err(|_| bad("SEC1 EC private key"))?;
+    let named = k
+        .parameters
+        .and_then(sec1::EcParameters::named_curve)
+        .map(curve_of)
+        .transpose()?;
+    let curve = match (curve, named) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(Error::invalid_key("the EC key names two different curves"));
+        }
+        (Some(c), _) | (None, Some(c)) => c,
+        (None, None) => return Err(bad("SEC1 EC key (no named curve)")),
+    };
+    let d = Zeroizing::new(fixed(k.private_key, curve.coordinate_len(), "EC private key")?);
+    let point = k.public_key.ok_or_else(|| {
+        Error::invalid_key("the EC private key carries no public key; export it with the public key")
+    })?;
+    let (x, y) = split_point(curve, point)?;
+    Ok(EcParts {
+        curve,
+        x,
+        y,
+        d: Some(d),
+    })
+}
+
+/// `RSAPublicKey` DER (PKCS#1) of `n`, `e`, for tests and exports.
+#[allow(dead_code, reason = "used by the pure-Rust backend and tests")]
+pub(crate) fn rsa_public_der(n: &[u8], e: &[u8]) -> Result<Vec<u8>> {
+    let key = pkcs1::RsaPublicKeyRef {
+        modulus: der::asn1::UintRef::new(n).map_err(|_| bad("RSA modulus"))?,
+        public_exponent: der::asn1::UintRef::new(e).map_err(|_| bad("RSA exponent"))?,
+    };
+    key.to_der().map_err(|_| bad("RSA public key"))
+}

@@ -1,0 +1,371 @@
+//! What a decoded token must satisfy, as a value.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::alg::Algorithm;
+use crate::clock::{Clock, SystemClock};
+use crate::error::{Error, ErrorKind, Result, quote};
+
+/// The default maximum token length for standard JWTs, in bytes.
+pub const DEFAULT_MAX_TOKEN_LEN: usize = 64 * 1024;
+/// The default maximum JSON nesting depth of header and claims.
+pub const DEFAULT_MAX_DEPTH: usize = 32;
+
+/// The checks [`decode`](super::decode) applies. There is no default algorithm list: the caller
+/// names the algorithms it accepts, so the token's header never chooses.
+///
+/// ```
+/// use hxjwt::jws::{Algorithm, Validation};
+/// let mut v = Validation::new(&[Algorithm::ES256]);
+/// v.leeway = 30;
+/// let v = v.audience(&["api.example.com"]).issuer(&["https://login.example.com"]);
+/// assert_eq!(v.required_claims, vec!["exp".to_owned()]);
+/// ```
+#[derive(Clone)]
+#[allow(clippy::struct_excessive_bools, reason = "one switch per registered claim, as PyJWT options")]
+pub struct Validation {
+    /// The accepted `alg` values. Must not be empty. No default.
+    pub algorithms: Vec<Algorithm>,
+    /// Clock skew tolerated on `exp`, `nbf`, `iat` and the maximum age, in seconds.
+    /// Defaults to 0.
+    pub leeway: u64,
+    /// Reject tokens whose `exp` has passed. Defaults to `true`.
+    pub validate_exp: bool,
+    /// Reject tokens whose `nbf` is in the future. Defaults to `true`.
+    pub validate_nbf: bool,
+    /// Reject tokens whose `iat` is in the future. Defaults to `true`.
+    pub validate_iat: bool,
+    /// Check `aud` against [`audiences`](Self::audiences); with no audiences configured, a token
+    /// that has an `aud` is rejected. Defaults to `true`.
+    pub validate_aud: bool,
+    /// Claims that must be present. Defaults to `["exp"]`: a token that never expires is
+    /// refused unless you clear this.
+    pub required_claims: Vec<String>,
+    /// Accepted audiences; the token's `aud` (a string or an array) must contain one of them.
+    /// Defaults to `None`.
+    pub audiences: Option<Vec<String>>,
+    /// Accepted issuers; the token's `iss` must be one of them. Defaults to `None`.
+    pub issuers: Option<Vec<String>>,
+    /// The required `sub`. Defaults to `None`.
+    pub subject: Option<String>,
+    /// The required header `typ` (compared case-insensitively, as media types are).
+    /// Defaults to `None`.
+    pub typ: Option<String>,
+    /// The oldest token accepted, in seconds since its `iat` (which is then required).
+    /// Defaults to `None`.
+    pub max_age: Option<u64>,
+    /// The longest token accepted, in bytes. Defaults to [`DEFAULT_MAX_TOKEN_LEN`] (64 KiB).
+    pub max_token_len: usize,
+    /// The deepest JSON nesting accepted in header and claims. Defaults to
+    /// [`DEFAULT_MAX_DEPTH`] (32).
+    pub max_depth: usize,
+    /// Where "now" comes from. Defaults to the system clock.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Validation {
+    /// Checks for tokens signed with one of `algorithms`, with the defaults of each field.
+    pub fn new(algorithms: &[Algorithm]) -> Validation {
+        Validation {
+            algorithms: algorithms.to_vec(),
+            leeway: 0,
+            validate_exp: true,
+            validate_nbf: true,
+            validate_iat: true,
+            validate_aud: true,
+            required_claims: vec!["exp".to_owned()],
+            audiences: None,
+            issuers: None,
+            subject: None,
+            typ: None,
+            max_age: None,
+            max_token_len: DEFAULT_MAX_TOKEN_LEN,
+            max_depth: DEFAULT_MAX_DEPTH,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// Sets the leeway in seconds.
+    #[must_use]
+    pub fn leeway(mut self, seconds: u64) -> Self {
+        self.leeway = seconds;
+        self
+    }
+
+    /// Accepts tokens whose `aud` contains one of `audiences`.
+    #[must_use]
+    pub fn audience<S: AsRef<str>>(mut self, audiences: &[S]) -> Self {
+        self.audiences = Some(audiences.iter().map(|s| s.as_ref().to_owned()).collect());
+        self
+    }
+
+    /// Accepts tokens whose `iss` is one of `issuers`.
+    #[must_use]
+    pub fn issuer<S: AsRef<str>>(mut self, issuers: &[S]) -> Self {
+        self.issuers = Some(issuers.iter().map(|s| s.as_ref().to_owned()).collect());
+        self
+    }
+
+    /// Requires `sub` to equal `subject`.
+    #[must_use]
+    pub fn subject(mut self, subject: &str) -> Self {
+        self.subject = Some(subject.to_owned());
+        self
+    }
+
+    /// Replaces the required claims.
+    #[must_use]
+    pub fn require<S: AsRef<str>>(mut self, claims: &[S]) -> Self {
+        self.required_claims = claims.iter().map(|s| s.as_ref().to_owned()).collect();
+        self
+    }
+
+    /// Requires the header `typ`.
+    #[must_use]
+    pub fn typ(mut self, typ: &str) -> Self {
+        self.typ = Some(typ.to_owned());
+        self
+    }
+
+    /// Refuses tokens older than `seconds` since their `iat`.
+    #[must_use]
+    pub fn max_age(mut self, seconds: u64) -> Self {
+        self.max_age = Some(seconds);
+        self
+    }
+
+    /// Replaces the clock.
+    #[must_use]
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The header checks that do not need the key: algorithm allowed, typ.
+    pub(crate) fn check_algorithm(&self, alg: Algorithm) -> Result<()> {
+        if self.algorithms.is_empty() {
+            return Err(Error::invalid_argument(
+                "the validation accepts no algorithm: name the algorithms you expect",
+            ));
+        }
+        if !self.algorithms.contains(&alg) {
+            return Err(Error::new(
+                ErrorKind::UnsupportedAlgorithm,
+                format!("{alg} is not among the accepted algorithms"),
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn check_typ(&self, header: &Map<String, Value>) -> Result<()> {
+        let Some(want) = &self.typ else {
+            return Ok(());
+        };
+        match header.get("typ") {
+            Some(Value::String(t)) if t.eq_ignore_ascii_case(want) => Ok(()),
+            Some(Value::String(t)) => Err(Error::new(
+                ErrorKind::InvalidClaim,
+                format!("header typ {} is not {}", quote(t), quote(want)),
+            )
+            .with_claim("typ")),
+            _ => Err(Error::new(ErrorKind::MissingClaim, format!("header typ is missing; {} is required", quote(want)))
+                .with_claim("typ")),
+        }
+    }
+
+    /// The claim checks, after the signature was verified.
+    pub(crate) fn check_claims(&self, claims: &Map<String, Value>) -> Result<()> {
+        for name in &self.required_claims {
+            if !claims.contains_key(name) {
+                return Err(Error::new(
+                    ErrorKind::MissingClaim,
+                    format!("the token has no {} claim", quote(name)),
+                )
+                .with_claim(name));
+            }
+        }
+        let now = self.clock.now();
+        let leeway = i64::try_from(self.leeway).unwrap_or(i64::MAX);
+        let exp = numeric_date(claims, "exp")?;
+        let nbf = numeric_date(claims, "nbf")?;
+        let iat = numeric_date(claims, "iat")?;
+        if let (true, Some(exp)) = (self.validate_exp, exp) {
+            if exp.saturating_add(leeway) <= now {
+                return Err(Error::new(
+                    ErrorKind::Expired,
+                    format!("the token expired at {exp} (now {now})"),
+                )
+                .with_claim("exp"));
+            }
+        }
+        if let (true, Some(nbf)) = (self.validate_nbf, nbf) {
+            if nbf.saturating_sub(leeway) > now {
+                return Err(Error::new(
+                    ErrorKind::NotYetValid,
+                    format!("the token is not valid before {nbf} (now {now})"),
+                )
+                .with_claim("nbf"));
+            }
+        }
+        if let (true, Some(iat)) = (self.validate_iat, iat) {
+            if iat.saturating_sub(leeway) > now {
+                return Err(Error::new(
+                    ErrorKind::NotYetValid,
+                    format!("the token is issued in the future: iat {iat} (now {now})"),
+                )
+                .with_claim("iat"));
+            }
+        }
+        if let Some(max_age) = self.max_age {
+            let iat = iat.ok_or_else(|| {
+                Error::new(
+                    ErrorKind::MissingClaim,
+                    "the token has no \"iat\" claim, needed for the maximum age",
+                )
+                .with_claim("iat")
+            })?;
+            let limit = i64::try_from(max_age).unwrap_or(i64::MAX).saturating_add(leeway);
+            if now.saturating_sub(iat) > limit {
+                return Err(Error::new(
+                    ErrorKind::Expired,
+                    format!("the token was issued at {iat}, more than {max_age} s ago"),
+                )
+                .with_claim("iat"));
+            }
+        }
+        self.check_aud(claims.get("aud"))?;
+        match (claims.get("iss"), &self.issuers) {
+            (Some(Value::String(iss)), Some(allowed)) if !allowed.iter().any(|a| a == iss) => {
+                return Err(Error::new(
+                    ErrorKind::IssuerMismatch,
+                    format!("issuer {} is not accepted", quote(iss)),
+                )
+                .with_claim("iss"));
+            }
+            (Some(v), _) if !v.is_string() => {
+                return Err(wrong_type("iss", "a string"));
+            }
+            (None, Some(_)) => {
+                return Err(Error::new(ErrorKind::MissingClaim, "the token has no \"iss\" claim")
+                    .with_claim("iss"));
+            }
+            _ => {}
+        }
+        match (claims.get("sub"), &self.subject) {
+            (Some(Value::String(sub)), Some(want)) if sub != want => {
+                return Err(Error::new(
+                    ErrorKind::InvalidClaim,
+                    format!("subject {} is not {}", quote(sub), quote(want)),
+                )
+                .with_claim("sub"));
+            }
+            (Some(v), _) if !v.is_string() => return Err(wrong_type("sub", "a string")),
+            (None, Some(_)) => {
+                return Err(Error::new(ErrorKind::MissingClaim, "the token has no \"sub\" claim")
+                    .with_claim("sub"));
+            }
+            _ => {}
+        }
+        if let Some(jti) = claims.get("jti") {
+            if !jti.is_string() {
+                return Err(wrong_type("jti", "a string"));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_aud(&self, aud: Option<&Value>) -> Result<()> {
+        if !self.validate_aud {
+            return Ok(());
+        }
+        let values: Vec<&str> = match aud {
+            None => {
+                if self.audiences.is_some() {
+                    return Err(Error::new(ErrorKind::MissingClaim, "the token has no \"aud\" claim")
+                        .with_claim("aud"));
+                }
+                return Ok(());
+            }
+            Some(Value::String(s)) => vec![s.as_str()],
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(Value::as_str)
+                .collect::<Option<_>>()
+                .ok_or_else(|| wrong_type("aud", "a string or an array of strings"))?,
+            Some(_) => return Err(wrong_type("aud", "a string or an array of strings")),
+        };
+        let Some(accepted) = &self.audiences else {
+            return Err(Error::new(
+                ErrorKind::WrongAudience,
+                "the token has an audience, but this validation expects none: configure the accepted audiences",
+            )
+            .with_claim("aud"));
+        };
+        if values.iter().any(|v| accepted.iter().any(|a| a == v)) {
+            Ok(())
+        } else {
+            Err(Error::new(
+                ErrorKind::WrongAudience,
+                format!(
+                    "the token's audience {} is not accepted",
+                    quote(&values.join(", "))
+                ),
+            )
+            .with_claim("aud"))
+        }
+    }
+}
+
+fn wrong_type(claim: &'static str, what: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidClaim,
+        format!("the \"{claim}\" claim must be {what}"),
+    )
+    .with_claim(claim)
+}
+
+/// A `NumericDate` claim: an integer, or a number with a fraction (floored), within ±2^53.
+fn numeric_date(claims: &Map<String, Value>, name: &'static str) -> Result<Option<i64>> {
+    const LIMIT: f64 = 9_007_199_254_740_992.0;
+    match claims.get(name) {
+        None => Ok(None),
+        Some(Value::Number(n)) => {
+            if let Some(i) = n.as_i64() {
+                if i.unsigned_abs() <= 1 << 53 {
+                    return Ok(Some(i));
+                }
+            } else if let Some(f) = n.as_f64() {
+                if f.is_finite() && f.abs() <= LIMIT {
+                    #[allow(clippy::cast_possible_truncation, reason = "bounded by LIMIT above")]
+                    return Ok(Some(f.floor() as i64));
+                }
+            }
+            Err(wrong_type(name, "a NumericDate within ±2^53"))
+        }
+        Some(_) => Err(wrong_type(name, "a NumericDate (a number)")),
+    }
+}
+
+impl fmt::Debug for Validation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Validation")
+            .field("algorithms", &self.algorithms)
+            .field("leeway", &self.leeway)
+            .field("validate_exp", &self.validate_exp)
+            .field("validate_nbf", &self.validate_nbf)
+            .field("validate_iat", &self.validate_iat)
+            .field("validate_aud", &self.validate_aud)
+            .field("required_claims", &self.required_claims)
+            .field("audiences", &self.audiences)
+            .field("issuers", &self.issuers)
+            .field("subject", &self.subject)
+            .field("typ", &self.typ)
+            .field("max_age", &self.max_age)
+            .field("max_token_len", &self.max_token_len)
+            .field("max_depth", &self.max_depth)
+            .finish_non_exhaustive()
+    }
+}
