@@ -165,3 +165,22 @@ def test_negative_raises_its_class(v: dict[str, Any]) -> None:
     if v.get("directory_fails"):
         assert "ConnectionError" in message and "directory unreachable" in message
         assert isinstance(caught.value.__cause__, ConnectionError)
+
+
+@pytest.mark.parametrize("v", HX1["positive"], ids=lambda v: v["name"])
+def test_positive_is_an_hs256_jws_that_pyjwt_verifies(v: dict[str, Any]) -> None:
+    """Differential: after unwrapping, an HX1 token is an ordinary HS256 JWS keyed by
+    mac_key = M[:32], so PyJWT (an independent implementation) verifies it and reads the same
+    header that hxjwt authenticated; with another key PyJWT refuses it, as hxjwt does."""
+    import jwt
+
+    mac_key = bytes.fromhex(v["M_hex"])[:32]
+    decoded = jwt.api_jws.decode_complete(v["token"], mac_key, algorithms=["HS256"])
+    header = decoded["header"]
+    assert (header["alg"], header["typ"]) == ("HS256", "JWT")
+    assert (header["iss"], header["aud"]) == (v["sender"], v["recipient"])
+    assert (header["iat"], header["exp"]) == (v["iat"], v["exp"])
+    assert header.get("nbf") == v.get("nbf") and header.get("jti") == v.get("jti")
+    assert decoded["payload"].startswith(b'{"enc":"')
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.api_jws.decode_complete(v["token"], bytes(32), algorithms=["HS256"])
