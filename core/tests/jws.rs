@@ -6,6 +6,8 @@
     clippy::expect_used,
     clippy::indexing_slicing,
     clippy::panic,
+    clippy::items_after_statements,
+    clippy::cast_precision_loss,
     reason = "test code: a failure should panic loudly"
 )]
 
