@@ -9,6 +9,7 @@
 )]
 
 mod demo;
+mod jws;
 mod style;
 mod time;
 
@@ -42,9 +43,16 @@ enum Command {
     ///
     /// The private JWK goes to FILE (-o, created with mode 0600) or stdout; the public machine
     /// token goes to stderr, or to stdout or PUBLIC_FILE with --public.
+    ///
+    /// With --alg ALG, generate a signing key for standard JWTs instead (NAME, if given,
+    /// becomes its kid; otherwise the RFC 7638 thumbprint does).
     Keygen {
-        /// The identity name (e.g. billing.service), 1..=255 bytes.
-        name: String,
+        /// The identity name (e.g. billing.service), 1..=255 bytes; the kid with --alg.
+        #[arg(required_unless_present = "alg")]
+        name: Option<String>,
+        /// Generate a JWS signing key for this algorithm (HS256 … EdDSA) instead of an identity.
+        #[arg(long, value_name = "ALG")]
+        alg: Option<String>,
         /// Write the private JWK to this file instead of stdout.
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
@@ -62,6 +70,10 @@ enum Command {
         /// The token, or - to read it from stdin.
         token: String,
     },
+    /// Sign a standard JWT (JWS) with a private key or HMAC secret.
+    Sign(jws::SignArgs),
+    /// Verify a standard JWT and check its claims; prints the claims on success.
+    Verify(jws::VerifyArgs),
     /// Two services exchange encrypted tokens; bad tokens are rejected.
     Demo,
 }
@@ -137,9 +149,9 @@ struct ValidateArgs {
 }
 
 /// A failure: its message, and whether it is a token rejection (exit 1) or another error (2).
-struct Failure {
-    rejected: bool,
-    message: String,
+pub(crate) struct Failure {
+    pub(crate) rejected: bool,
+    pub(crate) message: String,
 }
 
 impl From<hxjwt::Error> for Failure {
@@ -151,7 +163,7 @@ impl From<hxjwt::Error> for Failure {
     }
 }
 
-fn usage(message: impl Into<String>) -> Failure {
+pub(crate) fn usage(message: impl Into<String>) -> Failure {
     Failure {
         rejected: false,
         message: message.into(),
@@ -163,9 +175,22 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Keygen {
             name,
+            alg: Some(alg),
             output,
             public,
-        } => keygen(&name, output.as_deref(), public.as_deref()),
+        } => jws::keygen(&alg, name.as_deref(), output.as_deref(), public.as_deref()),
+        Command::Keygen {
+            name,
+            alg: None,
+            output,
+            public,
+        } => keygen(
+            name.as_deref().unwrap_or_default(),
+            output.as_deref(),
+            public.as_deref(),
+        ),
+        Command::Sign(args) => jws::sign(&args),
+        Command::Verify(args) => jws::verify(&args),
         Command::Create(args) => create(&args),
         Command::Validate(args) => validate(&args),
         Command::Inspect { token } => inspect(&token),
@@ -181,12 +206,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn read_file(path: &Path, what: &str) -> Result<String, Failure> {
+pub(crate) fn read_file(path: &Path, what: &str) -> Result<String, Failure> {
     std::fs::read_to_string(path)
         .map_err(|e| usage(format!("cannot read {what} {}: {e}", path.display())))
 }
 
-fn write_secret_file(path: &Path, text: &str) -> Result<(), Failure> {
+pub(crate) fn write_secret_file(path: &Path, text: &str) -> Result<(), Failure> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -214,7 +239,7 @@ fn load_directory(path: &Path) -> Result<MemoryDirectory, Failure> {
 }
 
 /// The argument itself, or stdin's bytes for "-".
-fn arg_or_stdin(arg: &str) -> Result<Vec<u8>, Failure> {
+pub(crate) fn arg_or_stdin(arg: &str) -> Result<Vec<u8>, Failure> {
     if arg == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
@@ -229,7 +254,7 @@ fn arg_or_stdin(arg: &str) -> Result<Vec<u8>, Failure> {
 
 /// A token argument: stdin for "-", surrounding whitespace removed (a trailing newline from a
 /// pipe is not part of a token).
-fn token_arg(arg: &str) -> Result<String, Failure> {
+pub(crate) fn token_arg(arg: &str) -> Result<String, Failure> {
     let bytes = arg_or_stdin(arg)?;
     let text = String::from_utf8(bytes).map_err(|_| usage("the token is not UTF-8"))?;
     Ok(text.trim().to_owned())

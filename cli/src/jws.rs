@@ -1,0 +1,249 @@
+//! `hxjwt keygen --alg`, `hxjwt sign`, `hxjwt verify`: standard JWTs from the command line.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::Args;
+use hxjwt::jws::{self, Algorithm, Header, Key, KeySet, Validation};
+use hxjwt::{Clock as _, FixedClock, SystemClock};
+use serde_json::{Map, Value};
+
+use crate::{Failure, arg_or_stdin, read_file, token_arg, usage, write_secret_file};
+
+#[derive(Args)]
+pub(crate) struct SignArgs {
+    /// The signing key: a private JWK or PEM file (or an HMAC JWK with "kty":"oct").
+    #[arg(long, value_name = "FILE", required_unless_present = "secret_file")]
+    key: Option<PathBuf>,
+    /// An HMAC secret, as the raw bytes of this file.
+    #[arg(long, value_name = "FILE", conflicts_with = "key")]
+    secret_file: Option<PathBuf>,
+    /// The algorithm (HS256, HS384, HS512, RS256 … PS512, ES256, ES384, ES512, EdDSA).
+    #[arg(long, value_name = "ALG")]
+    alg: String,
+    /// The kid header (defaults to the key's kid, if any).
+    #[arg(long)]
+    kid: Option<String>,
+    /// Extra header members, as a JSON object.
+    #[arg(long, value_name = "JSON")]
+    header: Option<String>,
+    /// Set iat to now and exp to now + SECONDS (unless the claims already have them).
+    #[arg(long, value_name = "SECONDS")]
+    ttl: Option<u64>,
+    /// Use this time (seconds since the epoch) as now for --ttl.
+    #[arg(long, value_name = "UNIX_SECONDS", allow_hyphen_values = true)]
+    now: Option<i64>,
+    /// Accept an HMAC secret shorter than the hash output (RFC 7518 forbids it).
+    #[arg(long)]
+    allow_short_secret: bool,
+    /// The claims, a JSON object, or - to read them from stdin.
+    claims: String,
+}
+
+#[derive(Args)]
+pub(crate) struct VerifyArgs {
+    /// The verification key: a public (or private) JWK or PEM file, or an HMAC JWK.
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["jwks", "secret_file"])]
+    key: Option<PathBuf>,
+    /// A JWK Set file; the key is selected by the token's kid.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["key", "secret_file"])]
+    jwks: Option<PathBuf>,
+    /// An HMAC secret, as the raw bytes of this file.
+    #[arg(long, value_name = "FILE", conflicts_with = "key")]
+    secret_file: Option<PathBuf>,
+    /// An accepted algorithm (repeatable). Required: the token never chooses.
+    #[arg(long = "alg", value_name = "ALG", required = true)]
+    algs: Vec<String>,
+    /// An accepted audience (repeatable); without it, a token with an aud is rejected.
+    #[arg(long = "aud", value_name = "AUDIENCE")]
+    audiences: Vec<String>,
+    /// An accepted issuer (repeatable).
+    #[arg(long = "iss", value_name = "ISSUER")]
+    issuers: Vec<String>,
+    /// The required subject.
+    #[arg(long = "sub", value_name = "SUBJECT")]
+    subject: Option<String>,
+    /// A required claim (repeatable; replaces the default, which is exp).
+    #[arg(long = "require", value_name = "CLAIM")]
+    required: Vec<String>,
+    /// Accept tokens without exp.
+    #[arg(long, conflicts_with = "required")]
+    no_exp_required: bool,
+    /// The required header typ.
+    #[arg(long)]
+    typ: Option<String>,
+    /// Refuse tokens older than this many seconds since iat.
+    #[arg(long, value_name = "SECONDS")]
+    max_age: Option<u64>,
+    /// Tolerated clock skew, in seconds.
+    #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+    leeway: u64,
+    /// Verify as if the time were this (seconds since the epoch).
+    #[arg(long, value_name = "UNIX_SECONDS", allow_hyphen_values = true)]
+    now: Option<i64>,
+    /// Accept an HMAC secret shorter than the hash output.
+    #[arg(long)]
+    allow_short_secret: bool,
+    /// The token, or - to read it from stdin.
+    token: String,
+}
+
+fn algorithm(name: &str) -> Result<Algorithm, Failure> {
+    name.parse::<Algorithm>().map_err(Failure::from)
+}
+
+/// A key from a JWK or PEM file (by its content), or an HMAC secret file.
+fn load_key(path: Option<&Path>, secret: Option<&Path>, allow_short: bool) -> Result<Key, Failure> {
+    let key = match (path, secret) {
+        (_, Some(secret)) => {
+            let bytes = zeroize::Zeroizing::new(
+                std::fs::read(secret)
+                    .map_err(|e| usage(format!("cannot read {}: {e}", secret.display())))?,
+            );
+            Key::from_secret(&*bytes)
+        }
+        (Some(path), None) => {
+            let text = zeroize::Zeroizing::new(read_file(path, "key")?);
+            let trimmed = text.trim();
+            if trimmed.starts_with('{') {
+                Key::from_jwk(trimmed)
+            } else {
+                Key::from_pem(trimmed)
+            }
+            .map_err(|e| hxjwt::Error::new(e.kind(), format!("{}: {}", path.display(), e.detail())))
+        }
+        (None, None) => return Err(usage("give --key FILE or --secret-file FILE")),
+    }?;
+    Ok(if allow_short {
+        key.allow_short_secret()
+    } else {
+        key
+    })
+}
+
+pub(crate) fn keygen(
+    alg: &str,
+    kid: Option<&str>,
+    output: Option<&Path>,
+    public: Option<&Path>,
+) -> Result<(), Failure> {
+    let alg = algorithm(alg)?;
+    let mut key = Key::generate(alg)?;
+    if let Some(kid) = kid {
+        key = key.with_kid(kid);
+    }
+    let private = key.to_private_jwk();
+    let public_jwk = match key.to_public_jwk() {
+        Ok(jwk) => Some(jwk.to_string()),
+        Err(_) => None, // HMAC: a secret has no public half
+    };
+    let public_to_stdout = public == Some(Path::new("-"));
+    match output {
+        Some(path) => write_secret_file(path, &private)?,
+        None if public_to_stdout => {
+            return Err(usage(
+                "--public without a file prints the public key on stdout: give -o FILE for the private key",
+            ));
+        }
+        None => println!("{}", private.as_str()),
+    }
+    match (public, public_jwk) {
+        (Some(_), None) => {
+            return Err(usage(format!(
+                "{alg} keys are secrets: there is no public key"
+            )));
+        }
+        (Some(p), Some(jwk)) if p == Path::new("-") => println!("{jwk}"),
+        (Some(p), Some(jwk)) => std::fs::write(p, format!("{jwk}\n"))
+            .map_err(|e| usage(format!("cannot write {}: {e}", p.display())))?,
+        (None, Some(jwk)) => eprintln!("{jwk}"),
+        (None, None) => {}
+    }
+    Ok(())
+}
+
+pub(crate) fn sign(args: &SignArgs) -> Result<(), Failure> {
+    let alg = algorithm(&args.alg)?;
+    let key = load_key(
+        args.key.as_deref(),
+        args.secret_file.as_deref(),
+        args.allow_short_secret,
+    )?;
+    let claims_text = String::from_utf8(arg_or_stdin(&args.claims)?)
+        .map_err(|_| usage("the claims are not UTF-8"))?;
+    let mut claims = hxjwt::json::parse_object(claims_text.as_bytes(), 32, "claims")
+        .map_err(|e| usage(format!("the claims must be a JSON object: {}", e.detail())))?;
+    if let Some(ttl) = args.ttl {
+        let now = args.now.unwrap_or_else(|| SystemClock.now());
+        let exp = now.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX));
+        claims.entry("iat").or_insert_with(|| now.into());
+        claims.entry("exp").or_insert_with(|| exp.into());
+    }
+    let mut header = Header::new(alg);
+    header.kid.clone_from(&args.kid);
+    if let Some(extra) = &args.header {
+        let extra: Map<String, Value> =
+            hxjwt::json::parse_object(extra.as_bytes(), 16, "header")
+                .map_err(|e| usage(format!("--header must be a JSON object: {}", e.detail())))?;
+        for (name, value) in extra {
+            match name.as_str() {
+                "typ" => header.typ = value.as_str().map(str::to_owned),
+                "kid" => header.kid = value.as_str().map(str::to_owned),
+                "cty" => header.cty = value.as_str().map(str::to_owned),
+                _ => {
+                    header.extra.insert(name, value);
+                }
+            }
+        }
+    }
+    println!("{}", jws::encode(&header, &claims, &key)?);
+    Ok(())
+}
+
+pub(crate) fn verify(args: &VerifyArgs) -> Result<(), Failure> {
+    let accepted = args
+        .algs
+        .iter()
+        .map(|a| algorithm(a))
+        .collect::<Result<Vec<_>, _>>()?;
+    let token = token_arg(&args.token)?;
+    let mut v = Validation::new(&accepted).leeway(args.leeway);
+    if !args.audiences.is_empty() {
+        v = v.audience(&args.audiences);
+    }
+    if !args.issuers.is_empty() {
+        v = v.issuer(&args.issuers);
+    }
+    v.subject.clone_from(&args.subject);
+    v.typ.clone_from(&args.typ);
+    v.max_age = args.max_age;
+    if !args.required.is_empty() {
+        v.required_claims.clone_from(&args.required);
+    } else if args.no_exp_required {
+        v.required_claims.clear();
+    }
+    if let Some(now) = args.now {
+        v.clock = Arc::new(FixedClock(now));
+    }
+    let rejected = |e: hxjwt::Error| Failure {
+        rejected: true,
+        message: e.to_string(),
+    };
+    let data = match &args.jwks {
+        Some(path) => {
+            let set = KeySet::from_jwks_file(path)
+                .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+            jws::decode_claims(&token, &set, &v).map_err(rejected)?
+        }
+        None => {
+            let key = load_key(
+                args.key.as_deref(),
+                args.secret_file.as_deref(),
+                args.allow_short_secret,
+            )?;
+            jws::decode_claims(&token, &key, &v).map_err(rejected)?
+        }
+    };
+    println!("{}", Value::Object(data.claims));
+    Ok(())
+}
