@@ -10,9 +10,10 @@ export CARGO_TERM_COLOR ?= never
 
 # The C and Python faces bring their own targets (c-test, header, header-check, install;
 # py-test, py-lint, …).
--include mk/c.mk mk/python.mk mk/bench.mk
+-include mk/c.mk mk/python.mk mk/purerust.mk mk/bench.mk
 
-FACE_TESTS := $(if $(wildcard mk/c.mk),header-check c-test) $(if $(wildcard mk/python.mk),py-test)
+FACE_TESTS := $(if $(wildcard mk/c.mk),header-check c-test) $(if $(wildcard mk/python.mk),py-test) \
+              $(if $(wildcard mk/purerust.mk),pure-rust-test)
 
 .PHONY: help demo test lint fmt-check clippy rust-test pure-rust-test doc examples vectors bench
 
@@ -46,5 +47,5 @@ examples: ## Build and run the README's Rust examples.
 vectors: ## Regenerate tests/vectors/hx1.json from core/tests/vectors.rs.
 	HXJWT_BLESS=1 $(CARGO) test --locked -p hxjwt --test vectors vectors_file_is_what_the_generator_makes
 
-bench: ## Release-mode benchmarks (criterion); see BENCH.md.
-	$(CARGO) bench --locked -p hxjwt --bench hx1
+bench: ## Release-mode benchmarks (criterion): HX1 and standard JWS.
+	$(CARGO) bench --locked -p hxjwt
