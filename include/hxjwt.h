@@ -15,7 +15,8 @@
 
 /**
  * The result of every fallible `hx_*` call: `HX_OK`, or one `HX_ERR_*` value per error kind of
- * PROTOCOL.md section 6. On failure, `hx_last_error_message()` says what went wrong.
+ * the core: the kinds of PROTOCOL.md section 6 (HX1) from 100, then those of standard JWTs from
+ * 114. On failure, `hx_last_error_message()` says what went wrong.
  *
  * ABI: values are only ever appended, never renumbered; retired values stay reserved.
  * `hx_status_name()` gives each value's name.
@@ -44,7 +45,8 @@ typedef enum HxStatus {
      */
     HX_ERR_UNKNOWN_HEADER = 102,
     /**
-     * The `aud` of the token is not a name this endpoint accepts.
+     * The `aud` of the token is not a name this endpoint accepts (for a standard JWT: none of
+     * the validation's audiences, or an `aud` when the validation expects none).
      */
     HX_ERR_WRONG_AUDIENCE = 103,
     /**
@@ -52,11 +54,13 @@ typedef enum HxStatus {
      */
     HX_ERR_UNKNOWN_ISSUER = 104,
     /**
-     * The sender machine token given is not the one of the token's `iss`.
+     * The sender machine token given is not the one of the token's `iss` (for a standard JWT:
+     * the `iss` is not among the validation's issuers).
      */
     HX_ERR_ISSUER_MISMATCH = 105,
     /**
-     * A key is malformed, of the wrong type or size, or of low order.
+     * A key is malformed, of the wrong type or size, or of low order; or (standard JWT) it does
+     * not fit the algorithm (an RSA key for HS256), or it cannot sign.
      */
     HX_ERR_INVALID_KEY = 106,
     /**
@@ -65,7 +69,8 @@ typedef enum HxStatus {
      */
     HX_ERR_INVALID_SIGNATURE = 107,
     /**
-     * The token's `exp` has passed (beyond the leeway).
+     * The token's `exp` has passed (beyond the leeway), or (standard JWT) it is older than the
+     * validation's maximum age.
      */
     HX_ERR_EXPIRED = 108,
     /**
@@ -89,6 +94,25 @@ typedef enum HxStatus {
      * of the name asked, for example).
      */
     HX_ERR_RESOLVER_FAILED = 113,
+    /**
+     * A claim the validation requires is absent (standard JWT): a required claim (`exp` by
+     * default), `aud`/`iss`/`sub` when they are to be checked, `iat` for a maximum age, or the
+     * header `typ` when one is required.
+     */
+    HX_ERR_MISSING_CLAIM = 114,
+    /**
+     * A claim has the wrong type, or a value the validation does not accept (`sub`, the header
+     * `typ`) (standard JWT).
+     */
+    HX_ERR_INVALID_CLAIM = 115,
+    /**
+     * No key of the key set matches the token's `kid` and algorithm (standard JWT).
+     */
+    HX_ERR_KEY_NOT_FOUND = 116,
+    /**
+     * The token was revoked (standard JWT token pairs).
+     */
+    HX_ERR_REVOKED = 117,
     /**
      * A bug in hxjwt (a panic caught at the C boundary). Never expected; please report it.
      */

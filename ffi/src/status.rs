@@ -5,7 +5,8 @@ use std::ffi::{CStr, c_char};
 use hxjwt::ErrorKind;
 
 /// The result of every fallible `hx_*` call: `HX_OK`, or one `HX_ERR_*` value per error kind of
-/// PROTOCOL.md section 6. On failure, `hx_last_error_message()` says what went wrong.
+/// the core: the kinds of PROTOCOL.md section 6 (HX1) from 100, then those of standard JWTs from
+/// 114. On failure, `hx_last_error_message()` says what went wrong.
 ///
 /// ABI: values are only ever appended, never renumbered; retired values stay reserved.
 /// `hx_status_name()` gives each value's name.
@@ -24,18 +25,22 @@ pub enum HxStatus {
     HxErrUnsupportedAlgorithm = 101,
     /// The header has a member this version does not know, or a `crit` member.
     HxErrUnknownHeader = 102,
-    /// The `aud` of the token is not a name this endpoint accepts.
+    /// The `aud` of the token is not a name this endpoint accepts (for a standard JWT: none of
+    /// the validation's audiences, or an `aud` when the validation expects none).
     HxErrWrongAudience = 103,
     /// The directory has no machine token for the token's `iss` (or for the recipient named).
     HxErrUnknownIssuer = 104,
-    /// The sender machine token given is not the one of the token's `iss`.
+    /// The sender machine token given is not the one of the token's `iss` (for a standard JWT:
+    /// the `iss` is not among the validation's issuers).
     HxErrIssuerMismatch = 105,
-    /// A key is malformed, of the wrong type or size, or of low order.
+    /// A key is malformed, of the wrong type or size, or of low order; or (standard JWT) it does
+    /// not fit the algorithm (an RSA key for HS256), or it cannot sign.
     HxErrInvalidKey = 106,
     /// The signature (MAC) is wrong, or the wrapped key did not unwrap: a forged, tampered or
     /// misaddressed token, or the wrong sender key.
     HxErrInvalidSignature = 107,
-    /// The token's `exp` has passed (beyond the leeway).
+    /// The token's `exp` has passed (beyond the leeway), or (standard JWT) it is older than the
+    /// validation's maximum age.
     HxErrExpired = 108,
     /// The token's `iat` or `nbf` is in the future (beyond the leeway).
     HxErrNotYetValid = 109,
@@ -48,12 +53,23 @@ pub enum HxStatus {
     /// The directory could not answer (a callback returned something that is not a machine token
     /// of the name asked, for example).
     HxErrResolverFailed = 113,
+    /// A claim the validation requires is absent (standard JWT): a required claim (`exp` by
+    /// default), `aud`/`iss`/`sub` when they are to be checked, `iat` for a maximum age, or the
+    /// header `typ` when one is required.
+    HxErrMissingClaim = 114,
+    /// A claim has the wrong type, or a value the validation does not accept (`sub`, the header
+    /// `typ`) (standard JWT).
+    HxErrInvalidClaim = 115,
+    /// No key of the key set matches the token's `kid` and algorithm (standard JWT).
+    HxErrKeyNotFound = 116,
+    /// The token was revoked (standard JWT token pairs).
+    HxErrRevoked = 117,
     /// A bug in hxjwt (a panic caught at the C boundary). Never expected; please report it.
     HxErrInternal = 255,
 }
 
 /// Every status, in numeric order.
-const ALL_STATUSES: [HxStatus; 17] = [
+const ALL_STATUSES: [HxStatus; 21] = [
     HxStatus::HxOk,
     HxStatus::HxErrInvalidArgument,
     HxStatus::HxErrMalformed,
@@ -70,6 +86,10 @@ const ALL_STATUSES: [HxStatus; 17] = [
     HxStatus::HxErrDecryptionFailed,
     HxStatus::HxErrReplayed,
     HxStatus::HxErrResolverFailed,
+    HxStatus::HxErrMissingClaim,
+    HxStatus::HxErrInvalidClaim,
+    HxStatus::HxErrKeyNotFound,
+    HxStatus::HxErrRevoked,
     HxStatus::HxErrInternal,
 ];
 
@@ -97,6 +117,10 @@ impl HxStatus {
             ErrorKind::ResolverFailed => HxStatus::HxErrResolverFailed,
             ErrorKind::InvalidArgument => HxStatus::HxErrInvalidArgument,
             ErrorKind::Internal => HxStatus::HxErrInternal,
+            ErrorKind::MissingClaim => HxStatus::HxErrMissingClaim,
+            ErrorKind::InvalidClaim => HxStatus::HxErrInvalidClaim,
+            ErrorKind::KeyNotFound => HxStatus::HxErrKeyNotFound,
+            ErrorKind::Revoked => HxStatus::HxErrRevoked,
             // `ErrorKind` is non-exhaustive: a kind added to the core without a status here is
             // caught by the unit test `every_kind_has_its_own_status`.
             _ => HxStatus::HxErrInternal,
@@ -128,6 +152,10 @@ impl HxStatus {
             HxStatus::HxErrDecryptionFailed => c"HX_ERR_DECRYPTION_FAILED",
             HxStatus::HxErrReplayed => c"HX_ERR_REPLAYED",
             HxStatus::HxErrResolverFailed => c"HX_ERR_RESOLVER_FAILED",
+            HxStatus::HxErrMissingClaim => c"HX_ERR_MISSING_CLAIM",
+            HxStatus::HxErrInvalidClaim => c"HX_ERR_INVALID_CLAIM",
+            HxStatus::HxErrKeyNotFound => c"HX_ERR_KEY_NOT_FOUND",
+            HxStatus::HxErrRevoked => c"HX_ERR_REVOKED",
             HxStatus::HxErrInternal => c"HX_ERR_INTERNAL",
         }
     }
@@ -174,7 +202,8 @@ mod tests {
         assert_eq!(HxStatus::HxOk as u32, 0);
         assert_eq!(HxStatus::HxErrInvalidArgument as u32, 1);
         assert_eq!(HxStatus::HxErrInternal as u32, 255);
-        // The kinds of PROTOCOL.md section 6 are numbered from 100 in the order of ErrorKind::ALL.
+        // The kinds are numbered from 100 in the order of ErrorKind::ALL (PROTOCOL.md section 6,
+        // then the standard-JWT kinds from 114).
         let mut code = 100;
         for kind in ErrorKind::ALL {
             if matches!(kind, ErrorKind::InvalidArgument | ErrorKind::Internal) {
@@ -213,7 +242,7 @@ mod tests {
                 .collect();
             assert_eq!(words, kind.name());
         }
-        for code in [2, 99, 114, 200, 254, 256, u32::MAX] {
+        for code in [2, 99, 118, 200, 254, 256, u32::MAX] {
             // SAFETY: as above.
             let name = unsafe { CStr::from_ptr(hx_status_name(code)) };
             assert_eq!(name, c"HX_ERR_UNKNOWN");

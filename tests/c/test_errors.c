@@ -3,7 +3,9 @@
  * strings that are not UTF-8, out-parameters left untouched on failure, frees of NULL, error
  * messages that name the argument at fault and never show a private key.
  * (HX_ERR_DECRYPTION_FAILED needs a token signed with a known key: test_vectors.c gets it from
- * tests/vectors/hx1.json. HX_ERR_INTERNAL is a caught panic, tested in ffi/src/guard.rs.)
+ * tests/vectors/hx1.json. HX_ERR_INTERNAL is a caught panic, tested in ffi/src/guard.rs. The
+ * standard-JWT statuses from HX_ERR_MISSING_CLAIM on are reached in test_jws.c; HX_ERR_REVOKED
+ * belongs to token pairs, which the C API does not offer.)
  */
 #include "hxtest.h"
 
@@ -108,11 +110,15 @@ static void test_status_names(void) {
         HX_ERR_UNKNOWN_HEADER, HX_ERR_WRONG_AUDIENCE, HX_ERR_UNKNOWN_ISSUER,
         HX_ERR_ISSUER_MISMATCH, HX_ERR_INVALID_KEY, HX_ERR_INVALID_SIGNATURE, HX_ERR_EXPIRED,
         HX_ERR_NOT_YET_VALID, HX_ERR_LIFETIME_TOO_LONG, HX_ERR_DECRYPTION_FAILED,
-        HX_ERR_REPLAYED, HX_ERR_RESOLVER_FAILED, HX_ERR_INTERNAL};
+        HX_ERR_REPLAYED, HX_ERR_RESOLVER_FAILED, HX_ERR_MISSING_CLAIM, HX_ERR_INVALID_CLAIM,
+        HX_ERR_KEY_NOT_FOUND, HX_ERR_REVOKED, HX_ERR_INTERNAL};
     size_t i, j;
     /* The ABI numbers. */
     CHECK(HX_OK == 0 && HX_ERR_INVALID_ARGUMENT == 1 && HX_ERR_MALFORMED == 100 &&
           HX_ERR_RESOLVER_FAILED == 113 && HX_ERR_INTERNAL == 255);
+    /* The standard-JWT kinds, appended after the HX1 ones. */
+    CHECK(HX_ERR_MISSING_CLAIM == 114 && HX_ERR_INVALID_CLAIM == 115 &&
+          HX_ERR_KEY_NOT_FOUND == 116 && HX_ERR_REVOKED == 117);
     for (i = 0; i < sizeof all / sizeof all[0]; i++) {
         const char *name = hx_status_name(all[i]);
         CHECK(name != NULL && strncmp(name, "HX_", 3) == 0);
@@ -120,9 +126,11 @@ static void test_status_names(void) {
     }
     CHECK(strcmp(hx_status_name(HX_OK), "HX_OK") == 0);
     CHECK(strcmp(hx_status_name(HX_ERR_EXPIRED), "HX_ERR_EXPIRED") == 0);
+    CHECK(strcmp(hx_status_name(HX_ERR_MISSING_CLAIM), "HX_ERR_MISSING_CLAIM") == 0);
+    CHECK(strcmp(hx_status_name(HX_ERR_REVOKED), "HX_ERR_REVOKED") == 0);
     /* Values that are no status are safe to pass. */
     CHECK(strcmp(hx_status_name(2), "HX_ERR_UNKNOWN") == 0);
-    CHECK(strcmp(hx_status_name(114), "HX_ERR_UNKNOWN") == 0);
+    CHECK(strcmp(hx_status_name(118), "HX_ERR_UNKNOWN") == 0);
     CHECK(strcmp(hx_status_name(0xFFFFFFFFu), "HX_ERR_UNKNOWN") == 0);
 }
 

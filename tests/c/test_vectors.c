@@ -6,7 +6,8 @@
 #include "hxtest.h"
 #include "json.h"
 
-/* The error kind names of the vectors and their statuses. */
+/* The error kind names of the HX1 vectors and their statuses (the standard-JWT kinds from
+ * HX_ERR_MISSING_CLAIM on are those of test_jws_vectors.c). */
 static const struct {
     const char *kind;
     HxStatus status;
