@@ -19,7 +19,7 @@ ALL_CORE_KINDS = {
     "Malformed", "UnsupportedAlgorithm", "UnknownHeader", "WrongAudience", "UnknownIssuer",
     "IssuerMismatch", "InvalidKey", "InvalidSignature", "Expired", "NotYetValid",
     "LifetimeTooLong", "DecryptionFailed", "Replayed", "ResolverFailed", "InvalidArgument",
-    "Internal",
+    "Internal", "MissingClaim", "InvalidClaim", "KeyNotFound", "Revoked",
 }  # fmt: skip
 
 

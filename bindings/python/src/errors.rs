@@ -18,7 +18,11 @@
 //! │   ├── ImmatureSignatureError .............. NotYetValid
 //! │   ├── LifetimeTooLongError ................ LifetimeTooLong
 //! │   ├── DecryptionError ..................... DecryptionFailed
-//! │   └── ReplayedTokenError .................. Replayed
+//! │   ├── ReplayedTokenError .................. Replayed
+//! │   ├── MissingRequiredClaimError ........... MissingClaim
+//! │   ├── InvalidClaimError ................... InvalidClaim
+//! │   ├── KeyNotFoundError .................... KeyNotFound
+//! │   └── RevokedTokenError ................... Revoked
 //! ├── InvalidKeyError ......................... InvalidKey
 //! ├── ResolverError ........................... ResolverFailed
 //! ├── InvalidArgumentError (also ValueError) .. InvalidArgument
@@ -126,6 +130,30 @@ create_exception!(
 );
 create_exception!(
     hxjwt,
+    MissingRequiredClaimError,
+    InvalidTokenError,
+    "MissingClaim: a claim the validation requires is absent."
+);
+create_exception!(
+    hxjwt,
+    InvalidClaimError,
+    InvalidTokenError,
+    "InvalidClaim: a claim has the wrong type, or a value the validation does not accept."
+);
+create_exception!(
+    hxjwt,
+    KeyNotFoundError,
+    InvalidTokenError,
+    "KeyNotFound: no key of the key set matches the token's kid and algorithm."
+);
+create_exception!(
+    hxjwt,
+    RevokedTokenError,
+    InvalidTokenError,
+    "Revoked: the token was revoked."
+);
+create_exception!(
+    hxjwt,
     InvalidKeyError,
     PyJWTError,
     "InvalidKey: a JWK is malformed, of the wrong type or size, private where a public one is \
@@ -190,6 +218,10 @@ fn own_class(py: Python<'_>, kind: ErrorKind) -> Option<Bound<'_, PyType>> {
         ErrorKind::ResolverFailed => py.get_type::<ResolverError>(),
         ErrorKind::InvalidArgument => invalid_argument_type(py).ok()?,
         ErrorKind::Internal => py.get_type::<InternalError>(),
+        ErrorKind::MissingClaim => py.get_type::<MissingRequiredClaimError>(),
+        ErrorKind::InvalidClaim => py.get_type::<InvalidClaimError>(),
+        ErrorKind::KeyNotFound => py.get_type::<KeyNotFoundError>(),
+        ErrorKind::Revoked => py.get_type::<RevokedTokenError>(),
         _ => return None,
     })
 }

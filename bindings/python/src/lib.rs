@@ -25,9 +25,10 @@ mod _hxjwt {
     use super::errors::{
         _raise_error_kind, DecodeError, DecryptionError, ExpiredSignatureError,
         ImmatureSignatureError, InternalError, InvalidAlgorithmError, InvalidAudienceError,
-        InvalidIssuerError, InvalidKeyError, InvalidSignatureError, InvalidTokenError,
-        IssuerMismatchError, LifetimeTooLongError, PyJWTError, ReplayedTokenError, ResolverError,
-        UnknownHeaderError, UnknownIssuerError,
+        InvalidClaimError, InvalidIssuerError, InvalidKeyError, InvalidSignatureError,
+        InvalidTokenError, IssuerMismatchError, KeyNotFoundError, LifetimeTooLongError,
+        MissingRequiredClaimError, PyJWTError, ReplayedTokenError, ResolverError,
+        RevokedTokenError, UnknownHeaderError, UnknownIssuerError,
     };
     #[pymodule_export]
     use super::keys::{PyIdentity, PyMachineToken};

@@ -219,6 +219,18 @@ class DecryptionError(InvalidTokenError):
 class ReplayedTokenError(InvalidTokenError):
     """Replayed: the token was already accepted and replay protection is on."""
 
+class MissingRequiredClaimError(InvalidTokenError):
+    """MissingClaim: a claim the validation requires is absent."""
+
+class InvalidClaimError(InvalidTokenError):
+    """InvalidClaim: a claim has the wrong type, or a value the validation does not accept."""
+
+class KeyNotFoundError(InvalidTokenError):
+    """KeyNotFound: no key of the key set matches the token's kid and algorithm."""
+
+class RevokedTokenError(InvalidTokenError):
+    """Revoked: the token was revoked."""
+
 class InvalidKeyError(PyJWTError):
     """InvalidKey: a JWK is malformed, of the wrong type or size, private, or of low order."""
 
@@ -236,10 +248,10 @@ ERROR_CLASSES: Mapping[str, type[PyJWTError]]
 
 __all__ = [
     "CORE_VERSION",
-    "ERROR_CLASSES",
     "DecodeError",
     "DecryptionError",
     "Directory",
+    "ERROR_CLASSES",
     "Endpoint",
     "ExpiredSignatureError",
     "HxJwtError",
@@ -249,17 +261,21 @@ __all__ = [
     "InvalidAlgorithmError",
     "InvalidArgumentError",
     "InvalidAudienceError",
+    "InvalidClaimError",
     "InvalidIssuerError",
     "InvalidKeyError",
     "InvalidSignatureError",
     "InvalidTokenError",
     "IssuerMismatchError",
+    "KeyNotFoundError",
     "LifetimeTooLongError",
     "MachineToken",
     "Message",
+    "MissingRequiredClaimError",
     "PyJWTError",
     "ReplayedTokenError",
     "ResolverError",
+    "RevokedTokenError",
     "UnknownHeaderError",
     "UnknownIssuerError",
     "__version__",
