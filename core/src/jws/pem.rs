@@ -92,6 +92,10 @@ pub(crate) fn parse_pkcs8(der: &[u8]) -> Result<Parsed> {
     }
 }
 
+#[cfg_attr(
+    feature = "pure-rust",
+    expect(dead_code, reason = "only the aws-lc backend exports generated keys as PKCS#8")
+)]
 pub(crate) fn rsa_parts_from_pkcs8(der: &[u8]) -> Result<RsaParts> {
     match parse_pkcs8(der)? {
         Parsed::Rsa(parts) => Ok(parts),
