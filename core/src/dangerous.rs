@@ -83,6 +83,10 @@ pub fn decode_unverified(token: &str) -> Result<Unverified> {
 
 /// Signs arbitrary bytes with a JWS key and algorithm (the key's checks still apply). For
 /// building test tokens with headers [`crate::jws::encode`] refuses to write.
-pub fn jws_sign(key: &crate::jws::Key, alg: crate::jws::Algorithm, input: &[u8]) -> Result<Vec<u8>> {
+pub fn jws_sign(
+    key: &crate::jws::Key,
+    alg: crate::jws::Algorithm,
+    input: &[u8],
+) -> Result<Vec<u8>> {
     key.sign(alg, input)
 }

@@ -316,7 +316,8 @@ fn verify_parsed(parsed: &Parsed<'_>, keys: &impl VerifyingKeys) -> Result<()> {
             Err(e) => last = Some(e),
         }
     }
-    Err(last.unwrap_or_else(|| Error::new(ErrorKind::KeyNotFound, "no key to verify the token with")))
+    Err(last
+        .unwrap_or_else(|| Error::new(ErrorKind::KeyNotFound, "no key to verify the token with")))
 }
 
 /// The header of a token, decoded strictly but **not verified** (to pick a key by `kid`).
@@ -328,5 +329,9 @@ pub fn decode_header(token: &str) -> Result<Map<String, Value>> {
     if h.len() > DEFAULT_MAX_TOKEN_LEN {
         return Err(Error::malformed("header segment is larger than 64 KiB"));
     }
-    json::parse_object(&b64::decode(h, "header segment")?, DEFAULT_MAX_DEPTH, "header")
+    json::parse_object(
+        &b64::decode(h, "header segment")?,
+        DEFAULT_MAX_DEPTH,
+        "header",
+    )
 }

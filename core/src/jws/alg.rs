@@ -8,7 +8,10 @@ use crate::error::{Error, ErrorKind};
 /// A JWS signature algorithm. `none` does not exist here: it cannot be named, so it cannot be
 /// accepted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(clippy::upper_case_acronyms, reason = "the algorithm names of RFC 7518")]
+#[allow(
+    clippy::upper_case_acronyms,
+    reason = "the algorithm names of RFC 7518"
+)]
 pub enum Algorithm {
     /// HMAC with SHA-256.
     HS256,

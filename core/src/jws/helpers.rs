@@ -10,9 +10,9 @@ use sha2::{Digest as _, Sha256};
 use subtle::ConstantTimeEq as _;
 
 use super::{Algorithm, Header, Key, Validation, decode_claims, encode};
+use crate::b64;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind, Result};
-use crate::b64;
 
 /// The claim that carries the body hash.
 pub const BODY_HASH_CLAIM: &str = "bdy";
@@ -250,14 +250,19 @@ impl TokenIssuer {
     }
 
     fn validation(&self, typ: &str) -> Validation {
-        let mut v = Validation::new(&[self.alg]).issuer(&[self.issuer.as_str()]).typ(typ);
+        let mut v = Validation::new(&[self.alg])
+            .issuer(&[self.issuer.as_str()])
+            .typ(typ);
         v.required_claims = ["exp", "iat", "jti", "sub"].map(str::to_owned).to_vec();
         v.clock = Arc::clone(&self.clock);
         v
     }
 
     fn check_not_revoked(&self, claims: &Map<String, Value>) -> Result<()> {
-        let jti = claims.get("jti").and_then(Value::as_str).unwrap_or_default();
+        let jti = claims
+            .get("jti")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         if self.revocations.is_revoked(jti, self.clock.now())? {
             return Err(Error::new(ErrorKind::Revoked, "the token was revoked"));
         }
@@ -277,7 +282,11 @@ impl TokenIssuer {
         let data = decode_claims(refresh_token, &self.key, &self.validation("refresh+jwt"))?;
         self.check_not_revoked(&data.claims)?;
         self.revoke_claims(&data.claims)?;
-        let sub = data.claims.get("sub").and_then(Value::as_str).unwrap_or_default();
+        let sub = data
+            .claims
+            .get("sub")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         self.issue(sub, &Map::new())
     }
 
@@ -293,8 +302,14 @@ impl TokenIssuer {
     }
 
     fn revoke_claims(&self, claims: &Map<String, Value>) -> Result<()> {
-        let jti = claims.get("jti").and_then(Value::as_str).unwrap_or_default();
-        let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(i64::MAX);
+        let jti = claims
+            .get("jti")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let exp = claims
+            .get("exp")
+            .and_then(Value::as_i64)
+            .unwrap_or(i64::MAX);
         self.revocations.revoke(jti, exp, self.clock.now())
     }
 }

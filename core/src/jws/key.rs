@@ -217,8 +217,9 @@ impl Key {
         let parsed = match pem::parse_pkcs8(der) {
             Ok(p) => p,
             Err(_) => {
-                let pem = pem_rfc7468::encode_string("PUBLIC KEY", pem_rfc7468::LineEnding::LF, der)
-                    .map_err(|_| Error::invalid_key("not a DER key"))?;
+                let pem =
+                    pem_rfc7468::encode_string("PUBLIC KEY", pem_rfc7468::LineEnding::LF, der)
+                        .map_err(|_| Error::invalid_key("not a DER key"))?;
                 pem::parse_pem(&pem)?
             }
         };
@@ -392,7 +393,9 @@ impl Key {
             let ops = ops
                 .as_array()
                 .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_owned)).collect())
-                .ok_or_else(|| Error::invalid_key("JWK member \"key_ops\" must be an array of strings"))?;
+                .ok_or_else(|| {
+                    Error::invalid_key("JWK member \"key_ops\" must be an array of strings")
+                })?;
             key.key_ops = Some(ops);
         }
         Ok(key)
@@ -423,7 +426,9 @@ impl Key {
     /// A new RSA key of `bits` (2048, 3072, 4096 or 8192) for `alg` (RS* or PS*).
     pub fn generate_rsa(alg: Algorithm, bits: usize) -> Result<Key> {
         if alg.key_type() != KeyType::Rsa {
-            return Err(Error::invalid_argument(format!("{alg} is not an RSA algorithm")));
+            return Err(Error::invalid_argument(format!(
+                "{alg} is not an RSA algorithm"
+            )));
         }
         let key = Key::from_rsa(super::backend::rsa_generate(bits)?)?.with_algorithm(alg)?;
         let kid = key.thumbprint();
@@ -600,10 +605,9 @@ impl Key {
         let mut m = self.thumbprint_members();
         match &*self.material {
             Material::Rsa {
-                parts:
-                    RsaParts {
-                        private: Some(p), ..
-                    },
+                parts: RsaParts {
+                    private: Some(p), ..
+                },
                 ..
             } => {
                 for (name, v) in [
@@ -661,7 +665,9 @@ impl Key {
                 (_, Some(c)) => format!("an EC {} key", c.name()),
                 _ => "an Ed25519 key".to_owned(),
             };
-            Err(Error::invalid_key(format!("{alg} cannot be used with {what}")))
+            Err(Error::invalid_key(format!(
+                "{alg} cannot be used with {what}"
+            )))
         }
     }
 
@@ -729,9 +735,9 @@ impl Key {
                 let n = parts.curve.coordinate_len();
                 let order = parts.curve.order();
                 sig.len() == 2 * n
-                    && sig
-                        .split_at_checked(n)
-                        .is_some_and(|(r, s)| in_scalar_range(r, order) && in_scalar_range(s, order))
+                    && sig.split_at_checked(n).is_some_and(|(r, s)| {
+                        in_scalar_range(r, order) && in_scalar_range(s, order)
+                    })
                     && verifier.verify(msg, sig)
             }
             Material::Ed { verifier, .. } => {

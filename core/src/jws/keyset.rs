@@ -70,7 +70,9 @@ impl KeySet {
         }
         let set = json::parse_object(jwks.as_bytes(), 8, "JWK Set")?;
         let Some(Value::Array(keys)) = set.get("keys") else {
-            return Err(Error::malformed("JWK Set: missing member \"keys\" (an array)"));
+            return Err(Error::malformed(
+                "JWK Set: missing member \"keys\" (an array)",
+            ));
         };
         if keys.len() > MAX_KEYS {
             return Err(Error::malformed(format!(
@@ -81,7 +83,9 @@ impl KeySet {
         let mut out = Vec::with_capacity(keys.len());
         for (i, key) in keys.iter().enumerate() {
             let Value::Object(jwk) = key else {
-                return Err(Error::malformed(format!("JWK Set: keys[{i}] is not an object")));
+                return Err(Error::malformed(format!(
+                    "JWK Set: keys[{i}] is not an object"
+                )));
             };
             if is_foreign(jwk) {
                 continue;

@@ -109,7 +109,9 @@ impl RsaParts {
             return Err(Error::invalid_key("the RSA public exponent is not valid"));
         }
         if let Some(p) = &mut self.private {
-            for v in [&mut p.d, &mut p.p, &mut p.q, &mut p.dp, &mut p.dq, &mut p.qi] {
+            for v in [
+                &mut p.d, &mut p.p, &mut p.q, &mut p.dp, &mut p.dq, &mut p.qi,
+            ] {
                 strip(v);
             }
         }
@@ -153,7 +155,9 @@ pub(crate) fn fixed(v: &[u8], len: usize, what: &str) -> Result<Vec<u8>> {
     let zeros = v.iter().take_while(|b| **b == 0).count();
     let significant = v.get(zeros..).unwrap_or_default();
     if significant.len() > len {
-        return Err(Error::invalid_key(format!("{what} is longer than {len} bytes")));
+        return Err(Error::invalid_key(format!(
+            "{what} is longer than {len} bytes"
+        )));
     }
     let mut out = vec![0u8; len - significant.len()];
     out.extend_from_slice(significant);

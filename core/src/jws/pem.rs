@@ -94,7 +94,10 @@ pub(crate) fn parse_pkcs8(der: &[u8]) -> Result<Parsed> {
 
 #[cfg_attr(
     feature = "pure-rust",
-    expect(dead_code, reason = "only the aws-lc backend exports generated keys as PKCS#8")
+    expect(
+        dead_code,
+        reason = "only the aws-lc backend exports generated keys as PKCS#8"
+    )
 )]
 pub(crate) fn rsa_parts_from_pkcs8(der: &[u8]) -> Result<RsaParts> {
     match parse_pkcs8(der)? {
@@ -196,9 +199,15 @@ fn ec_private_sec1(der: &[u8], curve: Option<Curve>) -> Result<EcParts> {
         (Some(c), _) | (None, Some(c)) => c,
         (None, None) => return Err(bad("SEC1 EC key (no named curve)")),
     };
-    let d = Zeroizing::new(fixed(k.private_key, curve.coordinate_len(), "EC private key")?);
+    let d = Zeroizing::new(fixed(
+        k.private_key,
+        curve.coordinate_len(),
+        "EC private key",
+    )?);
     let point = k.public_key.ok_or_else(|| {
-        Error::invalid_key("the EC private key carries no public key; export it with the public key")
+        Error::invalid_key(
+            "the EC private key carries no public key; export it with the public key",
+        )
     })?;
     let (x, y) = split_point(curve, point)?;
     Ok(EcParts {

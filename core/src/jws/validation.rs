@@ -25,7 +25,10 @@ pub const DEFAULT_MAX_DEPTH: usize = 32;
 /// assert_eq!(v.required_claims, vec!["exp".to_owned()]);
 /// ```
 #[derive(Clone)]
-#[allow(clippy::struct_excessive_bools, reason = "one switch per registered claim, as PyJWT options")]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "one switch per registered claim, as PyJWT options"
+)]
 pub struct Validation {
     /// The accepted `alg` values. Must not be empty. No default.
     pub algorithms: Vec<Algorithm>,
@@ -171,8 +174,11 @@ impl Validation {
                 format!("header typ {} is not {}", quote(t), quote(want)),
             )
             .with_claim("typ")),
-            _ => Err(Error::new(ErrorKind::MissingClaim, format!("header typ is missing; {} is required", quote(want)))
-                .with_claim("typ")),
+            _ => Err(Error::new(
+                ErrorKind::MissingClaim,
+                format!("header typ is missing; {} is required", quote(want)),
+            )
+            .with_claim("typ")),
         }
     }
 
@@ -227,7 +233,9 @@ impl Validation {
                 )
                 .with_claim("iat")
             })?;
-            let limit = i64::try_from(max_age).unwrap_or(i64::MAX).saturating_add(leeway);
+            let limit = i64::try_from(max_age)
+                .unwrap_or(i64::MAX)
+                .saturating_add(leeway);
             if now.saturating_sub(iat) > limit {
                 return Err(Error::new(
                     ErrorKind::Expired,
@@ -249,8 +257,10 @@ impl Validation {
                 return Err(wrong_type("iss", "a string"));
             }
             (None, Some(_)) => {
-                return Err(Error::new(ErrorKind::MissingClaim, "the token has no \"iss\" claim")
-                    .with_claim("iss"));
+                return Err(
+                    Error::new(ErrorKind::MissingClaim, "the token has no \"iss\" claim")
+                        .with_claim("iss"),
+                );
             }
             _ => {}
         }
@@ -264,8 +274,10 @@ impl Validation {
             }
             (Some(v), _) if !v.is_string() => return Err(wrong_type("sub", "a string")),
             (None, Some(_)) => {
-                return Err(Error::new(ErrorKind::MissingClaim, "the token has no \"sub\" claim")
-                    .with_claim("sub"));
+                return Err(
+                    Error::new(ErrorKind::MissingClaim, "the token has no \"sub\" claim")
+                        .with_claim("sub"),
+                );
             }
             _ => {}
         }
@@ -284,8 +296,11 @@ impl Validation {
         let values: Vec<&str> = match aud {
             None => {
                 if self.audiences.is_some() {
-                    return Err(Error::new(ErrorKind::MissingClaim, "the token has no \"aud\" claim")
-                        .with_claim("aud"));
+                    return Err(Error::new(
+                        ErrorKind::MissingClaim,
+                        "the token has no \"aud\" claim",
+                    )
+                    .with_claim("aud"));
                 }
                 return Ok(());
             }

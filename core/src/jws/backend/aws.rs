@@ -125,9 +125,7 @@ pub(crate) fn rsa_generate(bits: usize) -> Result<RsaParts> {
         }
     };
     let pair = signature::RsaKeyPair::generate(size).map_err(|_| internal("RSA generation"))?;
-    let der = pair
-        .as_der()
-        .map_err(|_| internal("RSA key export"))?;
+    let der = pair.as_der().map_err(|_| internal("RSA key export"))?;
     super::super::pem::rsa_parts_from_pkcs8(der.as_ref())
 }
 
@@ -217,7 +215,9 @@ impl EdSigner {
     pub(crate) fn new(x: &[u8; 32], seed: &[u8; 32]) -> Result<Self> {
         signature::Ed25519KeyPair::from_seed_and_public_key(seed, x)
             .map(EdSigner)
-            .map_err(|_| Error::invalid_key("the Ed25519 private key does not match its public key"))
+            .map_err(|_| {
+                Error::invalid_key("the Ed25519 private key does not match its public key")
+            })
     }
 
     pub(crate) fn sign(&self, msg: &[u8]) -> Vec<u8> {

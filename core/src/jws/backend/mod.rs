@@ -13,4 +13,6 @@ mod rustcrypto;
 pub(crate) use rustcrypto::*;
 
 #[cfg(all(not(feature = "pure-rust"), not(feature = "aws-lc")))]
-compile_error!("hxjwt needs a crypto backend: enable the `aws-lc` (default) or `pure-rust` feature");
+compile_error!(
+    "hxjwt needs a crypto backend: enable the `aws-lc` (default) or `pure-rust` feature"
+);
