@@ -145,11 +145,40 @@ typedef struct HxEndpoint HxEndpoint;
 typedef struct HxIdentity HxIdentity;
 
 /**
+ * A key for signing or verifying standard JWTs (JWS): an HMAC secret, or an RSA, EC (P-256,
+ * P-384, P-521) or Ed25519 key, private or public. A key serves only the algorithms of its type
+ * (an RSA key never serves HS256), and only its own `alg` when it has one. Immutable once made;
+ * safe to use from several threads at once. Free with `hx_key_free` (private material is wiped);
+ * key sets it was added to keep their own copy.
+ */
+typedef struct HxKey HxKey;
+
+/**
+ * A set of keys for verifying standard JWTs from an issuer that rotates its keys (a JWK Set,
+ * RFC 7517 section 5). `hx_jwt_decode` picks the keys whose `kid` is the token's (or, for a
+ * token without `kid`, up to 16 keys that fit its algorithm). Safe to use from several threads
+ * at once, including `hx_keyset_add` while tokens are decoded with it (it waits for the decodes
+ * in progress). Free with `hx_keyset_free` once no other thread uses it.
+ */
+typedef struct HxKeySet HxKeySet;
+
+/**
  * A validated HX1 token: who sent it, to whom, when, and the decrypted payload. Immutable; safe
  * to read from several threads at once. Every string and byte pointer it returns is borrowed:
  * valid until `hx_message_free`. The payload is wiped when the message is freed.
  */
 typedef struct HxMessage HxMessage;
+
+/**
+ * The checks `hx_jwt_decode` applies to a standard JWT: the accepted algorithms (there is no
+ * default: the token's header never chooses), `exp`/`nbf`/`iat` with a leeway, audiences,
+ * issuers, subject, required claims, header `typ`, maximum age, size limit and clock. Safe to
+ * share between threads: any number of threads may decode with it at once, and the
+ * `hx_validation_*` setters may be called at any time (they wait for the decodes in progress, so
+ * each decode sees the settings before or after a change, never a mix). Free with
+ * `hx_validation_free` once no other thread uses it.
+ */
+typedef struct HxValidation HxValidation;
 
 /**
  * A directory callback. Returns the public JWK (machine token) of the identity `name` as a
@@ -199,6 +228,16 @@ const char *hx_status_name(uint32_t status);
  * library and valid until the next `hx_*` call on this thread; copy it to keep it.
  */
 const char *hx_last_error_message(void);
+
+/**
+ * The claim (or header member, such as `"typ"`) that the last failed `hx_*` call on this thread
+ * is about: `"exp"` for `HX_ERR_EXPIRED`, the missing claim for `HX_ERR_MISSING_CLAIM`, `"aud"`
+ * for `HX_ERR_WRONG_AUDIENCE` from `hx_jwt_decode`, and so on. NULL when the last call succeeded
+ * or its failure is about no claim (a bad signature, a malformed token, an HX1 token). The
+ * string is owned by the library and valid until the next `hx_*` call on this thread, like
+ * `hx_last_error_message()`.
+ */
+const char *hx_last_error_claim(void);
 
 /**
  * Makes a new identity named `name` (1 to 255 bytes of UTF-8, no control characters) with a
@@ -558,6 +597,453 @@ const char *hx_message_content_type(const struct HxMessage *m);
  * `m` is NULL or a message from this library that was not freed before.
  */
 void hx_message_free(struct HxMessage *m);
+
+/**
+ * Reads a key from a JWK (RFC 7517/7518/8037), private or public: `kty` `"oct"` (an HMAC
+ * secret), `"RSA"` (2048 to 8192 bits), `"EC"` (`crv` P-256, P-384 or P-521) or `"OKP"` (`crv`
+ * Ed25519). Its `kid`, `alg`, `use` and `key_ops` are kept and honoured. On success writes the
+ * key to `*out` (free it with `hx_key_free`); a JWK that is not such a key fails with
+ * `HX_ERR_INVALID_KEY`.
+ *
+ * # Safety
+ * `jwk_json` is a NUL-terminated string; `out` is valid for one pointer write.
+ */
+enum HxStatus hx_key_from_jwk(const char *jwk_json, struct HxKey **out);
+
+/**
+ * Reads a key from PEM text: `PRIVATE KEY` (PKCS#8), `PUBLIC KEY` (SPKI), `RSA PRIVATE KEY` or
+ * `RSA PUBLIC KEY` (PKCS#1), `EC PRIVATE KEY` (SEC1). RSA keys must have 2048 to 8192 bits. The
+ * key has no `kid` (see `hx_key_with_kid`). On success writes it to `*out` (free it with
+ * `hx_key_free`); anything else fails with `HX_ERR_INVALID_KEY`.
+ *
+ * # Safety
+ * `pem` is a NUL-terminated string; `out` is valid for one pointer write.
+ */
+enum HxStatus hx_key_from_pem(const char *pem, struct HxKey **out);
+
+/**
+ * Reads a key from DER bytes (`der_len` of them): a PKCS#8 private key or an SPKI public key.
+ * On success writes it to `*out` (free it with `hx_key_free`); anything else fails with
+ * `HX_ERR_INVALID_KEY`.
+ *
+ * # Safety
+ * `der` is NULL or valid for reads of `der_len` bytes; `out` is valid for one pointer write.
+ */
+enum HxStatus hx_key_from_der(const uint8_t *der, size_t der_len, struct HxKey **out);
+
+/**
+ * Makes an HMAC key (HS256, HS384, HS512) from `secret_len` raw bytes (a secret may contain NUL
+ * bytes). A secret shorter than the hash output (32, 48, 64 bytes) is refused with
+ * `HX_ERR_INVALID_KEY` when the key is used, unless `hx_key_allow_short_secret` made the key;
+ * an empty secret, or bytes that look like a PEM or SSH key (the algorithm-confusion attack), are
+ * refused here. On success writes the key to `*out` (free it with `hx_key_free`).
+ *
+ * # Safety
+ * `secret` is NULL or valid for reads of `secret_len` bytes; `out` is valid for one pointer
+ * write.
+ */
+enum HxStatus hx_key_from_secret(const uint8_t *secret, size_t secret_len, struct HxKey **out);
+
+/**
+ * Makes a new key for the algorithm named `alg` (`"HS256"` ... `"EdDSA"`, exactly) from the
+ * operating system's random generator: a hash-sized HMAC secret, a 2048-bit RSA key, a key on
+ * the algorithm's curve, or an Ed25519 key. The key is restricted to `alg` and its `kid` is its
+ * RFC 7638 thumbprint. An unknown name (`"none"` included) fails with
+ * `HX_ERR_UNSUPPORTED_ALGORITHM`. On success writes the key to `*out` (free it with
+ * `hx_key_free`).
+ *
+ * # Safety
+ * `alg` is a NUL-terminated string; `out` is valid for one pointer write.
+ */
+enum HxStatus hx_key_generate(const char *alg, struct HxKey **out);
+
+/**
+ * Writes a copy of `key` whose `kid` is `kid` to `*out` (free it with `hx_key_free`); `key` is
+ * unchanged. The `kid` is written into the header of the tokens the copy signs, and selects it
+ * in a key set.
+ *
+ * # Safety
+ * `key` is a live key; `kid` is a NUL-terminated string; `out` is valid for one pointer write.
+ */
+enum HxStatus hx_key_with_kid(const struct HxKey *key, const char *kid, struct HxKey **out);
+
+/**
+ * Writes a copy of the HMAC key `key` that accepts a secret shorter than the hash output to
+ * `*out` (free it with `hx_key_free`). RFC 7518 section 3.2 forbids such secrets: use this only
+ * to interoperate with systems that already issue such tokens.
+ *
+ * # Safety
+ * `key` is a live key; `out` is valid for one pointer write.
+ */
+enum HxStatus hx_key_allow_short_secret(const struct HxKey *key, struct HxKey **out);
+
+/**
+ * Writes the public half of `key` (same `kid`, `alg` and `use`) to `*out` (free it with
+ * `hx_key_free`): what verifiers get. Fails with `HX_ERR_INVALID_KEY` for an HMAC secret, which
+ * has no public half.
+ *
+ * # Safety
+ * `key` is a live key; `out` is valid for one pointer write.
+ */
+enum HxStatus hx_key_to_public(const struct HxKey *key, struct HxKey **out);
+
+/**
+ * Writes the public JWK of `key` (no private member) to `*out_public_jwk_json`: what a key set
+ * publishes. Free it with `hx_string_free`. Fails with `HX_ERR_INVALID_KEY` for an HMAC secret,
+ * which must never be published.
+ *
+ * # Safety
+ * `key` is a live key; `out_public_jwk_json` is valid for one pointer write.
+ */
+enum HxStatus hx_key_to_public_jwk(const struct HxKey *key, char **out_public_jwk_json);
+
+/**
+ * Writes the full JWK of `key`, **including its private members** (`d` and the RSA CRT
+ * numbers, or the HMAC secret `k`), to `*out_private_jwk_json`: store it like a password, and
+ * load it again with `hx_key_from_jwk`. For a public key it is the public JWK. Free it with
+ * `hx_string_free` (which wipes it).
+ *
+ * # Safety
+ * `key` is a live key; `out_private_jwk_json` is valid for one pointer write.
+ */
+enum HxStatus hx_key_to_private_jwk(const struct HxKey *key, char **out_private_jwk_json);
+
+/**
+ * Writes the RFC 7638 thumbprint of `key` (base64url SHA-256 of its required public members;
+ * the same for a private key and its public half) to `*out_thumbprint`. Free it with
+ * `hx_string_free`. For an HMAC secret the thumbprint is computed over the secret: treat it as
+ * sensitive.
+ *
+ * # Safety
+ * `key` is a live key; `out_thumbprint` is valid for one pointer write.
+ */
+enum HxStatus hx_key_thumbprint(const struct HxKey *key, char **out_thumbprint);
+
+/**
+ * The key's `kid`, borrowed: valid while `key` lives. NULL when the key has none, or when `key`
+ * is NULL.
+ *
+ * # Safety
+ * `key` is NULL or a live key.
+ */
+const char *hx_key_kid(const struct HxKey *key);
+
+/**
+ * The one algorithm the key is restricted to (`"ES256"`; a generated key, or a JWK with `alg`),
+ * as a static string: never free it. NULL when the key serves every algorithm of its type, or
+ * when `key` is NULL.
+ *
+ * # Safety
+ * `key` is NULL or a live key.
+ */
+const char *hx_key_algorithm(const struct HxKey *key);
+
+/**
+ * Whether the key can sign: an HMAC secret or a private key (true), or a public key (false).
+ * False when `key` is NULL.
+ *
+ * # Safety
+ * `key` is NULL or a live key.
+ */
+bool hx_key_is_private(const struct HxKey *key);
+
+/**
+ * Frees a key (its private material is wiped). NULL is a no-op. Key sets it was added to keep
+ * working.
+ *
+ * # Safety
+ * `key` is NULL or a key from this library that was not freed before.
+ */
+void hx_key_free(struct HxKey *key);
+
+/**
+ * Makes an empty key set. On success writes it to `*out` (free it with `hx_keyset_free`).
+ *
+ * # Safety
+ * `out` is valid for one pointer write.
+ */
+enum HxStatus hx_keyset_new(struct HxKeySet **out);
+
+/**
+ * Makes a key set from a JWK Set document (`{"keys":[...]}`, at most 4 MiB and 10000 keys), as
+ * an issuer publishes it. Keys hxjwt cannot use for signatures (another `kty` or curve, `use`
+ * `"enc"`, HX1's X25519 keys) are skipped, as RFC 7517 asks; a document that is not a JWK Set
+ * fails with `HX_ERR_MALFORMED`, a malformed key of a supported type with `HX_ERR_INVALID_KEY`.
+ * On success writes the set to `*out` (free it with `hx_keyset_free`).
+ *
+ * # Safety
+ * `jwks_json` is a NUL-terminated string; `out` is valid for one pointer write.
+ */
+enum HxStatus hx_keyset_from_jwks(const char *jwks_json, struct HxKeySet **out);
+
+/**
+ * Adds a copy of `key` to the set (`key` may be freed right after). Give keys distinct `kid`s
+ * (`hx_key_with_kid`) when the tokens name theirs.
+ *
+ * # Safety
+ * `set` is a live key set; `key` is a live key.
+ */
+enum HxStatus hx_keyset_add(struct HxKeySet *set, const struct HxKey *key);
+
+/**
+ * Writes the number of keys in the set to `*out`.
+ *
+ * # Safety
+ * `set` is a live key set; `out` is valid for one write.
+ */
+enum HxStatus hx_keyset_len(const struct HxKeySet *set, size_t *out);
+
+/**
+ * Writes the public JWK Set of the set's keys (`{"keys":[...]}`, no private member; HMAC
+ * secrets are left out) to `*out_jwks_json`: what an issuer publishes, and what
+ * `hx_keyset_from_jwks` reads. Free it with `hx_string_free`.
+ *
+ * # Safety
+ * `set` is a live key set; `out_jwks_json` is valid for one pointer write.
+ */
+enum HxStatus hx_keyset_to_public_jwks(const struct HxKeySet *set, char **out_jwks_json);
+
+/**
+ * Frees a key set (the private material of its keys is wiped unless a key handle still holds
+ * it). NULL is a no-op. No other thread may be using it.
+ *
+ * # Safety
+ * `set` is NULL or a key set from this library that was not freed before and that no other
+ * thread is using.
+ */
+void hx_keyset_free(struct HxKeySet *set);
+
+/**
+ * Makes a validation that accepts tokens signed with one of the `n_algorithms` algorithms named
+ * in `algorithms` (`"HS256"` ... `"EdDSA"`, exactly; `"none"` is not one), with these defaults:
+ * no leeway; `exp`, `nbf`, `iat` and `aud` checked; `exp` required; no audience (a token with an
+ * `aud` is then refused), issuer, subject, `typ` or maximum age required; tokens up to 64 KiB;
+ * the system clock. An empty list fails with `HX_ERR_INVALID_ARGUMENT`, an unknown name with
+ * `HX_ERR_UNSUPPORTED_ALGORITHM`. On success writes the validation to `*out` (free it with
+ * `hx_validation_free`).
+ *
+ * ```c
+ * const char *algs[] = {"ES256", "EdDSA"};
+ * HxValidation *v;
+ * hx_validation_new(algs, 2, &v);
+ * ```
+ *
+ * # Safety
+ * `algorithms` is NULL (with `n_algorithms` 0) or valid for reads of `n_algorithms` pointers to
+ * NUL-terminated strings; `out` is valid for one pointer write.
+ */
+enum HxStatus hx_validation_new(const char *const *algorithms,
+                                size_t n_algorithms,
+                                struct HxValidation **out);
+
+/**
+ * Sets the clock skew tolerated on `exp`, `nbf`, `iat` and the maximum age, in seconds.
+ * Defaults to 0.
+ *
+ * # Safety
+ * `v` is a live validation.
+ */
+enum HxStatus hx_validation_set_leeway(struct HxValidation *v, uint64_t seconds);
+
+/**
+ * Also accepts tokens whose `aud` (a string, or an array of strings) contains `audience`. With
+ * at least one audience, a token without `aud` fails with `HX_ERR_MISSING_CLAIM` and one for
+ * another audience with `HX_ERR_WRONG_AUDIENCE`; with none (the default), a token that has an
+ * `aud` fails with `HX_ERR_WRONG_AUDIENCE`.
+ *
+ * # Safety
+ * `v` is a live validation; `audience` is a NUL-terminated string.
+ */
+enum HxStatus hx_validation_add_audience(struct HxValidation *v, const char *audience);
+
+/**
+ * Also accepts tokens whose `iss` is `issuer`. With at least one issuer, a token without `iss`
+ * fails with `HX_ERR_MISSING_CLAIM` and one from another issuer with `HX_ERR_ISSUER_MISMATCH`.
+ * Defaults to none: any `iss` is accepted.
+ *
+ * # Safety
+ * `v` is a live validation; `issuer` is a NUL-terminated string.
+ */
+enum HxStatus hx_validation_add_issuer(struct HxValidation *v, const char *issuer);
+
+/**
+ * Requires the token's `sub` to be `subject` (NULL removes the requirement, the default). A
+ * token without `sub` then fails with `HX_ERR_MISSING_CLAIM`, one with another `sub` with
+ * `HX_ERR_INVALID_CLAIM`.
+ *
+ * # Safety
+ * `v` is a live validation; `subject` is NULL or a NUL-terminated string.
+ */
+enum HxStatus hx_validation_set_subject(struct HxValidation *v, const char *subject);
+
+/**
+ * Replaces the claims a token must have with the `n_claims` names in `claims` (`claims` may be
+ * NULL when `n_claims` is 0: then no claim is required, not even `exp`). A token without one of
+ * them fails with `HX_ERR_MISSING_CLAIM`, and `hx_last_error_claim()` names it. Defaults to
+ * `exp` alone: a token that never expires is refused unless you change this.
+ *
+ * # Safety
+ * `v` is a live validation; `claims` is NULL (with `n_claims` 0) or valid for reads of
+ * `n_claims` pointers to NUL-terminated strings.
+ */
+enum HxStatus hx_validation_set_required_claims(struct HxValidation *v,
+                                                const char *const *claims,
+                                                size_t n_claims);
+
+/**
+ * Requires the header `typ` to be `typ`, compared case-insensitively (`"at+jwt"` for OAuth
+ * access tokens, RFC 9068); NULL removes the requirement, the default. A token without `typ`
+ * then fails with `HX_ERR_MISSING_CLAIM`, one with another `typ` with `HX_ERR_INVALID_CLAIM`.
+ *
+ * # Safety
+ * `v` is a live validation; `typ` is NULL or a NUL-terminated string.
+ */
+enum HxStatus hx_validation_set_typ(struct HxValidation *v, const char *typ);
+
+/**
+ * Refuses tokens issued more than `seconds` ago (by their `iat`, which is then required) with
+ * `HX_ERR_EXPIRED`. 0 removes the limit, which is the default.
+ *
+ * # Safety
+ * `v` is a live validation.
+ */
+enum HxStatus hx_validation_set_max_age(struct HxValidation *v, uint64_t seconds);
+
+/**
+ * Sets the longest token accepted, in bytes (at least 1); longer ones fail with
+ * `HX_ERR_MALFORMED` before any other work. Defaults to 65536.
+ *
+ * # Safety
+ * `v` is a live validation.
+ */
+enum HxStatus hx_validation_set_max_token_length(struct HxValidation *v, size_t bytes);
+
+/**
+ * Whether an `exp` in the past (beyond the leeway) fails with `HX_ERR_EXPIRED`. Defaults to
+ * true. Turning it off does not make `exp` optional: see `hx_validation_set_required_claims`.
+ *
+ * # Safety
+ * `v` is a live validation.
+ */
+enum HxStatus hx_validation_set_verify_exp(struct HxValidation *v, bool on);
+
+/**
+ * Whether an `nbf` in the future (beyond the leeway) fails with `HX_ERR_NOT_YET_VALID`.
+ * Defaults to true.
+ *
+ * # Safety
+ * `v` is a live validation.
+ */
+enum HxStatus hx_validation_set_verify_nbf(struct HxValidation *v, bool on);
+
+/**
+ * Whether an `iat` in the future (beyond the leeway) fails with `HX_ERR_NOT_YET_VALID`.
+ * Defaults to true.
+ *
+ * # Safety
+ * `v` is a live validation.
+ */
+enum HxStatus hx_validation_set_verify_iat(struct HxValidation *v, bool on);
+
+/**
+ * Whether the token's `aud` is checked against the audiences (`hx_validation_add_audience`).
+ * Defaults to true.
+ *
+ * # Safety
+ * `v` is a live validation.
+ */
+enum HxStatus hx_validation_set_verify_aud(struct HxValidation *v, bool on);
+
+/**
+ * **For tests, known-answer vectors and replaying recorded tokens only**: stops the
+ * validation's clock at `unix_seconds`; tokens are then checked against that instant.
+ * `hx_validation_use_system_clock` undoes it.
+ *
+ * # Safety
+ * `v` is a live validation.
+ */
+enum HxStatus hx_validation_set_time(struct HxValidation *v, int64_t unix_seconds);
+
+/**
+ * Makes the validation read the system's wall clock again (the default).
+ *
+ * # Safety
+ * `v` is a live validation.
+ */
+enum HxStatus hx_validation_use_system_clock(struct HxValidation *v);
+
+/**
+ * Frees a validation. NULL is a no-op. No other thread may be using it.
+ *
+ * # Safety
+ * `v` is NULL or a validation from this library that was not freed before and that no other
+ * thread is using.
+ */
+void hx_validation_free(struct HxValidation *v);
+
+/**
+ * Signs a standard JWT (compact JWS) with `key` and the algorithm named `alg` (`"HS256"` ...
+ * `"EdDSA"`, exactly; `hx_key_algorithm(key)` gives a generated key's). The header is
+ * `{"alg":alg,"typ":"JWT"}`, plus the key's `kid` if it has one, plus the members of
+ * `header_json` (NULL, or a JSON object such as `{"kid":"2026-01","cty":"json"}`; its `typ`,
+ * `kid` and `cty` replace the defaults; `alg`, `crit` and `b64` cannot be set). `claims_json` is
+ * the payload, a JSON object (`{"sub":"42","exp":1767229200}`), signed exactly as given. On
+ * success writes the token to `*out_token` (free it with `hx_string_free`).
+ *
+ * Fails with `HX_ERR_UNSUPPORTED_ALGORITHM` for an unknown `alg` (`"none"` included),
+ * `HX_ERR_INVALID_KEY` when the key does not fit the algorithm, cannot sign (a public key) or is
+ * an HMAC secret shorter than the hash output, and `HX_ERR_INVALID_ARGUMENT` when `header_json`
+ * or `claims_json` is not one strict JSON object (duplicate members are refused). `key` may be
+ * shared between threads.
+ *
+ * # Safety
+ * `key` is a live key; `alg` and `claims_json` are NUL-terminated strings; `header_json` is NULL
+ * or a NUL-terminated string; `out_token` is valid for one pointer write.
+ */
+enum HxStatus hx_jwt_encode(const struct HxKey *key,
+                            const char *alg,
+                            const char *header_json,
+                            const char *claims_json,
+                            char **out_token);
+
+/**
+ * Verifies a standard JWT (compact JWS) and checks its claims against `v`; on success writes
+ * its claims, a JSON object, to `*out_claims_json` (free it with `hx_string_free`). Exactly one
+ * of `key` (the issuer's public key, or the HMAC secret) and `keyset` (the issuer's keys,
+ * selected by the token's `kid`) is non-NULL.
+ *
+ * The checks, in order; the first failure is returned: size and structure (`HX_ERR_MALFORMED`);
+ * the header's `alg` among `v`'s algorithms (`HX_ERR_UNSUPPORTED_ALGORITHM`; `none` never is), no
+ * `crit` and no `b64` (`HX_ERR_UNKNOWN_HEADER`), the required `typ`; a key that fits the
+ * algorithm (`HX_ERR_KEY_NOT_FOUND` from a key set, `HX_ERR_INVALID_KEY` for a key of another
+ * type: an RSA key is never an HMAC secret); the signature (`HX_ERR_INVALID_SIGNATURE`); then the
+ * claims: required claims (`HX_ERR_MISSING_CLAIM`), `exp` (`HX_ERR_EXPIRED`), `nbf` and `iat`
+ * (`HX_ERR_NOT_YET_VALID`), maximum age (`HX_ERR_EXPIRED`), `aud` (`HX_ERR_WRONG_AUDIENCE`),
+ * `iss` (`HX_ERR_ISSUER_MISMATCH`), `sub` and claim types (`HX_ERR_INVALID_CLAIM`).
+ * `hx_last_error_claim()` names the claim of a claim failure. Keys in the token's header
+ * (`jwk`, `jku`, `x5u`, `x5c`) are never used. `key`, `keyset` and `v` may be shared between
+ * threads.
+ *
+ * # Safety
+ * `key` is NULL or a live key; `keyset` is NULL or a live key set; `token` is a NUL-terminated
+ * string; `v` is a live validation; `out_claims_json` is valid for one pointer write.
+ */
+enum HxStatus hx_jwt_decode(const struct HxKey *key,
+                            const struct HxKeySet *keyset,
+                            const char *token,
+                            const struct HxValidation *v,
+                            char **out_claims_json);
+
+/**
+ * **Does not verify anything**: writes the header of a compact JWS, decoded strictly (canonical
+ * base64url, one JSON object without duplicate members), to `*out_header_json` (free it with
+ * `hx_string_free`). Use it only to choose a key (by `kid`) before `hx_jwt_decode`; never trust
+ * what it says. Fails with `HX_ERR_MALFORMED` when there is no such header.
+ *
+ * # Safety
+ * `token` is a NUL-terminated string; `out_header_json` is valid for one pointer write.
+ */
+enum HxStatus hx_jwt_decode_header(const char *token, char **out_header_json);
 
 #ifdef __cplusplus
 }  // extern "C"

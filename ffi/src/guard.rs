@@ -11,11 +11,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::status::HxStatus;
 
-/// Why a call failed: its status and a message for people (never key material).
+/// Why a call failed: its status, a message for people (never key material), and the claim or
+/// header member it is about, if any.
 #[derive(Debug)]
 pub(crate) struct Fail {
     pub(crate) status: HxStatus,
     pub(crate) message: String,
+    pub(crate) claim: Option<Box<str>>,
 }
 
 impl Fail {
@@ -24,6 +26,7 @@ impl Fail {
         Fail {
             status: HxStatus::HxErrInvalidArgument,
             message: format!("InvalidArgument: {}", message.into()),
+            claim: None,
         }
     }
 
@@ -32,6 +35,7 @@ impl Fail {
         Fail {
             status: HxStatus::HxErrInternal,
             message: format!("Internal: {}", message.into()),
+            claim: None,
         }
     }
 }
@@ -41,6 +45,7 @@ impl From<hxjwt::Error> for Fail {
         Fail {
             status: HxStatus::from_kind(e.kind()),
             message: e.to_string(),
+            claim: e.claim().map(Box::from),
         }
     }
 }
@@ -50,9 +55,22 @@ pub(crate) type FfiResult<T = ()> = Result<T, Fail>;
 
 thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+    static LAST_CLAIM: RefCell<Option<CString>> = const { RefCell::new(None) };
 }
 
-fn set_last_error(message: &str) {
+/// Records why the last call failed (`""` and no claim after a success).
+fn set_last_error(message: &str, claim: Option<&str>) {
+    set_last_message(message);
+    // Never panics, as in set_last_message. A claim name with a NUL cannot be a C string: it is
+    // recorded as absent rather than truncated.
+    let _ = LAST_CLAIM.try_with(|cell| {
+        if let Ok(mut slot) = cell.try_borrow_mut() {
+            *slot = claim.and_then(|c| CString::new(c).ok());
+        }
+    });
+}
+
+fn set_last_message(message: &str) {
     // Never panics: the cell may be unavailable while the thread exits, and is never borrowed
     // across a call that could reach this function again.
     let _ = LAST_ERROR.try_with(|cell| {
@@ -75,15 +93,18 @@ fn set_last_error(message: &str) {
 pub(crate) fn guard(body: impl FnOnce() -> FfiResult) -> HxStatus {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => {
-            set_last_error("");
+            set_last_error("", None);
             HxStatus::HxOk
         }
         Ok(Err(fail)) => {
-            set_last_error(&fail.message);
+            set_last_error(&fail.message, fail.claim.as_deref());
             fail.status
         }
         Err(_) => {
-            set_last_error("Internal: a panic was caught at the C boundary (a bug in hxjwt)");
+            set_last_error(
+                "Internal: a panic was caught at the C boundary (a bug in hxjwt)",
+                None,
+            );
             HxStatus::HxErrInternal
         }
     }
@@ -93,7 +114,10 @@ pub(crate) fn guard(body: impl FnOnce() -> FfiResult) -> HxStatus {
 /// swallowed after setting the last-error message.
 pub(crate) fn guard_void(body: impl FnOnce()) {
     if catch_unwind(AssertUnwindSafe(body)).is_err() {
-        set_last_error("Internal: a panic was caught at the C boundary (a bug in hxjwt)");
+        set_last_error(
+            "Internal: a panic was caught at the C boundary (a bug in hxjwt)",
+            None,
+        );
     }
 }
 
@@ -108,6 +132,25 @@ pub extern "C" fn hx_last_error_message() -> *const c_char {
         .ok()
         .flatten()
         .unwrap_or(c"".as_ptr())
+}
+
+/// The claim (or header member, such as `"typ"`) that the last failed `hx_*` call on this thread
+/// is about: `"exp"` for `HX_ERR_EXPIRED`, the missing claim for `HX_ERR_MISSING_CLAIM`, `"aud"`
+/// for `HX_ERR_WRONG_AUDIENCE` from `hx_jwt_decode`, and so on. NULL when the last call succeeded
+/// or its failure is about no claim (a bad signature, a malformed token, an HX1 token). The
+/// string is owned by the library and valid until the next `hx_*` call on this thread, like
+/// `hx_last_error_message()`.
+#[unsafe(no_mangle)]
+pub extern "C" fn hx_last_error_claim() -> *const c_char {
+    LAST_CLAIM
+        .try_with(|cell| {
+            cell.try_borrow()
+                .ok()
+                .and_then(|c| c.as_ref().map(|c| c.as_ptr()))
+        })
+        .ok()
+        .flatten()
+        .unwrap_or(std::ptr::null())
 }
 
 /// A shared reference to the handle behind `ptr`; NULL fails naming `name`.
@@ -151,6 +194,40 @@ pub(crate) unsafe fn opt_str<'a>(ptr: *const c_char, name: &str) -> FfiResult<Op
     text.to_str()
         .map(Some)
         .map_err(|e| Fail::invalid(format!("{name} is not valid UTF-8 ({e})")))
+}
+
+/// The `len` UTF-8 strings of the array behind `ptr`; NULL is accepted only with `len == 0`, and
+/// a NULL or invalid element fails naming it (`"algorithms[1] is NULL"`).
+///
+/// # Safety
+/// `ptr` is NULL or valid for reads of `len` pointers, each NULL or to a NUL-terminated string,
+/// all live and unchanged for `'a`.
+pub(crate) unsafe fn arg_str_array<'a>(
+    ptr: *const *const c_char,
+    len: usize,
+    name: &str,
+) -> FfiResult<Vec<&'a str>> {
+    if ptr.is_null() {
+        return if len == 0 {
+            Ok(Vec::new())
+        } else {
+            Err(Fail::invalid(format!(
+                "{name} is NULL but its length is {len}"
+            )))
+        };
+    }
+    if len > isize::MAX as usize / std::mem::size_of::<*const c_char>() {
+        return Err(Fail::invalid(format!("the length of {name} is too large")));
+    }
+    // SAFETY: `ptr` is not NULL, the caller guarantees `len` readable pointers, and their size in
+    // bytes fits in an isize (checked above).
+    let items = unsafe { std::slice::from_raw_parts(ptr, len) };
+    items
+        .iter()
+        .enumerate()
+        // SAFETY: each element is NULL or a live NUL-terminated string (the caller's guarantee).
+        .map(|(i, &item)| unsafe { arg_str(item, &format!("{name}[{i}]")) })
+        .collect()
 }
 
 /// The bytes behind `ptr`/`len`; NULL is accepted only with `len == 0`.
@@ -266,6 +343,12 @@ mod tests {
             assert_eq!(arg_str(c"ok".as_ptr(), "s").unwrap(), "ok");
             assert!(arg_bytes(std::ptr::null(), 0, "b").unwrap().is_empty());
             assert!(arg_bytes(std::ptr::null(), 1, "b").is_err());
+            assert!(arg_str_array(std::ptr::null(), 0, "a").unwrap().is_empty());
+            assert!(arg_str_array(std::ptr::null(), 1, "a").is_err());
+            let items = [c"x".as_ptr(), std::ptr::null()];
+            assert_eq!(arg_str_array(items.as_ptr(), 1, "a").unwrap(), ["x"]);
+            let e = arg_str_array(items.as_ptr(), 2, "a").unwrap_err();
+            assert_eq!(e.message, "InvalidArgument: a[1] is NULL");
         }
     }
 

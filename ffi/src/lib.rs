@@ -4,7 +4,8 @@
 //! [`HxStatus`], results to out-parameters. Every decision about a token is the core's.
 //!
 //! Conventions (docs/C-API.md has the details):
-//! - Handles (`HxIdentity`, `HxDirectory`, `HxEndpoint`, `HxMessage`) are opaque, made by
+//! - Handles (`HxIdentity`, `HxDirectory`, `HxEndpoint`, `HxMessage` for HX1; `HxKey`,
+//!   `HxKeySet`, `HxValidation` for standard JWTs) are opaque, made by
 //!   `hx_*_new` / `hx_*_generate` / `hx_*_from_*`, and released by `hx_*_free`, which accepts NULL.
 //! - Every fallible call returns an [`HxStatus`]; its results go to out-parameters (last in the
 //!   argument list), written only on success. `hx_last_error_message()` says why a call failed.
@@ -16,7 +17,7 @@
 // it); the comment between each keeps rustfmt from sorting them.
 // HxStatus and hx_status_name.
 mod status;
-// The C boundary: guards, argument checks, hx_last_error_message.
+// The C boundary: guards, argument checks, hx_last_error_message, hx_last_error_claim.
 mod guard;
 // HxIdentity.
 mod identity;
@@ -26,6 +27,14 @@ mod directory;
 mod endpoint;
 // HxMessage.
 mod message;
+// HxKey (standard JWTs).
+mod key;
+// HxKeySet.
+mod keyset;
+// HxValidation.
+mod validation;
+// hx_jwt_encode, hx_jwt_decode, hx_jwt_decode_header.
+mod jwt;
 
 use std::ffi::c_char;
 
@@ -34,8 +43,11 @@ use zeroize::Zeroize;
 pub use directory::{HxDirectory, HxResolveFn};
 pub use endpoint::HxEndpoint;
 pub use identity::HxIdentity;
+pub use key::HxKey;
+pub use keyset::HxKeySet;
 pub use message::HxMessage;
 pub use status::HxStatus;
+pub use validation::HxValidation;
 
 /// The version of libhxjwt (`"0.1.0"`). The string is static: never free it.
 #[unsafe(no_mangle)]

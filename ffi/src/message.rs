@@ -30,6 +30,7 @@ fn c_member(value: &str, member: &str) -> FfiResult<CString> {
             "Malformed: header member \"{member}\" contains a NUL character, which a C string \
              cannot carry"
         ),
+        claim: None,
     })
 }
 
