@@ -52,27 +52,37 @@ def test_validation_releases_the_gil(alice: hxjwt.Identity, bob: hxjwt.Identity,
     sender = hxjwt.Endpoint(alice, directory)
     receiver = hxjwt.Endpoint(bob, directory, max_token_length=1 << 26)
     size, duration, token = 1 << 16, 0.0, ""
-    while size <= 1 << 24:
+    while size <= 1 << 25:
         token = sender.create(b"x" * size, to="bob.service")
         t0 = time.perf_counter()
         receiver.validate(token)
         duration = time.perf_counter() - t0
-        if duration >= 0.05:
+        if duration >= 0.1:
             break
         size *= 2
-    if duration < 0.05:
+    if duration < 0.1:
         pytest.skip("validation is too fast here to measure a pause against it")
 
-    worker = threading.Thread(target=lambda: [receiver.validate(token) for _ in range(3)])
-    longest = 0.0
-    worker.start()
-    last = time.perf_counter()
-    while worker.is_alive():
-        now = time.perf_counter()
-        longest = max(longest, now - last)
-        last = now
-    worker.join()
-    assert longest < duration / 2, f"paused {longest:.3f} s; one validation takes {duration:.3f} s"
+    def longest_pause() -> float:
+        worker = threading.Thread(target=lambda: [receiver.validate(token) for _ in range(3)])
+        longest = 0.0
+        worker.start()
+        last = time.perf_counter()
+        while worker.is_alive():
+            now = time.perf_counter()
+            longest = max(longest, now - last)
+            last = now
+        worker.join()
+        return longest
+
+    # A held GIL fails every attempt (the pause is a whole validation); retrying only absorbs
+    # the OS descheduling this thread on a busy machine.
+    pauses = []
+    for _ in range(3):
+        pauses.append(longest_pause())
+        if pauses[-1] < duration / 2:
+            break
+    assert min(pauses) < duration / 2, f"paused {pauses} s; one validation takes {duration:.3f} s"
 
 
 @pytest.mark.parametrize("workers", [2])
