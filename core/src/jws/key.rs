@@ -147,6 +147,19 @@ fn ed25519_s_is_canonical(s: &[u8]) -> bool {
     s.len() == 32 && s.iter().rev().lt(ED25519_L.iter().rev())
 }
 
+/// Whether `r` (the first half of an Ed25519 signature) is a canonically encoded point that is not
+/// of small order. Only the key's owner can make a signature with a small-order `R` verify, but
+/// aws-lc accepts one and ed25519-dalek's `verify_strict` does not: checking here makes both
+/// backends agree (and refuses what strict verifiers refuse).
+fn ed25519_r_is_acceptable(r: &[u8]) -> bool {
+    let Ok(bytes) = <[u8; 32]>::try_from(r) else {
+        return false;
+    };
+    curve25519_dalek::edwards::CompressedEdwardsY(bytes)
+        .decompress()
+        .is_some_and(|p| !p.is_small_order() && p.compress().as_bytes() == &bytes)
+}
+
 impl Key {
     fn from_material(material: Material) -> Key {
         Key {
@@ -743,6 +756,7 @@ impl Key {
             Material::Ed { verifier, .. } => {
                 sig.len() == 64
                     && sig.get(32..).is_some_and(ed25519_s_is_canonical)
+                    && sig.get(..32).is_some_and(ed25519_r_is_acceptable)
                     && verifier.verify(msg, sig)
             }
         };
