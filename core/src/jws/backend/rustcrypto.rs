@@ -8,11 +8,10 @@
 //! One caveat the issue already names: the `rsa` crate's private-key operation is not as hardened
 //! against timing side channels as aws-lc's (RUSTSEC-2023-0071); it is blinded with OS randomness.
 
+use ecdsa::signature::{RandomizedSigner as _, Verifier as _};
 use ed25519_dalek::Signer as _;
 use getrandom::SysRng;
 use p256::elliptic_curve::Generate as _;
-use rsa::signature::RandomizedSigner as _;
-use rsa::signature::Verifier as _;
 use rsa::traits::{PrivateKeyParts as _, PublicKeyParts as _};
 use rsa::{BoxedUint, PrivateKey, PublicKey};
 use sha2::{Sha256, Sha384, Sha512};
@@ -74,11 +73,6 @@ impl RsaSigner {
         let key = PrivateKey::from_components(modulus, exponent, d, primes).map_err(|e| {
             Error::invalid_key(format!("the RSA private key is not consistent: {e}"))
         })?;
-        if key.size() * 8 < RSA_MIN_BITS || key.size() * 8 > RSA_MAX_BITS + 7 {
-            return Err(Error::invalid_key(
-                "the RSA modulus has an unsupported size",
-            ));
-        }
         // The JWK/PKCS#1 CRT values must be the ones the key implies (as aws-lc checks them).
         let (Some(dp), Some(dq), Some(qi)) = (key.dp(), key.dq(), key.crt_coefficient()) else {
             return Err(inconsistent());
@@ -374,7 +368,7 @@ pub(crate) fn ed_generate() -> Result<EdParts> {
 }
 
 /// The Ed25519 public key of a seed.
-#[allow(
+#[expect(
     clippy::unnecessary_wraps,
     reason = "the same signature as the aws-lc backend's"
 )]
