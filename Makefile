@@ -44,8 +44,9 @@ doc: ## rustdoc with warnings denied.
 examples: ## Build and run the README's Rust examples.
 	$(CARGO) run --quiet --locked -p hxjwt --example quickstart
 
-vectors: ## Regenerate tests/vectors/hx1.json from core/tests/vectors.rs.
+vectors: ## Regenerate tests/vectors/hx1.json and jws.json from their generators in core/tests/.
 	HXJWT_BLESS=1 $(CARGO) test --locked -p hxjwt --test vectors vectors_file_is_what_the_generator_makes
+	HXJWT_BLESS=1 $(CARGO) test --locked -p hxjwt --test jws_vectors
 
 bench: ## Release-mode benchmarks (criterion): HX1 and standard JWS.
 	$(CARGO) bench --locked -p hxjwt

@@ -8,7 +8,7 @@ use hxjwt::jws::{self, Algorithm, Header, Key, KeySet, Validation};
 use hxjwt::{Clock as _, FixedClock, SystemClock};
 use serde_json::{Map, Value};
 
-use crate::{Failure, arg_or_stdin, read_file, token_arg, usage, write_secret_file};
+use crate::{Failure, arg_or_stdin, read_file, token_arg, usage};
 
 #[derive(Args)]
 pub(crate) struct SignArgs {
@@ -137,29 +137,7 @@ pub(crate) fn keygen(
         Ok(jwk) => Some(jwk.to_string()),
         Err(_) => None, // HMAC: a secret has no public half
     };
-    let public_to_stdout = public == Some(Path::new("-"));
-    match output {
-        Some(path) => write_secret_file(path, &private)?,
-        None if public_to_stdout => {
-            return Err(usage(
-                "--public without a file prints the public key on stdout: give -o FILE for the private key",
-            ));
-        }
-        None => println!("{}", private.as_str()),
-    }
-    match (public, public_jwk) {
-        (Some(_), None) => {
-            return Err(usage(format!(
-                "{alg} keys are secrets: there is no public key"
-            )));
-        }
-        (Some(p), Some(jwk)) if p == Path::new("-") => println!("{jwk}"),
-        (Some(p), Some(jwk)) => std::fs::write(p, format!("{jwk}\n"))
-            .map_err(|e| usage(format!("cannot write {}: {e}", p.display())))?,
-        (None, Some(jwk)) => eprintln!("{jwk}"),
-        (None, None) => {}
-    }
-    Ok(())
+    crate::emit_key_pair(&private, public_jwk.as_deref(), output, public)
 }
 
 pub(crate) fn sign(args: &SignArgs) -> Result<(), Failure> {

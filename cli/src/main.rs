@@ -260,27 +260,40 @@ pub(crate) fn token_arg(arg: &str) -> Result<String, Failure> {
     Ok(text.trim().to_owned())
 }
 
-fn keygen(name: &str, output: Option<&Path>, public: Option<&Path>) -> Result<(), Failure> {
-    let id = Identity::generate(name)?;
-    let private = id.to_private_jwk();
-    let public_jwk = id.machine_token().to_jwk();
+/// Writes a generated private JWK to `output` (mode 0600) or stdout, and the public JWK (if the
+/// key has one) to `public` ("-" = stdout) or stderr.
+pub(crate) fn emit_key_pair(
+    private: &str,
+    public_jwk: Option<&str>,
+    output: Option<&Path>,
+    public: Option<&Path>,
+) -> Result<(), Failure> {
     let public_to_stdout = public == Some(Path::new("-"));
     match output {
-        Some(path) => write_secret_file(path, &private)?,
+        Some(path) => write_secret_file(path, private)?,
         None if public_to_stdout => {
             return Err(usage(
                 "--public without a file prints the public key on stdout: give -o FILE for the private key",
             ));
         }
-        None => println!("{}", private.as_str()),
+        None => println!("{private}"),
     }
-    match public {
-        Some(p) if p == Path::new("-") => println!("{public_jwk}"),
-        Some(p) => std::fs::write(p, format!("{public_jwk}\n"))
+    match (public, public_jwk) {
+        (Some(_), None) => return Err(usage("this key is a secret: there is no public key")),
+        (Some(p), Some(jwk)) if p == Path::new("-") => println!("{jwk}"),
+        (Some(p), Some(jwk)) => std::fs::write(p, format!("{jwk}\n"))
             .map_err(|e| usage(format!("cannot write {}: {e}", p.display())))?,
-        None => eprintln!("{public_jwk}"),
+        (None, Some(jwk)) => eprintln!("{jwk}"),
+        (None, None) => {}
     }
     Ok(())
+}
+
+fn keygen(name: &str, output: Option<&Path>, public: Option<&Path>) -> Result<(), Failure> {
+    let id = Identity::generate(name)?;
+    let private = id.to_private_jwk();
+    let public_jwk = id.machine_token().to_jwk();
+    emit_key_pair(&private, Some(&public_jwk), output, public)
 }
 
 fn create(args: &CreateArgs) -> Result<(), Failure> {

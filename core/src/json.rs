@@ -129,6 +129,42 @@ impl<'de> Visitor<'de> for Strict {
     }
 }
 
+/// Reads a JWK Set document (`{"keys":[…]}`, RFC 7517 §5) within limits: at most `max_bytes`
+/// of text and `max_keys` keys, each a JSON object. Returns the key objects.
+pub fn parse_jwk_set(
+    text: &str,
+    max_bytes: usize,
+    max_keys: usize,
+) -> Result<Vec<Map<String, Value>>> {
+    if text.len() > max_bytes {
+        return Err(Error::malformed(format!(
+            "the JWK Set is {} bytes; the limit is {max_bytes}",
+            text.len()
+        )));
+    }
+    let mut set = parse_object(text.as_bytes(), 8, "JWK Set")?;
+    let Some(Value::Array(keys)) = set.remove("keys") else {
+        return Err(Error::malformed(
+            "JWK Set: missing member \"keys\" (an array)",
+        ));
+    };
+    if keys.len() > max_keys {
+        return Err(Error::malformed(format!(
+            "the JWK Set has {} keys; the limit is {max_keys}",
+            keys.len()
+        )));
+    }
+    keys.into_iter()
+        .enumerate()
+        .map(|(i, key)| match key {
+            Value::Object(jwk) => Ok(jwk),
+            _ => Err(Error::malformed(format!(
+                "JWK Set: keys[{i}] is not an object"
+            ))),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

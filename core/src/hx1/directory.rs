@@ -66,31 +66,9 @@ impl MemoryDirectory {
     /// also carry signature keys; an X25519 key that is malformed, of low order, carries `d`, or
     /// repeats a name fails with [`ErrorKind::InvalidKey`].
     pub fn from_jwks(jwks: &str) -> Result<Self> {
-        if jwks.len() > MAX_JWKS_BYTES {
-            return Err(Error::malformed(format!(
-                "the JWK Set is {} bytes; the limit is {MAX_JWKS_BYTES}",
-                jwks.len()
-            )));
-        }
-        let set = json::parse_object(jwks.as_bytes(), 8, "JWK Set")?;
-        let Some(Value::Array(keys)) = set.get("keys") else {
-            return Err(Error::malformed(
-                "JWK Set: missing member \"keys\" (an array)",
-            ));
-        };
-        if keys.len() > MAX_JWKS_KEYS {
-            return Err(Error::malformed(format!(
-                "JWK Set has {} keys; the limit is {MAX_JWKS_KEYS}",
-                keys.len()
-            )));
-        }
+        let keys = json::parse_jwk_set(jwks, MAX_JWKS_BYTES, MAX_JWKS_KEYS)?;
         let mut tokens = HashMap::with_capacity(keys.len());
-        for (i, key) in keys.iter().enumerate() {
-            let Value::Object(jwk) = key else {
-                return Err(Error::malformed(format!(
-                    "JWK Set: keys[{i}] is not an object"
-                )));
-            };
+        for (i, jwk) in keys.iter().enumerate() {
             let is_x25519 = jwk.get("kty").and_then(Value::as_str) == Some("OKP")
                 && jwk.get("crv").and_then(Value::as_str) == Some("X25519");
             if !is_x25519 {

@@ -62,31 +62,9 @@ impl KeySet {
     /// `"enc"`, an encryption `alg`, HX1's X25519 keys) are skipped, as RFC 7517 §5 asks; a key
     /// of a supported type that is malformed fails the whole set with [`ErrorKind::InvalidKey`].
     pub fn from_jwks(jwks: &str) -> Result<KeySet> {
-        if jwks.len() > MAX_JWKS_BYTES {
-            return Err(Error::malformed(format!(
-                "the JWK Set is {} bytes; the limit is {MAX_JWKS_BYTES}",
-                jwks.len()
-            )));
-        }
-        let set = json::parse_object(jwks.as_bytes(), 8, "JWK Set")?;
-        let Some(Value::Array(keys)) = set.get("keys") else {
-            return Err(Error::malformed(
-                "JWK Set: missing member \"keys\" (an array)",
-            ));
-        };
-        if keys.len() > MAX_KEYS {
-            return Err(Error::malformed(format!(
-                "the JWK Set has {} keys; the limit is {MAX_KEYS}",
-                keys.len()
-            )));
-        }
+        let keys = json::parse_jwk_set(jwks, MAX_JWKS_BYTES, MAX_KEYS)?;
         let mut out = Vec::with_capacity(keys.len());
-        for (i, key) in keys.iter().enumerate() {
-            let Value::Object(jwk) = key else {
-                return Err(Error::malformed(format!(
-                    "JWK Set: keys[{i}] is not an object"
-                )));
-            };
+        for (i, jwk) in keys.iter().enumerate() {
             if is_foreign(jwk) {
                 continue;
             }
