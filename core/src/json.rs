@@ -165,6 +165,22 @@ pub fn parse_jwk_set(
         .collect()
 }
 
+/// Overwrites the private members of a parsed JWK (`d`, the RSA CRT numbers, an HMAC `k`) with
+/// zeros, so that the parse leaves no copy of them behind.
+pub fn wipe_private_members(jwk: &mut Map<String, Value>) {
+    use zeroize::Zeroize as _;
+    for name in ["d", "p", "q", "dp", "dq", "qi", "k"] {
+        if let Some(Value::String(s)) = jwk.get_mut(name) {
+            s.zeroize();
+        }
+    }
+}
+
+/// Whether `s` contains a control character (U+0000–U+001F, U+007F–U+009F).
+pub(crate) fn has_control(s: &str) -> bool {
+    s.chars().any(char::is_control)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -558,6 +558,12 @@ fn generate() -> Value {
         Malformed,
     ));
     neg.push(negative(
+        "jti-control-character",
+        &hx(&|h| h.replace("}", ",\"jti\":\"a\\u0000b\"}")),
+        T0,
+        Malformed,
+    ));
+    neg.push(negative(
         "jti-too-long",
         &hx(&|h| h.replace("}", &format!(",\"jti\":\"{}\"}}", "j".repeat(129)))),
         T0,

@@ -391,6 +391,13 @@ impl Endpoint {
         if opts.ttl == 0 {
             return Err(Error::invalid_argument("ttl must be at least 1 second"));
         }
+        for (value, name) in [(&opts.jti, "jti"), (&opts.cty, "cty")] {
+            if value.as_deref().is_some_and(crate::json::has_control) {
+                return Err(Error::invalid_argument(format!(
+                    "{name} contains a control character"
+                )));
+            }
+        }
         if let Some(jti) = &opts.jti {
             if jti.len() > MAX_JTI_LEN {
                 return Err(Error::invalid_argument(format!(

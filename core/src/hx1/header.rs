@@ -230,6 +230,16 @@ impl<'de> Visitor<'de> for HeaderSeed<'_> {
                 return Err(self.fail(Error::malformed(format!("header: {}", e.detail()))));
             }
         }
+        for (value, name) in [(&jti, "jti"), (&cty, "cty")] {
+            if value
+                .as_ref()
+                .is_some_and(|v| crate::json::has_control(&v.0))
+            {
+                return Err(self.fail(Error::malformed(format!(
+                    "header member \"{name}\" contains a control character"
+                ))));
+            }
+        }
         if let Some(j) = &jti {
             if j.0.len() > MAX_JTI_LEN {
                 return Err(self.fail(Error::malformed(format!(
@@ -386,6 +396,8 @@ mod tests {
             kind(&header(r#","jti":"x"#).replace("\"x}", &format!("\"{}\"}}", "j".repeat(129)))),
             ErrorKind::Malformed
         );
+        assert_eq!(kind(&header(r#","jti":"a\u0000b""#)), ErrorKind::Malformed);
+        assert_eq!(kind(&header(r#","cty":"a\nb""#)), ErrorKind::Malformed);
         assert_eq!(kind("[]"), ErrorKind::Malformed);
         assert_eq!(kind("{"), ErrorKind::Malformed);
         assert_eq!(

@@ -251,7 +251,10 @@ impl Identity {
 
     /// Parses a private OKP X25519 JWK (with `d`). When `x` is present it must match `d`.
     pub fn from_jwk(jwk: &str) -> Result<Self> {
-        Self::from_jwk_map(&parse_jwk(jwk, "private JWK")?)
+        let mut map = parse_jwk(jwk, "private JWK")?;
+        let identity = Self::from_jwk_map(&map);
+        json::wipe_private_members(&mut map);
+        identity
     }
 
     /// Like [`from_jwk`](Self::from_jwk), from an already parsed JSON object.

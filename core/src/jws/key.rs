@@ -305,9 +305,11 @@ impl Key {
     /// A JWK (RFC 7517/7518/8037), private or public: `kty` `oct`, `RSA`, `EC` (P-256, P-384,
     /// P-521) or `OKP` (Ed25519). `kid`, `alg`, `use` and `key_ops` are kept and enforced.
     pub fn from_jwk(jwk: &str) -> Result<Key> {
-        let map = json::parse_object(jwk.as_bytes(), 8, "JWK")
+        let mut map = json::parse_object(jwk.as_bytes(), 8, "JWK")
             .map_err(|e| Error::invalid_key(e.detail().to_owned()))?;
-        Key::from_jwk_map(&map)
+        let key = Key::from_jwk_map(&map);
+        json::wipe_private_members(&mut map);
+        key
     }
 
     /// Like [`from_jwk`](Self::from_jwk), from a parsed JSON object.
