@@ -2,9 +2,10 @@
  * json.h: a small, strict JSON reader for the C tests (test-only, header-only, C99).
  *
  * Parses a whole document into a tree of JsonValue. Strings are decoded to UTF-8 (with their
- * length, as they may hold NUL); numbers must be integers that fit in int64_t (the vectors only
- * have those); every value remembers its raw text, so that a JWK object can be handed to the
- * library exactly as it appears in the file. Nesting is limited to 64 levels.
+ * length, as they may hold NUL); integers must fit in int64_t, and numbers with a fraction or an
+ * exponent become JSON_REAL (a double); every value remembers its raw text, so that a JWK object
+ * can be handed to the library exactly as it appears in the file. Nesting is limited to 64
+ * levels. json_equal compares two values as JSON values (member order does not matter).
  */
 #ifndef HXTEST_JSON_H
 #define HXTEST_JSON_H
@@ -13,12 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum JsonType { JSON_NULL, JSON_BOOL, JSON_INT, JSON_STRING, JSON_ARRAY, JSON_OBJECT } JsonType;
+typedef enum JsonType {
+    JSON_NULL,
+    JSON_BOOL,
+    JSON_INT,
+    JSON_STRING,
+    JSON_ARRAY,
+    JSON_OBJECT,
+    JSON_REAL
+} JsonType;
 
 typedef struct JsonValue {
     JsonType type;
     int boolean;
     int64_t integer;
+    double real;           /* JSON_REAL */
     char *string;          /* JSON_STRING: decoded, NUL-terminated (may also contain NUL) */
     size_t string_len;
     size_t count;          /* JSON_ARRAY / JSON_OBJECT: number of items */
@@ -246,7 +256,31 @@ static inline JsonValue *json_parse_value(JsonParser *ps) {
             n = n * 10 + (uint64_t)(*ps->p++ - '0');
         }
         if (ps->p == digits) goto fail;
-        if (ps->p < ps->end && (*ps->p == '.' || *ps->p == 'e' || *ps->p == 'E')) goto fail;
+        if (ps->p < ps->end && (*ps->p == '.' || *ps->p == 'e' || *ps->p == 'E')) {
+            /* A fraction and/or an exponent: checked here, converted by strtod. */
+            char text[64];
+            size_t len;
+            if (*ps->p == '.') {
+                const char *frac = ++ps->p;
+                while (ps->p < ps->end && *ps->p >= '0' && *ps->p <= '9') ps->p++;
+                if (ps->p == frac) goto fail;
+            }
+            if (ps->p < ps->end && (*ps->p == 'e' || *ps->p == 'E')) {
+                const char *exp;
+                ps->p++;
+                if (ps->p < ps->end && (*ps->p == '+' || *ps->p == '-')) ps->p++;
+                exp = ps->p;
+                while (ps->p < ps->end && *ps->p >= '0' && *ps->p <= '9') ps->p++;
+                if (ps->p == exp) goto fail;
+            }
+            len = (size_t)(ps->p - v->raw);
+            if (len >= sizeof text) goto fail;
+            memcpy(text, v->raw, len);
+            text[len] = '\0';
+            v->type = JSON_REAL;
+            v->real = strtod(text, NULL);
+            break;
+        }
         v->type = JSON_INT;
         v->integer = negative ? -(int64_t)n : (int64_t)n;
         break;
@@ -308,6 +342,36 @@ static inline char *json_raw(const JsonValue *v) {
     memcpy(s, v->raw, v->raw_len);
     s[v->raw_len] = '\0';
     return s;
+}
+
+/* Whether a and b are equal JSON values: objects regardless of member order, numbers by value
+ * (an integer equals a real of the same value). */
+static inline int json_equal(const JsonValue *a, const JsonValue *b) {
+    size_t i;
+    if (a == NULL || b == NULL) return a == b;
+    if ((a->type == JSON_INT || a->type == JSON_REAL) && (b->type == JSON_INT || b->type == JSON_REAL)) {
+        if (a->type == JSON_INT && b->type == JSON_INT) return a->integer == b->integer;
+        return (a->type == JSON_INT ? (double)a->integer : a->real) ==
+               (b->type == JSON_INT ? (double)b->integer : b->real);
+    }
+    if (a->type != b->type) return 0;
+    switch (a->type) {
+    case JSON_NULL: return 1;
+    case JSON_BOOL: return a->boolean == b->boolean;
+    case JSON_STRING:
+        return a->string_len == b->string_len && memcmp(a->string, b->string, a->string_len) == 0;
+    case JSON_ARRAY:
+        if (a->count != b->count) return 0;
+        for (i = 0; i < a->count; i++)
+            if (!json_equal(a->items[i], b->items[i])) return 0;
+        return 1;
+    case JSON_OBJECT:
+        if (a->count != b->count) return 0;
+        for (i = 0; i < a->count; i++)
+            if (!json_equal(a->items[i], json_get(b, a->keys[i]))) return 0;
+        return 1;
+    default: return 0;
+    }
 }
 
 #endif /* HXTEST_JSON_H */
