@@ -3,7 +3,8 @@
 # repository root, which must be the working directory.
 #
 #   c-test        build ffi, then every tests/c/test_*.c under valgrind and with ASan/UBSan, the
-#                 C++ test, the header alone / as C++ / twice, examples/c, and an install test
+#                 C++ test, the header alone / as C++ / twice, examples/c and the examples of
+#                 docs/C-API.md, and an install test
 #   header        regenerate include/hxjwt.h (cbindgen, pinned in ffi/Cargo.toml)
 #   header-check  fail when the committed include/hxjwt.h is stale
 #   install       libhxjwt.so (+ soname links), libhxjwt.a, hxjwt.h and hxjwt.pc under PREFIX
@@ -98,16 +99,25 @@ c-cpp: c-tools c-lib
 	then tail -n 1 $(HX_C_OUT)/logs/test_cpp.valgrind.log; \
 	else cat $(HX_C_OUT)/logs/test_cpp.valgrind.log; echo "FAILED: test_cpp"; exit 1; fi
 
-# examples/c, and the complete example of docs/C-API.md (its first column-0 C block), so that the
-# documentation keeps compiling.
+# examples/c, and the complete examples of docs/C-API.md (each column-0 C block is one program),
+# so that the documentation keeps compiling.
+HX_C_EXAMPLES := sender_receiver jwt_sign_verify
 c-example: c-tools c-lib
-	$(CC) $(HX_C_STRICT) -Iinclude examples/c/sender_receiver.c -L$(HX_C_LIB) -lhxjwt \
-		-o $(HX_C_OUT)/sender_receiver
-	$(HX_C_RUN) $(HX_VALGRIND) $(HX_C_OUT)/sender_receiver
-	awk '/^```c$$/ {f = 1; next} /^```$$/ {f = 0; next} f' docs/C-API.md > $(HX_C_OUT)/doc_example.c
-	$(CC) $(HX_C_STRICT) -Iinclude $(HX_C_OUT)/doc_example.c -L$(HX_C_LIB) -lhxjwt \
-		-o $(HX_C_OUT)/doc_example
-	$(HX_C_RUN) $(HX_VALGRIND) $(HX_C_OUT)/doc_example
+	@for e in $(HX_C_EXAMPLES); do \
+	  echo "example $$e"; \
+	  $(CC) $(HX_C_STRICT) -Iinclude examples/c/$$e.c -L$(HX_C_LIB) -lhxjwt -o $(HX_C_OUT)/$$e && \
+	  $(HX_C_RUN) $(HX_VALGRIND) $(HX_C_OUT)/$$e > $(HX_C_OUT)/logs/example_$$e.txt || \
+	  { cat $(HX_C_OUT)/logs/example_$$e.txt; echo "FAILED: example $$e"; exit 1; }; \
+	done
+	@rm -f $(HX_C_OUT)/doc_example_*.c
+	@awk '/^```c$$/ {n++; f = 1; next} /^```$$/ {f = 0; next} \
+	  f {print > ("$(HX_C_OUT)/doc_example_" n ".c")}' docs/C-API.md
+	@for src in $(HX_C_OUT)/doc_example_*.c; do \
+	  echo "docs/C-API.md example $$(basename $$src .c)"; \
+	  $(CC) $(HX_C_STRICT) -Iinclude $$src -L$(HX_C_LIB) -lhxjwt -o $${src%.c} && \
+	  $(HX_C_RUN) $(HX_VALGRIND) $${src%.c} > $${src%.c}.txt || \
+	  { cat $${src%.c}.txt; echo "FAILED: $$src"; exit 1; }; \
+	done
 
 # Tokens made by libhxjwt validate in an independent implementation of PROTOCOL.md and the other
 # way round (tests/c/interop.py, through the C ABI with ctypes). Needs python3 with pyca/cryptography;

@@ -28,6 +28,9 @@ struct Free {
     void operator()(HxDirectory *p) const { hx_directory_free(p); }
     void operator()(HxEndpoint *p) const { hx_endpoint_free(p); }
     void operator()(HxMessage *p) const { hx_message_free(p); }
+    void operator()(HxKey *p) const { hx_key_free(p); }
+    void operator()(HxKeySet *p) const { hx_keyset_free(p); }
+    void operator()(HxValidation *p) const { hx_validation_free(p); }
     void operator()(char *p) const { hx_string_free(p); }
 };
 template <typename T> using Owned = std::unique_ptr<T, Free>;
@@ -89,6 +92,33 @@ int main() {
         CHECK(std::strcmp(hx_status_name(status), "HX_ERR_WRONG_AUDIENCE") == 0);
         CHECK(static_cast<int>(HX_ERR_EXPIRED) == 108);
         CHECK(std::string(hx_version()).find('.') != std::string::npos);
+
+        // Standard JWTs: sign, verify through a key set, a claim error.
+        HxKey *raw_key = nullptr;
+        ok(hx_key_generate("ES384", &raw_key));
+        Owned<HxKey> key(raw_key);
+        HxKeySet *raw_set = nullptr;
+        ok(hx_keyset_new(&raw_set));
+        Owned<HxKeySet> set(raw_set);
+        ok(hx_keyset_add(set.get(), key.get()));
+        const char *algorithms[] = {"ES384"};
+        HxValidation *raw_v = nullptr;
+        ok(hx_validation_new(algorithms, 1, &raw_v));
+        Owned<HxValidation> v(raw_v);
+        ok(hx_validation_set_time(v.get(), 1767225600));
+        char *jwt = nullptr;
+        ok(hx_jwt_encode(key.get(), hx_key_algorithm(key.get()), nullptr,
+                         "{\"sub\":\"c++\",\"exp\":1767229200}", &jwt));
+        Owned<char> owned_jwt(jwt);
+        char *claims = nullptr;
+        ok(hx_jwt_decode(nullptr, set.get(), jwt, v.get(), &claims));
+        Owned<char> owned_claims(claims);
+        CHECK(std::string(claims).find("\"sub\":\"c++\"") != std::string::npos);
+        ok(hx_validation_set_time(v.get(), 1767229200));
+        char *none = nullptr;
+        CHECK(hx_jwt_decode(nullptr, set.get(), jwt, v.get(), &none) == HX_ERR_EXPIRED);
+        CHECK(none == nullptr && std::string(hx_last_error_claim()) == "exp");
+        CHECK(static_cast<int>(HX_ERR_MISSING_CLAIM) == 114);
     } catch (const std::exception &e) {
         ++failed;
         std::fprintf(stderr, "test_cpp.cpp: %s\n", e.what());
