@@ -333,6 +333,31 @@ mod tests {
     }
 
     #[test]
+    fn the_claim_of_the_last_error_is_kept_until_the_next_call() {
+        let claim = || {
+            let p = hx_last_error_claim();
+            // SAFETY: a non-NULL result is a NUL-terminated string valid until the next call.
+            (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned())
+        };
+        let e = hxjwt::Error::new(hxjwt::ErrorKind::MissingClaim, "no exp").with_claim("exp");
+        assert_eq!(guard(|| Err(e.into())), HxStatus::HxErrMissingClaim);
+        assert_eq!(claim().as_deref(), Some("exp"));
+        assert_eq!(
+            guard(|| Err(Fail::invalid("x is NULL"))),
+            HxStatus::HxErrInvalidArgument
+        );
+        assert_eq!(claim(), None);
+        let e = hxjwt::Error::new(hxjwt::ErrorKind::InvalidClaim, "bad").with_claim("a\0b");
+        assert_eq!(guard(|| Err(e.into())), HxStatus::HxErrInvalidClaim);
+        assert_eq!(claim(), None, "a claim name with a NUL is not truncated");
+        let e = hxjwt::Error::new(hxjwt::ErrorKind::Expired, "late").with_claim("exp");
+        assert_eq!(guard(|| Err(e.into())), HxStatus::HxErrExpired);
+        assert_eq!(guard(|| Ok(())), HxStatus::HxOk);
+        assert_eq!(claim(), None);
+        assert!(guard(|| panic!("boom")) == HxStatus::HxErrInternal && claim().is_none());
+    }
+
+    #[test]
     fn arguments_are_checked() {
         // SAFETY: NULL and valid pointers only.
         unsafe {

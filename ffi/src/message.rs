@@ -181,3 +181,19 @@ pub unsafe extern "C" fn hx_message_free(m: *mut HxMessage) {
     // SAFETY: forwarded from this function's contract.
     unsafe { free_handle(m) };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The core refuses a jti or cty with a control character (a NUL included) when it validates
+    // (a negative vector of hx1.json, checked through C by test_vectors.c); this is the guard
+    // behind it: a NUL is refused, never truncated into a C string.
+    #[test]
+    fn a_nul_in_a_header_string_is_refused_not_truncated() {
+        let fail = c_member("a\0b", "jti").unwrap_err();
+        assert_eq!(fail.status, crate::HxStatus::HxErrMalformed);
+        assert!(fail.message.contains("\"jti\""), "{}", fail.message);
+        assert_eq!(c_member("ab", "jti").unwrap().as_bytes(), b"ab");
+    }
+}
