@@ -13,11 +13,13 @@ mod replay;
 
 #[cfg(feature = "std-fs")]
 pub(crate) use directory::read_limited;
-pub use directory::{CallbackDirectory, Directory, MAX_JWKS_BYTES, MAX_JWKS_KEYS, MemoryDirectory};
+pub use directory::{
+    CallbackDirectory, Directory, MAX_JWKS_BYTES, MAX_JWKS_KEYS, MAX_KEYS_PER_NAME, MemoryDirectory,
+};
 pub(crate) use endpoint::pairwise_key;
 pub use endpoint::{
     CreateOptions, DEFAULT_KEY_CACHE_CAPACITY, DEFAULT_MAX_TOKEN_LEN, DEFAULT_TTL, Endpoint,
-    Message, Policy,
+    MAX_PREVIOUS_IDENTITIES, Message, Policy,
 };
 pub use header::CONTEXT_V1;
 pub use keys::{Identity, MAX_NAME_LEN, MachineToken, check_name};

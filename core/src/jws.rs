@@ -32,6 +32,8 @@ mod parts;
 mod pem;
 mod validation;
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -119,26 +121,38 @@ pub struct TokenData<T> {
     pub claims: T,
 }
 
-/// Where [`decode`] finds the key: one [`Key`], or a [`KeySet`] selected by `kid`.
+/// Where [`decode`] finds the key: one [`Key`], a [`KeySet`] selected by `kid`, or (feature
+/// `remote`) a key set fetched from a URL.
 pub trait VerifyingKeys {
-    /// The keys to try for a token with this `kid` and `alg`.
-    fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<&Key>>;
+    /// The keys to try for a token with this `kid` and `alg`: borrowed from `self`, or owned
+    /// (cloning a [`Key`] is cheap) when they come from a cache that may change meanwhile.
+    fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<Cow<'_, Key>>>;
 }
 
 impl VerifyingKeys for Key {
-    fn candidates(&self, _kid: Option<&str>, _alg: Algorithm) -> Result<Vec<&Key>> {
-        Ok(vec![self])
+    fn candidates(&self, _kid: Option<&str>, _alg: Algorithm) -> Result<Vec<Cow<'_, Key>>> {
+        Ok(vec![Cow::Borrowed(self)])
     }
 }
 
 impl VerifyingKeys for KeySet {
-    fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<&Key>> {
-        self.select(kid, alg)
+    fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<Cow<'_, Key>>> {
+        Ok(self
+            .select(kid, alg)?
+            .into_iter()
+            .map(Cow::Borrowed)
+            .collect())
     }
 }
 
 impl<T: VerifyingKeys + ?Sized> VerifyingKeys for &T {
-    fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<&Key>> {
+    fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<Cow<'_, Key>>> {
+        (**self).candidates(kid, alg)
+    }
+}
+
+impl<T: VerifyingKeys + ?Sized> VerifyingKeys for std::sync::Arc<T> {
+    fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<Cow<'_, Key>>> {
         (**self).candidates(kid, alg)
     }
 }

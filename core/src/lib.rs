@@ -10,6 +10,8 @@ pub mod hx1;
 pub mod json;
 pub mod jws;
 mod random;
+#[cfg(feature = "remote")]
+pub mod remote;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorKind, Result};

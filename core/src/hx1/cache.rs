@@ -15,12 +15,14 @@ pub(crate) enum Direction {
 }
 
 type Slot = Vec<(Box<str>, Box<str>, Arc<KwAes256>)>;
+/// (direction, peer public key, own public key).
+type SlotKey = (Direction, [u8; 32], [u8; 32]);
 
-/// Keyed by (direction, peer public key); each slot lists (peer name, own name used, key).
-/// Looking up never allocates.
+/// Keyed by (direction, peer public key, own public key: the identity's current or a previous
+/// one); each slot lists (peer name, own name used, key). Looking up never allocates.
 pub(crate) struct PairKeyCache {
     capacity: usize,
-    map: RwLock<HashMap<(Direction, [u8; 32]), Slot>>,
+    map: RwLock<HashMap<SlotKey, Slot>>,
 }
 
 impl PairKeyCache {
@@ -35,6 +37,7 @@ impl PairKeyCache {
         &self,
         dir: Direction,
         peer_key: &[u8; 32],
+        own_key: &[u8; 32],
         peer_name: &str,
         own_name: &str,
     ) -> Option<Arc<KwAes256>> {
@@ -45,7 +48,7 @@ impl PairKeyCache {
             .map
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        map.get(&(dir, *peer_key))?
+        map.get(&(dir, *peer_key, *own_key))?
             .iter()
             .find(|(p, o, _)| &**p == peer_name && &**o == own_name)
             .map(|(_, _, k)| Arc::clone(k))
@@ -55,6 +58,7 @@ impl PairKeyCache {
         &self,
         dir: Direction,
         peer_key: &[u8; 32],
+        own_key: &[u8; 32],
         peer_name: &str,
         own_name: &str,
         key: Arc<KwAes256>,
@@ -66,14 +70,14 @@ impl PairKeyCache {
             .map
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if map.len() >= self.capacity && !map.contains_key(&(dir, *peer_key)) {
+        if map.len() >= self.capacity && !map.contains_key(&(dir, *peer_key, *own_key)) {
             // Evict one arbitrary entry: the hash order is unpredictable to peers, so churn
             // by an attacker cannot target a chosen victim. Bounded, O(1) amortized.
             if let Some(victim) = map.keys().next().copied() {
                 map.remove(&victim);
             }
         }
-        let slot = map.entry((dir, *peer_key)).or_default();
+        let slot = map.entry((dir, *peer_key, *own_key)).or_default();
         if slot.len() >= 8 {
             slot.clear();
         }
@@ -102,6 +106,7 @@ mod tests {
             cache.put(
                 Direction::Incoming,
                 &[i; 32],
+                &[0; 32],
                 "peer",
                 "me",
                 Arc::clone(&key),
@@ -109,29 +114,29 @@ mod tests {
             assert!(cache.len() <= 4);
             assert!(
                 cache
-                    .get(Direction::Incoming, &[i; 32], "peer", "me")
+                    .get(Direction::Incoming, &[i; 32], &[0; 32], "peer", "me")
                     .is_some()
             );
             assert!(
                 cache
-                    .get(Direction::Outgoing, &[i; 32], "peer", "me")
+                    .get(Direction::Outgoing, &[i; 32], &[0; 32], "peer", "me")
                     .is_none()
             );
             assert!(
                 cache
-                    .get(Direction::Incoming, &[i; 32], "other", "me")
+                    .get(Direction::Incoming, &[i; 32], &[0; 32], "other", "me")
                     .is_none()
             );
             assert!(
                 cache
-                    .get(Direction::Incoming, &[i; 32], "peer", "alias")
+                    .get(Direction::Incoming, &[i; 32], &[0; 32], "peer", "alias")
                     .is_none()
             );
         }
         let off = PairKeyCache::new(0);
-        off.put(Direction::Incoming, &[1; 32], "peer", "me", key);
+        off.put(Direction::Incoming, &[1; 32], &[0; 32], "peer", "me", key);
         assert!(
-            off.get(Direction::Incoming, &[1; 32], "peer", "me")
+            off.get(Direction::Incoming, &[1; 32], &[0; 32], "peer", "me")
                 .is_none()
         );
     }

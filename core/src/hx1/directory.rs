@@ -14,6 +14,9 @@ use crate::json;
 pub const MAX_JWKS_KEYS: usize = 10_000;
 /// The largest JWK Set document accepted, in bytes.
 pub const MAX_JWKS_BYTES: usize = 4 * 1024 * 1024;
+/// The most machine tokens one name may have at once (during a key rotation), and so the most
+/// sender keys [`Endpoint::validate`](super::Endpoint::validate) tries for one token.
+pub const MAX_KEYS_PER_NAME: usize = 4;
 
 /// Resolves an identity name to its machine token: the "platform" of PROTOCOL.md §1.
 ///
@@ -21,13 +24,24 @@ pub const MAX_JWKS_BYTES: usize = 4 * 1024 * 1024;
 /// means the directory could not answer (reported as [`ErrorKind::ResolverFailed`]).
 /// Implementations must be thread-safe: one directory serves every thread of an endpoint.
 pub trait Directory: Send + Sync {
-    /// The machine token registered for `name`, if any.
+    /// The machine token registered for `name`, if any: during a rotation, the newest one (the
+    /// one peers should encrypt to).
     fn resolve(&self, name: &str) -> Result<Option<MachineToken>>;
+
+    /// Every machine token registered for `name`, newest first (empty for an unknown name).
+    /// A name has several during a key rotation; validation tries each (at most
+    /// [`MAX_KEYS_PER_NAME`]). Defaults to [`resolve`](Self::resolve) as a list of zero or one.
+    fn resolve_all(&self, name: &str) -> Result<Vec<MachineToken>> {
+        Ok(self.resolve(name)?.into_iter().collect())
+    }
 }
 
 impl<D: Directory + ?Sized> Directory for Arc<D> {
     fn resolve(&self, name: &str) -> Result<Option<MachineToken>> {
         (**self).resolve(name)
+    }
+    fn resolve_all(&self, name: &str) -> Result<Vec<MachineToken>> {
+        (**self).resolve_all(name)
     }
 }
 
@@ -35,9 +49,16 @@ impl<D: Directory + ?Sized> Directory for Box<D> {
     fn resolve(&self, name: &str) -> Result<Option<MachineToken>> {
         (**self).resolve(name)
     }
+    fn resolve_all(&self, name: &str) -> Result<Vec<MachineToken>> {
+        (**self).resolve_all(name)
+    }
 }
 
 /// A directory held in memory; also what a JWK Set (string or file) becomes.
+///
+/// A name may have up to [`MAX_KEYS_PER_NAME`] machine tokens, newest first, while its owner
+/// rotates keys (docs/ROTATION.md): [`resolve`](Directory::resolve) answers the newest,
+/// [`resolve_all`](Directory::resolve_all) all of them.
 ///
 /// ```
 /// use hxjwt::{Directory, Identity, MemoryDirectory};
@@ -52,7 +73,7 @@ impl<D: Directory + ?Sized> Directory for Box<D> {
 /// ```
 #[derive(Default)]
 pub struct MemoryDirectory {
-    tokens: RwLock<HashMap<String, MachineToken>>,
+    tokens: RwLock<HashMap<String, Vec<MachineToken>>>,
 }
 
 impl MemoryDirectory {
@@ -63,11 +84,13 @@ impl MemoryDirectory {
 
     /// A directory from a JWK Set (`{"keys":[…]}`, RFC 7517 §5). Keys that are not X25519
     /// (`kty` other than `"OKP"` or `crv` other than `"X25519"`) are skipped, so one set may
-    /// also carry signature keys; an X25519 key that is malformed, of low order, carries `d`, or
-    /// repeats a name fails with [`ErrorKind::InvalidKey`].
+    /// also carry signature keys. A name may appear up to [`MAX_KEYS_PER_NAME`] times with
+    /// different keys (a rotation: list the newest first). An X25519 key that is malformed, of
+    /// low order, carries `d`, repeats a name with the same key, or is one too many for its name
+    /// fails with [`ErrorKind::InvalidKey`].
     pub fn from_jwks(jwks: &str) -> Result<Self> {
         let keys = json::parse_jwk_set(jwks, MAX_JWKS_BYTES, MAX_JWKS_KEYS)?;
-        let mut tokens = HashMap::with_capacity(keys.len());
+        let mut tokens: HashMap<String, Vec<MachineToken>> = HashMap::with_capacity(keys.len());
         for (i, jwk) in keys.iter().enumerate() {
             let is_x25519 = jwk.get("kty").and_then(Value::as_str) == Some("OKP")
                 && jwk.get("crv").and_then(Value::as_str) == Some("X25519");
@@ -76,13 +99,21 @@ impl MemoryDirectory {
             }
             let token = MachineToken::from_jwk_map(jwk)
                 .map_err(|e| Error::new(e.kind(), format!("JWK Set: keys[{i}]: {}", e.detail())))?;
-            if tokens.contains_key(token.name()) {
+            let same_name = tokens.entry(token.name().to_owned()).or_default();
+            if same_name.contains(&token) {
                 return Err(Error::invalid_key(format!(
-                    "JWK Set: keys[{i}] repeats the name {}",
+                    "JWK Set: keys[{i}] repeats the name {} with the same key",
                     quote(token.name())
                 )));
             }
-            tokens.insert(token.name().to_owned(), token);
+            if same_name.len() >= MAX_KEYS_PER_NAME {
+                return Err(Error::invalid_key(format!(
+                    "JWK Set: keys[{i}] is key number {} of {}; the limit is {MAX_KEYS_PER_NAME}",
+                    same_name.len() + 1,
+                    quote(token.name())
+                )));
+            }
+            same_name.push(token);
         }
         Ok(MemoryDirectory {
             tokens: RwLock::new(tokens),
@@ -97,14 +128,46 @@ impl MemoryDirectory {
         Self::from_jwks(&text)
     }
 
-    /// Adds or replaces the machine token of `token.name()`; returns the one it replaced.
+    /// Makes `token` the only machine token of `token.name()`; returns the newest one it
+    /// replaced.
     pub fn insert(&self, token: MachineToken) -> Option<MachineToken> {
-        self.write().insert(token.name().to_owned(), token)
+        self.write()
+            .insert(token.name().to_owned(), vec![token])
+            .and_then(|old| old.into_iter().next())
     }
 
-    /// Removes the machine token of `name`; returns it.
+    /// Starts a rotation: makes `token` the newest machine token of `token.name()`, keeping the
+    /// others (at most [`MAX_KEYS_PER_NAME`] in all: the oldest is dropped). Adding a key the
+    /// name already has moves it to the front.
+    pub fn rotate_in(&self, token: MachineToken) {
+        let mut map = self.write();
+        let keys = map.entry(token.name().to_owned()).or_default();
+        keys.retain(|k| k != &token);
+        keys.insert(0, token);
+        keys.truncate(MAX_KEYS_PER_NAME);
+    }
+
+    /// Ends a rotation: removes one machine token (the name stays if it has others). Returns
+    /// whether it was there.
+    pub fn retire(&self, token: &MachineToken) -> bool {
+        let mut map = self.write();
+        let Some(keys) = map.get_mut(token.name()) else {
+            return false;
+        };
+        let before = keys.len();
+        keys.retain(|k| k != token);
+        let removed = keys.len() != before;
+        if keys.is_empty() {
+            map.remove(token.name());
+        }
+        removed
+    }
+
+    /// Removes every machine token of `name`; returns the newest.
     pub fn remove(&self, name: &str) -> Option<MachineToken> {
-        self.write().remove(name)
+        self.write()
+            .remove(name)
+            .and_then(|old| old.into_iter().next())
     }
 
     /// Whether `name` is known.
@@ -122,14 +185,16 @@ impl MemoryDirectory {
         self.read().is_empty()
     }
 
-    /// Every machine token, sorted by name.
+    /// Every machine token, sorted by name, newest first within a name.
     pub fn tokens(&self) -> Vec<MachineToken> {
-        let mut all: Vec<_> = self.read().values().cloned().collect();
+        let mut all: Vec<_> = self.read().values().flatten().cloned().collect();
+        // Stable: keeps the newest-first order within a name.
         all.sort_by(|a, b| a.name().cmp(b.name()));
         all
     }
 
-    /// The directory as a JWK Set (`{"keys":[…]}`), sorted by name: what a web server publishes.
+    /// The directory as a JWK Set (`{"keys":[…]}`), sorted by name, newest first within a
+    /// name: what a web server publishes.
     pub fn to_jwks(&self) -> String {
         let keys: Vec<Value> = self
             .tokens()
@@ -139,7 +204,7 @@ impl MemoryDirectory {
         serde_json::json!({ "keys": keys }).to_string()
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, MachineToken>> {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Vec<MachineToken>>> {
         // A poisoned lock only means another thread panicked while holding it; the map itself is
         // always in a consistent state (single insert/remove calls).
         self.tokens
@@ -147,7 +212,7 @@ impl MemoryDirectory {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, MachineToken>> {
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Vec<MachineToken>>> {
         self.tokens
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -166,7 +231,11 @@ impl FromIterator<MachineToken> for MemoryDirectory {
 
 impl Directory for MemoryDirectory {
     fn resolve(&self, name: &str) -> Result<Option<MachineToken>> {
-        Ok(self.read().get(name).cloned())
+        Ok(self.read().get(name).and_then(|keys| keys.first()).cloned())
+    }
+
+    fn resolve_all(&self, name: &str) -> Result<Vec<MachineToken>> {
+        Ok(self.read().get(name).cloned().unwrap_or_default())
     }
 }
 
@@ -288,6 +357,48 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn several_keys_per_name() {
+        let old = Identity::generate("a").unwrap().machine_token();
+        let new = Identity::generate("a").unwrap().machine_token();
+        let set = format!(r#"{{"keys":[{},{}]}}"#, new.to_jwk(), old.to_jwk());
+        let dir = MemoryDirectory::from_jwks(&set).unwrap();
+        assert_eq!(dir.len(), 1);
+        assert_eq!(dir.resolve("a").unwrap(), Some(new.clone()));
+        assert_eq!(
+            dir.resolve_all("a").unwrap(),
+            vec![new.clone(), old.clone()]
+        );
+        assert_eq!(
+            MemoryDirectory::from_jwks(&dir.to_jwks()).unwrap().tokens(),
+            dir.tokens()
+        );
+        let five: Vec<String> = (0..=MAX_KEYS_PER_NAME)
+            .map(|_| Identity::generate("a").unwrap().machine_token().to_jwk())
+            .collect();
+        let too_many = format!(r#"{{"keys":[{}]}}"#, five.join(","));
+        assert_eq!(
+            MemoryDirectory::from_jwks(&too_many).unwrap_err().kind(),
+            ErrorKind::InvalidKey
+        );
+        let mem = MemoryDirectory::new();
+        mem.insert(old.clone());
+        mem.rotate_in(new.clone());
+        assert_eq!(
+            mem.resolve_all("a").unwrap(),
+            vec![new.clone(), old.clone()]
+        );
+        for _ in 0..10 {
+            mem.rotate_in(Identity::generate("a").unwrap().machine_token());
+        }
+        assert_eq!(mem.resolve_all("a").unwrap().len(), MAX_KEYS_PER_NAME);
+        assert!(!mem.retire(&old));
+        mem.insert(old.clone());
+        assert!(mem.retire(&old));
+        assert!(mem.is_empty());
+        assert_eq!(mem.resolve_all("a").unwrap(), vec![]);
     }
 
     #[test]

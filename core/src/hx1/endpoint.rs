@@ -12,7 +12,7 @@ use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use super::cache::{Direction, PairKeyCache};
-use super::directory::Directory;
+use super::directory::{Directory, MAX_KEYS_PER_NAME};
 use super::header::{self, Header, MAX_CTY_LEN, MAX_JTI_LEN};
 use super::keys::{Identity, MachineToken};
 use super::replay::{MemoryReplayStore, ReplayStore};
@@ -26,6 +26,8 @@ pub const DEFAULT_MAX_TOKEN_LEN: usize = 64 * 1024;
 pub const DEFAULT_TTL: u64 = 300;
 /// The default number of peers whose pairwise keys are cached.
 pub const DEFAULT_KEY_CACHE_CAPACITY: usize = 4096;
+/// The most previous identity keys an endpoint keeps for receiving during a rotation.
+pub const MAX_PREVIOUS_IDENTITIES: usize = 2;
 
 const HKDF_SALT: &[u8] = b"hxjwt/v1";
 const HKDF_INFO_LABEL: &[u8] = b"hxjwt/v1 wrap";
@@ -194,6 +196,8 @@ impl fmt::Debug for Message {
 /// ```
 pub struct Endpoint {
     identity: Identity,
+    /// Earlier keys of this endpoint, newest first, still accepted when receiving.
+    previous: Vec<Identity>,
     directory: Option<Arc<dyn Directory>>,
     policy: Policy,
     clock: Arc<dyn Clock>,
@@ -208,6 +212,7 @@ impl Endpoint {
     pub fn new(identity: Identity) -> Self {
         Endpoint {
             identity,
+            previous: Vec::new(),
             directory: None,
             policy: Policy::default(),
             clock: Arc::new(SystemClock),
@@ -229,6 +234,59 @@ impl Endpoint {
     pub fn with_shared_directory(mut self, directory: Arc<dyn Directory>) -> Self {
         self.directory = Some(directory);
         self
+    }
+
+    /// Keeps `previous`, an earlier key pair of this endpoint, for **receiving** during a key
+    /// rotation window: tokens that peers sealed to the old machine token (because their
+    /// directory still listed it) keep validating. Tokens are always created with the current
+    /// identity. Only the key of `previous` is used (its name is ignored). At most
+    /// [`MAX_PREVIOUS_IDENTITIES`] are kept, newest first; adding another drops the oldest.
+    /// Drop them with [`clear_previous_identities`](Self::clear_previous_identities) when the
+    /// window closes (docs/ROTATION.md).
+    ///
+    /// ```
+    /// use hxjwt::{CreateOptions, Endpoint, Identity};
+    /// let alice = Endpoint::new(Identity::generate("alice")?);
+    /// let bob_old = Identity::generate("bob")?;
+    /// let in_flight = alice.create_for(&bob_old.machine_token(), b"hi", &CreateOptions::default())?;
+    /// // bob rotates: new key pair, the old one kept for receiving
+    /// let bob = Endpoint::new(Identity::generate("bob")?).with_previous_identity(bob_old);
+    /// let msg = bob.validate_from(&in_flight, &alice.identity().machine_token())?;
+    /// assert_eq!(msg.payload(), b"hi");
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_previous_identity(mut self, previous: Identity) -> Self {
+        self.add_previous_identity(previous);
+        self
+    }
+
+    /// Like [`with_previous_identity`](Self::with_previous_identity), in place.
+    pub fn add_previous_identity(&mut self, previous: Identity) {
+        if previous.public_bytes() == self.identity.public_bytes() {
+            return;
+        }
+        self.previous
+            .retain(|p| p.public_bytes() != previous.public_bytes());
+        self.previous.insert(0, previous);
+        self.previous.truncate(MAX_PREVIOUS_IDENTITIES);
+    }
+
+    /// Rotates in place: `identity` becomes the current key pair and the current one is kept
+    /// as a previous one (see [`with_previous_identity`](Self::with_previous_identity)).
+    pub fn rotate_identity(&mut self, identity: Identity) {
+        let old = std::mem::replace(&mut self.identity, identity);
+        self.add_previous_identity(old);
+    }
+
+    /// Forgets the previous identity keys: the rotation window is closed.
+    pub fn clear_previous_identities(&mut self) {
+        self.previous.clear();
+    }
+
+    /// The previous identity keys still accepted for receiving, newest first.
+    pub fn previous_identities(&self) -> &[Identity] {
+        &self.previous
     }
 
     /// Replaces the validation policy.
@@ -338,34 +396,62 @@ impl Endpoint {
         self.open(token, Some(sender))
     }
 
-    fn resolve(&self, name: &str, unknown: ErrorKind) -> Result<MachineToken> {
-        let directory = self.directory.as_ref().ok_or_else(|| {
+    fn directory(&self) -> Result<&Arc<dyn Directory>> {
+        self.directory.as_ref().ok_or_else(|| {
             Error::invalid_argument(
                 "this endpoint has no directory: pass the peer's machine token instead",
             )
-        })?;
-        match directory.resolve(name) {
-            Ok(Some(token)) => Ok(token),
-            Ok(None) => Err(Error::new(
-                unknown,
-                format!("the directory does not know {}", quote(name)),
-            )),
-            Err(e) if e.kind() == ErrorKind::ResolverFailed => Err(e),
-            Err(e) => Err(Error::new(
-                ErrorKind::ResolverFailed,
-                format!("the directory could not resolve {}: {e}", quote(name)),
-            )),
-        }
+        })
     }
 
-    /// The pairwise key-wrapping key, from the cache or derived (PROTOCOL.md §2).
-    fn kek(&self, dir: Direction, peer: &MachineToken, own_name: &str) -> Result<Arc<KwAes256>> {
+    fn resolve(&self, name: &str, unknown: ErrorKind) -> Result<MachineToken> {
+        let found = self
+            .directory()?
+            .resolve(name)
+            .map_err(|e| resolver_failed(name, e))?;
+        found.ok_or_else(|| {
+            Error::new(
+                unknown,
+                format!("the directory does not know {}", quote(name)),
+            )
+        })
+    }
+
+    /// Every machine token of `name` (a rotation lists several), at most [`MAX_KEYS_PER_NAME`].
+    fn resolve_all(&self, name: &str, unknown: ErrorKind) -> Result<Vec<MachineToken>> {
+        let mut found = self
+            .directory()?
+            .resolve_all(name)
+            .map_err(|e| resolver_failed(name, e))?;
+        found.retain(|t| t.name() == name);
+        found.truncate(MAX_KEYS_PER_NAME);
+        if found.is_empty() {
+            return Err(Error::new(
+                unknown,
+                format!("the directory does not know {}", quote(name)),
+            ));
+        }
+        Ok(found)
+    }
+
+    /// The pairwise key-wrapping key between `peer` and `own` (the current identity or a
+    /// previous one), from the cache or derived (PROTOCOL.md §2).
+    fn kek(
+        &self,
+        dir: Direction,
+        peer: &MachineToken,
+        own: &Identity,
+        own_name: &str,
+    ) -> Result<Arc<KwAes256>> {
         let peer_key = peer.public_key();
-        if let Some(k) = self.cache.get(dir, peer_key, peer.name(), own_name) {
+        let own_key = own.public_bytes();
+        if let Some(k) = self
+            .cache
+            .get(dir, peer_key, own_key, peer.name(), own_name)
+        {
             return Ok(k);
         }
-        let z = self.identity.agree(peer_key)?;
-        let own_key = self.identity.public_bytes();
+        let z = own.agree(peer_key)?;
         let k = match dir {
             Direction::Outgoing => pairwise_key(&z, own_name, own_key, peer.name(), peer_key),
             Direction::Incoming => pairwise_key(&z, peer.name(), peer_key, own_name, own_key),
@@ -374,8 +460,14 @@ impl Endpoint {
             KwAes256::new_from_slice(k.as_slice())
                 .map_err(|_| Error::new(ErrorKind::Internal, "AES-KW key setup failed"))?,
         );
-        self.cache
-            .put(dir, peer_key, peer.name(), own_name, Arc::clone(&kek));
+        self.cache.put(
+            dir,
+            peer_key,
+            own_key,
+            peer.name(),
+            own_name,
+            Arc::clone(&kek),
+        );
         Ok(kek)
     }
 
@@ -425,7 +517,12 @@ impl Endpoint {
             }
         }
 
-        let kek = self.kek(Direction::Outgoing, recipient, self.identity.name())?;
+        let kek = self.kek(
+            Direction::Outgoing,
+            recipient,
+            &self.identity,
+            self.identity.name(),
+        )?;
         let mut wrapped = [0u8; WRAPPED_LEN];
         kek.wrap_key(material, &mut wrapped)
             .map_err(|_| Error::new(ErrorKind::Internal, "AES-KW wrap failed"))?;
@@ -520,9 +617,9 @@ impl Endpoint {
             ));
         }
 
-        // 4. Sender.
+        // 4. Sender: the key given, or every key the directory lists for iss (a rotation).
         let resolved;
-        let sender = match sender {
+        let senders = match sender {
             Some(s) => {
                 if s.name() != h.iss {
                     return Err(Error::new(
@@ -534,25 +631,34 @@ impl Endpoint {
                         ),
                     ));
                 }
-                s
+                std::slice::from_ref(s)
             }
             None => {
-                resolved = self.resolve(&h.iss, ErrorKind::UnknownIssuer)?;
-                &resolved
+                resolved = self.resolve_all(&h.iss, ErrorKind::UnknownIssuer)?;
+                resolved.as_slice()
             }
         };
 
-        // 5. Unwrap M.
+        // 5. Unwrap M: with each (sender key, own key) pair until one fits; the AES-KW integrity
+        // check tells. At most MAX_KEYS_PER_NAME × (1 + MAX_PREVIOUS_IDENTITIES) attempts.
         let wrapped = b64::decode_array::<WRAPPED_LEN>(&h.kid, "header member \"kid\"")?;
-        let kek = self.kek(Direction::Incoming, sender, &h.aud)?;
         let mut material = Zeroizing::new([0u8; 64]);
-        kek.unwrap_key(&wrapped, material.as_mut_slice())
-            .map_err(|_| {
-                Error::new(
-                    ErrorKind::InvalidSignature,
-                    "the key in \"kid\" did not unwrap: wrong sender key, or a tampered token",
-                )
-            })?;
+        let mut unwrapped = false;
+        'search: for sender in senders {
+            for own in std::iter::once(&self.identity).chain(&self.previous) {
+                let kek = self.kek(Direction::Incoming, sender, own, &h.aud)?;
+                if kek.unwrap_key(&wrapped, material.as_mut_slice()).is_ok() {
+                    unwrapped = true;
+                    break 'search;
+                }
+            }
+        }
+        if !unwrapped {
+            return Err(Error::new(
+                ErrorKind::InvalidSignature,
+                "the key in \"kid\" did not unwrap: wrong sender key, or a tampered token",
+            ));
+        }
         let (mac_key, cek) = material.split_at(32);
 
         // 6. Signature.
@@ -669,6 +775,18 @@ impl Endpoint {
     }
 }
 
+/// A directory's error as [`ErrorKind::ResolverFailed`], naming what was asked.
+fn resolver_failed(name: &str, e: Error) -> Error {
+    if e.kind() == ErrorKind::ResolverFailed {
+        e
+    } else {
+        Error::new(
+            ErrorKind::ResolverFailed,
+            format!("the directory could not resolve {}: {e}", quote(name)),
+        )
+    }
+}
+
 /// Reads `{"enc":"<base64url(iv || c || tag)>"}` (strictly: no other member, no duplicate).
 fn decode_payload(bytes: &[u8]) -> Result<Vec<u8>> {
     #[derive(serde::Deserialize)]
@@ -723,6 +841,7 @@ impl fmt::Debug for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Endpoint")
             .field("identity", &self.identity)
+            .field("previous_identities", &self.previous.len())
             .field("has_directory", &self.directory.is_some())
             .field("policy", &self.policy)
             .field("replay_protection", &self.replay.is_some())
