@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use clap::Args;
 use hxjwt::jws::{self, Algorithm, Header, Key, KeySet, Validation};
+use hxjwt::remote::RemoteKeySet;
 use hxjwt::{Clock as _, FixedClock, SystemClock};
 use serde_json::{Map, Value};
 
@@ -45,9 +46,13 @@ pub(crate) struct VerifyArgs {
     /// The verification key: a public (or private) JWK or PEM file, or an HMAC JWK.
     #[arg(long, value_name = "FILE", required_unless_present_any = ["jwks", "secret_file"])]
     key: Option<PathBuf>,
-    /// A JWK Set file; the key is selected by the token's kid.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["key", "secret_file"])]
-    jwks: Option<PathBuf>,
+    /// A JWK Set, a file or an https:// URL (an issuer's jwks_uri); the key is selected by the
+    /// token's kid.
+    #[arg(long, value_name = "FILE_OR_URL", conflicts_with_all = ["key", "secret_file"])]
+    jwks: Option<String>,
+    /// Accept an http:// --jwks URL (no TLS): for loopback tests only.
+    #[arg(long)]
+    allow_http: bool,
     /// An HMAC secret, as the raw bytes of this file.
     #[arg(long, value_name = "FILE", conflicts_with = "key")]
     secret_file: Option<PathBuf>,
@@ -208,9 +213,13 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<(), Failure> {
         message: e.to_string(),
     };
     let data = match &args.jwks {
+        Some(url) if crate::is_url(url) => {
+            let set = RemoteKeySet::new(url, crate::remote_options(args.allow_http))
+                .map_err(|e| usage(format!("{url}: {e}")))?;
+            jws::decode_claims(&token, &set, &v).map_err(rejected)?
+        }
         Some(path) => {
-            let set = KeySet::from_jwks_file(path)
-                .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+            let set = KeySet::from_jwks_file(path).map_err(|e| usage(format!("{path}: {e}")))?;
             jws::decode_claims(&token, &set, &v).map_err(rejected)?
         }
         None => {

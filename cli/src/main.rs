@@ -9,6 +9,7 @@
 )]
 
 mod demo;
+mod directory;
 mod jws;
 mod style;
 mod time;
@@ -21,7 +22,8 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use hxjwt::{
-    CreateOptions, Endpoint, FixedClock, Identity, MachineToken, MemoryDirectory, Policy, dangerous,
+    CreateOptions, Directory, Endpoint, FixedClock, Identity, MachineToken, MemoryDirectory,
+    Policy, dangerous,
 };
 
 #[derive(Parser)]
@@ -76,6 +78,9 @@ enum Command {
     Verify(jws::VerifyArgs),
     /// Two services exchange encrypted tokens; bad tokens are rejected.
     Demo,
+    /// Build, extend and list JWK Sets (directories) that any web server or CDN can serve.
+    #[command(subcommand)]
+    Directory(directory::DirectoryCommand),
 }
 
 #[derive(Args)]
@@ -89,9 +94,12 @@ struct CreateArgs {
     /// The recipient's name, resolved through --directory.
     #[arg(long, value_name = "NAME", requires = "directory")]
     to: Option<String>,
-    /// A JWK Set file with the recipient's machine token.
-    #[arg(long, value_name = "JWKS_FILE", requires = "to")]
-    directory: Option<PathBuf>,
+    /// A JWK Set with the recipient's machine token: a file, or an https:// URL.
+    #[arg(long, value_name = "JWKS_FILE_OR_URL", requires = "to")]
+    directory: Option<String>,
+    /// Accept an http:// directory URL (no TLS): for loopback tests only.
+    #[arg(long)]
+    allow_http: bool,
     /// Seconds until the token expires.
     #[arg(long, default_value_t = hxjwt::hx1::DEFAULT_TTL, value_name = "SECONDS")]
     ttl: u64,
@@ -123,9 +131,17 @@ struct ValidateArgs {
         conflicts_with = "directory"
     )]
     from_token: Option<PathBuf>,
-    /// A JWK Set file in which the token's issuer is looked up (directory mode).
-    #[arg(long, value_name = "JWKS_FILE", required_unless_present = "from_token")]
-    directory: Option<PathBuf>,
+    /// A JWK Set in which the token's issuer is looked up (directory mode): a file, or an
+    /// https:// URL.
+    #[arg(
+        long,
+        value_name = "JWKS_FILE_OR_URL",
+        required_unless_present = "from_token"
+    )]
+    directory: Option<String>,
+    /// Accept an http:// directory URL (no TLS): for loopback tests only.
+    #[arg(long)]
+    allow_http: bool,
     /// Tolerated clock skew, in seconds.
     #[arg(long, default_value_t = 0, value_name = "SECONDS")]
     leeway: u64,
@@ -195,6 +211,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate(&args),
         Command::Inspect { token } => inspect(&token),
         Command::Demo => demo::run(),
+        Command::Directory(cmd) => directory::run(&cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -234,8 +251,30 @@ fn load_machine_token(path: &Path) -> Result<MachineToken, Failure> {
     MachineToken::from_jwk(text.trim()).map_err(|e| usage(format!("{}: {e}", path.display())))
 }
 
-fn load_directory(path: &Path) -> Result<MemoryDirectory, Failure> {
-    MemoryDirectory::from_jwks_file(path).map_err(|e| usage(format!("{}: {e}", path.display())))
+/// Whether a --directory/--jwks argument is a URL rather than a file.
+pub(crate) fn is_url(source: &str) -> bool {
+    let lower = source.get(..8).unwrap_or(source).to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+/// How the CLI fetches a remote JWK Set: the library's defaults, http:// only when asked.
+pub(crate) fn remote_options(allow_http: bool) -> hxjwt::remote::RemoteOptions {
+    hxjwt::remote::RemoteOptions {
+        allow_http,
+        ..hxjwt::remote::RemoteOptions::default()
+    }
+}
+
+/// A directory from a JWK Set file or URL.
+fn load_directory(source: &str, allow_http: bool) -> Result<Arc<dyn Directory>, Failure> {
+    if is_url(source) {
+        let dir = hxjwt::remote::RemoteDirectory::new(source, remote_options(allow_http))
+            .map_err(|e| usage(format!("{source}: {e}")))?;
+        return Ok(Arc::new(dir));
+    }
+    let dir =
+        MemoryDirectory::from_jwks_file(source).map_err(|e| usage(format!("{source}: {e}")))?;
+    Ok(Arc::new(dir))
 }
 
 /// The argument itself, or stdin's bytes for "-".
@@ -314,7 +353,7 @@ fn create(args: &CreateArgs) -> Result<(), Failure> {
             endpoint.create_for(&load_machine_token(path)?, &plaintext, &opts)?
         }
         (None, Some(to), Some(dir)) => endpoint
-            .with_directory(load_directory(dir)?)
+            .with_shared_directory(load_directory(dir, args.allow_http)?)
             .create(to, &plaintext, &opts)?,
         _ => {
             return Err(usage(
@@ -342,7 +381,7 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
     let result = match (&args.from_token, &args.directory) {
         (Some(path), _) => endpoint.validate_from(&token, &load_machine_token(path)?),
         (None, Some(dir)) => endpoint
-            .with_directory(load_directory(dir)?)
+            .with_shared_directory(load_directory(dir, args.allow_http)?)
             .validate(&token),
         (None, None) => return Err(usage("give --from-token FILE or --directory FILE")),
     };
