@@ -236,10 +236,10 @@ impl Endpoint {
         self
     }
 
-    /// Keeps `previous`, an earlier key pair of this endpoint, for **receiving** during a key
-    /// rotation window: tokens that peers sealed to the old machine token (because their
-    /// directory still listed it) keep validating. Tokens are always created with the current
-    /// identity. Only the key of `previous` is used (its name is ignored). At most
+    /// Keeps `previous`, another key pair of this endpoint, for **receiving** during a key
+    /// rotation window: tokens that peers sealed to that machine token keep validating. It is
+    /// the old key after a switch, or the next key before one (receive on it before publishing
+    /// it; docs/ROTATION.md). Tokens are always created with the current identity. Only the key of `previous` is used (its name is ignored). At most
     /// [`MAX_PREVIOUS_IDENTITIES`] are kept, newest first; adding another drops the oldest.
     /// Drop them with [`clear_previous_identities`](Self::clear_previous_identities) when the
     /// window closes (docs/ROTATION.md).
