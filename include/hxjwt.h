@@ -91,7 +91,8 @@ typedef enum HxStatus {
     HX_ERR_REPLAYED = 112,
     /**
      * The directory could not answer (a callback returned something that is not a machine token
-     * of the name asked, for example).
+     * of the name asked, for example), or a remote JWK Set (`hx_*_from_url`) could not be
+     * fetched and no copy recent enough was cached: the message gives the cause.
      */
     HX_ERR_RESOLVER_FAILED = 113,
     /**
@@ -121,10 +122,11 @@ typedef enum HxStatus {
 
 /**
  * A directory: where names are resolved to machine tokens (public keys). Either a set held in
- * memory (`hx_directory_new`, `hx_directory_from_jwks`, grown with `hx_directory_add`) or a
- * callback (`hx_directory_from_callback`). Safe to use from several threads at once, including
- * `hx_directory_add` while endpoints resolve names. Endpoints made with it share it: names added
- * later are seen by them. Free with `hx_directory_free`.
+ * memory (`hx_directory_new`, `hx_directory_from_jwks`, grown with `hx_directory_add` and
+ * `hx_directory_rotate_in`), a callback (`hx_directory_from_callback`), or a JWK Set at a URL,
+ * fetched and cached (`hx_directory_from_url`). Safe to use from several threads at once,
+ * including `hx_directory_add` while endpoints resolve names. Endpoints made with it share it:
+ * names added later are seen by them. Free with `hx_directory_free`.
  */
 typedef struct HxDirectory HxDirectory;
 
@@ -155,10 +157,12 @@ typedef struct HxKey HxKey;
 
 /**
  * A set of keys for verifying standard JWTs from an issuer that rotates its keys (a JWK Set,
- * RFC 7517 section 5). `hx_jwt_decode` picks the keys whose `kid` is the token's (or, for a
- * token without `kid`, up to 16 keys that fit its algorithm). Safe to use from several threads
- * at once, including `hx_keyset_add` while tokens are decoded with it (it waits for the decodes
- * in progress). Free with `hx_keyset_free` once no other thread uses it.
+ * RFC 7517 section 5): held in memory (`hx_keyset_new`, `hx_keyset_from_jwks`, grown with
+ * `hx_keyset_add`), or fetched and cached from the issuer's `jwks_uri` (`hx_keyset_from_url`).
+ * `hx_jwt_decode` picks the keys whose `kid` is the token's (or, for a token without `kid`, up
+ * to 16 keys that fit its algorithm). Safe to use from several threads at once, including
+ * `hx_keyset_add` while tokens are decoded with it (it waits for the decodes in progress). Free
+ * with `hx_keyset_free` once no other thread uses it.
  */
 typedef struct HxKeySet HxKeySet;
 
@@ -179,6 +183,61 @@ typedef struct HxMessage HxMessage;
  * `hx_validation_free` once no other thread uses it.
  */
 typedef struct HxValidation HxValidation;
+
+/**
+ * How a JWK Set at a URL is fetched and cached (`hx_directory_from_url`, `hx_keyset_from_url`).
+ * A plain C struct: fill it field by field. **Zero means "the default"** in every field, so
+ * `HxRemoteOptions opts = {0};` is the defaults, and a program can set only the fields it cares
+ * about; `hx_remote_options_default` writes the defaults' actual values. Times are counted in
+ * whole seconds by the cache, except the two time-outs (milliseconds).
+ */
+typedef struct HxRemoteOptions {
+    /**
+     * The longest wait to establish a connection (TCP and TLS), in milliseconds. Defaults
+     * to 5000.
+     */
+    uint64_t connect_timeout_ms;
+    /**
+     * The longest a whole request may take, connection and body included, in milliseconds.
+     * Defaults to 10000.
+     */
+    uint64_t timeout_ms;
+    /**
+     * The largest response body accepted, in bytes; a larger one is a failed fetch. Defaults to
+     * 1048576 (1 MiB).
+     */
+    uint64_t max_response_bytes;
+    /**
+     * How long a fetched set is fresh when the response has no `Cache-Control: max-age`, in
+     * seconds. Defaults to 300.
+     */
+    uint64_t default_ttl_s;
+    /**
+     * The shortest freshness, whatever `max-age` says (also for `no-cache`/`no-store`), in
+     * seconds. Defaults to 60.
+     */
+    uint64_t min_ttl_s;
+    /**
+     * The longest freshness, whatever `max-age` says, in seconds. Defaults to 86400 (a day).
+     */
+    uint64_t max_ttl_s;
+    /**
+     * The least time between two fetches triggered by an unknown name or `kid`, or by a failed
+     * fetch, in seconds: a flood of unknown names costs at most one fetch per cool-down.
+     * Defaults to 30.
+     */
+    uint64_t refresh_cooldown_s;
+    /**
+     * How long after it stops being fresh the last good set keeps serving while fetches fail,
+     * in seconds; after that, lookups fail with `HX_ERR_RESOLVER_FAILED`. Defaults to 3600.
+     */
+    uint64_t max_stale_s;
+    /**
+     * Accept `http://` URLs (no TLS): only for loopback tests and private networks. Defaults
+     * to `false` (only `https://`).
+     */
+    bool allow_http;
+} HxRemoteOptions;
 
 /**
  * A directory callback. Returns the public JWK (machine token) of the identity `name` as a
@@ -238,6 +297,17 @@ const char *hx_last_error_message(void);
  * `hx_last_error_message()`.
  */
 const char *hx_last_error_claim(void);
+
+/**
+ * Writes the default options, with their actual values (5000 ms, 10000 ms, 1 MiB, 300 s, 60 s,
+ * 86400 s, 30 s, 3600 s, https only), to `*out`. Passing an all-zero struct, or NULL, to the
+ * `*_from_url` functions has the same effect; this is for programs that want to show or adjust
+ * the values.
+ *
+ * # Safety
+ * `out` is valid for one write of an `HxRemoteOptions`.
+ */
+enum HxStatus hx_remote_options_default(struct HxRemoteOptions *out);
 
 /**
  * Makes a new identity named `name` (1 to 255 bytes of UTF-8, no control characters) with a
@@ -322,12 +392,63 @@ enum HxStatus hx_directory_from_jwks(const char *jwks_json,
  * Adds a machine token (a public JWK, as `hx_identity_machine_token` writes it) to an
  * in-memory directory, replacing any with the same name. Fails with `HX_ERR_INVALID_KEY` for a
  * JWK that is not a public X25519 key (a private JWK is refused too), and with
- * `HX_ERR_INVALID_ARGUMENT` for a callback directory.
+ * `HX_ERR_INVALID_ARGUMENT` for a callback or remote directory. During a key rotation use
+ * `hx_directory_rotate_in`, which keeps the name's other keys.
  *
  * # Safety
  * `dir` is a live directory; `public_jwk_json` is a NUL-terminated string.
  */
 enum HxStatus hx_directory_add(struct HxDirectory *dir, const char *public_jwk_json);
+
+/**
+ * Starts a key rotation in an in-memory directory: makes `public_jwk_json` (a machine token, as
+ * `hx_identity_machine_token` writes it) the newest key of its name, keeping the name's other
+ * keys (at most 4 in all: the oldest is dropped; a key the name already has moves to the
+ * front). Endpoints then encrypt to the newest key and accept tokens signed with any of them
+ * (docs/ROTATION.md). Fails with `HX_ERR_INVALID_KEY` for a JWK that is not a public X25519
+ * key, and with `HX_ERR_INVALID_ARGUMENT` for a callback or remote directory.
+ *
+ * # Safety
+ * `dir` is a live directory; `public_jwk_json` is a NUL-terminated string.
+ */
+enum HxStatus hx_directory_rotate_in(struct HxDirectory *dir, const char *public_jwk_json);
+
+/**
+ * Ends a key rotation in an in-memory directory: removes the one key `public_jwk_json` (a
+ * machine token; its `kid` is the name) from its name, which stays while it has other keys. On
+ * success writes to `*out_removed` (unless it is NULL) whether the key was there; a key that was
+ * not is no error. Fails with `HX_ERR_INVALID_KEY` for a JWK that is not a public X25519 key,
+ * and with `HX_ERR_INVALID_ARGUMENT` for a callback or remote directory.
+ *
+ * # Safety
+ * `dir` is a live directory; `public_jwk_json` is a NUL-terminated string; `out_removed` is
+ * NULL or valid for one write.
+ */
+enum HxStatus hx_directory_retire(struct HxDirectory *dir,
+                                  const char *public_jwk_json,
+                                  bool *out_removed);
+
+/**
+ * Makes a directory that resolves names through the JWK Set (`{"keys":[...]}`, X25519 keys
+ * whose `kid`s are names, up to 4 per name during a rotation) published at `url`: `https://`,
+ * or `http://` when `opts->allow_http` is set. `opts` may be NULL for the defaults (see
+ * `HxRemoteOptions`; zero fields are defaults too). Nothing is fetched here: the first name
+ * resolved fetches the set, which is then cached for its `Cache-Control: max-age` (within the
+ * options' bounds), refetched early for a name it does not know (at most once per cool-down),
+ * and kept serving while the server is down, up to `max_stale_s`. A lookup that cannot be
+ * answered fails with `HX_ERR_RESOLVER_FAILED`, whose message gives the cause. Fails here with
+ * `HX_ERR_INVALID_ARGUMENT` for a URL that is not `https://` (nor `http://` with `allow_http`),
+ * has no host, spaces or control characters, or is over 2048 bytes. On success writes the
+ * directory to `*out` (free it with `hx_directory_free`). The fetches block the calling thread
+ * (at most `timeout_ms`); threads asking at once share one fetch.
+ *
+ * # Safety
+ * `url` is a NUL-terminated string; `opts` is NULL or valid for one read; `out` is valid for one
+ * pointer write.
+ */
+enum HxStatus hx_directory_from_url(const char *url,
+                                    const struct HxRemoteOptions *opts,
+                                    struct HxDirectory **out);
 
 /**
  * Makes a directory that asks `resolve` (see `HxResolveFn`) for each name, passing it
@@ -344,8 +465,10 @@ enum HxStatus hx_directory_from_callback(HxResolveFn resolve,
                                          struct HxDirectory **out);
 
 /**
- * Writes the number of names in an in-memory directory to `*out`. Fails with
- * `HX_ERR_INVALID_ARGUMENT` for a callback directory.
+ * Writes the number of names in an in-memory directory to `*out`; for a remote directory, the
+ * number of names in its current set (fetched first if the cached copy is not fresh, so it may
+ * fail with `HX_ERR_RESOLVER_FAILED`). Fails with `HX_ERR_INVALID_ARGUMENT` for a callback
+ * directory.
  *
  * # Safety
  * `dir` is a live directory; `out` is valid for one write.
@@ -355,7 +478,10 @@ enum HxStatus hx_directory_len(const struct HxDirectory *dir, size_t *out);
 /**
  * Writes an in-memory directory as a JWK Set (`{"keys":[...]}`, sorted by name) to
  * `*out_jwks_json`: what a web server publishes, and what `hx_directory_from_jwks` reads. Free
- * it with `hx_string_free`. Fails with `HX_ERR_INVALID_ARGUMENT` for a callback directory.
+ * it with `hx_string_free`. For a remote directory, writes its current set (fetched first if
+ * the cached copy is not fresh, so it may fail with `HX_ERR_RESOLVER_FAILED`), re-serialised:
+ * only its X25519 keys, in the same order. Fails with `HX_ERR_INVALID_ARGUMENT` for a callback
+ * directory.
  *
  * # Safety
  * `dir` is a live directory; `out_jwks_json` is valid for one pointer write.
@@ -448,6 +574,54 @@ enum HxStatus hx_endpoint_set_time(struct HxEndpoint *ep, int64_t unix_seconds);
  * `ep` is a live endpoint.
  */
 enum HxStatus hx_endpoint_use_system_clock(struct HxEndpoint *ep);
+
+/**
+ * Keeps the key pair of `previous` for receiving, besides the endpoint's own: tokens that peers
+ * sealed to its machine token keep validating (only its key is used, its name is ignored). It is
+ * the old key after a switch, or the next key before one (receive on a new key before
+ * publishing it; docs/ROTATION.md). Tokens are always created with the current identity. At
+ * most 2 previous identities are kept, newest first; adding another drops the oldest, and adding
+ * the current key or one already kept changes nothing but the order. The endpoint keeps its own
+ * copy: `previous` may be freed right after.
+ *
+ * # Safety
+ * `ep` is a live endpoint; `previous` is a live identity.
+ */
+enum HxStatus hx_endpoint_add_previous_identity(struct HxEndpoint *ep,
+                                                const struct HxIdentity *previous);
+
+/**
+ * Rotates the endpoint's key in place: `new_identity` becomes the current identity (tokens are
+ * created with it from now on), and the current one is kept as a previous identity for
+ * receiving, as `hx_endpoint_add_previous_identity` does, so that tokens sealed to the old key
+ * and still in flight keep validating. `new_identity` should have the endpoint's name. The
+ * endpoint keeps its own copy: `new_identity` may be freed right after. Calls in progress on
+ * other threads finish with the old identity.
+ *
+ * # Safety
+ * `ep` is a live endpoint; `new_identity` is a live identity.
+ */
+enum HxStatus hx_endpoint_rotate_identity(struct HxEndpoint *ep,
+                                          const struct HxIdentity *new_identity);
+
+/**
+ * Forgets the previous identities (`hx_endpoint_add_previous_identity`,
+ * `hx_endpoint_rotate_identity`): the rotation window is closed, and tokens sealed to those keys
+ * no longer validate.
+ *
+ * # Safety
+ * `ep` is a live endpoint.
+ */
+enum HxStatus hx_endpoint_clear_previous_identities(struct HxEndpoint *ep);
+
+/**
+ * Writes the number of previous identities the endpoint keeps for receiving (0 to 2) to
+ * `*out`.
+ *
+ * # Safety
+ * `ep` is a live endpoint; `out` is valid for one write.
+ */
+enum HxStatus hx_endpoint_previous_identity_count(const struct HxEndpoint *ep, size_t *out);
 
 /**
  * Frees an endpoint. NULL is a no-op. No other thread may be using it.
@@ -778,7 +952,8 @@ enum HxStatus hx_keyset_from_jwks(const char *jwks_json, struct HxKeySet **out);
 
 /**
  * Adds a copy of `key` to the set (`key` may be freed right after). Give keys distinct `kid`s
- * (`hx_key_with_kid`) when the tokens name theirs.
+ * (`hx_key_with_kid`) when the tokens name theirs. Fails with `HX_ERR_INVALID_ARGUMENT` for a
+ * remote key set (`hx_keyset_from_url`), which is read-only.
  *
  * # Safety
  * `set` is a live key set; `key` is a live key.
@@ -786,7 +961,9 @@ enum HxStatus hx_keyset_from_jwks(const char *jwks_json, struct HxKeySet **out);
 enum HxStatus hx_keyset_add(struct HxKeySet *set, const struct HxKey *key);
 
 /**
- * Writes the number of keys in the set to `*out`.
+ * Writes the number of keys in the set to `*out`. For a remote key set, the number of usable
+ * keys in its current set (fetched first if the cached copy is not fresh, so it may fail with
+ * `HX_ERR_RESOLVER_FAILED`).
  *
  * # Safety
  * `set` is a live key set; `out` is valid for one write.
@@ -796,12 +973,36 @@ enum HxStatus hx_keyset_len(const struct HxKeySet *set, size_t *out);
 /**
  * Writes the public JWK Set of the set's keys (`{"keys":[...]}`, no private member; HMAC
  * secrets are left out) to `*out_jwks_json`: what an issuer publishes, and what
- * `hx_keyset_from_jwks` reads. Free it with `hx_string_free`.
+ * `hx_keyset_from_jwks` reads. Free it with `hx_string_free`. For a remote key set, the usable
+ * keys of its current set (fetched first if the cached copy is not fresh, so it may fail with
+ * `HX_ERR_RESOLVER_FAILED`).
  *
  * # Safety
  * `set` is a live key set; `out_jwks_json` is valid for one pointer write.
  */
 enum HxStatus hx_keyset_to_public_jwks(const struct HxKeySet *set, char **out_jwks_json);
+
+/**
+ * Makes a key set fetched from the JWK Set an issuer publishes at `url` (its `jwks_uri`):
+ * `https://`, or `http://` when `opts->allow_http` is set. `opts` may be NULL for the defaults
+ * (see `HxRemoteOptions`; zero fields are defaults too). Nothing is fetched here: the first
+ * `hx_jwt_decode` fetches the set, which is then cached for its `Cache-Control: max-age`
+ * (within the options' bounds), refetched early for a `kid` it does not know (at most once per
+ * cool-down, so an issuer's new key is picked up with its first token), and kept serving while
+ * the server is down, up to `max_stale_s`. A decode whose keys cannot be fetched fails with
+ * `HX_ERR_RESOLVER_FAILED`, whose message gives the cause. Fails here with
+ * `HX_ERR_INVALID_ARGUMENT` for a URL that is not `https://` (nor `http://` with `allow_http`),
+ * has no host, spaces or control characters, or is over 2048 bytes. On success writes the set
+ * to `*out` (free it with `hx_keyset_free`). The fetches block the calling thread (at most
+ * `timeout_ms`); threads asking at once share one fetch.
+ *
+ * # Safety
+ * `url` is a NUL-terminated string; `opts` is NULL or valid for one read; `out` is valid for one
+ * pointer write.
+ */
+enum HxStatus hx_keyset_from_url(const char *url,
+                                 const struct HxRemoteOptions *opts,
+                                 struct HxKeySet **out);
 
 /**
  * Frees a key set (the private material of its keys is wiped unless a key handle still holds
@@ -1010,7 +1211,8 @@ enum HxStatus hx_jwt_encode(const struct HxKey *key,
  * Verifies a standard JWT (compact JWS) and checks its claims against `v`; on success writes
  * its claims, a JSON object, to `*out_claims_json` (free it with `hx_string_free`). Exactly one
  * of `key` (the issuer's public key, or the HMAC secret) and `keyset` (the issuer's keys,
- * selected by the token's `kid`) is non-NULL.
+ * selected by the token's `kid`; a remote key set from `hx_keyset_from_url` may fetch them
+ * first, and fails with `HX_ERR_RESOLVER_FAILED` when it cannot) is non-NULL.
  *
  * The checks, in order; the first failure is returned: size and structure (`HX_ERR_MALFORMED`);
  * the header's `alg` among `v`'s algorithms (`HX_ERR_UNSUPPORTED_ALGORITHM`; `none` never is), no

@@ -217,6 +217,94 @@ pub unsafe extern "C" fn hx_endpoint_use_system_clock(ep: *mut HxEndpoint) -> Hx
     }
 }
 
+/// Keeps the key pair of `previous` for receiving, besides the endpoint's own: tokens that peers
+/// sealed to its machine token keep validating (only its key is used, its name is ignored). It is
+/// the old key after a switch, or the next key before one (receive on a new key before
+/// publishing it; docs/ROTATION.md). Tokens are always created with the current identity. At
+/// most 2 previous identities are kept, newest first; adding another drops the oldest, and adding
+/// the current key or one already kept changes nothing but the order. The endpoint keeps its own
+/// copy: `previous` may be freed right after.
+///
+/// # Safety
+/// `ep` is a live endpoint; `previous` is a live identity.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hx_endpoint_add_previous_identity(
+    ep: *mut HxEndpoint,
+    previous: *const HxIdentity,
+) -> HxStatus {
+    // SAFETY: forwarded from this function's contract.
+    let previous = unsafe { arg_ref(previous, "previous") }.map(|p| p.inner.clone());
+    // SAFETY: as above.
+    unsafe {
+        configure(ep, move |e| {
+            e.add_previous_identity(previous?);
+            Ok(())
+        })
+    }
+}
+
+/// Rotates the endpoint's key in place: `new_identity` becomes the current identity (tokens are
+/// created with it from now on), and the current one is kept as a previous identity for
+/// receiving, as `hx_endpoint_add_previous_identity` does, so that tokens sealed to the old key
+/// and still in flight keep validating. `new_identity` should have the endpoint's name. The
+/// endpoint keeps its own copy: `new_identity` may be freed right after. Calls in progress on
+/// other threads finish with the old identity.
+///
+/// # Safety
+/// `ep` is a live endpoint; `new_identity` is a live identity.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hx_endpoint_rotate_identity(
+    ep: *mut HxEndpoint,
+    new_identity: *const HxIdentity,
+) -> HxStatus {
+    // SAFETY: forwarded from this function's contract.
+    let identity = unsafe { arg_ref(new_identity, "new_identity") }.map(|i| i.inner.clone());
+    // SAFETY: as above.
+    unsafe {
+        configure(ep, move |e| {
+            e.rotate_identity(identity?);
+            Ok(())
+        })
+    }
+}
+
+/// Forgets the previous identities (`hx_endpoint_add_previous_identity`,
+/// `hx_endpoint_rotate_identity`): the rotation window is closed, and tokens sealed to those keys
+/// no longer validate.
+///
+/// # Safety
+/// `ep` is a live endpoint.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hx_endpoint_clear_previous_identities(ep: *mut HxEndpoint) -> HxStatus {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        configure(ep, |e| {
+            e.clear_previous_identities();
+            Ok(())
+        })
+    }
+}
+
+/// Writes the number of previous identities the endpoint keeps for receiving (0 to 2) to
+/// `*out`.
+///
+/// # Safety
+/// `ep` is a live endpoint; `out` is valid for one write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hx_endpoint_previous_identity_count(
+    ep: *const HxEndpoint,
+    out: *mut usize,
+) -> HxStatus {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let ep = unsafe { arg_ref(ep, "ep") }?;
+        // SAFETY: as above.
+        let out = unsafe { arg_out(out, "out") }?;
+        *out = ep.read().previous_identities().len();
+        Ok(())
+    })
+}
+
 /// Frees an endpoint. NULL is a no-op. No other thread may be using it.
 ///
 /// # Safety

@@ -67,7 +67,8 @@ pub unsafe extern "C" fn hx_jwt_encode(
 /// Verifies a standard JWT (compact JWS) and checks its claims against `v`; on success writes
 /// its claims, a JSON object, to `*out_claims_json` (free it with `hx_string_free`). Exactly one
 /// of `key` (the issuer's public key, or the HMAC secret) and `keyset` (the issuer's keys,
-/// selected by the token's `kid`) is non-NULL.
+/// selected by the token's `kid`; a remote key set from `hx_keyset_from_url` may fetch them
+/// first, and fails with `HX_ERR_RESOLVER_FAILED` when it cannot) is non-NULL.
 ///
 /// The checks, in order; the first failure is returned: size and structure (`HX_ERR_MALFORMED`);
 /// the header's `alg` among `v`'s algorithms (`HX_ERR_UNSUPPORTED_ALGORITHM`; `none` never is), no
@@ -104,9 +105,9 @@ pub unsafe extern "C" fn hx_jwt_decode(
         // SAFETY: as above.
         let out = unsafe { arg_out(out_claims_json, "out_claims_json") }?;
         let validation = v.read();
-        let data = match (key, keyset) {
-            (Some(key), None) => jws::decode_claims(token, &key.inner, &validation)?,
-            (None, Some(set)) => jws::decode_claims(token, &*set.read(), &validation)?,
+        let claims = match (key, keyset) {
+            (Some(key), None) => jws::decode_claims(token, &key.inner, &validation)?.claims,
+            (None, Some(set)) => set.decode_claims(token, &validation)?,
             (None, None) => {
                 return Err(Fail::invalid("key and keyset are both NULL; pass one"));
             }
@@ -115,7 +116,7 @@ pub unsafe extern "C" fn hx_jwt_decode(
             }
         };
         drop(validation);
-        *out = object_text(data.claims)?;
+        *out = object_text(claims)?;
         Ok(())
     })
 }

@@ -1,27 +1,70 @@
 //! `HxKeySet`: several keys for standard JWTs, selected by `kid`.
 
 use std::ffi::c_char;
-use std::sync::{PoisonError, RwLock, RwLockReadGuard};
+use std::sync::{Arc, PoisonError, RwLock};
 
-use hxjwt::jws::KeySet;
+use hxjwt::jws::{self, KeySet, Validation};
+use hxjwt::remote::RemoteKeySet;
+use serde_json::{Map, Value};
 
-use crate::guard::{arg_out, arg_ref, arg_str, c_string, free_handle, guard, into_handle};
+use crate::guard::{
+    Fail, FfiResult, arg_out, arg_ref, arg_str, c_string, free_handle, guard, into_handle,
+};
 use crate::key::HxKey;
+use crate::remote::HxRemoteOptions;
 use crate::status::HxStatus;
 
 /// A set of keys for verifying standard JWTs from an issuer that rotates its keys (a JWK Set,
-/// RFC 7517 section 5). `hx_jwt_decode` picks the keys whose `kid` is the token's (or, for a
-/// token without `kid`, up to 16 keys that fit its algorithm). Safe to use from several threads
-/// at once, including `hx_keyset_add` while tokens are decoded with it (it waits for the decodes
-/// in progress). Free with `hx_keyset_free` once no other thread uses it.
+/// RFC 7517 section 5): held in memory (`hx_keyset_new`, `hx_keyset_from_jwks`, grown with
+/// `hx_keyset_add`), or fetched and cached from the issuer's `jwks_uri` (`hx_keyset_from_url`).
+/// `hx_jwt_decode` picks the keys whose `kid` is the token's (or, for a token without `kid`, up
+/// to 16 keys that fit its algorithm). Safe to use from several threads at once, including
+/// `hx_keyset_add` while tokens are decoded with it (it waits for the decodes in progress). Free
+/// with `hx_keyset_free` once no other thread uses it.
 pub struct HxKeySet {
-    inner: RwLock<KeySet>,
+    kind: Kind,
+}
+
+enum Kind {
+    Local(RwLock<KeySet>),
+    Remote(RemoteKeySet),
 }
 
 impl HxKeySet {
-    pub(crate) fn read(&self) -> RwLockReadGuard<'_, KeySet> {
-        // A poisoned lock means a panic while adding a key, which leaves the set consistent.
-        self.inner.read().unwrap_or_else(PoisonError::into_inner)
+    fn local(set: KeySet) -> Self {
+        HxKeySet {
+            kind: Kind::Local(RwLock::new(set)),
+        }
+    }
+
+    /// Verifies `token` with the keys of the set and checks its claims against `v`.
+    pub(crate) fn decode_claims(
+        &self,
+        token: &str,
+        v: &Validation,
+    ) -> FfiResult<Map<String, Value>> {
+        let data = match &self.kind {
+            // A poisoned lock means a panic while adding a key, which leaves the set consistent.
+            Kind::Local(set) => jws::decode_claims(
+                token,
+                &*set.read().unwrap_or_else(PoisonError::into_inner),
+                v,
+            )?,
+            Kind::Remote(remote) => jws::decode_claims(token, remote, v)?,
+        };
+        Ok(data.claims)
+    }
+
+    /// Runs `f` on the keys: those held in memory, or the current set of a remote key set
+    /// (fetched first if the cached copy is not fresh).
+    fn with_keys<R>(&self, f: impl FnOnce(&KeySet) -> FfiResult<R>) -> FfiResult<R> {
+        match &self.kind {
+            Kind::Local(set) => f(&set.read().unwrap_or_else(PoisonError::into_inner)),
+            Kind::Remote(remote) => {
+                let current: Arc<KeySet> = remote.key_set()?;
+                f(&current)
+            }
+        }
     }
 }
 
@@ -34,9 +77,7 @@ pub unsafe extern "C" fn hx_keyset_new(out: *mut *mut HxKeySet) -> HxStatus {
     guard(|| {
         // SAFETY: forwarded from this function's contract.
         let out = unsafe { arg_out(out, "out") }?;
-        *out = into_handle(HxKeySet {
-            inner: RwLock::new(KeySet::new()),
-        });
+        *out = into_handle(HxKeySet::local(KeySet::new()));
         Ok(())
     })
 }
@@ -60,15 +101,14 @@ pub unsafe extern "C" fn hx_keyset_from_jwks(
         // SAFETY: as above.
         let out = unsafe { arg_out(out, "out") }?;
         let set = KeySet::from_jwks(jwks)?;
-        *out = into_handle(HxKeySet {
-            inner: RwLock::new(set),
-        });
+        *out = into_handle(HxKeySet::local(set));
         Ok(())
     })
 }
 
 /// Adds a copy of `key` to the set (`key` may be freed right after). Give keys distinct `kid`s
-/// (`hx_key_with_kid`) when the tokens name theirs.
+/// (`hx_key_with_kid`) when the tokens name theirs. Fails with `HX_ERR_INVALID_ARGUMENT` for a
+/// remote key set (`hx_keyset_from_url`), which is read-only.
 ///
 /// # Safety
 /// `set` is a live key set; `key` is a live key.
@@ -80,15 +120,25 @@ pub unsafe extern "C" fn hx_keyset_add(set: *mut HxKeySet, key: *const HxKey) ->
         let set = unsafe { arg_ref(set.cast_const(), "set") }?;
         // SAFETY: as above.
         let key = unsafe { arg_ref(key, "key") }?;
-        set.inner
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(key.inner.clone());
-        Ok(())
+        match &set.kind {
+            Kind::Local(keys) => {
+                keys.write()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(key.inner.clone());
+                Ok(())
+            }
+            Kind::Remote(_) => Err(Fail::invalid(
+                "set is a remote key set (hx_keyset_from_url), which is read-only: change the \
+                 JWK Set its server publishes; hx_keyset_add needs one made by hx_keyset_new or \
+                 hx_keyset_from_jwks",
+            )),
+        }
     })
 }
 
-/// Writes the number of keys in the set to `*out`.
+/// Writes the number of keys in the set to `*out`. For a remote key set, the number of usable
+/// keys in its current set (fetched first if the cached copy is not fresh, so it may fail with
+/// `HX_ERR_RESOLVER_FAILED`).
 ///
 /// # Safety
 /// `set` is a live key set; `out` is valid for one write.
@@ -99,14 +149,16 @@ pub unsafe extern "C" fn hx_keyset_len(set: *const HxKeySet, out: *mut usize) ->
         let set = unsafe { arg_ref(set, "set") }?;
         // SAFETY: as above.
         let out = unsafe { arg_out(out, "out") }?;
-        *out = set.read().len();
+        *out = set.with_keys(|keys| Ok(keys.len()))?;
         Ok(())
     })
 }
 
 /// Writes the public JWK Set of the set's keys (`{"keys":[...]}`, no private member; HMAC
 /// secrets are left out) to `*out_jwks_json`: what an issuer publishes, and what
-/// `hx_keyset_from_jwks` reads. Free it with `hx_string_free`.
+/// `hx_keyset_from_jwks` reads. Free it with `hx_string_free`. For a remote key set, the usable
+/// keys of its current set (fetched first if the cached copy is not fresh, so it may fail with
+/// `HX_ERR_RESOLVER_FAILED`).
 ///
 /// # Safety
 /// `set` is a live key set; `out_jwks_json` is valid for one pointer write.
@@ -120,8 +172,45 @@ pub unsafe extern "C" fn hx_keyset_to_public_jwks(
         let set = unsafe { arg_ref(set, "set") }?;
         // SAFETY: as above.
         let out = unsafe { arg_out(out_jwks_json, "out_jwks_json") }?;
-        let jwks = set.read().to_public_jwks()?;
+        let jwks = set.with_keys(|keys| Ok(keys.to_public_jwks()?))?;
         *out = c_string(&jwks)?;
+        Ok(())
+    })
+}
+
+/// Makes a key set fetched from the JWK Set an issuer publishes at `url` (its `jwks_uri`):
+/// `https://`, or `http://` when `opts->allow_http` is set. `opts` may be NULL for the defaults
+/// (see `HxRemoteOptions`; zero fields are defaults too). Nothing is fetched here: the first
+/// `hx_jwt_decode` fetches the set, which is then cached for its `Cache-Control: max-age`
+/// (within the options' bounds), refetched early for a `kid` it does not know (at most once per
+/// cool-down, so an issuer's new key is picked up with its first token), and kept serving while
+/// the server is down, up to `max_stale_s`. A decode whose keys cannot be fetched fails with
+/// `HX_ERR_RESOLVER_FAILED`, whose message gives the cause. Fails here with
+/// `HX_ERR_INVALID_ARGUMENT` for a URL that is not `https://` (nor `http://` with `allow_http`),
+/// has no host, spaces or control characters, or is over 2048 bytes. On success writes the set
+/// to `*out` (free it with `hx_keyset_free`). The fetches block the calling thread (at most
+/// `timeout_ms`); threads asking at once share one fetch.
+///
+/// # Safety
+/// `url` is a NUL-terminated string; `opts` is NULL or valid for one read; `out` is valid for one
+/// pointer write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hx_keyset_from_url(
+    url: *const c_char,
+    opts: *const HxRemoteOptions,
+    out: *mut *mut HxKeySet,
+) -> HxStatus {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let url = unsafe { arg_str(url, "url") }?;
+        // SAFETY: as above.
+        let opts = unsafe { HxRemoteOptions::from_ptr(opts) };
+        // SAFETY: as above.
+        let out = unsafe { arg_out(out, "out") }?;
+        let set = RemoteKeySet::new(url, opts)?;
+        *out = into_handle(HxKeySet {
+            kind: Kind::Remote(set),
+        });
         Ok(())
     })
 }

@@ -12,6 +12,8 @@
 //! - Strings the library allocates (`char *`) are freed with `hx_string_free`; strings it returns
 //!   as `const char *` are borrowed from a handle or static.
 //! - Every pointer is checked for NULL and every string for UTF-8; no panic crosses the boundary.
+//! - `HxDirectory` and `HxKeySet` may also be remote JWK Sets (`hx_*_from_url`, with
+//!   `HxRemoteOptions`), fetched and cached by the core.
 
 // The modules are declared in the order their items appear in include/hxjwt.h (cbindgen follows
 // it); the comment between each keeps rustfmt from sorting them.
@@ -19,6 +21,8 @@
 mod status;
 // The C boundary: guards, argument checks, hx_last_error_message, hx_last_error_claim.
 mod guard;
+// HxRemoteOptions (remote JWK Sets for HxDirectory and HxKeySet).
+mod remote;
 // HxIdentity.
 mod identity;
 // HxDirectory and HxResolveFn.
@@ -46,6 +50,7 @@ pub use identity::HxIdentity;
 pub use key::HxKey;
 pub use keyset::HxKeySet;
 pub use message::HxMessage;
+pub use remote::HxRemoteOptions;
 pub use status::HxStatus;
 pub use validation::HxValidation;
 

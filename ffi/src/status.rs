@@ -51,7 +51,8 @@ pub enum HxStatus {
     /// The token was already accepted once and replay protection is on.
     HxErrReplayed = 112,
     /// The directory could not answer (a callback returned something that is not a machine token
-    /// of the name asked, for example).
+    /// of the name asked, for example), or a remote JWK Set (`hx_*_from_url`) could not be
+    /// fetched and no copy recent enough was cached: the message gives the cause.
     HxErrResolverFailed = 113,
     /// A claim the validation requires is absent (standard JWT): a required claim (`exp` by
     /// default), `aud`/`iss`/`sub` when they are to be checked, `iat` for a maximum age, or the
