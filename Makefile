@@ -38,8 +38,8 @@ clippy:
 rust-test: ## cargo test: unit, integration, property, vector and doc tests of the Rust crates.
 	$(CARGO) test --workspace --exclude hxjwt-python --locked
 
-doc: ## rustdoc with warnings denied.
-	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --no-deps --locked -p hxjwt -p hxjwt-cli
+doc: ## rustdoc of the core (all features but pure-rust) with warnings denied.
+	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --no-deps --locked -p hxjwt --features remote
 
 examples: ## Build and run the README's Rust examples.
 	$(CARGO) run --quiet --locked -p hxjwt --example quickstart
