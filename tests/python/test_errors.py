@@ -67,6 +67,15 @@ TREE = [
     (hxjwt.ResolverError, (hxjwt.PyJWTError,)),
     (hxjwt.InvalidArgumentError, (hxjwt.PyJWTError, ValueError)),
     (hxjwt.InternalError, (hxjwt.PyJWTError,)),
+    # PyJWT's classes for the standard-JWT functions (core kinds InvalidClaim and InvalidKey).
+    (hxjwt.InvalidIssuedAtError, (hxjwt.InvalidTokenError,)),
+    (hxjwt.InvalidSubjectError, (hxjwt.InvalidTokenError,)),
+    (hxjwt.InvalidJTIError, (hxjwt.InvalidTokenError,)),
+    (hxjwt.PyJWKError, (hxjwt.PyJWTError,)),
+    (hxjwt.MissingCryptographyError, (hxjwt.PyJWKError,)),
+    (hxjwt.PyJWKSetError, (hxjwt.PyJWTError,)),
+    (hxjwt.PyJWKClientError, (hxjwt.PyJWTError,)),
+    (hxjwt.PyJWKClientConnectionError, (hxjwt.PyJWKClientError,)),
 ]
 
 

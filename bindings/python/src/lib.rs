@@ -8,6 +8,9 @@ mod convert;
 mod directory;
 mod endpoint;
 mod errors;
+mod jwk;
+mod jws;
+mod jws_errors;
 mod keys;
 
 use pyo3::prelude::*;
@@ -31,13 +34,23 @@ mod _hxjwt {
         RevokedTokenError, UnknownHeaderError, UnknownIssuerError,
     };
     #[pymodule_export]
+    use super::jwk::{PyJwk, PyJwkSet, PyKey};
+    #[pymodule_export]
+    use super::jws::{decode, decode_complete, encode, get_unverified_header};
+    #[pymodule_export]
+    use super::jws_errors::{
+        InvalidIssuedAtError, InvalidJTIError, InvalidSubjectError, MissingCryptographyError,
+        PyJWKClientConnectionError, PyJWKClientError, PyJWKError, PyJWKSetError,
+    };
+    #[pymodule_export]
     use super::keys::{PyIdentity, PyMachineToken};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         m.add("CORE_VERSION", hxjwt::VERSION)?;
-        super::errors::register(m)
+        super::errors::register(m)?;
+        super::jws_errors::register(m)
     }
 }
 

@@ -84,3 +84,42 @@ __all__ = [
     "UnknownIssuerError",
     "__version__",
 ]
+
+# Standard JWTs, PyJWT's everyday surface: `import hxjwt as jwt` keeps common PyJWT code working.
+from ._hxjwt import (  # noqa: E402
+    InvalidIssuedAtError,
+    InvalidJTIError,
+    InvalidSubjectError,
+    Key,
+    MissingCryptographyError,
+    PyJWK,
+    PyJWKClientConnectionError,
+    PyJWKClientError,
+    PyJWKError,
+    PyJWKSet,
+    PyJWKSetError,
+    decode,
+    decode_complete,
+    encode,
+    get_unverified_header,
+)
+from . import exceptions  # noqa: E402
+
+__all__ += [
+    "InvalidIssuedAtError",
+    "InvalidJTIError",
+    "InvalidSubjectError",
+    "Key",
+    "MissingCryptographyError",
+    "PyJWK",
+    "PyJWKClientConnectionError",
+    "PyJWKClientError",
+    "PyJWKError",
+    "PyJWKSet",
+    "PyJWKSetError",
+    "decode",
+    "decode_complete",
+    "encode",
+    "exceptions",
+    "get_unverified_header",
+]

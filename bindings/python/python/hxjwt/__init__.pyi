@@ -180,6 +180,9 @@ HxJwtError = PyJWTError
 class InvalidTokenError(PyJWTError):
     """The token is not acceptable: base class of every validation failure."""
 
+    claim: str | None
+    """The claim (or header member) the error is about (``"exp"``, ...), or None."""
+
 class DecodeError(InvalidTokenError):
     """Malformed: not three canonical base64url segments, not the JSON expected, too large."""
 
@@ -221,6 +224,9 @@ class ReplayedTokenError(InvalidTokenError):
 
 class MissingRequiredClaimError(InvalidTokenError):
     """MissingClaim: a claim the validation requires is absent."""
+
+    claim: str
+    """The missing claim (as in PyJWT)."""
 
 class InvalidClaimError(InvalidTokenError):
     """InvalidClaim: a claim has the wrong type, or a value the validation does not accept."""
@@ -279,4 +285,280 @@ __all__ = [
     "UnknownHeaderError",
     "UnknownIssuerError",
     "__version__",
+]
+
+# ---------------------------------------------------------------------------------------------
+# Standard JWTs: PyJWT's everyday surface (`import hxjwt as jwt`).
+# ---------------------------------------------------------------------------------------------
+
+import json as _json
+from collections.abc import Iterator as _Iterator
+from collections.abc import Sequence as _Sequence
+from datetime import datetime as _datetime
+from datetime import timedelta as _timedelta
+from typing import Protocol as _Protocol
+from typing import TypedDict as _TypedDict
+
+from . import exceptions as exceptions
+
+class _CryptographyPrivateKey(_Protocol):
+    """A ``cryptography`` private key object (RSA, EC or Ed25519)."""
+
+    def private_bytes(self, encoding: Any, format: Any, encryption_algorithm: Any) -> bytes: ...
+
+class _CryptographyPublicKey(_Protocol):
+    """A ``cryptography`` public key object (RSA, EC or Ed25519)."""
+
+    def public_bytes(self, encoding: Any, format: Any) -> bytes: ...
+
+_KeyArg = (
+    str
+    | bytes
+    | bytearray
+    | Mapping[str, Any]
+    | Key
+    | PyJWK
+    | PyJWKSet
+    | _CryptographyPrivateKey
+    | _CryptographyPublicKey
+)
+"""A key for ``encode``/``decode``: an HMAC secret (str/bytes), PEM text (str/bytes), a JWK (dict
+or JSON text), a Key, PyJWK, PyJWKSet (decode only: the token's kid selects), or a
+``cryptography`` key object."""
+
+class _Options(_TypedDict, total=False):
+    """PyJWT's ``options`` for ``decode``/``decode_complete`` (``encode`` reads only
+    ``enforce_minimum_key_length``). Unknown keys are ignored."""
+
+    verify_signature: bool
+    """Default True. False: no signature check, and every ``verify_*`` defaults to False."""
+    verify_exp: bool
+    verify_nbf: bool
+    verify_iat: bool
+    verify_aud: bool
+    verify_iss: bool
+    verify_sub: bool
+    verify_jti: bool
+    require: list[str]
+    """Claims that must be present. Default ``[]`` (PyJWT's default, not the core's ``["exp"]``)."""
+    strict_aud: bool
+    """``aud`` must be one string equal to ``audience`` (a str)."""
+    enforce_minimum_key_length: bool
+    """Default **True** (PyJWT: False, a warning): HMAC secrets shorter than the hash output raise
+    InvalidKeyError. False accepts them."""
+
+_Seconds = int | float | _timedelta
+
+def encode(
+    payload: dict[str, Any],
+    key: _KeyArg,
+    algorithm: str | None = "HS256",
+    headers: dict[str, Any] | None = None,
+    json_encoder: type[_json.JSONEncoder] | None = None,
+    sort_headers: bool = True,
+    *,
+    options: _Options | None = None,
+) -> str:
+    """Signs ``payload`` as a JWT (compact JWS), as PyJWT's ``jwt.encode``.
+
+    ``exp``, ``nbf`` and ``iat`` may be datetimes (naive = UTC), written as Unix seconds. The
+    claims are ``json.dumps(payload, separators=(",", ":"), cls=json_encoder)``, signed exactly;
+    the header is ``{"alg", "typ": "JWT"}`` plus ``headers`` (whose ``alg`` wins over
+    ``algorithm``; a falsy ``typ`` removes it) plus the key's ``kid`` when it has one.
+    Differences from PyJWT: header members are always written sorted (``sort_headers`` is
+    accepted and ignored); ``alg`` ``"none"`` is refused (InvalidAlgorithmError); an HMAC
+    secret shorter than the hash raises InvalidKeyError unless
+    ``options={"enforce_minimum_key_length": False}``; ``crit`` and ``b64`` headers are refused
+    (InvalidArgumentError). Signing runs with the GIL released.
+    """
+
+def decode(
+    jwt: str | bytes,
+    key: _KeyArg = "",
+    algorithms: str | _Sequence[str] | None = None,
+    options: _Options | None = None,
+    verify: bool | None = None,
+    detached_payload: bytes | None = None,
+    audience: str | Iterable[str] | None = None,
+    subject: str | None = None,
+    issuer: str | _Sequence[str] | None = None,
+    leeway: _Seconds = 0,
+    *,
+    now: int | float | _datetime | None = None,
+    typ: str | None = None,
+    max_age: _Seconds | None = None,
+) -> dict[str, Any]:
+    """Verifies a JWT and returns its claims, as PyJWT's ``jwt.decode``.
+
+    ``algorithms`` is required when verifying (DecodeError otherwise), except with a PyJWK key
+    (its algorithm). ``audience``: the token's ``aud`` must contain one of them (and a token
+    with an ``aud`` is refused when no audience is given). ``issuer``: ``iss`` must be one of
+    them. ``subject``: ``sub`` must equal it. ``leeway``: seconds (or a timedelta) of clock skew
+    for ``exp``, ``nbf``, ``iat``, rounded up to whole seconds.
+
+    hxjwt's own keywords: ``now`` (validate at this Unix time or datetime, for tests and
+    replays), ``typ`` (the required header ``typ``, case-insensitive), ``max_age`` (the oldest
+    ``iat`` accepted, in seconds or a timedelta).
+
+    Raises PyJWT's classes (see ``hxjwt.exceptions``); every exception has ``.kind`` (the core
+    error kind) and ``.claim``. Differences from PyJWT: the checks run in the core's order
+    (required claims, exp, nbf, iat, aud, iss, sub, jti); ``exp``/``nbf``/``iat``/``iss``/
+    ``sub``/``jti`` of the wrong type are refused even when their check is off; a ``subject``
+    requires ``sub``; tokens are limited to 64 KiB; base64url must be canonical; JSON must
+    have no duplicate members. Verification runs with the GIL released.
+    """
+
+def decode_complete(
+    jwt: str | bytes,
+    key: _KeyArg = "",
+    algorithms: str | _Sequence[str] | None = None,
+    options: _Options | None = None,
+    verify: bool | None = None,
+    detached_payload: bytes | None = None,
+    audience: str | Iterable[str] | None = None,
+    issuer: str | _Sequence[str] | None = None,
+    subject: str | None = None,
+    leeway: _Seconds = 0,
+    *,
+    now: int | float | _datetime | None = None,
+    typ: str | None = None,
+    max_age: _Seconds | None = None,
+) -> dict[str, Any]:
+    """Like ``decode``; returns ``{"header": dict, "payload": dict, "signature": bytes}``."""
+
+def get_unverified_header(jwt: str | bytes) -> dict[str, Any]:
+    """The token's header, decoded strictly but **not verified** (to pick a key by ``kid``)."""
+
+@final
+class Key:
+    """A key for standard JWTs, parsed once: an HMAC secret, or an RSA, EC (P-256/384/521) or
+    Ed25519 key, private or public. Pass it to ``encode``/``decode`` to skip parsing on every
+    call. ``repr()`` never shows key material."""
+
+    @staticmethod
+    def from_pem(pem: str | bytes) -> Key:
+        """PKCS#8, SPKI, PKCS#1 (RSA) or SEC1 (EC) PEM; RSA keys of 2048 to 8192 bits."""
+    @staticmethod
+    def from_jwk(jwk: str | Mapping[str, Any]) -> Key:
+        """A private or public JWK; its ``kid``, ``alg``, ``use``, ``key_ops`` are enforced."""
+    @staticmethod
+    def from_secret(secret: str | bytes, *, allow_short: bool = False) -> Key:
+        """An HMAC secret; one shorter than the hash output is refused when used, unless
+        ``allow_short``."""
+    @staticmethod
+    def generate(algorithm: str) -> Key:
+        """A new key for ``algorithm``, bound to it, with its thumbprint as ``kid``."""
+    def to_public(self) -> Key:
+        """The public half (InvalidKeyError for an HMAC secret)."""
+    def to_public_jwk(self) -> dict[str, Any]:
+        """The public JWK (InvalidKeyError for an HMAC secret)."""
+    def to_private_jwk(self) -> dict[str, Any]:
+        """The JWK **with its private members**: store it like a password."""
+    def thumbprint(self) -> str:
+        """The RFC 7638 thumbprint (over the secret for an HMAC key: sensitive)."""
+    @property
+    def kid(self) -> str | None:
+        """The key id, or None."""
+    @property
+    def algorithm(self) -> str | None:
+        """The one algorithm the key is bound to, or None."""
+    @property
+    def algorithms(self) -> list[str]:
+        """Every algorithm the key can be used with."""
+    @property
+    def key_type(self) -> str:
+        """The JWK ``kty``: ``"oct"``, ``"RSA"``, ``"EC"`` or ``"OKP"``."""
+    @property
+    def is_private(self) -> bool:
+        """Whether the key can sign."""
+
+@final
+class PyJWK:
+    """PyJWT's PyJWK: a JWK and the one algorithm it is used with (``algorithm``, else the
+    JWK's ``alg``, else inferred from ``kty``/``crv``). As a ``decode`` key it verifies only
+    tokens of that algorithm."""
+
+    def __new__(cls, jwk_data: Mapping[str, Any], algorithm: str | None = None) -> PyJWK: ...
+    @staticmethod
+    def from_dict(obj: Mapping[str, Any], algorithm: str | None = None) -> PyJWK:
+        """``PyJWK(obj, algorithm)``."""
+    @staticmethod
+    def from_json(data: str | bytes, algorithm: str | None = None) -> PyJWK:
+        """``PyJWK(json.loads(data), algorithm)``."""
+    @property
+    def key_type(self) -> str:
+        """The JWK ``kty``."""
+    @property
+    def key_id(self) -> str | None:
+        """The JWK ``kid``, or None."""
+    @property
+    def public_key_use(self) -> str | None:
+        """The JWK ``use``, or None."""
+    @property
+    def algorithm_name(self) -> str:
+        """The algorithm this key is used with."""
+    @property
+    def key(self) -> Key:
+        """The key, not bound to ``algorithm_name``."""
+
+@final
+class PyJWKSet:
+    """PyJWT's PyJWKSet: the usable keys of a JWK Set (others are skipped). ``jwks[kid]`` is
+    the key with that ``kid`` (KeyError if none). hxjwt also takes it as a ``decode`` key."""
+
+    def __new__(cls, keys: list[dict[str, Any]]) -> PyJWKSet: ...
+    @staticmethod
+    def from_dict(obj: Mapping[str, Any]) -> PyJWKSet:
+        """``PyJWKSet(obj.get("keys", []))``."""
+    @staticmethod
+    def from_json(data: str | bytes) -> PyJWKSet:
+        """``PyJWKSet.from_dict(json.loads(data))``."""
+    @property
+    def keys(self) -> list[PyJWK]:
+        """The usable keys (a new list on every access)."""
+    def __getitem__(self, kid: str, /) -> PyJWK: ...
+    def __iter__(self) -> _Iterator[PyJWK]: ...
+    def __len__(self) -> int: ...
+
+class InvalidIssuedAtError(InvalidTokenError):
+    """The token's ``iat`` is not a number (PyJWT's name)."""
+
+class InvalidSubjectError(InvalidTokenError):
+    """The token's ``sub`` is not a string, or not the subject required (PyJWT's name)."""
+
+class InvalidJTIError(InvalidTokenError):
+    """The token's ``jti`` is not a string (PyJWT's name)."""
+
+class PyJWKError(PyJWTError):
+    """PyJWK has no algorithm for the JWK (one hxjwt does not implement)."""
+
+class MissingCryptographyError(PyJWKError):
+    """PyJWT's class; never raised (hxjwt needs no other package)."""
+
+class PyJWKSetError(PyJWTError):
+    """A JWK Set is empty, not a list, or has no usable key."""
+
+class PyJWKClientError(PyJWTError):
+    """PyJWT's class; never raised (hxjwt has no PyJWKClient)."""
+
+class PyJWKClientConnectionError(PyJWKClientError):
+    """PyJWT's class; never raised (hxjwt has no PyJWKClient)."""
+
+__all__ += [
+    "InvalidIssuedAtError",
+    "InvalidJTIError",
+    "InvalidSubjectError",
+    "Key",
+    "MissingCryptographyError",
+    "PyJWK",
+    "PyJWKClientConnectionError",
+    "PyJWKClientError",
+    "PyJWKError",
+    "PyJWKSet",
+    "PyJWKSetError",
+    "decode",
+    "decode_complete",
+    "encode",
+    "exceptions",
+    "get_unverified_header",
 ]

@@ -1,0 +1,829 @@
+//! Standard JWTs, `PyJWT`'s everyday surface: `encode`, `decode`, `decode_complete`,
+//! `get_unverified_header`.
+//!
+//! Every check is the core's (`hxjwt::jws`); this file turns `PyJWT`'s arguments into a core
+//! [`Validation`] and the core's answer into `PyJWT`'s return values and exceptions
+//! ([`to_jws_err`]). Signing and verifying run with the GIL released.
+//!
+//! Where `PyJWT` and the core differ, the core wins and the difference is documented in the
+//! stubs: HMAC secrets shorter than the hash are refused unless
+//! `options={"enforce_minimum_key_length": False}`; the claim checks run in the core's order;
+//! `exp`, `nbf`, `iat`, `iss`, `sub`, `jti` of the wrong type are refused even when their check
+//! is off; a `subject` requires `sub`; header members are always written sorted.
+
+use std::borrow::Cow;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use hxjwt::jws::{self, Algorithm, Header, Key, KeyType, Validation};
+use hxjwt::{ErrorKind, FixedClock};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDict, PyString, PyType};
+
+use crate::convert::{json_loads, type_name};
+use crate::errors::{DecodeError, InvalidAlgorithmError, InvalidIssuerError};
+use crate::jwk::{Resolved, Verifier, resolve};
+use crate::jws_errors::to_jws_err;
+
+/// Runs `f` with the GIL released; a panic (never expected) becomes an `Internal` error instead
+/// of reaching Python as `PanicException`.
+pub(crate) fn detached_result<T, F>(py: Python<'_>, f: F) -> hxjwt::Result<T>
+where
+    F: Send + FnOnce() -> hxjwt::Result<T>,
+    T: Send,
+{
+    py.detach(|| {
+        std::panic::catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+            Err(hxjwt::Error::new(
+                ErrorKind::Internal,
+                "internal error: a panic was caught in hxjwt",
+            ))
+        })
+    })
+}
+
+/// An algorithm named by the caller; `InvalidAlgorithmError` if hxjwt has none of that name.
+pub(crate) fn algorithm_named(name: &str) -> PyResult<Algorithm> {
+    Algorithm::from_name(name).ok_or_else(|| {
+        if name.eq_ignore_ascii_case("none") {
+            InvalidAlgorithmError::new_err(
+                "hxjwt never makes nor accepts unsecured tokens (alg \"none\")",
+            )
+        } else {
+            InvalidAlgorithmError::new_err(format!("Algorithm not supported: {name:?}"))
+        }
+    })
+}
+
+/// Python helpers, looked up once.
+struct Helpers {
+    datetime: Py<PyType>,
+    timedelta: Py<PyType>,
+    timegm: Py<PyAny>,
+}
+
+static HELPERS: PyOnceLock<Helpers> = PyOnceLock::new();
+
+fn helpers(py: Python<'_>) -> PyResult<&Helpers> {
+    HELPERS.get_or_try_init(py, || {
+        let dt = py.import("datetime")?;
+        Ok::<_, PyErr>(Helpers {
+            datetime: dt.getattr("datetime")?.cast_into::<PyType>()?.unbind(),
+            timedelta: dt.getattr("timedelta")?.cast_into::<PyType>()?.unbind(),
+            timegm: py.import("calendar")?.getattr("timegm")?.unbind(),
+        })
+    })
+}
+
+/// `calendar.timegm(value.utctimetuple())`, the Unix time `PyJWT` writes for a `datetime`
+/// (a naive one is taken as UTC).
+fn unix_time<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = value.py();
+    let tuple = value.call_method0("utctimetuple")?;
+    helpers(py)?.timegm.bind(py).call1((tuple,))
+}
+
+/// A number of seconds given as an int, a float or a `timedelta`.
+fn seconds_f64(value: &Bound<'_, PyAny>, what: &str) -> PyResult<f64> {
+    let py = value.py();
+    let secs = if value.is_instance(helpers(py)?.timedelta.bind(py))? {
+        value.call_method0("total_seconds")?.extract::<f64>()?
+    } else if value.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(PyTypeError::new_err(format!(
+            "{what} must be a number of seconds or a timedelta, not bool"
+        )));
+    } else {
+        value.extract::<f64>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "{what} must be a number of seconds or a timedelta, not {}",
+                type_name(value)
+            ))
+        })?
+    };
+    if !secs.is_finite() || secs < 0.0 {
+        return Err(PyValueError::new_err(format!(
+            "{what} must be a finite number of seconds >= 0, not {secs}"
+        )));
+    }
+    Ok(secs)
+}
+
+#[expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "finite, >= 0 and saturating: `as` clamps to u64::MAX"
+)]
+fn whole_seconds(secs: f64) -> u64 {
+    secs as u64
+}
+
+/// The leeway in whole seconds, rounded up (so that a fraction of a second still tolerates).
+fn leeway_seconds(value: &Bound<'_, PyAny>) -> PyResult<u64> {
+    seconds_f64(value, "leeway").map(|s| whole_seconds(s.ceil()))
+}
+
+/// `now=`: a Unix time (int or float, floored) or a `datetime` (naive = UTC).
+fn now_seconds(value: &Bound<'_, PyAny>) -> PyResult<i64> {
+    let py = value.py();
+    let t = if value.is_instance(helpers(py)?.datetime.bind(py))? {
+        unix_time(value)?
+    } else {
+        value.clone()
+    };
+    if let Ok(i) = t.extract::<i64>() {
+        return Ok(i);
+    }
+    let f = t.extract::<f64>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "now must be a Unix time (int or float) or a datetime, not {}",
+            type_name(value)
+        ))
+    })?;
+    if !f.is_finite() || f.abs() > 9.0e15 {
+        return Err(PyValueError::new_err(format!("now is out of range: {f}")));
+    }
+    #[expect(clippy::cast_possible_truncation, reason = "bounded by 9e15 above")]
+    Ok(f.floor() as i64)
+}
+
+/// `PyJWT`'s `options`, with `PyJWT`'s defaults (except `enforce_minimum_key_length`).
+#[expect(clippy::struct_excessive_bools, reason = "PyJWT's options")]
+struct Options {
+    verify_signature: bool,
+    verify_exp: bool,
+    verify_nbf: bool,
+    verify_iat: bool,
+    verify_aud: bool,
+    verify_iss: bool,
+    verify_sub: bool,
+    verify_jti: bool,
+    require: Vec<String>,
+    strict_aud: bool,
+    enforce_minimum_key_length: bool,
+}
+
+impl Options {
+    /// Reads an `options` mapping. Unknown keys are ignored (as `PyJWT` does). With
+    /// `verify_signature` false, every `verify_*` defaults to false (as in `PyJWT`).
+    fn read(options: Option<&Bound<'_, PyAny>>) -> PyResult<Options> {
+        let get = |name: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
+            let Some(o) = options else { return Ok(None) };
+            if let Ok(d) = o.cast::<PyDict>() {
+                return d.get_item(name);
+            }
+            let v = o.call_method1("get", (name,)).map_err(|_| {
+                PyTypeError::new_err(format!("options must be a dict, not {}", type_name(o)))
+            })?;
+            Ok((!v.is_none()).then_some(v))
+        };
+        let flag = |name: &str, default: bool| -> PyResult<bool> {
+            get(name)?.map_or(Ok(default), |v| v.is_truthy())
+        };
+        let verify_signature = flag("verify_signature", true)?;
+        let require = match get("require")? {
+            None => Vec::new(),
+            Some(v) if v.is_none() => Vec::new(),
+            Some(v) => strings(&v, "options[\"require\"]")?,
+        };
+        Ok(Options {
+            verify_signature,
+            verify_exp: flag("verify_exp", verify_signature)?,
+            verify_nbf: flag("verify_nbf", verify_signature)?,
+            verify_iat: flag("verify_iat", verify_signature)?,
+            verify_aud: flag("verify_aud", verify_signature)?,
+            verify_iss: flag("verify_iss", verify_signature)?,
+            verify_sub: flag("verify_sub", verify_signature)?,
+            verify_jti: flag("verify_jti", verify_signature)?,
+            require,
+            strict_aud: flag("strict_aud", false)?,
+            enforce_minimum_key_length: flag("enforce_minimum_key_length", true)?,
+        })
+    }
+
+    /// Whether any claim check is asked for.
+    fn any_claim_check(&self) -> bool {
+        !self.require.is_empty()
+            || self.verify_exp
+            || self.verify_nbf
+            || self.verify_iat
+            || self.verify_aud
+            || self.verify_iss
+            || self.verify_sub
+            || self.verify_jti
+    }
+}
+
+/// A `str` (one value) or an iterable of `str`.
+fn strings(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
+    if let Ok(s) = value.cast::<PyString>() {
+        return Ok(vec![s.to_str()?.to_owned()]);
+    }
+    let iter = value.try_iter().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{what} must be a str or an iterable of str, not {}",
+            type_name(value)
+        ))
+    })?;
+    iter.map(|item| {
+        let item = item?;
+        item.extract::<String>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "{what} must contain only str, not {}",
+                type_name(&item)
+            ))
+        })
+    })
+    .collect()
+}
+
+/// A token given as `str` or `bytes`; anything else is a `DecodeError`, as in `PyJWT`.
+fn token_str<'a>(jwt: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, str>> {
+    if let Ok(s) = jwt.cast::<PyString>() {
+        return Ok(Cow::Borrowed(s.to_str()?));
+    }
+    if let Ok(b) = jwt.cast::<PyBytes>() {
+        return std::str::from_utf8(b.as_bytes())
+            .map(Cow::Borrowed)
+            .map_err(|_| DecodeError::new_err("Invalid token: not ASCII text"));
+    }
+    Err(DecodeError::new_err(format!(
+        "Invalid token type. Token must be a str or bytes, not {}",
+        type_name(jwt)
+    )))
+}
+
+/// The error to raise for a key refused by the core: for an HMAC secret shorter than the hash,
+/// a message that names the opt-out.
+fn key_error(
+    py: Python<'_>,
+    e: &hxjwt::Error,
+    resolved: &Resolved,
+    alg: Option<Algorithm>,
+    enforced: bool,
+) -> PyErr {
+    if let (ErrorKind::InvalidKey, true, Some(len), Some(alg)) =
+        (e.kind(), enforced, resolved.secret_len, alg)
+    {
+        if alg.key_type() == KeyType::Hmac && len < alg.min_secret_len() {
+            let err = hxjwt::Error::new(
+                ErrorKind::InvalidKey,
+                format!(
+                    "the HMAC secret is {len} bytes; {alg} needs at least {} (RFC 7518 §3.2). \
+                     Use a longer secret, or pass \
+                     options={{\"enforce_minimum_key_length\": False}} to accept it",
+                    alg.min_secret_len()
+                ),
+            );
+            return to_jws_err(py, &err);
+        }
+    }
+    to_jws_err(py, e)
+}
+
+/// The `alg` of a token's header, if it can be read (for error messages only).
+fn header_alg(token: &str) -> Option<Algorithm> {
+    let header = jws::decode_header(token).ok()?;
+    Algorithm::from_name(header.get("alg")?.as_str()?)
+}
+
+/// base64url-decodes a segment already checked by the core and parses it with `json.loads`,
+/// so that the dict is exactly what `PyJWT` returns (member order, big integers).
+fn segment_json<'py>(py: Python<'py>, segment: &str) -> PyResult<Bound<'py, PyAny>> {
+    let bytes = hxjwt::b64::decode(segment, "segment").map_err(|e| to_jws_err(py, &e))?;
+    let value = json_loads(py, PyBytes::new(py, &bytes).as_any())?;
+    if !value.is_instance_of::<PyDict>() {
+        return Err(DecodeError::new_err(
+            "Invalid payload string: must be a json object",
+        ));
+    }
+    Ok(value)
+}
+
+/// The three segments of a token the core accepted.
+fn segments(token: &str) -> (&str, &str, &str) {
+    let token = token.trim();
+    let mut parts = token.splitn(3, '.');
+    let h = parts.next().unwrap_or_default();
+    let p = parts.next().unwrap_or_default();
+    let s = parts.next().unwrap_or_default();
+    (h, p, s)
+}
+
+/// What `decode_complete` returns: `{"header": dict, "payload": dict, "signature": bytes}`.
+fn complete<'py>(py: Python<'py>, token: &str) -> PyResult<Bound<'py, PyDict>> {
+    let (h, p, s) = segments(token);
+    let out = PyDict::new(py);
+    out.set_item("header", segment_json(py, h)?)?;
+    out.set_item("payload", segment_json(py, p)?)?;
+    let signature = hxjwt::b64::decode(s, "signature segment").map_err(|e| to_jws_err(py, &e))?;
+    out.set_item("signature", PyBytes::new(py, &signature))?;
+    Ok(out)
+}
+
+/// The claim checks of `decode` that do not depend on the signature.
+struct ClaimArgs<'a, 'py> {
+    audience: Option<&'a Bound<'py, PyAny>>,
+    issuer: Option<&'a Bound<'py, PyAny>>,
+    subject: Option<String>,
+    leeway: &'a Bound<'py, PyAny>,
+    now: Option<&'a Bound<'py, PyAny>>,
+    typ: Option<String>,
+    max_age: Option<&'a Bound<'py, PyAny>>,
+}
+
+fn validation(algs: &[Algorithm], o: &Options, a: &ClaimArgs<'_, '_>) -> PyResult<Validation> {
+    let mut v = Validation::new(algs);
+    v.leeway = leeway_seconds(a.leeway)?;
+    v.validate_exp = o.verify_exp;
+    v.validate_nbf = o.verify_nbf;
+    v.validate_iat = o.verify_iat;
+    v.validate_aud = o.verify_aud;
+    v.required_claims.clone_from(&o.require);
+    if let Some(aud) = a.audience {
+        if o.verify_aud {
+            if !(aud.is_instance_of::<PyString>() || aud.try_iter().is_ok()) {
+                return Err(PyTypeError::new_err(
+                    "audience must be a string, iterable or None",
+                ));
+            }
+            v.audiences = Some(strings(aud, "audience")?);
+        }
+    }
+    if let Some(iss) = a.issuer {
+        if o.verify_iss {
+            v.issuers = Some(strings(iss, "issuer").map_err(|_| {
+                InvalidIssuerError::new_err("Issuer param must be \"str\" or \"Container[str]\"")
+            })?);
+        }
+    }
+    if o.verify_sub {
+        v.subject.clone_from(&a.subject);
+    }
+    v.typ.clone_from(&a.typ);
+    if let Some(max_age) = a.max_age {
+        v.max_age = Some(whole_seconds(seconds_f64(max_age, "max_age")?));
+    }
+    if let Some(now) = a.now {
+        v.clock = Arc::new(FixedClock(now_seconds(now)?));
+    }
+    Ok(v)
+}
+
+/// `strict_aud` (`PyJWT`): the audience and the token's `aud` must both be one string (the core
+/// has already checked that they match).
+fn check_strict_aud(
+    aud: Option<&Bound<'_, PyAny>>,
+    token_aud_is_string: Option<bool>,
+) -> PyResult<()> {
+    let err = crate::errors::InvalidAudienceError::new_err;
+    match (aud, token_aud_is_string) {
+        (Some(a), _) if !a.is_instance_of::<PyString>() => Err(err("Invalid audience (strict)")),
+        (Some(_), Some(false)) => Err(err("Invalid claim format in token (strict)")),
+        _ => Ok(()),
+    }
+}
+
+/// A fixed key for re-signing unverified claims so that the core checks them (see
+/// [`check_unverified`]). It signs nothing that leaves this module.
+const CHECK_ONLY_SECRET: &[u8; 32] = b"hxjwt: claims check, never a key";
+
+/// `verify_signature=False` with claim checks asked for: the core checks claims only as part of
+/// `decode`, so the unverified claims are signed with a throwaway key and decoded with the
+/// caller's checks. The signature proves nothing here and none is claimed.
+fn check_unverified(py: Python<'_>, payload: &[u8], v: Validation) -> PyResult<()> {
+    let claims = std::str::from_utf8(payload)
+        .map_err(|_| DecodeError::new_err("Invalid payload string: not UTF-8"))?;
+    let result = detached_result(py, || {
+        let key = Key::from_secret(CHECK_ONLY_SECRET)?;
+        let token = jws::encode_json(&Header::new(Algorithm::HS256), claims, &key)?;
+        let mut v = v;
+        v.algorithms = vec![Algorithm::HS256];
+        v.typ = None;
+        v.max_token_len = usize::MAX;
+        jws::decode_claims(&token, &key, &v).map(|_| ())
+    });
+    result.map_err(|e| to_jws_err(py, &e))
+}
+
+/// The accepted algorithms: `algorithms` (a str or a sequence of names; names hxjwt does not
+/// implement are ignored, as `PyJWT` ignores names it has no implementation for), or the
+/// `PyJWK`'s algorithm; a `PyJWK` narrows the list to its own algorithm.
+fn accepted_algorithms(
+    algorithms: Option<&Bound<'_, PyAny>>,
+    bound: Option<Algorithm>,
+) -> PyResult<Vec<Algorithm>> {
+    let names = match algorithms {
+        Some(a) if !a.is_none() && a.is_truthy()? => strings(a, "algorithms")?,
+        _ => match bound {
+            Some(alg) => return Ok(vec![alg]),
+            None => {
+                return Err(DecodeError::new_err(
+                    "It is required that you pass in a value for the \"algorithms\" argument \
+                     when calling decode().",
+                ));
+            }
+        },
+    };
+    let mut algs: Vec<Algorithm> = names
+        .iter()
+        .filter_map(|n| Algorithm::from_name(n))
+        .collect();
+    if let Some(alg) = bound {
+        algs.retain(|a| *a == alg);
+        if algs.is_empty() {
+            return Err(InvalidAlgorithmError::new_err(format!(
+                "The key's algorithm {} is not among the algorithms allowed",
+                alg.name()
+            )));
+        }
+    }
+    if algs.is_empty() {
+        return Err(InvalidAlgorithmError::new_err(format!(
+            "none of the algorithms allowed ({}) is one hxjwt implements",
+            names.join(", ")
+        )));
+    }
+    Ok(algs)
+}
+
+/// `decode` and `decode_complete`.
+#[expect(clippy::too_many_arguments, reason = "PyJWT's keyword arguments")]
+fn decode_impl<'py>(
+    py: Python<'py>,
+    jwt: &Bound<'py, PyAny>,
+    key: &Bound<'py, PyAny>,
+    algorithms: Option<&Bound<'py, PyAny>>,
+    options: Option<&Bound<'py, PyAny>>,
+    detached_payload: Option<&Bound<'py, PyAny>>,
+    args: &ClaimArgs<'_, 'py>,
+    want_complete: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    if detached_payload.is_some_and(|d| !d.is_none()) {
+        return Err(DecodeError::new_err(
+            "detached payloads (\"b64\": false, RFC 7797) are not supported by hxjwt",
+        ));
+    }
+    let token = token_str(jwt)?;
+    let token: &str = &token;
+    let o = Options::read(options)?;
+
+    if !o.verify_signature {
+        let unverified =
+            hxjwt::dangerous::decode_unverified(token).map_err(|e| to_jws_err(py, &e))?;
+        if unverified.claims.is_none() {
+            return Err(DecodeError::new_err(
+                "Invalid payload string: must be a json object",
+            ));
+        }
+        if o.any_claim_check() {
+            let v = validation(&[Algorithm::HS256], &o, args)?;
+            check_unverified(py, &unverified.payload, v)?;
+        }
+        let aud_is_string = unverified
+            .claims
+            .as_ref()
+            .and_then(|c| c.get("aud"))
+            .map(|a| a.as_str().is_some());
+        return finish(py, token, want_complete, &o, args, aud_is_string);
+    }
+
+    // As in PyJWT: the algorithms are checked before the key is looked at.
+    if algorithms.is_none_or(|a| a.is_none() || !a.is_truthy().unwrap_or(true))
+        && !key.is_instance_of::<crate::jwk::PyJwk>()
+    {
+        return Err(DecodeError::new_err(
+            "It is required that you pass in a value for the \"algorithms\" argument when \
+             calling decode().",
+        ));
+    }
+    let resolved = resolve(key, !o.enforce_minimum_key_length)?;
+    let accepted = accepted_algorithms(algorithms, resolved.bound)?;
+    let v = validation(&accepted, &o, args)?;
+    let result = detached_result(py, || match &resolved.verifier {
+        Verifier::One(k) => jws::decode_claims(token, k, &v),
+        Verifier::Set(set) => jws::decode_claims(token, set, &v),
+    });
+    let data = result.map_err(|e| {
+        key_error(
+            py,
+            &e,
+            &resolved,
+            header_alg(token),
+            o.enforce_minimum_key_length,
+        )
+    })?;
+    let aud_is_string = data.claims.get("aud").map(|a| a.as_str().is_some());
+    finish(py, token, want_complete, &o, args, aud_is_string)
+}
+
+fn finish<'py>(
+    py: Python<'py>,
+    token: &str,
+    want_complete: bool,
+    o: &Options,
+    args: &ClaimArgs<'_, 'py>,
+    aud_is_string: Option<bool>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if o.strict_aud && o.verify_aud {
+        check_strict_aud(args.audience, aud_is_string)?;
+    }
+    if want_complete {
+        Ok(complete(py, token)?.into_any())
+    } else {
+        let (_, p, _) = segments(token);
+        segment_json(py, p)
+    }
+}
+
+/// Verifies a JWT and returns its claims (a dict), as `PyJWT`'s `jwt.decode`.
+///
+/// See the stubs (`hxjwt/__init__.pyi`) for the arguments. hxjwt's own keywords: `now` (a Unix
+/// time or a datetime to validate at, instead of the system clock), `typ` (the required header
+/// `typ`), `max_age` (seconds or a timedelta: the oldest `iat` accepted).
+#[pyfunction]
+#[pyo3(signature = (
+    jwt, key = None, algorithms = None, options = None, verify = None, detached_payload = None,
+    audience = None, subject = None, issuer = None, leeway = None, *, now = None, typ = None,
+    max_age = None,
+))]
+#[pyo3(
+    text_signature = "(jwt, key='', algorithms=None, options=None, verify=None, \
+                      detached_payload=None, audience=None, subject=None, issuer=None, leeway=0, \
+                      *, now=None, typ=None, max_age=None)"
+)]
+#[expect(clippy::too_many_arguments, reason = "PyJWT's keyword arguments")]
+pub(crate) fn decode<'py>(
+    py: Python<'py>,
+    jwt: &Bound<'py, PyAny>,
+    key: Option<&Bound<'py, PyAny>>,
+    algorithms: Option<&Bound<'py, PyAny>>,
+    options: Option<&Bound<'py, PyAny>>,
+    verify: Option<&Bound<'py, PyAny>>,
+    detached_payload: Option<&Bound<'py, PyAny>>,
+    audience: Option<&Bound<'py, PyAny>>,
+    subject: Option<String>,
+    issuer: Option<&Bound<'py, PyAny>>,
+    leeway: Option<&Bound<'py, PyAny>>,
+    now: Option<&Bound<'py, PyAny>>,
+    typ: Option<String>,
+    max_age: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let _ = verify; // PyJWT 2 ignores it too: options["verify_signature"] decides
+    let empty = PyString::new(py, "");
+    let zero = 0i64.into_pyobject(py)?;
+    let args = ClaimArgs {
+        audience: audience.filter(|a| !a.is_none()),
+        issuer: issuer.filter(|i| !i.is_none()),
+        subject,
+        leeway: leeway.unwrap_or(zero.as_any()),
+        now: now.filter(|n| !n.is_none()),
+        typ,
+        max_age: max_age.filter(|m| !m.is_none()),
+    };
+    decode_impl(
+        py,
+        jwt,
+        key.unwrap_or(empty.as_any()),
+        algorithms,
+        options,
+        detached_payload,
+        &args,
+        false,
+    )
+}
+
+/// Like `decode`, but returns `{"header": dict, "payload": dict, "signature": bytes}`.
+#[pyfunction]
+#[pyo3(signature = (
+    jwt, key = None, algorithms = None, options = None, verify = None, detached_payload = None,
+    audience = None, issuer = None, subject = None, leeway = None, *, now = None, typ = None,
+    max_age = None,
+))]
+#[pyo3(
+    text_signature = "(jwt, key='', algorithms=None, options=None, verify=None, \
+                      detached_payload=None, audience=None, issuer=None, subject=None, leeway=0, \
+                      *, now=None, typ=None, max_age=None)"
+)]
+#[expect(clippy::too_many_arguments, reason = "PyJWT's keyword arguments")]
+pub(crate) fn decode_complete<'py>(
+    py: Python<'py>,
+    jwt: &Bound<'py, PyAny>,
+    key: Option<&Bound<'py, PyAny>>,
+    algorithms: Option<&Bound<'py, PyAny>>,
+    options: Option<&Bound<'py, PyAny>>,
+    verify: Option<&Bound<'py, PyAny>>,
+    detached_payload: Option<&Bound<'py, PyAny>>,
+    audience: Option<&Bound<'py, PyAny>>,
+    issuer: Option<&Bound<'py, PyAny>>,
+    subject: Option<String>,
+    leeway: Option<&Bound<'py, PyAny>>,
+    now: Option<&Bound<'py, PyAny>>,
+    typ: Option<String>,
+    max_age: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let _ = verify;
+    let empty = PyString::new(py, "");
+    let zero = 0i64.into_pyobject(py)?;
+    let args = ClaimArgs {
+        audience: audience.filter(|a| !a.is_none()),
+        issuer: issuer.filter(|i| !i.is_none()),
+        subject,
+        leeway: leeway.unwrap_or(zero.as_any()),
+        now: now.filter(|n| !n.is_none()),
+        typ,
+        max_age: max_age.filter(|m| !m.is_none()),
+    };
+    decode_impl(
+        py,
+        jwt,
+        key.unwrap_or(empty.as_any()),
+        algorithms,
+        options,
+        detached_payload,
+        &args,
+        true,
+    )
+}
+
+/// The header of a token as a dict, decoded strictly but **not verified** (to pick a key by
+/// `kid`). `DecodeError` if it is not a base64url JSON object.
+#[pyfunction]
+pub(crate) fn get_unverified_header<'py>(
+    py: Python<'py>,
+    jwt: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let token = token_str(jwt)?;
+    let token = token.trim();
+    jws::decode_header(token).map_err(|e| to_jws_err(py, &e))?;
+    let (h, _, _) = segments(token);
+    segment_json(py, h)
+}
+
+/// `encode`'s `algorithm`: not given, `None`, or a name. `PyJWT` tells the first two apart (a
+/// `PyJWK` key then gives its own algorithm; otherwise the default is HS256, and `None` means
+/// an unsecured token, which hxjwt never makes).
+pub(crate) enum AlgorithmArg {
+    Unset,
+    Null,
+    Name(String),
+}
+
+impl<'py> FromPyObject<'_, 'py> for AlgorithmArg {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_none() {
+            return Ok(AlgorithmArg::Null);
+        }
+        obj.extract::<String>()
+            .map(AlgorithmArg::Name)
+            .map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "algorithm must be a str, not {}",
+                    type_name(&obj.to_owned())
+                ))
+            })
+    }
+}
+
+/// The header members a caller gives to `encode`, as the core's [`Header`]: `alg` (which
+/// replaces the algorithm, as in `PyJWT`) is taken out, a falsy `typ` removes `typ`, and
+/// `"b64": True` is dropped (it is the default); the rest is checked by the core.
+fn header(
+    alg: Algorithm,
+    headers: Option<&Bound<'_, PyDict>>,
+    json_encoder: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Header> {
+    let mut header = Header::new(alg);
+    let Some(headers) = headers else {
+        return Ok(header);
+    };
+    let py = headers.py();
+    let extra = PyDict::new(py);
+    for (name, value) in headers.iter() {
+        let name_str = name.extract::<String>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "header member names must be str, not {}",
+                type_name(&name)
+            ))
+        })?;
+        match name_str.as_str() {
+            "alg" => {}
+            "typ" if !value.is_truthy()? => header.typ = None,
+            "b64" if value.is(pyo3::types::PyBool::new(py, true).as_any()) => {}
+            _ => extra.set_item(name, value)?,
+        }
+    }
+    if !extra.is_empty() {
+        let text = dumps(extra.as_any(), json_encoder)?;
+        header.extra = hxjwt::json::parse_object(text.as_bytes(), 32, "headers")
+            .map_err(|e| PyValueError::new_err(format!("headers: {}", e.detail())))?;
+    }
+    Ok(header)
+}
+
+/// `json.dumps(obj, separators=(",", ":"), cls=json_encoder)`: `PyJWT`'s serialization.
+fn dumps(obj: &Bound<'_, PyAny>, json_encoder: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+    static DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let py = obj.py();
+    let dumps = DUMPS.get_or_try_init(py, || {
+        Ok::<_, PyErr>(py.import("json")?.getattr("dumps")?.unbind())
+    })?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("separators", (",", ":"))?;
+    if let Some(cls) = json_encoder {
+        kwargs.set_item("cls", cls)?;
+    }
+    dumps.bind(py).call((obj,), Some(&kwargs))?.extract()
+}
+
+/// Signs `payload` (a dict) as a JWT, as `PyJWT`'s `jwt.encode`.
+///
+/// `exp`, `nbf` and `iat` may be `datetime`s (a naive one is UTC); they are written as Unix
+/// seconds. See the stubs for the arguments; `options` takes `enforce_minimum_key_length`.
+#[pyfunction]
+#[pyo3(signature = (
+    payload, key, algorithm = AlgorithmArg::Unset, headers = None, json_encoder = None,
+    sort_headers = true, *, options = None,
+))]
+#[pyo3(
+    text_signature = "(payload, key, algorithm='HS256', headers=None, json_encoder=None, \
+                      sort_headers=True, *, options=None)"
+)]
+#[expect(clippy::too_many_arguments, reason = "PyJWT's keyword arguments")]
+pub(crate) fn encode(
+    py: Python<'_>,
+    payload: &Bound<'_, PyAny>,
+    key: &Bound<'_, PyAny>,
+    algorithm: AlgorithmArg,
+    headers: Option<&Bound<'_, PyAny>>,
+    json_encoder: Option<&Bound<'_, PyAny>>,
+    sort_headers: bool,
+    options: Option<&Bound<'_, PyAny>>,
+) -> PyResult<String> {
+    let _ = sort_headers; // the core writes header members sorted, always
+    let payload = payload.cast::<PyDict>().map_err(|_| {
+        PyTypeError::new_err(
+            "Expecting a dict object, as JWT only supports JSON objects as payloads.",
+        )
+    })?;
+    let datetime = helpers(py)?.datetime.bind(py);
+    let mut claims = Cow::Borrowed(payload);
+    for name in ["exp", "iat", "nbf"] {
+        if let Some(value) = payload.get_item(name)? {
+            if value.is_instance(datetime)? {
+                if let Cow::Borrowed(p) = claims {
+                    claims = Cow::Owned(p.copy()?);
+                }
+                claims.set_item(name, unix_time(&value)?)?;
+            }
+        }
+    }
+    if let Some(iss) = claims.get_item("iss")? {
+        if !iss.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err("Issuer (iss) must be a string."));
+        }
+    }
+    let headers = match headers.filter(|h| !h.is_none()) {
+        Some(h) => Some(h.cast::<PyDict>().map_err(|_| {
+            PyTypeError::new_err(format!("headers must be a dict, not {}", type_name(h)))
+        })?),
+        None => None,
+    };
+    let json_encoder = json_encoder.filter(|j| !j.is_none());
+    let claims_json = dumps(claims.as_any(), json_encoder)?;
+    let o = Options::read(options)?;
+    let resolved = resolve(key, !o.enforce_minimum_key_length)?;
+    let Verifier::One(signing_key) = &resolved.verifier else {
+        return Err(PyTypeError::new_err(
+            "encode signs with one key: pass a PyJWK of the set, not the PyJWKSet",
+        ));
+    };
+    let mut name = match algorithm {
+        AlgorithmArg::Name(name) => Some(name),
+        AlgorithmArg::Unset => Some(
+            resolved
+                .bound
+                .map_or(Algorithm::HS256, |a| a)
+                .name()
+                .to_owned(),
+        ),
+        AlgorithmArg::Null => resolved.bound.map(|a| a.name().to_owned()),
+    };
+    if let Some(h) = headers {
+        if let Some(alg) = h.get_item("alg")? {
+            if alg.is_truthy()? {
+                name =
+                    Some(alg.extract::<String>().map_err(|_| {
+                        PyTypeError::new_err("the header member alg must be a str")
+                    })?);
+            }
+        }
+    }
+    let alg = algorithm_named(name.as_deref().unwrap_or("none"))?;
+    let header = header(alg, headers, json_encoder)?;
+    let result = detached_result(py, || jws::encode_json(&header, &claims_json, signing_key));
+    result.map_err(|e| key_error(py, &e, &resolved, Some(alg), o.enforce_minimum_key_length))
+}

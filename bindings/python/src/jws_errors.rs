@@ -1,0 +1,148 @@
+//! The exceptions of the standard-JWT functions (`encode`, `decode`, `PyJWK`, ...): `PyJWT`'s
+//! classes under `PyJWT`'s conditions.
+//!
+//! The core reports one kind per failure and names the claim it is about
+//! ([`hxjwt::Error::claim`]); `PyJWT` picks its class by claim. [`to_jws_err`] does the same:
+//!
+//! ```text
+//! core kind, claim            raised as (PyJWT's class)             message
+//! MissingClaim, any           MissingRequiredClaimError (.claim)    Token is missing the "x" claim
+//! InvalidClaim, iat           InvalidIssuedAtError                  the core's
+//! InvalidClaim, exp | nbf     DecodeError                           the core's
+//! InvalidClaim, aud           InvalidAudienceError                  the core's
+//! InvalidClaim, iss           InvalidIssuerError                    the core's
+//! InvalidClaim, sub           InvalidSubjectError                   the core's
+//! InvalidClaim, jti           InvalidJTIError                       the core's
+//! Expired, exp                ExpiredSignatureError                 Signature has expired
+//! NotYetValid, nbf | iat      ImmatureSignatureError                The token is not yet valid (nbf)
+//! InvalidSignature            InvalidSignatureError                 Signature verification failed
+//! anything else               the kind's own class (errors.rs)      the core's
+//! ```
+//!
+//! Every instance carries `.kind` (the core kind's name, whatever the class) and `.claim` (the
+//! claim or header member, or `None`). The classes `PyJWT` has and hxjwt's HX1 face did not
+//! (`InvalidIssuedAtError`, `InvalidSubjectError`, `InvalidJTIError`, the `PyJWK*` errors) sit
+//! where `PyJWT` puts them.
+
+use hxjwt::ErrorKind;
+use pyo3::create_exception;
+use pyo3::prelude::*;
+use pyo3::types::PyType;
+
+use crate::errors::{
+    DecodeError, ExpiredSignatureError, ImmatureSignatureError, InvalidAudienceError,
+    InvalidIssuerError, InvalidSignatureError, InvalidTokenError, MissingRequiredClaimError,
+    PyJWTError, to_py_err,
+};
+
+create_exception!(
+    hxjwt,
+    InvalidIssuedAtError,
+    InvalidTokenError,
+    "The token's iat is not a NumericDate (a number). PyJWT's class for core kind InvalidClaim."
+);
+create_exception!(
+    hxjwt,
+    InvalidSubjectError,
+    InvalidTokenError,
+    "The token's sub is not a string, or not the subject required. PyJWT's class for core \
+     kind InvalidClaim."
+);
+create_exception!(
+    hxjwt,
+    InvalidJTIError,
+    InvalidTokenError,
+    "The token's jti is not a string. PyJWT's class for core kind InvalidClaim."
+);
+create_exception!(
+    hxjwt,
+    PyJWKError,
+    PyJWTError,
+    "PyJWK cannot find an algorithm for the JWK (an alg hxjwt does not implement)."
+);
+create_exception!(
+    hxjwt,
+    MissingCryptographyError,
+    PyJWKError,
+    "PyJWT's class for a missing `cryptography` package. Never raised: hxjwt needs no other \
+     package for any algorithm."
+);
+create_exception!(
+    hxjwt,
+    PyJWKSetError,
+    PyJWTError,
+    "A JWK Set is empty, not a list of keys, or has no key hxjwt can use."
+);
+create_exception!(
+    hxjwt,
+    PyJWKClientError,
+    PyJWTError,
+    "PyJWT's class for PyJWKClient failures. hxjwt has no PyJWKClient: never raised, kept so \
+     that `except` clauses written for PyJWT still name a class."
+);
+create_exception!(
+    hxjwt,
+    PyJWKClientConnectionError,
+    PyJWKClientError,
+    "PyJWT's class for PyJWKClient connection failures. Never raised (see PyJWKClientError)."
+);
+
+/// The class `PyJWT` raises for a core error about `claim`, and the message to give it (`None`:
+/// the core's own message). `None` as a whole: the kind's own class does.
+fn pyjwt_class<'py>(
+    py: Python<'py>,
+    kind: ErrorKind,
+    claim: Option<&str>,
+) -> Option<(Bound<'py, PyType>, Option<String>)> {
+    Some(match (kind, claim) {
+        (ErrorKind::MissingClaim, Some(claim)) => (
+            py.get_type::<MissingRequiredClaimError>(),
+            Some(format!("Token is missing the \"{claim}\" claim")),
+        ),
+        (ErrorKind::InvalidClaim, Some("iat")) => (py.get_type::<InvalidIssuedAtError>(), None),
+        (ErrorKind::InvalidClaim, Some("exp" | "nbf")) => (py.get_type::<DecodeError>(), None),
+        (ErrorKind::InvalidClaim, Some("aud")) => (py.get_type::<InvalidAudienceError>(), None),
+        (ErrorKind::InvalidClaim, Some("iss")) => (py.get_type::<InvalidIssuerError>(), None),
+        (ErrorKind::InvalidClaim, Some("sub")) => (py.get_type::<InvalidSubjectError>(), None),
+        (ErrorKind::InvalidClaim, Some("jti")) => (py.get_type::<InvalidJTIError>(), None),
+        (ErrorKind::Expired, Some("exp")) => (
+            py.get_type::<ExpiredSignatureError>(),
+            Some("Signature has expired".to_owned()),
+        ),
+        (ErrorKind::NotYetValid, Some(claim @ ("nbf" | "iat"))) => (
+            py.get_type::<ImmatureSignatureError>(),
+            Some(format!("The token is not yet valid ({claim})")),
+        ),
+        (ErrorKind::InvalidSignature, _) => (
+            py.get_type::<InvalidSignatureError>(),
+            Some("Signature verification failed".to_owned()),
+        ),
+        _ => return None,
+    })
+}
+
+/// A core error from a standard-JWT call as the exception `PyJWT` would raise (see the module
+/// doc), with `.kind` and `.claim` set on the instance.
+pub(crate) fn to_jws_err(py: Python<'_>, e: &hxjwt::Error) -> PyErr {
+    let claim = e.claim();
+    let err = match pyjwt_class(py, e.kind(), claim) {
+        Some((class, message)) => {
+            PyErr::from_type(class, message.unwrap_or_else(|| e.detail().to_owned()))
+        }
+        None => to_py_err(py, e),
+    };
+    let value = err.value(py);
+    // Plain attribute writes on an exception instance: they cannot fail in practice, and if one
+    // did, the exception itself is still the right one to raise.
+    let _ = value.setattr("kind", e.kind().name());
+    let _ = value.setattr("claim", claim);
+    err
+}
+
+/// Class attributes the stubs promise: `claim` is `None` on `InvalidTokenError` (so on every
+/// token error that is not about one claim).
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.py()
+        .get_type::<InvalidTokenError>()
+        .setattr("claim", m.py().None())
+}
