@@ -9,6 +9,9 @@ PY := $(PY_VENV)/bin/python
 # A target dir of its own, so that this build never waits on the lock of the others' builds.
 PY_TARGET_DIR ?= target/python
 PY_DEPS := "maturin>=1.9.4,<2" "pytest>=8" "mypy>=1.10" "PyJWT>=2.8"
+# Peers for the standard-JWT interop tests (tests/python/test_jws_*.py); PyJWT needs
+# cryptography for RSA, EC and EdDSA.
+PY_DEPS += "cryptography>=42" "joserfc>=1.0" "jwcrypto>=1.5"
 PY_STAMP := $(PY_VENV)/.hxjwt-dev-deps
 PY_ENV := CARGO_TARGET_DIR=$(abspath $(PY_TARGET_DIR)) VIRTUAL_ENV=$(abspath $(PY_VENV)) \
 	MYPY_CACHE_DIR=$(abspath $(PY_VENV))/.mypy_cache
@@ -35,7 +38,8 @@ py-pytest: py-develop ## pytest over tests/python (vectors, errors, directories,
 	$(PY_ENV) $(PY) -m pytest -p no:cacheprovider tests/python
 
 py-types: py-develop ## mypy --strict over examples/python and the typed-usage test, against the stubs.
-	$(PY_ENV) $(PY) -m mypy --strict examples/python tests/python/test_typed_usage.py
+	$(PY_ENV) $(PY) -m mypy --strict examples/python tests/python/test_typed_usage.py \
+	  tests/python/test_jws_typed_usage.py
 
 py-examples: py-develop ## Run the Python examples (the README's sender/receiver, and more).
 	@for f in examples/python/*.py; do echo "== $$f"; $(PY) "$$f"; done
