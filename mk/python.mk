@@ -49,9 +49,10 @@ py-test: py-pytest py-types py-examples ## The Python face: build, pytest, mypy 
 py-lint: py-develop ## stubtest: the hand-written stubs match the module.
 	$(PY_ENV) $(PY) -m mypy.stubtest hxjwt --allowlist tests/python/stubtest-allowlist.txt
 
-py-bench: $(PY_STAMP) ## Release build, then validation throughput on 1 vs 2 threads.
+py-bench: $(PY_STAMP) ## Release build, then validation throughput on 1 vs 2 threads, and decode vs PyJWT.
 	$(MATURIN) develop --quiet --locked --release -m bindings/python/Cargo.toml
 	$(PY) tests/python/bench_threads.py
+	$(PY) tests/python/bench_jws.py
 
 py-wheel: $(PY_STAMP) ## The abi3 wheel (release) in dist/.
 	$(MATURIN) build --quiet --locked --release -m bindings/python/Cargo.toml -o dist
