@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use hxjwt::remote::RemoteDirectory;
 use hxjwt::{CallbackDirectory, Directory as _, Error, ErrorKind, MemoryDirectory};
 use pyo3::PyTraverseError;
 use pyo3::exceptions::PyTypeError;
@@ -10,8 +11,8 @@ use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-use crate::convert::{json_dumps, json_object, json_text, type_name};
-use crate::errors::{attached, detached, stash_callback_error};
+use crate::convert::{Int, json_dumps, json_object, json_text, py_repr, type_name};
+use crate::errors::{attached, detached, stash_callback_error, to_py_err};
 use crate::keys::PyMachineToken;
 
 /// What a directory is made of.
@@ -25,13 +26,16 @@ enum Source {
         /// `__traverse__` reports it exactly once).
         callable: Arc<Py<PyAny>>,
     },
+    /// A JWK Set at a URL, fetched and cached by the core (`Directory.from_url`); read-only.
+    Remote(Arc<RemoteDirectory>),
 }
 
 /// Resolves identity names to machine tokens: the peers an `Endpoint` may talk to.
 ///
 /// `Directory(tokens)` holds tokens in memory (`.add(token)`, `len(d)`, `name in d`);
 /// `Directory.from_jwks(jwks)` and `Directory.from_file(path)` load a JWK Set; and
-/// `Directory.from_callable(fn)` asks `fn(name)` each time a name must be resolved.
+/// `Directory.from_callable(fn)` asks `fn(name)` each time a name must be resolved; and
+/// `Directory.from_url(url)` fetches and caches the JWK Set a web server publishes.
 /// One directory may serve many endpoints and threads.
 #[pyclass(frozen, module = "hxjwt", name = "Directory")]
 pub(crate) struct PyDirectory {
@@ -44,12 +48,28 @@ impl PyDirectory {
         match &self.source {
             Source::Memory(dir) => Arc::clone(dir) as Arc<dyn hxjwt::Directory>,
             Source::Callable { resolver, .. } => Arc::clone(resolver),
+            Source::Remote(dir) => Arc::clone(dir) as Arc<dyn hxjwt::Directory>,
         }
     }
 
     fn memory(&self, what: &str) -> PyResult<&MemoryDirectory> {
         match &self.source {
             Source::Memory(dir) => Ok(dir),
+            Source::Callable { .. } => Err(PyTypeError::new_err(format!(
+                "a directory made by Directory.from_callable() does not support {what}"
+            ))),
+            Source::Remote(_) => Err(PyTypeError::new_err(format!(
+                "a directory made by Directory.from_url() is read-only and does not support                  {what}: change the JWK Set the server publishes"
+            ))),
+        }
+    }
+
+    /// The tokens as they are now: in memory, or the remote set (fetched, with the GIL
+    /// released, if the cached copy is not fresh; `ResolverError` if it cannot be).
+    fn current(&self, py: Python<'_>, what: &str) -> PyResult<Arc<MemoryDirectory>> {
+        match &self.source {
+            Source::Memory(dir) => Ok(Arc::clone(dir)),
+            Source::Remote(dir) => detached(py, || dir.jwks().get()),
             Source::Callable { .. } => Err(PyTypeError::new_err(format!(
                 "a directory made by Directory.from_callable() does not support {what}"
             ))),
@@ -67,6 +87,11 @@ impl PyDirectory {
         let found = match &self.source {
             Source::Memory(dir) => dir.resolve(name),
             Source::Callable { resolver, .. } => resolver.resolve(name),
+            // A fetch may block: never with the GIL held.
+            Source::Remote(dir) => {
+                return detached(py, || dir.resolve(name))
+                    .map(|t| t.map(|inner| PyMachineToken { inner }));
+            }
         };
         attached(py, found).map(|t| t.map(|inner| PyMachineToken { inner }))
     }
@@ -199,6 +224,87 @@ impl PyDirectory {
         })
     }
 
+    /// A read-only directory of the JWK Set at `url` (`https://`; `http://` only with
+    /// `allow_http=True`, for loopback tests and private networks). Nothing is fetched yet:
+    /// the first lookup fetches the set, with the GIL released, and threads that ask at once
+    /// share that one fetch. Then:
+    ///
+    /// - the set is fresh for the server's `Cache-Control: max-age`, kept within
+    ///   `min_ttl`..`max_ttl` seconds, or for `ttl` seconds without one (`None`: 300);
+    /// - a name not in the set refetches it, at most once per `refresh_cooldown` seconds;
+    /// - `timeout` bounds a whole request and `connect_timeout` its connection (seconds), and a
+    ///   body above `max_response_bytes` is refused;
+    /// - when a fetch fails (unreachable, HTTP error status, too large, not a JWK Set), the last
+    ///   good set keeps serving for `max_stale` seconds past its freshness; after that, or when
+    ///   no set was ever fetched, validation raises `ResolverError` naming the cause.
+    ///
+    /// `InvalidArgumentError` (a `ValueError`) for a URL that is not `https://` (or `http://`
+    /// with `allow_http=True`), `ValueError` for a bad keyword.
+    #[staticmethod]
+    #[pyo3(signature = (
+        url,
+        *,
+        ttl = None,
+        timeout = 10.0,
+        connect_timeout = 5.0,
+        max_response_bytes = Int(1 << 20),
+        min_ttl = Int(60),
+        max_ttl = Int(86_400),
+        refresh_cooldown = Int(30),
+        max_stale = Int(3600),
+        allow_http = false,
+    ))]
+    #[pyo3(
+        text_signature = "(url, *, ttl=None, timeout=10.0, connect_timeout=5.0, \
+                             max_response_bytes=1048576, min_ttl=60, max_ttl=86400, \
+                             refresh_cooldown=30, max_stale=3600, allow_http=False)"
+    )]
+    #[expect(clippy::too_many_arguments, reason = "Python keyword arguments")]
+    fn from_url(
+        py: Python<'_>,
+        url: &str,
+        ttl: Option<Int>,
+        timeout: f64,
+        connect_timeout: f64,
+        max_response_bytes: Int,
+        min_ttl: Int,
+        max_ttl: Int,
+        refresh_cooldown: Int,
+        max_stale: Int,
+        allow_http: bool,
+    ) -> PyResult<Self> {
+        let opts = crate::remote::remote_options(
+            ttl,
+            timeout,
+            connect_timeout,
+            max_response_bytes,
+            min_ttl,
+            max_ttl,
+            refresh_cooldown,
+            max_stale,
+            allow_http,
+        )?;
+        let dir = RemoteDirectory::new(url, opts).map_err(|e| to_py_err(py, &e))?;
+        Ok(PyDirectory {
+            source: Source::Remote(Arc::new(dir)),
+        })
+    }
+
+    /// Rotation (docs/ROTATION.md): adds `token` in front of the keys of its name, keeping the
+    /// others (at most 4 per name, the oldest dropped), so that tokens sealed by either key
+    /// validate. Only for a directory held in memory (`TypeError` otherwise).
+    fn rotate_in(&self, token: &Bound<'_, PyMachineToken>) -> PyResult<()> {
+        self.memory("rotate_in()")?
+            .rotate_in(token.get().inner.clone());
+        Ok(())
+    }
+
+    /// Rotation: removes this one key of its name (the others stay); returns whether it was
+    /// there. Only for a directory held in memory (`TypeError` otherwise).
+    fn retire(&self, token: &Bound<'_, PyMachineToken>) -> PyResult<bool> {
+        Ok(self.memory("retire()")?.retire(&token.get().inner))
+    }
+
     /// Adds (or replaces) a machine token. Not for a directory made by `from_callable`.
     fn add(&self, token: &Bound<'_, PyMachineToken>) -> PyResult<()> {
         self.memory("add()")?.insert(token.get().inner.clone());
@@ -218,10 +324,11 @@ impl PyDirectory {
         self.resolve(py, name)
     }
 
-    /// Every machine token, sorted by name. Not for a directory made by `from_callable`.
-    fn tokens(&self) -> PyResult<Vec<PyMachineToken>> {
+    /// Every machine token, sorted by name (of a `from_url` directory: of the current set,
+    /// fetched if need be). Not for a directory made by `from_callable`.
+    fn tokens(&self, py: Python<'_>) -> PyResult<Vec<PyMachineToken>> {
         Ok(self
-            .memory("tokens()")?
+            .current(py, "tokens()")?
             .tokens()
             .into_iter()
             .map(|inner| PyMachineToken { inner })
@@ -231,12 +338,12 @@ impl PyDirectory {
     /// The directory as a JWK Set dict (`{"keys": [...]}`, sorted by name): what a web server
     /// publishes. Not for a directory made by `from_callable`.
     fn to_jwks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_object(py, &self.memory("to_jwks()")?.to_jwks())
+        json_object(py, &self.current(py, "to_jwks()")?.to_jwks())
     }
 
     /// The number of names. Not for a directory made by `from_callable` (`TypeError`).
-    fn __len__(&self) -> PyResult<usize> {
-        Ok(self.memory("len()")?.len())
+    fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
+        Ok(self.current(py, "len()")?.len())
     }
 
     /// Whether `name` is known (a `from_callable` directory is asked).
@@ -247,7 +354,7 @@ impl PyDirectory {
         let name = name.to_str()?;
         match &self.source {
             Source::Memory(dir) => Ok(dir.contains(name)),
-            Source::Callable { .. } => Ok(self.resolve(py, name)?.is_some()),
+            Source::Callable { .. } | Source::Remote(_) => Ok(self.resolve(py, name)?.is_some()),
         }
     }
 
@@ -271,6 +378,7 @@ impl PyDirectory {
                     .map_or_else(|_| "?".to_owned(), |r| r.to_string());
                 format!("Directory.from_callable({shown})")
             }
+            Source::Remote(dir) => format!("Directory.from_url({})", py_repr(py, dir.jwks().url())),
         }
     }
 }

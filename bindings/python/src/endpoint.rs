@@ -1,6 +1,7 @@
 //! `Endpoint` (creates and validates tokens) and `Message` (a validated token).
 
 use std::borrow::Cow;
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use hxjwt::hx1::DEFAULT_MAX_TOKEN_LEN;
 use hxjwt::{CreateOptions, FixedClock, Policy};
@@ -22,9 +23,16 @@ use crate::keys::{PyIdentity, PyMachineToken};
 /// `create(payload, to=...)` makes a token for a peer; `validate(token)` checks a token from a
 /// peer and returns its `Message`. Both run with the GIL released, and one endpoint is meant to
 /// be shared by every thread (they share its key cache and replay store).
+///
+/// Key rotation (`rotate_identity`, `add_previous_identity`, `clear_previous_identities`)
+/// changes the endpoint in place, for every thread that shares it; calls in progress finish
+/// with the keys they started with.
 #[pyclass(frozen, module = "hxjwt", name = "Endpoint")]
 pub(crate) struct PyEndpoint {
-    inner: hxjwt::Endpoint,
+    /// The core endpoint. Read-locked by every call, write-locked by rotation only; the lock is
+    /// always taken with the GIL released (a directory callable re-acquires the GIL while a
+    /// read lock is held, so waiting for the lock with the GIL held could deadlock).
+    inner: RwLock<hxjwt::Endpoint>,
     directory: Option<Py<PyDirectory>>,
     clock: Option<i64>,
 }
@@ -50,6 +58,40 @@ fn recipient(to: &Bound<'_, PyAny>) -> PyResult<Recipient> {
         "to must be a str (a name the directory resolves) or a MachineToken, not {}",
         type_name(to)
     )))
+}
+
+impl PyEndpoint {
+    fn read(&self) -> RwLockReadGuard<'_, hxjwt::Endpoint> {
+        // A poisoned lock means a panic in a rotation, which leaves the endpoint consistent.
+        self.inner.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, hxjwt::Endpoint> {
+        self.inner.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// `f` of the core endpoint, under the read lock, with the GIL released.
+    fn with<T: Send>(&self, py: Python<'_>, f: impl Send + FnOnce(&hxjwt::Endpoint) -> T) -> T {
+        py.detach(|| f(&self.read()))
+    }
+
+    /// The identity that replaces this endpoint's: of the same name (`ValueError` otherwise).
+    fn same_name(
+        &self,
+        py: Python<'_>,
+        identity: &PyIdentity,
+        what: &str,
+    ) -> PyResult<hxjwt::Identity> {
+        let name = self.with(py, |e| e.identity().name().to_owned());
+        if identity.inner.name() != name {
+            return Err(PyValueError::new_err(format!(
+                "{what}: the identity is named {}, the endpoint {}",
+                py_repr(py, identity.inner.name()),
+                py_repr(py, &name)
+            )));
+        }
+        Ok(identity.inner.clone())
+    }
 }
 
 fn create_options(
@@ -133,7 +175,7 @@ impl PyEndpoint {
         }
         inner.set_replay_protection(replay_protection);
         Ok(PyEndpoint {
-            inner,
+            inner: RwLock::new(inner),
             directory: directory.map(Bound::unbind),
             clock,
         })
@@ -165,9 +207,12 @@ impl PyEndpoint {
         let opts = create_options(ttl, jti, not_before, content_type)?;
         let to = recipient(to)?;
         let plaintext: &[u8] = &plaintext;
-        detached(py, || match &to {
-            Recipient::Name(name) => self.inner.create(name, plaintext, &opts),
-            Recipient::Token(token) => self.inner.create_for(token, plaintext, &opts),
+        detached(py, || {
+            let inner = self.read();
+            match &to {
+                Recipient::Name(name) => inner.create(name, plaintext, &opts),
+                Recipient::Token(token) => inner.create_for(token, plaintext, &opts),
+            }
         })
     }
 
@@ -186,25 +231,74 @@ impl PyEndpoint {
         let token: Cow<'_, str> = token_text(token)?;
         let token: &str = &token;
         let sender = sender.map(|s| &s.get().inner);
-        detached(py, || match sender {
-            Some(s) => self.inner.validate_from(token, s),
-            None => self.inner.validate(token),
+        detached(py, || {
+            let inner = self.read();
+            match sender {
+                Some(s) => inner.validate_from(token, s),
+                None => inner.validate(token),
+            }
         })
         .map(|inner| PyMessage { inner })
     }
 
     /// The name of this endpoint's identity.
     #[getter]
-    fn name(&self) -> &str {
-        self.inner.identity().name()
+    fn name(&self, py: Python<'_>) -> String {
+        self.with(py, |e| e.identity().name().to_owned())
     }
 
     /// This endpoint's machine token (the public half of its identity).
     #[getter]
-    fn machine_token(&self) -> PyMachineToken {
+    fn machine_token(&self, py: Python<'_>) -> PyMachineToken {
         PyMachineToken {
-            inner: self.inner.identity().machine_token(),
+            inner: self.with(py, |e| e.identity().machine_token()),
         }
+    }
+
+    /// The machine tokens of the previous identities still accepted for receiving, newest
+    /// first (at most 2): see `rotate_identity`.
+    #[getter]
+    fn previous_identities(&self, py: Python<'_>) -> Vec<PyMachineToken> {
+        self.with(py, |e| {
+            e.previous_identities()
+                .iter()
+                .map(|i| PyMachineToken {
+                    inner: i.machine_token(),
+                })
+                .collect()
+        })
+    }
+
+    /// Rotation (docs/ROTATION.md), step 1: keeps `identity`'s key for receiving besides the
+    /// current one, so that tokens sealed to its machine token validate: the next key before it
+    /// is published, or an old one. Tokens are still created with the current identity. At
+    /// most 2 previous identities are kept, newest first; adding the current key or one already
+    /// kept changes nothing but the order. `identity` must have the endpoint's name
+    /// (`ValueError`).
+    fn add_previous_identity(
+        &self,
+        py: Python<'_>,
+        identity: &Bound<'_, PyIdentity>,
+    ) -> PyResult<()> {
+        let identity = self.same_name(py, identity.get(), "add_previous_identity")?;
+        py.detach(|| self.write().add_previous_identity(identity));
+        Ok(())
+    }
+
+    /// Rotation, the switch: `identity` becomes the current identity (tokens are created with
+    /// it from now on, and `machine_token` is its), and the current one is kept as a previous
+    /// identity, so that tokens sealed to the old key and still in flight keep validating. The
+    /// endpoint changes in place for every thread; `identity` must have its name (`ValueError`).
+    fn rotate_identity(&self, py: Python<'_>, identity: &Bound<'_, PyIdentity>) -> PyResult<()> {
+        let identity = self.same_name(py, identity.get(), "rotate_identity")?;
+        py.detach(|| self.write().rotate_identity(identity));
+        Ok(())
+    }
+
+    /// Rotation, the end: forgets the previous identities; tokens sealed to their keys no
+    /// longer validate.
+    fn clear_previous_identities(&self, py: Python<'_>) {
+        py.detach(|| self.write().clear_previous_identities());
     }
 
     /// The directory given to the constructor, or `None`.
@@ -215,8 +309,8 @@ impl PyEndpoint {
 
     /// Whether replay protection is on.
     #[getter]
-    fn replay_protection(&self) -> bool {
-        self.inner.replay_protection()
+    fn replay_protection(&self, py: Python<'_>) -> bool {
+        self.with(py, hxjwt::Endpoint::replay_protection)
     }
 
     /// The fixed Unix time of this endpoint's clock, or `None` for the system clock.
@@ -226,8 +320,8 @@ impl PyEndpoint {
     }
 
     /// The time now by this endpoint's clock, in Unix seconds.
-    fn now(&self) -> i64 {
-        self.inner.now()
+    fn now(&self, py: Python<'_>) -> i64 {
+        self.with(py, hxjwt::Endpoint::now)
     }
 
     /// Lets the garbage collector see the directory (see `Directory.__traverse__`).
@@ -236,21 +330,23 @@ impl PyEndpoint {
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
-        let policy = self.inner.policy();
+        let (name, leeway, replay) = self.with(py, |e| {
+            (
+                e.identity().name().to_owned(),
+                e.policy().leeway,
+                e.replay_protection(),
+            )
+        });
         format!(
             "Endpoint(name={}, directory={}, leeway={}, replay_protection={}{})",
-            py_repr(py, self.inner.identity().name()),
+            py_repr(py, &name),
             if self.directory.is_some() {
                 "<Directory>"
             } else {
                 "None"
             },
-            policy.leeway,
-            if self.inner.replay_protection() {
-                "True"
-            } else {
-                "False"
-            },
+            leeway,
+            if replay { "True" } else { "False" },
             self.clock
                 .map_or_else(String::new, |c| format!(", clock={c}")),
         )
@@ -362,10 +458,11 @@ pub(crate) fn _dangerous_create_with_material(
     let opts = create_options(ttl, jti, not_before, content_type)?;
     let material = exact::<64>(material, "material")?;
     let iv = exact::<12>(iv, "iv")?;
-    let endpoint = &endpoint.get().inner;
+    let endpoint: &PyEndpoint = endpoint.get();
     let to = &to.get().inner;
     let plaintext: &[u8] = &plaintext;
     detached(py, || {
-        hxjwt::dangerous::hx1_create_with_material(endpoint, to, plaintext, &opts, &material, &iv)
+        let endpoint = endpoint.read();
+        hxjwt::dangerous::hx1_create_with_material(&endpoint, to, plaintext, &opts, &material, &iv)
     })
 }

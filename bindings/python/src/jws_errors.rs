@@ -77,14 +77,15 @@ create_exception!(
     hxjwt,
     PyJWKClientError,
     PyJWTError,
-    "PyJWT's class for PyJWKClient failures. hxjwt has no PyJWKClient: never raised, kept so \
-     that `except` clauses written for PyJWT still name a class."
+    "PyJWKClient failed: no signing key matches the kid, the set has no signing key, or the \
+     lifespan is not above 0 (PyJWT's class and messages)."
 );
 create_exception!(
     hxjwt,
     PyJWKClientConnectionError,
     PyJWKClientError,
-    "PyJWT's class for PyJWKClient connection failures. Never raised (see PyJWKClientError)."
+    "PyJWKClient could not fetch the JWK Set (unreachable, HTTP error, too large, not a JWK \
+     Set); its __cause__ is the core's ResolverError."
 );
 
 /// The class `PyJWT` raises for a core error about `claim`, and the message to give it (`None`:

@@ -12,6 +12,7 @@ mod jwk;
 mod jws;
 mod jws_errors;
 mod keys;
+mod remote;
 
 use pyo3::prelude::*;
 
@@ -44,6 +45,8 @@ mod _hxjwt {
     };
     #[pymodule_export]
     use super::keys::{PyIdentity, PyMachineToken};
+    #[pymodule_export]
+    use super::remote::PyJwkClient;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

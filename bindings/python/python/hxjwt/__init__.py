@@ -123,3 +123,9 @@ __all__ += [
     "exceptions",
     "get_unverified_header",
 ]
+
+# Remote JWK Sets: PyJWT's JWKS client on the core's fetcher and cache (Directory.from_url is the
+# HX1 side).
+from ._hxjwt import PyJWKClient  # noqa: E402
+
+__all__ += ["PyJWKClient"]

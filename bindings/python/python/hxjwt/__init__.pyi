@@ -71,6 +71,32 @@ class Directory:
     def from_callable(callable: Callable[[str], _ResolverAnswer]) -> Directory:
         """A directory that asks ``callable(name)``; if it raises or returns anything else than
         a MachineToken, a JWK (dict or str) or None, validation raises ResolverError."""
+    @staticmethod
+    def from_url(
+        url: str,
+        *,
+        ttl: int | None = None,
+        timeout: float = 10.0,
+        connect_timeout: float = 5.0,
+        max_response_bytes: int = 1048576,
+        min_ttl: int = 60,
+        max_ttl: int = 86400,
+        refresh_cooldown: int = 30,
+        max_stale: int = 3600,
+        allow_http: bool = False,
+    ) -> Directory:
+        """A read-only directory of the JWK Set at ``url`` (``https://``; ``http://`` only with
+        ``allow_http=True``), fetched on first use with the GIL released (one fetch for all the
+        threads that ask at once) and cached for the server's ``max-age`` within
+        ``min_ttl``..``max_ttl`` seconds (``ttl`` without one; None: 300). A name not in the set
+        refetches it at most once per ``refresh_cooldown``; after a failed fetch the last good
+        set serves ``max_stale`` more seconds, then lookups raise ResolverError with the cause.
+        InvalidArgumentError (a ValueError) for a URL that is not allowed."""
+    def rotate_in(self, token: MachineToken) -> None:
+        """Adds ``token`` in front of the keys of its name, keeping the others (at most 4 per
+        name). In-memory directories only (TypeError otherwise)."""
+    def retire(self, token: MachineToken) -> bool:
+        """Removes this one key of its name; whether it was there. In-memory directories only."""
     def add(self, token: MachineToken) -> None:
         """Adds (or replaces) a machine token. TypeError on a ``from_callable`` directory."""
     def remove(self, name: str) -> MachineToken | None:
@@ -137,6 +163,17 @@ class Endpoint:
         """The fixed Unix time of this endpoint's clock, or None for the system clock."""
     def now(self) -> int:
         """The time now by this endpoint's clock, in Unix seconds."""
+    @property
+    def previous_identities(self) -> list[MachineToken]:
+        """The machine tokens of the previous identities still accepted for receiving, newest
+        first (at most 2)."""
+    def add_previous_identity(self, identity: Identity) -> None:
+        """Also receives on ``identity``'s key (same name; ValueError otherwise); creates with
+        the current one. In place, for every thread sharing the endpoint."""
+    def rotate_identity(self, identity: Identity) -> None:
+        """``identity`` (same name) becomes current; the old key keeps receiving. In place."""
+    def clear_previous_identities(self) -> None:
+        """Forgets the previous identities: tokens sealed to them no longer validate."""
 
 @final
 class Message:
@@ -539,10 +576,10 @@ class PyJWKSetError(PyJWTError):
     """A JWK Set is empty, not a list, or has no usable key."""
 
 class PyJWKClientError(PyJWTError):
-    """PyJWT's class; never raised (hxjwt has no PyJWKClient)."""
+    """PyJWKClient failed: no signing key matches, none at all, or a bad lifespan."""
 
 class PyJWKClientConnectionError(PyJWKClientError):
-    """PyJWT's class; never raised (hxjwt has no PyJWKClient)."""
+    """PyJWKClient could not fetch the JWK Set (``__cause__``: the core's ResolverError)."""
 
 __all__ += [
     "InvalidIssuedAtError",
@@ -562,3 +599,50 @@ __all__ += [
     "exceptions",
     "get_unverified_header",
 ]
+
+@final
+class PyJWKClient:
+    """PyJWT's PyJWKClient: the signing keys of the JWK Set at ``uri``, fetched with the GIL
+    released and cached for ``lifespan`` seconds (``cache_jwk_set=False``: every call). An
+    unknown ``kid`` refetches at most once per ``refresh_cooldown``. Only ``https://`` unless
+    ``allow_http=True`` (hxjwt only); ``headers`` and ``ssl_context`` must be None/empty
+    (ValueError); ``cache_keys``/``max_cached_keys`` have no effect (keys live with the set)."""
+
+    def __new__(
+        cls,
+        uri: str,
+        cache_keys: bool = True,
+        max_cached_keys: int = 16,
+        cache_jwk_set: bool = True,
+        lifespan: float = 300,
+        headers: Mapping[str, Any] | None = None,
+        timeout: float = 30,
+        ssl_context: Any = None,
+        *,
+        allow_http: bool = False,
+        refresh_cooldown: int = 30,
+        max_stale: int = 3600,
+        max_response_bytes: int = 1048576,
+    ) -> PyJWKClient: ...
+    @property
+    def uri(self) -> str:
+        """The URL of the JWK Set."""
+    @property
+    def fetch_count(self) -> int:
+        """How many fetches were made so far (hxjwt only)."""
+    def fetch_data(self) -> Any:
+        """The JWK Set document as a dict (cached while fresh)."""
+    def get_jwk_set(self, refresh: bool = False) -> PyJWKSet:
+        """The JWK Set; ``refresh=True`` refetches (within the cool-down)."""
+    def get_signing_keys(self, refresh: bool = False) -> list[PyJWK]:
+        """Keys with a ``kid`` and ``use`` "sig" or none; PyJWKClientError if there is none."""
+    def get_signing_key(self, kid: str) -> PyJWK:
+        """The signing key with this ``kid``, refetching once if unknown; PyJWKClientError
+        ("Unable to find a signing key that matches: ...") otherwise."""
+    def get_signing_key_from_jwt(self, token: str | bytes) -> PyJWK:
+        """``get_signing_key`` of the ``kid`` in the token's (unverified) header."""
+    @staticmethod
+    def match_kid(signing_keys: Iterable[PyJWK], kid: str) -> PyJWK | None:
+        """The key of ``signing_keys`` whose ``key_id`` is ``kid``, or None."""
+
+__all__ += ["PyJWKClient"]
