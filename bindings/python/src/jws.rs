@@ -470,8 +470,8 @@ fn decode_impl<'py>(
     let o = Options::read(options)?;
 
     if !o.verify_signature {
-        let unverified =
-            hxjwt::dangerous::decode_unverified(token).map_err(|e| to_jws_err(py, &e))?;
+        let unverified = detached_result(py, || hxjwt::dangerous::decode_unverified(token))
+            .map_err(|e| to_jws_err(py, &e))?;
         if unverified.claims.is_none() {
             return Err(DecodeError::new_err(
                 "Invalid payload string: must be a json object",

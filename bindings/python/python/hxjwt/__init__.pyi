@@ -431,7 +431,7 @@ def decode(
     (its algorithm). ``audience``: the token's ``aud`` must contain one of them (and a token
     with an ``aud`` is refused when no audience is given). ``issuer``: ``iss`` must be one of
     them. ``subject``: ``sub`` must equal it. ``leeway``: seconds (or a timedelta) of clock skew
-    for ``exp``, ``nbf``, ``iat``, rounded up to whole seconds.
+    for ``exp``, ``nbf``, ``iat``, rounded up to whole seconds (a negative one is a ValueError).
 
     hxjwt's own keywords: ``now`` (validate at this Unix time or datetime, for tests and
     replays), ``typ`` (the required header ``typ``, case-insensitive), ``max_age`` (the oldest
