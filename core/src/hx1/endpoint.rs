@@ -275,6 +275,10 @@ impl Endpoint {
     /// Rotates in place: `identity` becomes the current key pair and the current one is kept
     /// as a previous one (see [`with_previous_identity`](Self::with_previous_identity)).
     pub fn rotate_identity(&mut self, identity: Identity) {
+        // The new key may already be a receiving key (step 1 of docs/ROTATION.md): it leaves
+        // the previous list, so that it does not take one of its slots twice.
+        self.previous
+            .retain(|p| p.public_bytes() != identity.public_bytes());
         let old = std::mem::replace(&mut self.identity, identity);
         self.add_previous_identity(old);
     }
@@ -859,5 +863,26 @@ mod tests {
     fn endpoint_is_send_and_sync() {
         assert_send_sync::<Endpoint>();
         assert_send_sync::<Message>();
+    }
+}
+
+#[cfg(test)]
+mod rotation_tests {
+    use super::*;
+
+    #[test]
+    fn rotating_to_a_receiving_key_does_not_keep_it_twice() {
+        let old = Identity::generate("bob").unwrap();
+        let new = Identity::generate("bob").unwrap();
+        let mut ep = Endpoint::new(old.clone()).with_previous_identity(new.clone());
+        assert_eq!(ep.previous_identities().len(), 1);
+        ep.rotate_identity(new.clone());
+        assert_eq!(ep.identity().public_bytes(), new.public_bytes());
+        let previous: Vec<_> = ep
+            .previous_identities()
+            .iter()
+            .map(|p| *p.public_bytes())
+            .collect();
+        assert_eq!(previous, vec![*old.public_bytes()]);
     }
 }
