@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-use hxjwt::jws::{self, Algorithm, Header, Key, KeyType, Validation};
+use hxjwt::jws::{self, Algorithm, Header, KeyType, Validation};
 use hxjwt::{ErrorKind, FixedClock};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -385,24 +385,12 @@ fn check_strict_aud(
     }
 }
 
-/// A fixed key for re-signing unverified claims so that the core checks them (see
-/// [`check_unverified`]). It signs nothing that leaves this module.
-const CHECK_ONLY_SECRET: &[u8; 32] = b"hxjwt: claims check, never a key";
-
-/// `verify_signature=False` with claim checks asked for: the core checks claims only as part of
-/// `decode`, so the unverified claims are signed with a throwaway key and decoded with the
-/// caller's checks. The signature proves nothing here and none is claimed.
-fn check_unverified(py: Python<'_>, payload: &[u8], v: Validation) -> PyResult<()> {
-    let claims = std::str::from_utf8(payload)
-        .map_err(|_| DecodeError::new_err("Invalid payload string: not UTF-8"))?;
+/// `verify_signature=False` with claim checks asked for: the core's claim checks, on claims
+/// whose signature was not verified (and nothing is claimed about who made them).
+fn check_unverified(py: Python<'_>, payload: &[u8], v: &Validation) -> PyResult<()> {
     let result = detached_result(py, || {
-        let key = Key::from_secret(CHECK_ONLY_SECRET)?;
-        let token = jws::encode_json(&Header::new(Algorithm::HS256), claims, &key)?;
-        let mut v = v;
-        v.algorithms = vec![Algorithm::HS256];
-        v.typ = None;
-        v.max_token_len = usize::MAX;
-        jws::decode_claims(&token, &key, &v).map(|_| ())
+        let claims = hxjwt::json::parse_object(payload, v.max_depth, "claims")?;
+        v.check_claims(&claims)
     });
     result.map_err(|e| to_jws_err(py, &e))
 }
@@ -479,7 +467,7 @@ fn decode_impl<'py>(
         }
         if o.any_claim_check() {
             let v = validation(&[Algorithm::HS256], &o, args)?;
-            check_unverified(py, &unverified.payload, v)?;
+            check_unverified(py, &unverified.payload, &v)?;
         }
         let aud_is_string = unverified
             .claims
