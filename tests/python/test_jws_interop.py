@@ -125,11 +125,10 @@ def test_hxjwt_token_verifies_in_peer(peer: str, alg: str) -> None:
         assert peer_verify(peer, alg, token) == payload
 
 
-@pytest.mark.parametrize("alg", ALGORITHMS)
+@pytest.mark.parametrize("alg", [a for a in ALGORITHMS if not a.startswith("HS")])
 def test_pem_keys_interoperate_with_pyjwt(alg: str) -> None:
-    """The PEM forms (what PyJWT's documentation passes) work in both directions."""
-    if alg.startswith("HS"):
-        pytest.skip("HMAC keys have no PEM form")
+    """The PEM forms (what PyJWT's documentation passes) work in both directions (HMAC keys
+    have no PEM form)."""
     from cryptography.hazmat.primitives import serialization
 
     crypto_key = jwt.PyJWK(private_jwk(alg), algorithm=alg).key
