@@ -15,7 +15,7 @@ export CARGO_TERM_COLOR ?= never
 FACE_TESTS := $(if $(wildcard mk/c.mk),header-check c-test) $(if $(wildcard mk/python.mk),py-test) \
               $(if $(wildcard mk/purerust.mk),pure-rust-test)
 
-.PHONY: help demo test lint fmt-check clippy rust-test pure-rust-test doc examples vectors bench
+.PHONY: help demo test lint fmt-check clippy rust-test pure-rust-test doc examples vectors bench audit
 
 help: ## List the targets.
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort -u | \
@@ -47,6 +47,12 @@ examples: ## Build and run the README's Rust examples.
 vectors: ## Regenerate tests/vectors/hx1.json and jws.json from their generators in core/tests/.
 	HXJWT_BLESS=1 $(CARGO) test --locked -p hxjwt --test vectors vectors_file_is_what_the_generator_makes
 	HXJWT_BLESS=1 $(CARGO) test --locked -p hxjwt --test jws_vectors
+
+DENY_CHECKS ?= bans licenses sources
+DENY_FLAGS ?= --offline
+audit: ## cargo deny: licenses, duplicate crates, sources (installs cargo-deny if missing).
+	command -v cargo-deny >/dev/null || $(CARGO) install --locked cargo-deny
+	$(CARGO) deny $(DENY_FLAGS) check $(DENY_CHECKS)
 
 bench: ## Release-mode benchmarks (criterion): HX1 and standard JWS.
 	$(CARGO) bench --locked -p hxjwt
