@@ -12,7 +12,7 @@ export CARGO_TERM_COLOR ?= never
 # py-test, py-lint, …).
 -include mk/c.mk mk/python.mk mk/purerust.mk mk/bench.mk
 
-FACE_TESTS := $(if $(wildcard mk/c.mk),header-check c-test) $(if $(wildcard mk/python.mk),py-test) \
+FACE_TESTS := $(if $(wildcard mk/c.mk),header-check c-test) $(if $(wildcard mk/python.mk),py-test py-lint) \
               $(if $(wildcard mk/purerust.mk),pure-rust-test)
 
 .PHONY: help demo test lint fmt-check clippy rust-test pure-rust-test doc examples vectors bench audit
