@@ -10,12 +10,13 @@ export CARGO_TERM_COLOR ?= never
 
 # The C and Python faces bring their own targets (c-test, header, header-check, install;
 # py-test, py-lint, …).
--include mk/c.mk mk/python.mk mk/purerust.mk mk/bench.mk
+-include mk/c.mk mk/python.mk mk/purerust.mk mk/bench.mk mk/fuzz.mk mk/sanitize.mk
 
 FACE_TESTS := $(if $(wildcard mk/c.mk),header-check c-test) $(if $(wildcard mk/python.mk),py-test py-lint) \
-              $(if $(wildcard mk/purerust.mk),pure-rust-test)
+              $(if $(wildcard mk/purerust.mk),pure-rust-test) $(if $(wildcard mk/fuzz.mk),fuzz-smoke) \
+              $(if $(wildcard mk/sanitize.mk),tsan-test)
 
-.PHONY: help demo test lint fmt-check clippy rust-test pure-rust-test doc examples vectors bench audit
+.PHONY: help demo test lint fmt-check clippy rust-test pure-rust-test doc examples vectors bench-criterion audit
 
 help: ## List the targets.
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort -u | \
@@ -54,5 +55,5 @@ audit: ## cargo deny: licenses, duplicate crates, sources (installs cargo-deny i
 	command -v cargo-deny >/dev/null || $(CARGO) install --locked cargo-deny
 	$(CARGO) deny $(DENY_FLAGS) check $(DENY_CHECKS)
 
-bench: ## Release-mode benchmarks (criterion): HX1 and standard JWS.
+bench-criterion: ## The core's criterion benchmarks alone (HX1 and standard JWS); `make bench` is mk/bench.mk.
 	$(CARGO) bench --locked -p hxjwt
