@@ -1,0 +1,2 @@
+const BACKEND: &str = "aws_lc_rs";
+include!("../../peer_jsonwebtoken.rs");

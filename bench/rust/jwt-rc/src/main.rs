@@ -1,0 +1,2 @@
+const BACKEND: &str = "rust_crypto";
+include!("../../peer_jsonwebtoken.rs");
