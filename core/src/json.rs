@@ -24,11 +24,20 @@ pub fn parse_object(bytes: &[u8], max_depth: usize, what: &str) -> Result<Map<St
 
 /// Parses `bytes` as one JSON value with the checks of [`parse_object`].
 pub fn parse_value(bytes: &[u8], max_depth: usize, what: &str) -> Result<Value> {
+    parse_limited(bytes, max_depth, usize::MAX, what)
+}
+
+/// [`parse_value`] that also fails as soon as an array has more than `max_items` elements,
+/// before building the rest: a huge array costs the time to reach the limit, not its memory.
+fn parse_limited(bytes: &[u8], max_depth: usize, max_items: usize, what: &str) -> Result<Value> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = Strict { depth: max_depth }
-        .deserialize(&mut de)
-        .and_then(|v| de.end().map(|()| v))
-        .map_err(|e| Error::malformed(format!("{what} is not valid JSON: {}", describe(&e))))?;
+    let value = Strict {
+        depth: max_depth,
+        max_items,
+    }
+    .deserialize(&mut de)
+    .and_then(|v| de.end().map(|()| v))
+    .map_err(|e| Error::malformed(format!("{what} is not valid JSON: {}", describe(&e))))?;
     Ok(value)
 }
 
@@ -51,8 +60,10 @@ fn classify(e: &serde_json::Error) -> &'static str {
     }
 }
 
+#[derive(Clone, Copy)]
 struct Strict {
     depth: usize,
+    max_items: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for Strict {
@@ -103,7 +114,13 @@ impl<'de> Visitor<'de> for Strict {
             .checked_sub(1)
             .ok_or_else(|| de::Error::custom("nesting too deep"))?;
         let mut out = Vec::new();
-        while let Some(v) = seq.next_element_seed(Strict { depth })? {
+        while let Some(v) = seq.next_element_seed(Strict { depth, ..self })? {
+            if out.len() == self.max_items {
+                return Err(de::Error::custom(format_args!(
+                    "an array has more than {} elements",
+                    self.max_items
+                )));
+            }
             out.push(v);
         }
         Ok(Value::Array(out))
@@ -122,7 +139,7 @@ impl<'de> Visitor<'de> for Strict {
                     crate::error::quote(&key)
                 )));
             }
-            let v = map.next_value_seed(Strict { depth })?;
+            let v = map.next_value_seed(Strict { depth, ..self })?;
             out.insert(key, v);
         }
         Ok(Value::Object(out))
@@ -142,7 +159,9 @@ pub fn parse_jwk_set(
             text.len()
         )));
     }
-    let mut set = parse_object(text.as_bytes(), 8, "JWK Set")?;
+    let Value::Object(mut set) = parse_limited(text.as_bytes(), 8, max_keys, "JWK Set")? else {
+        return Err(Error::malformed("JWK Set is not a JSON object"));
+    };
     let Some(Value::Array(keys)) = set.remove("keys") else {
         return Err(Error::malformed(
             "JWK Set: missing member \"keys\" (an array)",

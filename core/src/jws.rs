@@ -216,8 +216,6 @@ fn parse<'a>(token: &'a str, v: &Validation) -> Result<Parsed<'a>> {
         ));
     }
     let header = json::parse_object(&b64::decode(h, "header segment")?, v.max_depth, "header")?;
-    let payload = b64::decode(p, "payload segment")?;
-    let signature = b64::decode(s, "signature segment")?;
     let alg = match header.get("alg") {
         Some(Value::String(name)) => Algorithm::from_name(name).ok_or_else(|| {
             Error::new(
@@ -252,6 +250,10 @@ fn parse<'a>(token: &'a str, v: &Validation) -> Result<Parsed<'a>> {
         }
     }
     v.check_typ(&header)?;
+    // The payload and signature are decoded only for a header that passed: a token whose
+    // header is refused costs no more than its header.
+    let payload = b64::decode(p, "payload segment")?;
+    let signature = b64::decode(s, "signature segment")?;
     let signed = token
         .get(..h.len() + 1 + p.len())
         .ok_or_else(|| Error::malformed("token segments are inconsistent"))?;

@@ -1,6 +1,7 @@
 //! Identities (a name and an X25519 key pair) and machine tokens (a name and a public key).
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 use x25519_dalek::{PublicKey, StaticSecret};
@@ -125,7 +126,7 @@ fn parse_jwk(text: &str, what: &str) -> Result<Map<String, Value>> {
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct MachineToken {
-    name: String,
+    name: Arc<str>,
     public: [u8; 32],
 }
 
@@ -142,7 +143,7 @@ impl MachineToken {
             )));
         }
         Ok(MachineToken {
-            name: name.to_owned(),
+            name: Arc::from(name),
             public,
         })
     }
@@ -183,7 +184,7 @@ impl MachineToken {
         json!({
             "kty": "OKP",
             "crv": "X25519",
-            "kid": self.name,
+            "kid": &*self.name,
             "use": "enc",
             "x": b64::encode(&self.public),
         })
@@ -218,7 +219,7 @@ impl fmt::Debug for MachineToken {
 /// ```
 #[derive(Clone)]
 pub struct Identity {
-    name: String,
+    name: Arc<str>,
     secret: StaticSecret,
     public: [u8; 32],
 }
@@ -243,7 +244,7 @@ impl Identity {
             ));
         }
         Ok(Identity {
-            name: name.to_owned(),
+            name: Arc::from(name),
             secret,
             public,
         })
@@ -306,7 +307,7 @@ impl Identity {
         let d = Zeroizing::new(b64::encode(self.secret.as_bytes()));
         let mut out = String::with_capacity(200 + self.name.len());
         out.push_str(r#"{"kty":"OKP","crv":"X25519","kid":"#);
-        out.push_str(&Value::from(self.name.as_str()).to_string());
+        out.push_str(&Value::from(&*self.name).to_string());
         out.push_str(r#","use":"enc","x":""#);
         b64::encode_into(&self.public, &mut out);
         out.push_str(r#"","d":""#);

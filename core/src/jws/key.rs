@@ -2,7 +2,9 @@
 //! PEM or raw bytes, or freshly generated.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use hmac::{Hmac, KeyInit, Mac};
 
 use serde_json::{Map, Value, json};
 use sha2::{Digest as _, Sha256};
@@ -19,7 +21,7 @@ use crate::json;
 
 #[allow(clippy::large_enum_variant, reason = "one per key, behind an Arc")]
 enum Material {
-    Hmac(Zeroizing<Vec<u8>>),
+    Hmac(HmacSecret),
     Rsa {
         parts: RsaParts,
         signer: Option<RsaSigner>,
@@ -186,8 +188,8 @@ impl Key {
                 "this looks like a PEM or SSH key, not an HMAC secret: load it with Key::from_pem",
             ));
         }
-        Ok(Key::from_material(Material::Hmac(Zeroizing::new(
-            secret.to_vec(),
+        Ok(Key::from_material(Material::Hmac(HmacSecret::new(
+            Zeroizing::new(secret.to_vec()),
         ))))
     }
 
@@ -322,7 +324,7 @@ impl Key {
                 if k.is_empty() {
                     return Err(Error::invalid_key("JWK member \"k\" is empty"));
                 }
-                Key::from_material(Material::Hmac(k))
+                Key::from_material(Material::Hmac(HmacSecret::new(k)))
             }
             "RSA" => {
                 if jwk.contains_key("oth") {
@@ -423,7 +425,7 @@ impl Key {
             KeyType::Hmac => {
                 let mut secret = Zeroizing::new(vec![0u8; alg.min_secret_len()]);
                 crate::random::fill(&mut secret)?;
-                Key::from_material(Material::Hmac(secret))
+                Key::from_material(Material::Hmac(HmacSecret::new(secret)))
             }
             KeyType::Rsa => Key::from_rsa(super::backend::rsa_generate(2048)?)?,
             KeyType::Ec => Key::from_ec(super::backend::ec_generate(match alg {
@@ -731,7 +733,7 @@ impl Key {
         self.check(alg, true)?;
         let no_private = || Error::invalid_key("a public key cannot sign");
         match &*self.material {
-            Material::Hmac(secret) => Ok(hmac_tag(alg, secret, msg)?),
+            Material::Hmac(secret) => secret.tag(alg, msg),
             Material::Rsa { signer, .. } => signer.as_ref().ok_or_else(no_private)?.sign(alg, msg),
             Material::Ec { signer, .. } => signer.as_ref().ok_or_else(no_private)?.sign(msg),
             Material::Ed { signer, .. } => Ok(signer.as_ref().ok_or_else(no_private)?.sign(msg)),
@@ -742,7 +744,7 @@ impl Key {
     pub(crate) fn verify(&self, alg: Algorithm, msg: &[u8], sig: &[u8]) -> Result<()> {
         self.check(alg, false)?;
         let ok = match &*self.material {
-            Material::Hmac(secret) => hmac_verify(alg, secret, msg, sig)?,
+            Material::Hmac(secret) => secret.verify(alg, msg, sig)?,
             Material::Rsa { verifier, .. } => verifier.verify(alg, msg, sig),
             Material::Ec {
                 parts, verifier, ..
@@ -773,50 +775,71 @@ impl Key {
     }
 }
 
-fn hmac_tag(alg: Algorithm, secret: &[u8], msg: &[u8]) -> Result<Vec<u8>> {
-    use hmac::{Hmac, KeyInit as _, Mac as _};
-    let setup = |_| Error::new(ErrorKind::Internal, "HMAC key setup failed");
-    Ok(match alg {
-        Algorithm::HS256 => {
-            let mut m = Hmac::<Sha256>::new_from_slice(secret).map_err(setup)?;
-            m.update(msg);
-            m.finalize().into_bytes().to_vec()
-        }
-        Algorithm::HS384 => {
-            let mut m = Hmac::<sha2::Sha384>::new_from_slice(secret).map_err(setup)?;
-            m.update(msg);
-            m.finalize().into_bytes().to_vec()
-        }
-        Algorithm::HS512 => {
-            let mut m = Hmac::<sha2::Sha512>::new_from_slice(secret).map_err(setup)?;
-            m.update(msg);
-            m.finalize().into_bytes().to_vec()
-        }
-        _ => return Err(Error::new(ErrorKind::Internal, "not an HMAC algorithm")),
-    })
+/// An HMAC secret and, computed on first use, the keyed hash state of each HS algorithm: the
+/// inner and outer pads are hashed once per key instead of once per token. Everything here is
+/// zeroized on drop (the states through the `zeroize` features of `hmac` and `sha2`).
+struct HmacSecret {
+    secret: Zeroizing<Vec<u8>>,
+    hs256: OnceLock<Hmac<Sha256>>,
+    hs384: OnceLock<Hmac<sha2::Sha384>>,
+    hs512: OnceLock<Hmac<sha2::Sha512>>,
 }
 
-fn hmac_verify(alg: Algorithm, secret: &[u8], msg: &[u8], sig: &[u8]) -> Result<bool> {
-    use hmac::{Hmac, KeyInit as _, Mac as _};
-    let setup = |_| Error::new(ErrorKind::Internal, "HMAC key setup failed");
-    Ok(match alg {
-        Algorithm::HS256 => {
-            let mut m = Hmac::<Sha256>::new_from_slice(secret).map_err(setup)?;
-            m.update(msg);
-            m.verify_slice(sig).is_ok()
+impl HmacSecret {
+    fn new(secret: Zeroizing<Vec<u8>>) -> Self {
+        HmacSecret {
+            secret,
+            hs256: OnceLock::new(),
+            hs384: OnceLock::new(),
+            hs512: OnceLock::new(),
         }
-        Algorithm::HS384 => {
-            let mut m = Hmac::<sha2::Sha384>::new_from_slice(secret).map_err(setup)?;
-            m.update(msg);
-            m.verify_slice(sig).is_ok()
+    }
+
+    /// The keyed state for `D`, made once.
+    fn state<M: KeyInit + Clone>(&self, cell: &OnceLock<M>) -> Result<M> {
+        if let Some(state) = cell.get() {
+            return Ok(state.clone());
         }
-        Algorithm::HS512 => {
-            let mut m = Hmac::<sha2::Sha512>::new_from_slice(secret).map_err(setup)?;
-            m.update(msg);
-            m.verify_slice(sig).is_ok()
-        }
-        _ => return Err(Error::new(ErrorKind::Internal, "not an HMAC algorithm")),
-    })
+        let state = M::new_from_slice(&self.secret)
+            .map_err(|_| Error::new(ErrorKind::Internal, "HMAC key setup failed"))?;
+        Ok(cell.get_or_init(|| state).clone())
+    }
+
+    fn tag(&self, alg: Algorithm, msg: &[u8]) -> Result<Vec<u8>> {
+        Ok(match alg {
+            Algorithm::HS256 => mac_tag(self.state(&self.hs256)?, msg),
+            Algorithm::HS384 => mac_tag(self.state(&self.hs384)?, msg),
+            Algorithm::HS512 => mac_tag(self.state(&self.hs512)?, msg),
+            _ => return Err(Error::new(ErrorKind::Internal, "not an HMAC algorithm")),
+        })
+    }
+
+    /// Constant-time comparison (`verify_slice`).
+    fn verify(&self, alg: Algorithm, msg: &[u8], sig: &[u8]) -> Result<bool> {
+        Ok(match alg {
+            Algorithm::HS256 => mac_verify(self.state(&self.hs256)?, msg, sig),
+            Algorithm::HS384 => mac_verify(self.state(&self.hs384)?, msg, sig),
+            Algorithm::HS512 => mac_verify(self.state(&self.hs512)?, msg, sig),
+            _ => return Err(Error::new(ErrorKind::Internal, "not an HMAC algorithm")),
+        })
+    }
+}
+
+impl std::ops::Deref for HmacSecret {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.secret
+    }
+}
+
+fn mac_tag<M: Mac>(mut m: M, msg: &[u8]) -> Vec<u8> {
+    m.update(msg);
+    m.finalize().into_bytes().to_vec()
+}
+
+fn mac_verify<M: Mac>(mut m: M, msg: &[u8], sig: &[u8]) -> bool {
+    m.update(msg);
+    m.verify_slice(sig).is_ok()
 }
 
 impl fmt::Debug for Key {
