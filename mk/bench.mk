@@ -1,0 +1,88 @@
+# mk/bench.mk: `make bench`, the comparison harness (bench/README.md). A GNU make fragment that the
+# top-level Makefile includes; it also runs alone: `make -f mk/bench.mk bench`. Paths are relative
+# to the repository root, which must be the working directory.
+#
+#   bench          build everything in release mode, install the peers (crates.io, PyPI, Debian's
+#                  libjwt-dev) where missing, time hxjwt and each peer on this machine in one run,
+#                  and write BENCH.md (generated: never edit it by hand)
+#   bench-build    only the builds and installs
+#   bench-clean    remove target/bench (the harness's cargo target dir, venv and results)
+#
+# BENCH_SCALE=0.1 makes a quick smoke run (shorter samples, 100 000 validations for the memory
+# row); BENCH_OUT=path writes the report elsewhere than BENCH.md.
+
+CARGO ?= cargo
+PYTHON ?= python3
+BENCH_DIR := target/bench
+# One cargo target dir for the harness's workspace (bench/rust) and the release builds of libhxjwt
+# and the Python module (root workspace), so that what they share (aws-lc-sys …) builds once.
+BENCH_CARGO := CARGO_TARGET_DIR=$(abspath $(BENCH_DIR))/cargo $(CARGO)
+BENCH_BIN := $(BENCH_DIR)/cargo/release
+BENCH_RESULTS := $(BENCH_DIR)/results
+BENCH_VENV := $(BENCH_DIR)/venv
+BENCH_PY := $(BENCH_VENV)/bin/python
+# The Python peers: the newest release of each, recorded in BENCH.md.
+BENCH_PY_DEPS := "maturin>=1.9.4,<2" PyJWT cryptography joserfc jwcrypto
+BENCH_SCALE ?= 1
+BENCH_OUT ?= BENCH.md
+BENCH_C_LIB := $(BENCH_DIR)/c/lib
+
+.PHONY: bench bench-build bench-rust-build bench-c-build bench-py-build bench-tools bench-clean
+
+bench: bench-build ## Compare hxjwt with its peers (jsonwebtoken, PyJWT, joserfc, jwcrypto, libjwt); writes BENCH.md.
+	@rm -rf $(BENCH_RESULTS) && mkdir -p $(BENCH_RESULTS)
+	@printf '{"date": "%s", "loadavg": "%s", "rustc": "%s", "cc": "%s", "scale": "%s"}\n' \
+	  "$$(date -u '+%Y-%m-%d %H:%M UTC')" "$$(cut -d' ' -f1-3 /proc/loadavg)" \
+	  "$$(rustc --version)" "$$($(CC) --version | head -n 1)" "$(BENCH_SCALE)" > $(BENCH_RESULTS)/env.json
+	@start=$$(date +%s); export BENCH_SCALE=$(BENCH_SCALE); \
+	echo "== Rust: hxjwt" && $(BENCH_BIN)/hxbench $(BENCH_RESULTS)/rust-hxjwt.json && \
+	echo "== Rust: jsonwebtoken (aws_lc_rs)" && $(BENCH_BIN)/jwt-aws $(BENCH_RESULTS)/rust-jwt-aws.json && \
+	echo "== Rust: jsonwebtoken (rust_crypto)" && $(BENCH_BIN)/jwt-rc $(BENCH_RESULTS)/rust-jwt-rc.json && \
+	echo "== C: libhxjwt vs libjwt" && $(BENCH_DIR)/c/bench_c $(BENCH_RESULTS)/c.json && \
+	echo "== Python: hxjwt vs PyJWT, joserfc, jwcrypto" && \
+	  $(BENCH_PY) bench/python/bench_py.py $(BENCH_RESULTS)/python.json && \
+	$(PYTHON) -c 'import json, sys; p = sys.argv[1]; d = json.load(open(p)); d["seconds"] = int(sys.argv[2]); json.dump(d, open(p, "w"))' \
+	  $(BENCH_RESULTS)/env.json $$(( $$(date +%s) - start ))
+	$(PYTHON) bench/report.py $(BENCH_RESULTS) $(BENCH_OUT)
+
+bench-build: bench-tools bench-rust-build bench-c-build bench-py-build
+
+# libjwt (the C peer) and pkg-config from Debian's packages, when missing (as root, like c-tools).
+bench-tools:
+	@command -v pkg-config >/dev/null 2>&1 || { apt-get update && apt-get install -y pkg-config; }
+	@pkg-config --exists libjwt || { apt-get update && apt-get install -y libjwt-dev; }
+
+# The harness's own workspace (committed Cargo.lock). jsonwebtoken's two backends are separate
+# packages built by separate invocations, so that cargo never unifies their features.
+bench-rust-build:
+	$(BENCH_CARGO) build --release --locked --manifest-path bench/rust/Cargo.toml -p hxbench
+	$(BENCH_CARGO) build --release --locked --manifest-path bench/rust/Cargo.toml -p jwt-aws
+	$(BENCH_CARGO) build --release --locked --manifest-path bench/rust/Cargo.toml -p jwt-rc
+
+# libhxjwt (release) staged with its soname, and the C bench linked against it and libjwt.
+bench-c-build: bench-tools
+	$(BENCH_CARGO) build --release --locked -p hxjwt-ffi
+	@mkdir -p $(BENCH_C_LIB)
+	@ln -sf $(abspath $(BENCH_BIN))/libhxjwt.so $(BENCH_C_LIB)/libhxjwt.so.$(firstword $(subst ., ,$(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)))
+	@ln -sf $$(basename $$(ls $(BENCH_C_LIB)/libhxjwt.so.* | head -n 1)) $(BENCH_C_LIB)/libhxjwt.so
+	$(CC) -O2 -std=c99 -Wall -Wextra -Werror -Iinclude \
+	  -DLIBJWT_VERSION='"'"$$(pkg-config --modversion libjwt)"'"' $$(pkg-config --cflags libjwt) \
+	  bench/c/bench_c.c -L$(BENCH_C_LIB) -Wl,-rpath,$(abspath $(BENCH_C_LIB)) -lhxjwt \
+	  $$(pkg-config --libs libjwt) -o $(BENCH_DIR)/c/bench_c
+
+# A venv of the harness's own (never .venv, whose debug build `make py-test` owns) with the
+# release-built module and the Python peers.
+$(BENCH_PY):
+	$(PYTHON) -m venv $(BENCH_VENV) || { rm -rf $(BENCH_VENV) && $(PYTHON) -m venv --without-pip $(BENCH_VENV) \
+	  && $(PYTHON) -m pip --python $(BENCH_PY) install --quiet pip; }
+
+$(BENCH_VENV)/.peers: $(BENCH_PY) mk/bench.mk
+	$(BENCH_PY) -m pip install --quiet --disable-pip-version-check $(BENCH_PY_DEPS)
+	touch $@
+
+bench-py-build: $(BENCH_VENV)/.peers
+	CARGO_TARGET_DIR=$(abspath $(BENCH_DIR))/cargo VIRTUAL_ENV=$(abspath $(BENCH_VENV)) \
+	  $(BENCH_VENV)/bin/maturin develop --quiet --locked --release -m bindings/python/Cargo.toml
+
+bench-clean: ## Remove target/bench (the harness's builds, venv and results).
+	rm -rf $(BENCH_DIR)
