@@ -3,6 +3,8 @@
 //! `serde_json` keeps the last of two members with the same name; a JWT library must not, since
 //! two parsers that disagree on which one counts are how signature checks get bypassed.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -143,6 +145,215 @@ impl<'de> Visitor<'de> for Strict {
             out.insert(key, v);
         }
         Ok(Value::Object(out))
+    }
+}
+
+/// The registered claims of a JWT (`exp`, `nbf`, `iat`, `aud`, `iss`, `sub`, `jti`) and the
+/// names of all its members, picked out of the claims' JSON text in one pass with the checks of
+/// [`parse_object`] (strict JSON, no duplicate member at any level, bounded depth), without
+/// building the other values: what the claim checks need when the caller wants the claims as
+/// its own type, not as a map.
+pub(crate) struct ClaimsView<'a> {
+    members: Vec<Cow<'a, str>>,
+    /// Beyond this many members, a set answers "seen before?" instead of a scan.
+    index: Option<HashSet<Cow<'a, str>>>,
+    registered: [Option<Value>; REGISTERED.len()],
+}
+
+const REGISTERED: [&str; 7] = ["exp", "nbf", "iat", "aud", "iss", "sub", "jti"];
+/// Up to this many members, duplicates are found by a scan (no allocation beyond the list).
+const SCAN_LIMIT: usize = 16;
+
+impl<'a> ClaimsView<'a> {
+    pub(crate) fn parse(bytes: &'a [u8], max_depth: usize, what: &str) -> Result<Self> {
+        if bytes.trim_ascii_start().first() != Some(&b'{') {
+            // Not an object: the full parser says exactly what is wrong.
+            return parse_object(bytes, max_depth, what)
+                .and_then(|_| Err(Error::malformed(format!("{what} is not a JSON object"))));
+        }
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let depth = max_depth
+            .checked_sub(1)
+            .ok_or_else(|| Error::malformed(format!("{what} is nested too deeply")))?;
+        de::Deserializer::deserialize_map(&mut de, ViewVisitor { depth })
+            .and_then(|v| de.end().map(|()| v))
+            .map_err(|e| Error::malformed(format!("{what} is not valid JSON: {}", describe(&e))))
+    }
+}
+
+impl crate::jws::validation::ClaimLookup for ClaimsView<'_> {
+    fn get(&self, name: &str) -> Option<&Value> {
+        let i = REGISTERED.iter().position(|r| *r == name)?;
+        self.registered.get(i)?.as_ref()
+    }
+    fn contains(&self, name: &str) -> bool {
+        match &self.index {
+            Some(set) => set.contains(name),
+            None => self.members.iter().any(|m| m == name),
+        }
+    }
+}
+
+/// Member names seen in one object: a scan while few, a set beyond [`SCAN_LIMIT`].
+struct Seen<'a> {
+    list: Vec<Cow<'a, str>>,
+    index: Option<HashSet<Cow<'a, str>>>,
+}
+
+impl<'a> Seen<'a> {
+    const fn new() -> Self {
+        Seen {
+            list: Vec::new(),
+            index: None,
+        }
+    }
+
+    /// Records `key`; an error if it was already there.
+    fn insert<E: de::Error>(&mut self, key: Cow<'a, str>) -> Result<(), E> {
+        let dup = match &mut self.index {
+            Some(set) => !set.insert(key.clone()),
+            None => self.list.contains(&key),
+        };
+        if dup {
+            return Err(E::custom(format_args!(
+                "duplicate member {}",
+                crate::error::quote(&key)
+            )));
+        }
+        if self.index.is_none() && self.list.len() == SCAN_LIMIT {
+            let mut set: HashSet<Cow<'a, str>> = self.list.iter().cloned().collect();
+            set.insert(key.clone());
+            self.index = Some(set);
+        }
+        self.list.push(key);
+        Ok(())
+    }
+}
+
+/// A member name, borrowed from the input when it has no escapes.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+struct ViewVisitor {
+    depth: usize,
+}
+
+impl<'de> Visitor<'de> for ViewVisitor {
+    type Value = ClaimsView<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut seen = Seen::new();
+        let mut registered: [Option<Value>; REGISTERED.len()] = Default::default();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let slot = REGISTERED
+                .iter()
+                .position(|r| *r == key)
+                .and_then(|i| registered.get_mut(i));
+            seen.insert(key)?;
+            match slot {
+                Some(slot) => {
+                    *slot = Some(map.next_value_seed(Strict {
+                        depth: self.depth,
+                        max_items: usize::MAX,
+                    })?);
+                }
+                None => map.next_value_seed(Skip { depth: self.depth })?,
+            }
+        }
+        Ok(ClaimsView {
+            members: seen.list,
+            index: seen.index,
+            registered,
+        })
+    }
+}
+
+/// Walks a value with the strict checks (depth, duplicate names) and keeps nothing.
+#[derive(Clone, Copy)]
+struct Skip {
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Skip {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        if v.is_finite() {
+            Ok(())
+        } else {
+            Err(E::custom("number out of range"))
+        }
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let depth = self
+            .depth
+            .checked_sub(1)
+            .ok_or_else(|| de::Error::custom("nesting too deep"))?;
+        while seq.next_element_seed(Skip { depth })?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let depth = self
+            .depth
+            .checked_sub(1)
+            .ok_or_else(|| de::Error::custom("nesting too deep"))?;
+        let mut seen = Seen::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            seen.insert(key)?;
+            map.next_value_seed(Skip { depth })?;
+        }
+        Ok(())
     }
 }
 

@@ -30,7 +30,7 @@ mod key;
 mod keyset;
 mod parts;
 mod pem;
-mod validation;
+pub(crate) mod validation;
 
 use std::borrow::Cow;
 
@@ -169,7 +169,9 @@ pub fn encode<T: Serialize + ?Sized>(header: &Header, claims: &T, key: &Key) -> 
 
 /// Signs claims given as JSON text, after checking it is one strict JSON object.
 pub fn encode_json(header: &Header, claims_json: &str, key: &Key) -> Result<String> {
-    json::parse_object(claims_json.as_bytes(), DEFAULT_MAX_DEPTH, "claims")
+    // The strict checks of a parse (one object, no duplicate member, bounded depth) without
+    // building the values.
+    json::ClaimsView::parse(claims_json.as_bytes(), DEFAULT_MAX_DEPTH, "claims")
         .map_err(|e| Error::invalid_argument(e.detail().to_owned()))?;
     encode_bytes(header, claims_json.as_bytes(), key)
 }
@@ -276,8 +278,8 @@ pub fn decode<T: DeserializeOwned>(
     keys: &impl VerifyingKeys,
     v: &Validation,
 ) -> Result<TokenData<T>> {
-    let data = decode_claims(token, keys, v)?;
-    let claims = serde_json::from_value(Value::Object(data.claims)).map_err(|e| {
+    let data = decode_bytes(token, keys, v)?;
+    let claims = serde_json::from_slice(&data.claims).map_err(|e| {
         Error::new(
             ErrorKind::InvalidClaim,
             format!("the claims do not fit the type expected: {e}"),
@@ -287,6 +289,36 @@ pub fn decode<T: DeserializeOwned>(
         header: data.header,
         alg: data.alg,
         claims,
+    })
+}
+
+/// [`decode`] returning the claims as their JSON text, exactly as signed: verified and checked
+/// (strict JSON, the claim checks of `v`), for callers that deserialize it themselves. The
+/// checks read only the registered claims; nothing else is built.
+///
+/// ```
+/// use hxjwt::jws::{self, Algorithm, Header, Key, Validation};
+/// let key = Key::from_secret(b"a secret of at least thirty-two bytes!!")?;
+/// let token = jws::encode_json(&Header::new(Algorithm::HS256), r#"{"sub":"ada","exp":4102444800}"#, &key)?;
+/// let data = jws::decode_bytes(&token, &key, &Validation::new(&[Algorithm::HS256]))?;
+/// assert_eq!(data.claims, br#"{"sub":"ada","exp":4102444800}"#);
+/// # Ok::<(), hxjwt::Error>(())
+/// ```
+pub fn decode_bytes(
+    token: &str,
+    keys: &impl VerifyingKeys,
+    v: &Validation,
+) -> Result<TokenData<Vec<u8>>> {
+    let parsed = parse(token, v)?;
+    verify_parsed(&parsed, keys)?;
+    {
+        let view = json::ClaimsView::parse(&parsed.payload, v.max_depth, "claims")?;
+        v.check_claims_in(&view)?;
+    }
+    Ok(TokenData {
+        header: parsed.header,
+        alg: parsed.alg,
+        claims: parsed.payload,
     })
 }
 

@@ -403,6 +403,14 @@ impl Gen {
         let data = jws::decode_claims(token, &verifier(self.key(key)), &val)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(data.alg, alg, "{name}");
+        // The other two ways to decode agree: the claims' text as signed, and a caller's type.
+        let bytes = jws::decode_bytes(token, &verifier(self.key(key)), &val)
+            .unwrap_or_else(|e| panic!("{name} (decode_bytes): {e}"));
+        let typed: jws::TokenData<Value> = jws::decode(token, &verifier(self.key(key)), &val)
+            .unwrap_or_else(|e| panic!("{name} (decode): {e}"));
+        let from_bytes: Value = serde_json::from_slice(&bytes.claims).unwrap();
+        assert_eq!(from_bytes, Value::Object(data.claims.clone()), "{name}");
+        assert_eq!(typed.claims, from_bytes, "{name}");
         self.valid.push(json!({
             "name": name,
             "alg": alg.name(),
@@ -429,6 +437,11 @@ impl Gen {
             .map(|_| ())
             .expect_err(name);
         assert_eq!(err.kind(), error, "{name}: {err}");
+        let by_bytes = jws::decode_bytes(token, &verifier(self.key(key)), &val)
+            .map(|_| ())
+            .expect_err(name);
+        assert_eq!(by_bytes.kind(), error, "{name} (decode_bytes): {by_bytes}");
+        assert_eq!(by_bytes.claim(), err.claim(), "{name} (decode_bytes)");
         self.invalid.push(json!({
             "name": name,
             "key": key,

@@ -292,7 +292,15 @@ fn header_alg(token: &str) -> Option<Algorithm> {
 /// so that the dict is exactly what `PyJWT` returns (member order, big integers).
 fn segment_json<'py>(py: Python<'py>, segment: &str) -> PyResult<Bound<'py, PyAny>> {
     let bytes = hxjwt::b64::decode(segment, "segment").map_err(|e| to_jws_err(py, &e))?;
-    let value = json_loads(py, PyBytes::new(py, &bytes).as_any())?;
+    json_value(py, &bytes)
+}
+
+/// JSON text the core accepted as a Python `dict`, exactly as `json.loads` makes it.
+fn json_value<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    let value = match crate::pyjson::loads(py, bytes) {
+        Some(v) => v,
+        None => json_loads(py, PyBytes::new(py, bytes).as_any())?,
+    };
     if !value.is_instance_of::<PyDict>() {
         return Err(DecodeError::new_err(
             "Invalid payload string: must be a json object",
@@ -312,11 +320,15 @@ fn segments(token: &str) -> (&str, &str, &str) {
 }
 
 /// What `decode_complete` returns: `{"header": dict, "payload": dict, "signature": bytes}`.
-fn complete<'py>(py: Python<'py>, token: &str) -> PyResult<Bound<'py, PyDict>> {
-    let (h, p, s) = segments(token);
+fn complete<'py>(
+    py: Python<'py>,
+    token: &str,
+    payload: Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (h, _, s) = segments(token);
     let out = PyDict::new(py);
     out.set_item("header", segment_json(py, h)?)?;
-    out.set_item("payload", segment_json(py, p)?)?;
+    out.set_item("payload", payload)?;
     let signature = hxjwt::b64::decode(s, "signature segment").map_err(|e| to_jws_err(py, &e))?;
     out.set_item("signature", PyBytes::new(py, &signature))?;
     Ok(out)
@@ -469,12 +481,8 @@ fn decode_impl<'py>(
             let v = validation(&[Algorithm::HS256], &o, args)?;
             check_unverified(py, &unverified.payload, &v)?;
         }
-        let aud_is_string = unverified
-            .claims
-            .as_ref()
-            .and_then(|c| c.get("aud"))
-            .map(|a| a.as_str().is_some());
-        return finish(py, token, want_complete, &o, args, aud_is_string);
+        let payload = json_value(py, &unverified.payload)?;
+        return finish(py, token, want_complete, &o, args, payload);
     }
 
     // As in PyJWT: the algorithms are checked before the key is looked at.
@@ -490,8 +498,8 @@ fn decode_impl<'py>(
     let accepted = accepted_algorithms(algorithms, resolved.bound)?;
     let v = validation(&accepted, &o, args)?;
     let result = detached_result(py, || match &resolved.verifier {
-        Verifier::One(k) => jws::decode_claims(token, k, &v),
-        Verifier::Set(set) => jws::decode_claims(token, set, &v),
+        Verifier::One(k) => jws::decode_bytes(token, k, &v),
+        Verifier::Set(set) => jws::decode_bytes(token, set, &v),
     });
     let data = result.map_err(|e| {
         key_error(
@@ -502,8 +510,8 @@ fn decode_impl<'py>(
             o.enforce_minimum_key_length,
         )
     })?;
-    let aud_is_string = data.claims.get("aud").map(|a| a.as_str().is_some());
-    finish(py, token, want_complete, &o, args, aud_is_string)
+    let payload = json_value(py, &data.claims)?;
+    finish(py, token, want_complete, &o, args, payload)
 }
 
 fn finish<'py>(
@@ -512,16 +520,19 @@ fn finish<'py>(
     want_complete: bool,
     o: &Options,
     args: &ClaimArgs<'_, 'py>,
-    aud_is_string: Option<bool>,
+    payload: Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     if o.strict_aud && o.verify_aud {
+        let aud_is_string = payload
+            .get_item("aud")
+            .ok()
+            .map(|a| a.is_instance_of::<PyString>());
         check_strict_aud(args.audience, aud_is_string)?;
     }
     if want_complete {
-        Ok(complete(py, token)?.into_any())
+        Ok(complete(py, token, payload)?.into_any())
     } else {
-        let (_, p, _) = segments(token);
-        segment_json(py, p)
+        Ok(payload)
     }
 }
 
@@ -781,7 +792,14 @@ pub(crate) fn encode(
         None => None,
     };
     let json_encoder = json_encoder.filter(|j| !j.is_none());
-    let claims_json = dumps(claims.as_any(), json_encoder)?;
+    let claims_json = match json_encoder {
+        None => crate::pyjson::dumps(claims.as_any()),
+        Some(_) => None,
+    };
+    let claims_json = match claims_json {
+        Some(text) => text,
+        None => dumps(claims.as_any(), json_encoder)?,
+    };
     let o = Options::read(options)?;
     let resolved = resolve(key, !o.enforce_minimum_key_length)?;
     let Verifier::One(signing_key) = &resolved.verifier else {

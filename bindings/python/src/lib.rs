@@ -12,6 +12,7 @@ mod jwk;
 mod jws;
 mod jws_errors;
 mod keys;
+mod pyjson;
 mod remote;
 
 use pyo3::prelude::*;

@@ -153,13 +153,35 @@ fn ed25519_s_is_canonical(s: &[u8]) -> bool {
 /// of small order. Only the key's owner can make a signature with a small-order `R` verify, but
 /// aws-lc accepts one and ed25519-dalek's `verify_strict` does not: checking here makes both
 /// backends agree (and refuses what strict verifiers refuse).
+///
+/// Without decompressing `R` (a field inversion and a square root, once the costliest part of
+/// verification after the backend's own work): an `R` that is not a point on the curve cannot
+/// equal the encoding the verifier recomputes, so only two things need refusing here: a
+/// non-canonical `y` (≥ p), and the eight torsion points (compared without the sign bit, which
+/// also refuses the non-canonical encodings of the two points whose x is 0).
 fn ed25519_r_is_acceptable(r: &[u8]) -> bool {
-    let Ok(bytes) = <[u8; 32]>::try_from(r) else {
+    static SMALL_ORDER: OnceLock<[[u8; 32]; 8]> = OnceLock::new();
+    let Ok(mut y) = <[u8; 32]>::try_from(r) else {
         return false;
     };
-    curve25519_dalek::edwards::CompressedEdwardsY(bytes)
-        .decompress()
-        .is_some_and(|p| !p.is_small_order() && p.compress().as_bytes() == &bytes)
+    if let Some(last) = y.last_mut() {
+        *last &= 0x7f;
+    }
+    // p = 2^255 - 19, little-endian: ed ff … ff 7f.
+    let mut p = [0xffu8; 32];
+    p[0] = 0xed;
+    p[31] = 0x7f;
+    if !y.iter().rev().lt(p.iter().rev()) {
+        return false;
+    }
+    let small = SMALL_ORDER.get_or_init(|| {
+        curve25519_dalek::constants::EIGHT_TORSION.map(|t| {
+            let mut e = t.compress().to_bytes();
+            e[31] &= 0x7f;
+            e
+        })
+    });
+    !small.contains(&y)
 }
 
 impl Key {
@@ -856,5 +878,65 @@ impl fmt::Debug for Key {
             .field("alg", &self.alg)
             .field("private", &self.is_private())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::indexing_slicing, reason = "test code")]
+    use super::*;
+    use curve25519_dalek::edwards::CompressedEdwardsY;
+
+    /// The definition the fast check replaces: decompresses, is not of small order, and is the
+    /// canonical encoding.
+    fn by_decompression(bytes: [u8; 32]) -> bool {
+        CompressedEdwardsY(bytes)
+            .decompress()
+            .is_some_and(|p| !p.is_small_order() && p.compress().as_bytes() == &bytes)
+    }
+
+    #[test]
+    fn the_fast_r_check_refuses_what_the_slow_one_refuses() {
+        let mut cases: Vec<[u8; 32]> = Vec::new();
+        for t in curve25519_dalek::constants::EIGHT_TORSION {
+            let e = t.compress().to_bytes();
+            cases.push(e);
+            let mut flipped = e;
+            flipped[31] ^= 0x80;
+            cases.push(flipped);
+        }
+        for k in 0u8..=18 {
+            // y = p + k (non-canonical), both signs.
+            let mut y = [0xffu8; 32];
+            y[0] = 0xedu8.wrapping_add(k);
+            y[31] = 0x7f;
+            cases.push(y);
+            y[31] |= 0x80;
+            cases.push(y);
+        }
+        for i in 0u64..64 {
+            let p = curve25519_dalek::constants::ED25519_BASEPOINT_POINT
+                * curve25519_dalek::Scalar::from(i + 1);
+            cases.push(p.compress().to_bytes());
+            cases.push(
+                (p + curve25519_dalek::constants::EIGHT_TORSION[(i % 8) as usize])
+                    .compress()
+                    .to_bytes(),
+            );
+        }
+        for case in cases {
+            let slow = by_decompression(case);
+            let fast = ed25519_r_is_acceptable(&case);
+            // Where the slow check accepts, the fast one must too; where the fast one accepts a
+            // point the slow one refuses, the point must not decompress (the verifier then
+            // refuses it, as it can never match a recomputed R).
+            if slow != fast {
+                assert!(
+                    fast && CompressedEdwardsY(case).decompress().is_none(),
+                    "{case:02x?}"
+                );
+            }
+        }
+        assert!(!ed25519_r_is_acceptable(&[0u8; 31]));
     }
 }

@@ -188,8 +188,14 @@ impl Validation {
     /// verify (`PyJWT`'s `verify_signature=False`); on its own it proves nothing about who made
     /// the claims.
     pub fn check_claims(&self, claims: &Map<String, Value>) -> Result<()> {
+        self.check_claims_in(claims)
+    }
+
+    /// [`check_claims`](Self::check_claims) over any view of the claims: a parsed map, or the
+    /// registered claims picked out of the JSON text by [`crate::json::ClaimsView`].
+    pub(crate) fn check_claims_in(&self, claims: &impl ClaimLookup) -> Result<()> {
         for name in &self.required_claims {
-            if !claims.contains_key(name) {
+            if !claims.contains(name) {
                 return Err(Error::new(
                     ErrorKind::MissingClaim,
                     format!("the token has no {} claim", quote(name)),
@@ -338,6 +344,23 @@ impl Validation {
     }
 }
 
+/// Read access to claims by name: what the claim checks need.
+pub(crate) trait ClaimLookup {
+    /// The value of claim `name`.
+    fn get(&self, name: &str) -> Option<&Value>;
+    /// Whether the claims have a member `name` (whatever its value).
+    fn contains(&self, name: &str) -> bool;
+}
+
+impl ClaimLookup for Map<String, Value> {
+    fn get(&self, name: &str) -> Option<&Value> {
+        Map::get(self, name)
+    }
+    fn contains(&self, name: &str) -> bool {
+        self.contains_key(name)
+    }
+}
+
 fn wrong_type(claim: &'static str, what: &str) -> Error {
     Error::new(
         ErrorKind::InvalidClaim,
@@ -347,7 +370,7 @@ fn wrong_type(claim: &'static str, what: &str) -> Error {
 }
 
 /// A `NumericDate` claim: an integer, or a number with a fraction (floored), within ±2^53.
-fn numeric_date(claims: &Map<String, Value>, name: &'static str) -> Result<Option<i64>> {
+fn numeric_date(claims: &impl ClaimLookup, name: &'static str) -> Result<Option<i64>> {
     const LIMIT: f64 = 9_007_199_254_740_992.0;
     match claims.get(name) {
         None => Ok(None),
