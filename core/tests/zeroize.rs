@@ -1,0 +1,169 @@
+//! Key material is wiped before its memory goes back to the allocator: an allocator that looks
+//! at every block freed reports any block that still holds a secret this test planted.
+//!
+//! It sees the Rust heap only (aws-lc keeps its copies of RSA/EC/Ed25519 private keys in memory
+//! it frees itself, with `OPENSSL_cleanse`), and stack copies are out of its reach; what it
+//! checks is that no heap copy the core makes — decoded JWK members, HMAC secrets, identities,
+//! cached pairwise keys and their AES key schedules — outlives its owner unwiped.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test code: a failure should panic loudly"
+)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use hxjwt::jws::{Algorithm, Key, Validation};
+use hxjwt::{CreateOptions, Endpoint, FixedClock, Identity, MemoryDirectory};
+
+/// The secret being looked for (its first 16 bytes are enough to recognize it).
+static NEEDLE: Mutex<Option<[u8; 16]>> = Mutex::new(None);
+static WATCHING: AtomicBool = AtomicBool::new(false);
+static FOUND: AtomicUsize = AtomicUsize::new(0);
+
+struct Scanning;
+
+// SAFETY: allocation is forwarded to `System` unchanged; `dealloc` only reads the block it is
+// about to free (`layout.size()` bytes from `ptr`, all owned by the caller until the call).
+unsafe impl GlobalAlloc for Scanning {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded as is.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if WATCHING.load(Ordering::Relaxed) && layout.size() >= 16 {
+            // SAFETY: the block is live and `layout.size()` bytes long until freed below.
+            let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
+            // `try_lock`: never wait (or allocate) inside the allocator.
+            if let Ok(needle) = NEEDLE.try_lock() {
+                if let Some(n) = *needle {
+                    if block.windows(16).any(|w| w == n) {
+                        FOUND.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+        }
+        // SAFETY: forwarded as is.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Scanning = Scanning;
+
+/// One scan at a time: the allocator's state is process-wide.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// Runs `f` (which makes and drops things holding `secret`) and returns how many freed blocks
+/// still held the secret's first 16 bytes.
+fn freed_copies(secret: &[u8], f: impl FnOnce()) -> usize {
+    let _serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
+    *NEEDLE.lock().unwrap() = Some(secret[..16].try_into().unwrap());
+    FOUND.store(0, Ordering::Relaxed);
+    WATCHING.store(true, Ordering::Relaxed);
+    f();
+    WATCHING.store(false, Ordering::Relaxed);
+    *NEEDLE.lock().unwrap() = None;
+    FOUND.load(Ordering::Relaxed)
+}
+
+/// A distinctive 32-byte secret (no run of zeros a wiped block could match).
+fn secret(seed: u8) -> [u8; 32] {
+    std::array::from_fn(|i| seed.wrapping_add(u8::try_from(i).unwrap()).wrapping_mul(37) | 1)
+}
+
+/// The scanner itself works: a plain `Vec` holding the secret is seen when freed.
+#[test]
+fn the_scanner_sees_an_unwiped_copy() {
+    let s = secret(1);
+    let n = freed_copies(&s, || {
+        let copy = std::hint::black_box(s.to_vec());
+        drop(copy);
+    });
+    assert!(n >= 1, "the scanner missed a plain copy");
+}
+
+#[test]
+fn hmac_keys_wipe_their_secret_and_its_decoded_copies() {
+    let s = secret(2);
+    assert_eq!(
+        freed_copies(&s, || {
+            let key = Key::from_secret(s).unwrap();
+            // Use it, so the keyed hash states exist too.
+            let token = hxjwt::jws::encode(
+                &hxjwt::jws::Header::new(Algorithm::HS256),
+                &serde_json::json!({"exp": 4_102_444_800_i64}),
+                &key,
+            )
+            .unwrap();
+            hxjwt::jws::decode_claims(&token, &key, &Validation::new(&[Algorithm::HS256])).unwrap();
+            drop(key);
+        }),
+        0
+    );
+    let jwk = format!(r#"{{"kty":"oct","k":"{}"}}"#, hxjwt::b64::encode(&s));
+    assert_eq!(
+        freed_copies(&s, || {
+            let key = Key::from_jwk(&jwk).unwrap();
+            let exported = key.to_private_jwk();
+            drop(exported);
+            drop(key);
+        }),
+        0
+    );
+}
+
+#[test]
+fn identities_wipe_their_private_key() {
+    let s = secret(3);
+    assert_eq!(
+        freed_copies(&s, || {
+            let id = Box::new(Identity::from_secret_bytes("alice", s).unwrap());
+            let jwk = id.to_private_jwk();
+            let again = Identity::from_jwk(&jwk).unwrap();
+            drop(jwk);
+            drop(again);
+            drop(id);
+        }),
+        0
+    );
+}
+
+#[test]
+fn cached_pairwise_keys_and_their_key_schedules_are_wiped() {
+    let (a, b) = (identity("a.svc", 4), identity("b.svc", 5));
+    let z = hxjwt::dangerous::hx1_shared_secret(&a, &b.machine_token()).unwrap();
+    let k = hxjwt::dangerous::hx1_pairwise_key(&z, &a.machine_token(), &b.machine_token()).unwrap();
+    // Z, and K (AES-256's first two round keys are K itself) must not outlive the endpoints.
+    for secret in [&k[..], &z[..]] {
+        assert_eq!(
+            freed_copies(secret, || {
+                let dir = Arc::new(MemoryDirectory::new());
+                dir.insert(identity("a.svc", 4).machine_token());
+                dir.insert(identity("b.svc", 5).machine_token());
+                let endpoint = |name: &str, seed: u8| {
+                    Endpoint::new(identity(name, seed))
+                        .with_clock(FixedClock(1_767_225_600))
+                        .with_shared_directory(dir.clone())
+                };
+                let (sender, receiver) = (endpoint("a.svc", 4), endpoint("b.svc", 5));
+                let token = sender
+                    .create("b.svc", b"hello", &CreateOptions::default())
+                    .unwrap();
+                assert_eq!(receiver.validate(&token).unwrap().payload(), b"hello");
+                drop(sender);
+                drop(receiver);
+            }),
+            0
+        );
+    }
+}
+
+fn identity(name: &str, seed: u8) -> Identity {
+    Identity::from_secret_bytes(name, secret(seed)).unwrap()
+}
