@@ -1,4 +1,4 @@
-//! The documented limits (docs/SECURITY.md, "Limits"), each hit with input far beyond it: the
+//! The documented limits (SECURITY.md, "Limits"), each hit with input far beyond it: the
 //! input is refused with the right kind, and the heap the refusal needs stays bounded. A counting
 //! allocator measures the peak of live heap bytes during each refusal (never the time: times
 //! are for `make bench`). `cargo test -p hxjwt --test limits -- --nocapture` prints the
