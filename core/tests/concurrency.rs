@@ -552,7 +552,8 @@ fn shared_keyset_under_concurrent_encode_and_decode() {
 struct SlowRevocations(hxjwt::jws::helpers::MemoryRevocationList);
 
 impl hxjwt::jws::helpers::RevocationStore for SlowRevocations {
-    fn revoke(&self, jti: &str, until: i64, now: i64) -> hxjwt::Result<()> {
+    fn revoke(&self, jti: &str, until: i64, now: i64) -> hxjwt::Result<bool> {
+        thread::sleep(std::time::Duration::from_millis(2));
         self.0.revoke(jti, until, now)
     }
     fn is_revoked(&self, jti: &str, now: i64) -> hxjwt::Result<bool> {
@@ -563,13 +564,10 @@ impl hxjwt::jws::helpers::RevocationStore for SlowRevocations {
 
 /// A refresh token works once, also when several threads present it at the same instant (a
 /// thief racing the owner): exactly one refresh succeeds, the others fail `Revoked`.
-///
-/// Ignored: it fails. `TokenIssuer::refresh` checks `is_revoked` and then calls `revoke`, two
-/// steps, so every thread that checks before the first one revokes gets a new pair; with a
-/// revocation store that answers in milliseconds (a shared one) most races are lost. The fix
-/// needs an atomic "revoke unless already revoked" in `RevocationStore`.
+/// (`TokenIssuer::refresh` once checked `is_revoked` and then revoked, two steps: with a store
+/// that answers in milliseconds most races were lost. `RevocationStore::revoke` now says
+/// whether it revoked, atomically.)
 #[test]
-#[ignore = "TokenIssuer::refresh is check-then-revoke: a refresh token can be used twice by racing threads"]
 fn refresh_token_is_single_use_under_a_race() {
     use hxjwt::jws::helpers::{MemoryRevocationList, TokenIssuer};
     let issuer = TokenIssuer::new(

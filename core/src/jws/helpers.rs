@@ -58,8 +58,12 @@ pub fn check_body_hash(claims: &Map<String, Value>, body: &[u8]) -> Result<()> {
 
 /// A list of revoked token ids (`jti`), each kept until the token would have expired anyway.
 pub trait RevocationStore: Send + Sync {
-    /// Revokes `jti` until `until` (seconds since the epoch).
-    fn revoke(&self, jti: &str, until: i64, now: i64) -> Result<()>;
+    /// Revokes `jti` until `until` (seconds since the epoch). Returns whether this call
+    /// revoked it: `false` when it was already revoked at `now`. The check and the revocation
+    /// must be one atomic step (one lock, or a conditional insert in a shared store): of
+    /// several concurrent calls for one `jti`, exactly one may return `true`. That is what
+    /// makes a refresh token single-use under a race.
+    fn revoke(&self, jti: &str, until: i64, now: i64) -> Result<bool>;
     /// Whether `jti` is revoked at `now`.
     fn is_revoked(&self, jti: &str, now: i64) -> Result<bool>;
 }
@@ -107,7 +111,7 @@ impl Default for MemoryRevocationList {
 }
 
 impl RevocationStore for MemoryRevocationList {
-    fn revoke(&self, jti: &str, until: i64, now: i64) -> Result<()> {
+    fn revoke(&self, jti: &str, until: i64, now: i64) -> Result<bool> {
         let mut guard = self.lock();
         let (by_id, by_time) = &mut *guard;
         while by_time.first().is_some_and(|(t, _)| *t < now) {
@@ -115,9 +119,11 @@ impl RevocationStore for MemoryRevocationList {
                 by_id.remove(&id);
             }
         }
-        if let Some(old) = by_id.get(jti).copied() {
+        // Entries that expired before `now` were just removed: one still here is revoked.
+        let already = by_id.get(jti).copied();
+        if let Some(old) = already {
             if old >= until {
-                return Ok(());
+                return Ok(false);
             }
             by_time.remove(&(old, jti.into()));
         } else if by_id.len() >= self.capacity {
@@ -128,7 +134,7 @@ impl RevocationStore for MemoryRevocationList {
         }
         by_id.insert(jti.into(), until);
         by_time.insert((until, jti.into()));
-        Ok(())
+        Ok(already.is_none())
     }
 
     fn is_revoked(&self, jti: &str, now: i64) -> Result<bool> {
@@ -281,7 +287,11 @@ impl TokenIssuer {
     pub fn refresh(&self, refresh_token: &str) -> Result<TokenPair> {
         let data = decode_claims(refresh_token, &self.key, &self.validation("refresh+jwt"))?;
         self.check_not_revoked(&data.claims)?;
-        self.revoke_claims(&data.claims)?;
+        // Revoking is the atomic test: of two racing refreshes with one token, one revokes it
+        // and the other finds it revoked.
+        if !self.revoke_claims(&data.claims)? {
+            return Err(Error::new(ErrorKind::Revoked, "the token was revoked"));
+        }
         let sub = data
             .claims
             .get("sub")
@@ -298,10 +308,11 @@ impl TokenIssuer {
             .map(str::to_owned)
             .unwrap_or_default();
         let data = decode_claims(token, &self.key, &self.validation(&typ))?;
-        self.revoke_claims(&data.claims)
+        self.revoke_claims(&data.claims).map(drop)
     }
 
-    fn revoke_claims(&self, claims: &Map<String, Value>) -> Result<()> {
+    /// Whether this call revoked the token (not someone before it).
+    fn revoke_claims(&self, claims: &Map<String, Value>) -> Result<bool> {
         let jti = claims
             .get("jti")
             .and_then(Value::as_str)
