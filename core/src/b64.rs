@@ -32,6 +32,24 @@ pub fn decode(text: &str, what: &str) -> Result<Vec<u8>> {
         .map_err(|_| Error::malformed(format!("{what} is not canonical base64url")))
 }
 
+/// Decodes canonical base64url into `buf` when the result fits (no allocation), else into a new
+/// vector.
+pub(crate) fn decode_buf<'b>(
+    text: &str,
+    buf: &'b mut [u8],
+    what: &str,
+) -> Result<std::borrow::Cow<'b, [u8]>> {
+    if base64::decoded_len_estimate(text.len()) > buf.len() {
+        return decode(text, what).map(std::borrow::Cow::Owned);
+    }
+    match ENGINE.decode_slice(text, buf) {
+        Ok(n) => Ok(std::borrow::Cow::Borrowed(buf.get(..n).unwrap_or_default())),
+        Err(_) => Err(Error::malformed(format!(
+            "{what} is not canonical base64url"
+        ))),
+    }
+}
+
 /// Decodes canonical base64url into exactly `N` bytes.
 pub fn decode_array<const N: usize>(text: &str, what: &str) -> Result<[u8; N]> {
     let mut out = [0u8; N];
@@ -58,6 +76,25 @@ mod tests {
         assert_eq!(decode("AQ", "x").unwrap(), vec![1]);
         for bad in ["AQ==", "AR", "A+", "A/", "A Q", "AQ\n", "A", "*"] {
             assert!(decode(bad, "x").is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn decoding_into_a_buffer_agrees_with_decoding_into_a_vector() {
+        for len in 0..40 {
+            let bytes: Vec<u8> = (0..len)
+                .map(|i: u8| i.wrapping_mul(7).wrapping_add(1))
+                .collect();
+            let text = encode(&bytes);
+            let mut small = [0u8; 16];
+            let got = decode_buf(&text, &mut small, "x").unwrap();
+            assert_eq!(&*got, &bytes[..]);
+            let borrowed = matches!(got, std::borrow::Cow::Borrowed(_));
+            assert!(borrowed || len > 12, "{len} bytes fit in 16");
+            assert!(!borrowed || len <= 16, "{len} bytes do not fit in 16");
+        }
+        for bad in ["AQ==", "AR", "A+", "A"] {
+            assert!(decode_buf(bad, &mut [0u8; 16], "x").is_err(), "{bad:?}");
         }
     }
 

@@ -189,16 +189,32 @@ fn encode_bytes(header: &Header, claims: &[u8], key: &Key) -> Result<String> {
     Ok(token)
 }
 
+/// Room on the stack for the header and the signature of a token (the largest signature,
+/// RSA-8192, is 1024 bytes); bigger parts are decoded onto the heap.
+struct Scratch {
+    header: [u8; 512],
+    signature: [u8; 1024],
+}
+
+impl Scratch {
+    const fn new() -> Self {
+        Scratch {
+            header: [0; 512],
+            signature: [0; 1024],
+        }
+    }
+}
+
 /// The parts of a compact token, decoded and with the header checked, before the signature.
 struct Parsed<'a> {
     signed: &'a str,
     header: Map<String, Value>,
     alg: Algorithm,
     payload: Vec<u8>,
-    signature: Vec<u8>,
+    signature: Cow<'a, [u8]>,
 }
 
-fn parse<'a>(token: &'a str, v: &Validation) -> Result<Parsed<'a>> {
+fn parse<'a>(token: &'a str, v: &Validation, scratch: &'a mut Scratch) -> Result<Parsed<'a>> {
     if token.len() > v.max_token_len {
         return Err(Error::malformed(format!(
             "token is {} bytes; the limit is {}",
@@ -217,7 +233,11 @@ fn parse<'a>(token: &'a str, v: &Validation) -> Result<Parsed<'a>> {
             "token has more than 3 segments (a JWE has 5; hxjwt decodes JWS only)",
         ));
     }
-    let header = json::parse_object(&b64::decode(h, "header segment")?, v.max_depth, "header")?;
+    let header = json::parse_object(
+        &b64::decode_buf(h, &mut scratch.header, "header segment")?,
+        v.max_depth,
+        "header",
+    )?;
     let alg = match header.get("alg") {
         Some(Value::String(name)) => Algorithm::from_name(name).ok_or_else(|| {
             Error::new(
@@ -255,7 +275,7 @@ fn parse<'a>(token: &'a str, v: &Validation) -> Result<Parsed<'a>> {
     // The payload and signature are decoded only for a header that passed: a token whose
     // header is refused costs no more than its header.
     let payload = b64::decode(p, "payload segment")?;
-    let signature = b64::decode(s, "signature segment")?;
+    let signature = b64::decode_buf(s, &mut scratch.signature, "signature segment")?;
     let signed = token
         .get(..h.len() + 1 + p.len())
         .ok_or_else(|| Error::malformed("token segments are inconsistent"))?;
@@ -309,7 +329,8 @@ pub fn decode_bytes(
     keys: &impl VerifyingKeys,
     v: &Validation,
 ) -> Result<TokenData<Vec<u8>>> {
-    let parsed = parse(token, v)?;
+    let mut scratch = Scratch::new();
+    let parsed = parse(token, v, &mut scratch)?;
     verify_parsed(&parsed, keys)?;
     {
         let view = json::ClaimsView::parse(&parsed.payload, v.max_depth, "claims")?;
@@ -328,7 +349,8 @@ pub fn decode_claims(
     keys: &impl VerifyingKeys,
     v: &Validation,
 ) -> Result<TokenData<Map<String, Value>>> {
-    let parsed = parse(token, v)?;
+    let mut scratch = Scratch::new();
+    let parsed = parse(token, v, &mut scratch)?;
     verify_parsed(&parsed, keys)?;
     let claims = json::parse_object(&parsed.payload, v.max_depth, "claims")?;
     v.check_claims(&claims)?;
@@ -346,7 +368,8 @@ pub fn verify(
     keys: &impl VerifyingKeys,
     v: &Validation,
 ) -> Result<TokenData<Vec<u8>>> {
-    let parsed = parse(token, v)?;
+    let mut scratch = Scratch::new();
+    let parsed = parse(token, v, &mut scratch)?;
     verify_parsed(&parsed, keys)?;
     Ok(TokenData {
         header: parsed.header,
