@@ -1209,7 +1209,8 @@ enum HxStatus hx_jwt_encode(const struct HxKey *key,
 
 /**
  * Verifies a standard JWT (compact JWS) and checks its claims against `v`; on success writes
- * its claims, a JSON object, to `*out_claims_json` (free it with `hx_string_free`). Exactly one
+ * its claims, a JSON object exactly as the issuer signed it (member order, spacing and numbers
+ * kept; strict JSON, checked), to `*out_claims_json` (free it with `hx_string_free`). Exactly one
  * of `key` (the issuer's public key, or the HMAC secret) and `keyset` (the issuer's keys,
  * selected by the token's `kid`; a remote key set from `hx_keyset_from_url` may fetch them
  * first, and fails with `HX_ERR_RESOLVER_FAILED` when it cannot) is non-NULL.

@@ -65,7 +65,8 @@ pub unsafe extern "C" fn hx_jwt_encode(
 }
 
 /// Verifies a standard JWT (compact JWS) and checks its claims against `v`; on success writes
-/// its claims, a JSON object, to `*out_claims_json` (free it with `hx_string_free`). Exactly one
+/// its claims, a JSON object exactly as the issuer signed it (member order, spacing and numbers
+/// kept; strict JSON, checked), to `*out_claims_json` (free it with `hx_string_free`). Exactly one
 /// of `key` (the issuer's public key, or the HMAC secret) and `keyset` (the issuer's keys,
 /// selected by the token's `kid`; a remote key set from `hx_keyset_from_url` may fetch them
 /// first, and fails with `HX_ERR_RESOLVER_FAILED` when it cannot) is non-NULL.
@@ -106,8 +107,8 @@ pub unsafe extern "C" fn hx_jwt_decode(
         let out = unsafe { arg_out(out_claims_json, "out_claims_json") }?;
         let validation = v.read();
         let claims = match (key, keyset) {
-            (Some(key), None) => jws::decode_claims(token, &key.inner, &validation)?.claims,
-            (None, Some(set)) => set.decode_claims(token, &validation)?,
+            (Some(key), None) => jws::decode_bytes(token, &key.inner, &validation)?.claims,
+            (None, Some(set)) => set.decode_bytes(token, &validation)?,
             (None, None) => {
                 return Err(Fail::invalid("key and keyset are both NULL; pass one"));
             }
@@ -116,7 +117,10 @@ pub unsafe extern "C" fn hx_jwt_decode(
             }
         };
         drop(validation);
-        *out = object_text(claims)?;
+        // The claims exactly as signed: checked strict JSON, so UTF-8 without a NUL.
+        let text = std::str::from_utf8(&claims)
+            .map_err(|_| Fail::internal("verified claims are not UTF-8"))?;
+        *out = c_string(text)?;
         Ok(())
     })
 }

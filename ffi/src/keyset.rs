@@ -5,7 +5,6 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use hxjwt::jws::{self, KeySet, Validation};
 use hxjwt::remote::RemoteKeySet;
-use serde_json::{Map, Value};
 
 use crate::guard::{
     Fail, FfiResult, arg_out, arg_ref, arg_str, c_string, free_handle, guard, into_handle,
@@ -37,20 +36,17 @@ impl HxKeySet {
         }
     }
 
-    /// Verifies `token` with the keys of the set and checks its claims against `v`.
-    pub(crate) fn decode_claims(
-        &self,
-        token: &str,
-        v: &Validation,
-    ) -> FfiResult<Map<String, Value>> {
+    /// Verifies `token` with the keys of the set and checks its claims against `v`; returns
+    /// the claims' JSON text as signed.
+    pub(crate) fn decode_bytes(&self, token: &str, v: &Validation) -> FfiResult<Vec<u8>> {
         let data = match &self.kind {
             // A poisoned lock means a panic while adding a key, which leaves the set consistent.
-            Kind::Local(set) => jws::decode_claims(
+            Kind::Local(set) => jws::decode_bytes(
                 token,
                 &*set.read().unwrap_or_else(PoisonError::into_inner),
                 v,
             )?,
-            Kind::Remote(remote) => jws::decode_claims(token, remote, v)?,
+            Kind::Remote(remote) => jws::decode_bytes(token, remote, v)?,
         };
         Ok(data.claims)
     }
