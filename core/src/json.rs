@@ -148,6 +148,21 @@ impl<'de> Visitor<'de> for Strict {
     }
 }
 
+/// Checks that `bytes` is one JSON object with the checks of [`parse_object`] (strict JSON, no
+/// duplicate member at any level, depth at most `max_depth`) without building anything: for
+/// text about to be signed.
+pub(crate) fn check_object(bytes: &[u8], max_depth: usize, what: &str) -> Result<()> {
+    if bytes.trim_ascii_start().first() != Some(&b'{') {
+        return parse_object(bytes, max_depth, what)
+            .and_then(|_| Err(Error::malformed(format!("{what} is not a JSON object"))));
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    Skip { depth: max_depth }
+        .deserialize(&mut de)
+        .and_then(|()| de.end())
+        .map_err(|e| Error::malformed(format!("{what} is not valid JSON: {}", describe(&e))))
+}
+
 /// The registered claims of a JWT (`exp`, `nbf`, `iat`, `aud`, `iss`, `sub`, `jti`) and the
 /// names of all its members, picked out of the claims' JSON text in one pass with the checks of
 /// [`parse_object`] (strict JSON, no duplicate member at any level, bounded depth), without
@@ -201,9 +216,9 @@ struct Seen<'a> {
 }
 
 impl<'a> Seen<'a> {
-    const fn new() -> Self {
+    fn new() -> Self {
         Seen {
-            list: Vec::new(),
+            list: Vec::with_capacity(8),
             index: None,
         }
     }

@@ -171,7 +171,7 @@ pub fn encode<T: Serialize + ?Sized>(header: &Header, claims: &T, key: &Key) -> 
 pub fn encode_json(header: &Header, claims_json: &str, key: &Key) -> Result<String> {
     // The strict checks of a parse (one object, no duplicate member, bounded depth) without
     // building the values.
-    json::ClaimsView::parse(claims_json.as_bytes(), DEFAULT_MAX_DEPTH, "claims")
+    json::check_object(claims_json.as_bytes(), DEFAULT_MAX_DEPTH, "claims")
         .map_err(|e| Error::invalid_argument(e.detail().to_owned()))?;
     encode_bytes(header, claims_json.as_bytes(), key)
 }

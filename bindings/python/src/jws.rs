@@ -88,6 +88,15 @@ fn unix_time<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
 /// A number of seconds given as an int, a float or a `timedelta`.
 fn seconds_f64(value: &Bound<'_, PyAny>, what: &str) -> PyResult<f64> {
     let py = value.py();
+    // The usual shape: a plain int (leeway=0).
+    if value.is_exact_instance_of::<pyo3::types::PyInt>() {
+        if let Ok(n) = value.extract::<i64>() {
+            if n >= 0 {
+                #[expect(clippy::cast_precision_loss, reason = "seconds: exact below 2^53")]
+                return Ok(n as f64);
+            }
+        }
+    }
     let secs = if value.is_instance(helpers(py)?.timedelta.bind(py))? {
         value.call_method0("total_seconds")?.extract::<f64>()?
     } else if value.is_instance_of::<pyo3::types::PyBool>() {
@@ -220,6 +229,22 @@ fn strings(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
     if let Ok(s) = value.cast::<PyString>() {
         return Ok(vec![s.to_str()?.to_owned()]);
     }
+    // The usual shape (`["HS256"]`): a list of str, read without an iterator object.
+    if let Ok(list) = value.cast_exact::<pyo3::types::PyList>() {
+        let mut out = Vec::with_capacity(list.len());
+        for item in list.iter() {
+            match item.cast_exact::<PyString>() {
+                Ok(s) => out.push(s.to_str()?.to_owned()),
+                Err(_) => return strings_slow(value, what),
+            }
+        }
+        return Ok(out);
+    }
+    strings_slow(value, what)
+}
+
+/// [`strings`] for any iterable.
+fn strings_slow(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
     let iter = value.try_iter().map_err(|_| {
         PyTypeError::new_err(format!(
             "{what} must be a str or an iterable of str, not {}",
@@ -770,7 +795,11 @@ pub(crate) fn encode(
     })?;
     let datetime = helpers(py)?.datetime.bind(py);
     let mut claims = Cow::Borrowed(payload);
-    for name in ["exp", "iat", "nbf"] {
+    for name in [
+        pyo3::intern!(py, "exp"),
+        pyo3::intern!(py, "iat"),
+        pyo3::intern!(py, "nbf"),
+    ] {
         if let Some(value) = payload.get_item(name)? {
             if value.is_instance(datetime)? {
                 if let Cow::Borrowed(p) = claims {
@@ -780,7 +809,7 @@ pub(crate) fn encode(
             }
         }
     }
-    if let Some(iss) = claims.get_item("iss")? {
+    if let Some(iss) = claims.get_item(pyo3::intern!(py, "iss"))? {
         if !iss.is_instance_of::<PyString>() {
             return Err(PyTypeError::new_err("Issuer (iss) must be a string."));
         }
