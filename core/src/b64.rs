@@ -1,70 +1,63 @@
 //! Canonical base64url (RFC 4648 §5, no padding), as every segment and key member must be.
 
-use base64::Engine as _;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use std::borrow::Cow;
+
+use base64_simd::{Out, URL_SAFE_NO_PAD as ENGINE};
 
 use crate::error::{Error, Result};
 
-/// URL-safe alphabet, no padding on output, padding rejected on input, non-zero trailing bits
-/// rejected on input: exactly one encoding is accepted for each byte string.
-const ENGINE: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::URL_SAFE,
-    GeneralPurposeConfig::new()
-        .with_encode_padding(false)
-        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
-        .with_decode_allow_trailing_bits(false),
-);
+// `base64_simd::URL_SAFE_NO_PAD`: the URL-safe alphabet, no padding written, padding and
+// non-zero trailing bits refused when read: exactly one encoding is accepted for each byte
+// string (the tests below hold it to that). SIMD (AVX2/SSE4.1/NEON, chosen at run time): several
+// times faster than a table-driven decoder on the long payload segments of HX1.
 
 /// Encodes `bytes` as base64url without padding.
 pub fn encode(bytes: &[u8]) -> String {
-    ENGINE.encode(bytes)
+    ENGINE.encode_to_string(bytes)
 }
 
 /// Appends the base64url encoding of `bytes` to `out`.
 pub fn encode_into(bytes: &[u8], out: &mut String) {
-    ENGINE.encode_string(bytes, out);
+    ENGINE.encode_append(bytes, out);
+}
+
+fn not_canonical(what: &str) -> Error {
+    Error::malformed(format!("{what} is not canonical base64url"))
 }
 
 /// Decodes canonical base64url; `what` names the input in the error.
 pub fn decode(text: &str, what: &str) -> Result<Vec<u8>> {
-    ENGINE
-        .decode(text)
-        .map_err(|_| Error::malformed(format!("{what} is not canonical base64url")))
+    ENGINE.decode_to_vec(text).map_err(|_| not_canonical(what))
 }
 
 /// Decodes canonical base64url into `buf` when the result fits (no allocation), else into a new
 /// vector.
-pub(crate) fn decode_buf<'b>(
-    text: &str,
-    buf: &'b mut [u8],
-    what: &str,
-) -> Result<std::borrow::Cow<'b, [u8]>> {
-    if base64::decoded_len_estimate(text.len()) > buf.len() {
-        return decode(text, what).map(std::borrow::Cow::Owned);
-    }
-    match ENGINE.decode_slice(text, buf) {
-        Ok(n) => Ok(std::borrow::Cow::Borrowed(buf.get(..n).unwrap_or_default())),
-        Err(_) => Err(Error::malformed(format!(
-            "{what} is not canonical base64url"
-        ))),
-    }
+pub(crate) fn decode_buf<'b>(text: &str, buf: &'b mut [u8], what: &str) -> Result<Cow<'b, [u8]>> {
+    let len = ENGINE
+        .decoded_length(text.as_bytes())
+        .map_err(|_| not_canonical(what))?;
+    let Some(dst) = buf.get_mut(..len) else {
+        return decode(text, what).map(Cow::Owned);
+    };
+    ENGINE
+        .decode(text.as_bytes(), Out::from_slice(dst))
+        .map(|out| Cow::Borrowed(&*out))
+        .map_err(|_| not_canonical(what))
 }
 
 /// Decodes canonical base64url into exactly `N` bytes.
 pub fn decode_array<const N: usize>(text: &str, what: &str) -> Result<[u8; N]> {
     let mut out = [0u8; N];
     // A canonical encoding of N bytes has exactly this many characters.
-    if text.len() != (N * 4).div_ceil(3) {
+    if text.len() != (N * 4).div_ceil(3) || ENGINE.decoded_length(text.as_bytes()).ok() != Some(N) {
         return Err(Error::malformed(format!(
             "{what} must encode exactly {N} bytes"
         )));
     }
-    match ENGINE.decode_slice(text, &mut out) {
-        Ok(n) if n == N => Ok(out),
-        _ => Err(Error::malformed(format!(
-            "{what} is not canonical base64url of {N} bytes"
-        ))),
-    }
+    ENGINE
+        .decode(text.as_bytes(), Out::from_slice(&mut out))
+        .map_err(|_| Error::malformed(format!("{what} is not canonical base64url of {N} bytes")))?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -89,7 +82,7 @@ mod tests {
             let mut small = [0u8; 16];
             let got = decode_buf(&text, &mut small, "x").unwrap();
             assert_eq!(&*got, &bytes[..]);
-            let borrowed = matches!(got, std::borrow::Cow::Borrowed(_));
+            let borrowed = matches!(got, Cow::Borrowed(_));
             assert!(borrowed || len > 12, "{len} bytes fit in 16");
             assert!(!borrowed || len <= 16, "{len} bytes do not fit in 16");
         }
