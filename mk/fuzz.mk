@@ -23,6 +23,9 @@ PYTHON ?= python3
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_SANITIZER ?= address
+# cargo-fuzz's default is 1 (fastest code); 16 builds faster (a cold build's Rust part is the
+# larger half) for ~10% fewer execs/s.
+FUZZ_CODEGEN_UNITS ?= 16
 FUZZ_TARGETS ?= hx1_validate jws_decode jwk_parse jwks_parse key_import ffi_strings
 # Extra libFuzzer flags, e.g. FUZZ_FLAGS=-jobs=2 or -dict=...
 FUZZ_FLAGS ?=
@@ -46,7 +49,7 @@ fuzz-tool:
 
 fuzz-build: fuzz-tool ## Build the fuzz targets (cargo-fuzz, ASan unless FUZZ_SANITIZER=none) into target/fuzz.
 	cd fuzz && RUSTC_BOOTSTRAP=1 $(HX_CARGO_FUZZ) build -s $(FUZZ_SANITIZER) \
-	  --target-dir $(HX_FUZZ_TARGET_DIR)
+	  --codegen-units $(FUZZ_CODEGEN_UNITS) --target-dir $(HX_FUZZ_TARGET_DIR)
 
 fuzz-seed: ## Write the seed corpora fuzz/corpus/<target>/ from tests/vectors.
 	$(PYTHON) fuzz/seed.py fuzz/corpus
