@@ -4,7 +4,7 @@
 //!
 //! create (warm): 76 random bytes in one getrandom call (M = mac_key ‖ cek, and the IV); AES-KW
 //!   wrap of M under the cached pairwise key; base64url of the wrapped key (kid); the header
-//!   written by serde_json; base64url of it; AES-256-GCM key setup and encryption of the payload
+//!   written by serde_json; base64url of it (base64-simd, as the core); AES-256-GCM key setup and encryption of the payload
 //!   (aad = the encoded header); base64url of iv ‖ ct ‖ tag into `{"enc":"…"}` and of that;
 //!   HMAC-SHA256 (key setup + the signing input); base64url of the tag.
 //! validate (warm): base64url-decode the three parts; serde_json parse of the header (borrowed
@@ -16,8 +16,7 @@
 use aes_gcm::Aes256Gcm;
 use aes_gcm::aead::{AeadInOut, KeyInit};
 use aes_kw::KwAes256;
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64_simd::{Out, URL_SAFE_NO_PAD as B64};
 use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use hxjwt::Identity;
@@ -68,8 +67,7 @@ pub struct Floor {
 fn secret_of(id: &Identity) -> StaticSecret {
     let jwk: serde_json::Value =
         serde_json::from_str(&id.to_private_jwk()).expect("private JWK");
-    let d = B64
-        .decode(jwk["d"].as_str().expect("d"))
+    let d = B64.decode_to_vec(jwk["d"].as_str().expect("d"))
         .expect("d is base64url");
     StaticSecret::from(<[u8; 32]>::try_from(d).expect("32-byte d"))
 }
@@ -126,7 +124,7 @@ impl Floor {
         let (material, iv) = rnd.split_at(64);
         let mut wrapped = [0u8; 72];
         kek.wrap_key(material, &mut wrapped).expect("wrap");
-        let kid = B64.encode(wrapped);
+        let kid = B64.encode_to_string(wrapped);
         let header = serde_json::to_string(&HeaderOut {
             alg: "HS256",
             typ: "JWT",
@@ -139,7 +137,7 @@ impl Floor {
         })
         .expect("header json");
         let mut token = String::with_capacity(header.len() * 4 / 3 + payload.len() * 16 / 9 + 128);
-        B64.encode_string(header.as_bytes(), &mut token);
+        B64.encode_append(header.as_bytes(), &mut token);
         let mut enc = Vec::with_capacity(12 + payload.len() + 16);
         enc.extend_from_slice(iv);
         enc.extend_from_slice(payload);
@@ -151,29 +149,29 @@ impl Floor {
         enc.extend_from_slice(&tag);
         let mut payload_json = String::with_capacity(enc.len() * 4 / 3 + 16);
         payload_json.push_str(r#"{"enc":""#);
-        B64.encode_string(&enc, &mut payload_json);
+        B64.encode_append(&enc, &mut payload_json);
         payload_json.push_str("\"}");
         token.push('.');
-        B64.encode_string(payload_json.as_bytes(), &mut token);
+        B64.encode_append(payload_json.as_bytes(), &mut token);
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&material[..32]).expect("hmac");
         mac.update(token.as_bytes());
         let sig = mac.finalize().into_bytes();
         token.push('.');
-        B64.encode_string(sig, &mut token);
+        B64.encode_append(sig, &mut token);
         token
     }
 
     pub fn validate(&self, token: &str, cold: bool) -> Vec<u8> {
         let (h, rest) = token.split_once('.').expect("3 parts");
         let (p, s) = rest.split_once('.').expect("3 parts");
-        let header = B64.decode(h).expect("header b64");
-        let payload = B64.decode(p).expect("payload b64");
+        let header = B64.decode_to_vec(h).expect("header b64");
+        let payload = B64.decode_to_vec(p).expect("payload b64");
         let mut sig = [0u8; 32];
-        B64.decode_slice(s, &mut sig).expect("sig b64");
+        B64.decode(s.as_bytes(), Out::from_slice(&mut sig)).expect("sig b64");
         let hdr: HeaderIn<'_> = serde_json::from_slice(&header).expect("header json");
         assert!(hdr.aud == self.recipient && hdr.iss == self.sender && hdr.exp > 0);
         let mut wrapped = [0u8; 72];
-        B64.decode_slice(hdr.kid, &mut wrapped).expect("kid b64");
+        B64.decode(hdr.kid.as_bytes(), Out::from_slice(&mut wrapped)).expect("kid b64");
         let derived;
         let kek = if cold {
             derived = self.derive(false);
@@ -187,7 +185,7 @@ impl Floor {
         mac.update(&token.as_bytes()[..h.len() + 1 + p.len()]);
         mac.verify_slice(&sig).expect("mac");
         let pj: PayloadIn<'_> = serde_json::from_slice(&payload).expect("payload json");
-        let mut enc = B64.decode(pj.enc).expect("enc b64");
+        let mut enc = B64.decode_to_vec(pj.enc).expect("enc b64");
         let (iv, rest) = enc.split_at_mut(12);
         let (ct, tag) = rest.split_at_mut(rest.len() - 16);
         let iv: [u8; 12] = (&*iv).try_into().expect("iv");
