@@ -1,9 +1,10 @@
 //! The bounded cache of pairwise key-wrapping keys (PROTOCOL.md §2), shared by threads.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::PoisonError;
 
 use aes_kw::KwAes256;
+use crossbeam_utils::sync::ShardedLock;
 
 /// Which way a pairwise key points, as seen from the endpoint that owns the cache.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -14,22 +15,24 @@ pub(crate) enum Direction {
     Incoming,
 }
 
-type Slot = Vec<(Box<str>, Box<str>, Arc<KwAes256>)>;
+type Slot = Vec<(Box<str>, Box<str>, KwAes256)>;
 /// (direction, peer public key, own public key).
 type SlotKey = (Direction, [u8; 32], [u8; 32]);
 
 /// Keyed by (direction, peer public key, own public key: the identity's current or a previous
-/// one); each slot lists (peer name, own name used, key). Looking up never allocates.
+/// one); each slot lists (peer name, own name used, key). Looking up never allocates, and
+/// touches nothing another reader writes: a read lock of the reader's own shard, and a copy of
+/// the key schedule (wiped when the copy drops) rather than a shared reference count.
 pub(crate) struct PairKeyCache {
     capacity: usize,
-    map: RwLock<HashMap<SlotKey, Slot>>,
+    map: ShardedLock<HashMap<SlotKey, Slot>>,
 }
 
 impl PairKeyCache {
     pub(crate) fn new(capacity: usize) -> Self {
         PairKeyCache {
             capacity,
-            map: RwLock::new(HashMap::new()),
+            map: ShardedLock::new(HashMap::new()),
         }
     }
 
@@ -40,18 +43,15 @@ impl PairKeyCache {
         own_key: &[u8; 32],
         peer_name: &str,
         own_name: &str,
-    ) -> Option<Arc<KwAes256>> {
+    ) -> Option<KwAes256> {
         if self.capacity == 0 {
             return None;
         }
-        let map = self
-            .map
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let map = self.map.read().unwrap_or_else(PoisonError::into_inner);
         map.get(&(dir, *peer_key, *own_key))?
             .iter()
             .find(|(p, o, _)| &**p == peer_name && &**o == own_name)
-            .map(|(_, _, k)| Arc::clone(k))
+            .map(|(_, _, k)| k.clone())
     }
 
     pub(crate) fn put(
@@ -61,15 +61,12 @@ impl PairKeyCache {
         own_key: &[u8; 32],
         peer_name: &str,
         own_name: &str,
-        key: Arc<KwAes256>,
+        key: KwAes256,
     ) {
         if self.capacity == 0 {
             return;
         }
-        let mut map = self
-            .map
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut map = self.map.write().unwrap_or_else(PoisonError::into_inner);
         if map.len() >= self.capacity && !map.contains_key(&(dir, *peer_key, *own_key)) {
             // Evict one arbitrary entry: the hash order is unpredictable to peers, so churn
             // by an attacker cannot target a chosen victim. Bounded, O(1) amortized.
@@ -88,7 +85,7 @@ impl PairKeyCache {
     pub(crate) fn len(&self) -> usize {
         self.map
             .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner)
             .len()
     }
 }
@@ -101,7 +98,7 @@ mod tests {
     #[test]
     fn stays_within_capacity_and_finds_what_it_holds() {
         let cache = PairKeyCache::new(4);
-        let key = Arc::new(KwAes256::new_from_slice(&[7u8; 32]).unwrap());
+        let key = KwAes256::new_from_slice(&[7u8; 32]).unwrap();
         for i in 0..20u8 {
             cache.put(
                 Direction::Incoming,
@@ -109,7 +106,7 @@ mod tests {
                 &[0; 32],
                 "peer",
                 "me",
-                Arc::clone(&key),
+                key.clone(),
             );
             assert!(cache.len() <= 4);
             assert!(

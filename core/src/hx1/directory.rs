@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, PoisonError};
+
+use crossbeam_utils::sync::{ShardedLock, ShardedLockReadGuard, ShardedLockWriteGuard};
 
 use serde_json::Value;
 
@@ -73,7 +75,7 @@ impl<D: Directory + ?Sized> Directory for Box<D> {
 /// ```
 #[derive(Default)]
 pub struct MemoryDirectory {
-    tokens: RwLock<HashMap<String, Vec<MachineToken>>>,
+    tokens: ShardedLock<HashMap<String, Vec<MachineToken>>>,
 }
 
 impl MemoryDirectory {
@@ -116,7 +118,7 @@ impl MemoryDirectory {
             same_name.push(token);
         }
         Ok(MemoryDirectory {
-            tokens: RwLock::new(tokens),
+            tokens: ShardedLock::new(tokens),
         })
     }
 
@@ -204,18 +206,14 @@ impl MemoryDirectory {
         serde_json::json!({ "keys": keys }).to_string()
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Vec<MachineToken>>> {
+    fn read(&self) -> ShardedLockReadGuard<'_, HashMap<String, Vec<MachineToken>>> {
         // A poisoned lock only means another thread panicked while holding it; the map itself is
         // always in a consistent state (single insert/remove calls).
-        self.tokens
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.tokens.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Vec<MachineToken>>> {
-        self.tokens
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn write(&self) -> ShardedLockWriteGuard<'_, HashMap<String, Vec<MachineToken>>> {
+        self.tokens.write().unwrap_or_else(PoisonError::into_inner)
     }
 }
 

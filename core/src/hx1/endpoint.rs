@@ -446,7 +446,7 @@ impl Endpoint {
         peer: &MachineToken,
         own: &Identity,
         own_name: &str,
-    ) -> Result<Arc<KwAes256>> {
+    ) -> Result<KwAes256> {
         let peer_key = peer.public_key();
         let own_key = own.public_bytes();
         if let Some(k) = self
@@ -460,18 +460,10 @@ impl Endpoint {
             Direction::Outgoing => pairwise_key(&z, own_name, own_key, peer.name(), peer_key),
             Direction::Incoming => pairwise_key(&z, peer.name(), peer_key, own_name, own_key),
         }?;
-        let kek = Arc::new(
-            KwAes256::new_from_slice(k.as_slice())
-                .map_err(|_| Error::new(ErrorKind::Internal, "AES-KW key setup failed"))?,
-        );
-        self.cache.put(
-            dir,
-            peer_key,
-            own_key,
-            peer.name(),
-            own_name,
-            Arc::clone(&kek),
-        );
+        let kek = KwAes256::new_from_slice(k.as_slice())
+            .map_err(|_| Error::new(ErrorKind::Internal, "AES-KW key setup failed"))?;
+        self.cache
+            .put(dir, peer_key, own_key, peer.name(), own_name, kek.clone());
         Ok(kek)
     }
 

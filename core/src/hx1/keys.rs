@@ -1,7 +1,6 @@
 //! Identities (a name and an X25519 key pair) and machine tokens (a name and a public key).
 
 use std::fmt;
-use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 use x25519_dalek::{PublicKey, StaticSecret};
@@ -126,7 +125,7 @@ fn parse_jwk(text: &str, what: &str) -> Result<Map<String, Value>> {
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct MachineToken {
-    name: Arc<str>,
+    name: String,
     public: [u8; 32],
 }
 
@@ -143,7 +142,7 @@ impl MachineToken {
             )));
         }
         Ok(MachineToken {
-            name: Arc::from(name),
+            name: name.to_owned(),
             public,
         })
     }
@@ -184,7 +183,7 @@ impl MachineToken {
         json!({
             "kty": "OKP",
             "crv": "X25519",
-            "kid": &*self.name,
+            "kid": self.name,
             "use": "enc",
             "x": b64::encode(&self.public),
         })
@@ -219,7 +218,7 @@ impl fmt::Debug for MachineToken {
 /// ```
 #[derive(Clone)]
 pub struct Identity {
-    name: Arc<str>,
+    name: String,
     secret: StaticSecret,
     public: [u8; 32],
 }
@@ -244,7 +243,7 @@ impl Identity {
             ));
         }
         Ok(Identity {
-            name: Arc::from(name),
+            name: name.to_owned(),
             secret,
             public,
         })
@@ -307,7 +306,7 @@ impl Identity {
         let d = Zeroizing::new(b64::encode(self.secret.as_bytes()));
         let mut out = String::with_capacity(200 + self.name.len());
         out.push_str(r#"{"kty":"OKP","crv":"X25519","kid":"#);
-        out.push_str(&Value::from(&*self.name).to_string());
+        out.push_str(&Value::from(self.name.as_str()).to_string());
         out.push_str(r#","use":"enc","x":""#);
         b64::encode_into(&self.public, &mut out);
         out.push_str(r#"","d":""#);
