@@ -189,18 +189,19 @@ fn encode_bytes(header: &Header, claims: &[u8], key: &Key) -> Result<String> {
     Ok(token)
 }
 
-/// Room on the stack for the header and the signature of a token (the largest signature,
-/// RSA-8192, is 1024 bytes); bigger parts are decoded onto the heap.
+/// Room on the stack for the header and the signature of a token (HMAC, ECDSA and Ed25519
+/// signatures fit: ES512's is the largest, 132 bytes); RSA signatures and big headers are
+/// decoded onto the heap.
 struct Scratch {
     header: [u8; 512],
-    signature: [u8; 1024],
+    signature: [u8; 132],
 }
 
 impl Scratch {
     const fn new() -> Self {
         Scratch {
             header: [0; 512],
-            signature: [0; 1024],
+            signature: [0; 132],
         }
     }
 }
