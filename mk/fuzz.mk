@@ -64,8 +64,8 @@ define hx_fuzz_run
 	       -artifact_prefix=fuzz/artifacts/$$t/ fuzz/corpus/$$t > $(HX_FUZZ_TARGET_DIR)/$$t.log 2>&1; then \
 	    tail -n 60 $(HX_FUZZ_TARGET_DIR)/$$t.log; failed="$$failed $$t"; \
 	  fi; \
-	  grep -hE '^(Done|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb)' \
-	    $(HX_FUZZ_TARGET_DIR)/$$t.log | tr '\n' ' '; echo; \
+	  { grep -hE '^(Done|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb)' \
+	    $(HX_FUZZ_TARGET_DIR)/$$t.log || true; } | tr '\n' ' '; echo; \
 	done; \
 	if [ -n "$$failed" ]; then \
 	  echo "fuzz: FAILED:$$failed (inputs in fuzz/artifacts/; logs in $(HX_FUZZ_TARGET_DIR)/<target>.log)"; \
