@@ -381,11 +381,18 @@ impl Endpoint {
         plaintext: &[u8],
         opts: &CreateOptions,
     ) -> Result<String> {
-        let mut material = Zeroizing::new([0u8; 64]);
-        crate::random::fill(material.as_mut_slice())?;
-        let mut iv = [0u8; IV_LEN];
-        crate::random::fill(&mut iv)?;
-        self.seal(recipient, plaintext, opts, &material, &iv)
+        // One OS random call per token: M (64 bytes) and the IV (12) together. No userspace RNG
+        // that a fork() would duplicate.
+        let mut random = Zeroizing::new([0u8; 64 + IV_LEN]);
+        crate::random::fill(random.as_mut_slice())?;
+        let (m, iv) = random.split_at(64);
+        let material: &[u8; 64] = m
+            .try_into()
+            .map_err(|_| Error::new(ErrorKind::Internal, "key material length"))?;
+        let iv: &[u8; IV_LEN] = iv
+            .try_into()
+            .map_err(|_| Error::new(ErrorKind::Internal, "iv length"))?;
+        self.seal(recipient, plaintext, opts, material, iv)
     }
 
     /// Validates a token whose sender (`iss`) the directory resolves. (`ValidateTokenDirect`.)
