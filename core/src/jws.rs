@@ -330,18 +330,11 @@ pub fn decode_bytes(
     keys: &impl VerifyingKeys,
     v: &Validation,
 ) -> Result<TokenData<Vec<u8>>> {
-    let mut scratch = Scratch::new();
-    let parsed = parse(token, v, &mut scratch)?;
-    verify_parsed(&parsed, keys)?;
-    {
-        let view = json::ClaimsView::parse(&parsed.payload, v.max_depth, "claims")?;
-        v.check_claims_in(&view)?;
-    }
-    Ok(TokenData {
-        header: parsed.header,
-        alg: parsed.alg,
-        claims: parsed.payload,
-    })
+    let data = verify(token, keys, v)?;
+    let view = json::ClaimsView::parse(&data.claims, v.max_depth, "claims")?;
+    v.check_claims_in(&view)?;
+    drop(view);
+    Ok(data)
 }
 
 /// [`decode`] returning the claims as a JSON object.
@@ -350,14 +343,12 @@ pub fn decode_claims(
     keys: &impl VerifyingKeys,
     v: &Validation,
 ) -> Result<TokenData<Map<String, Value>>> {
-    let mut scratch = Scratch::new();
-    let parsed = parse(token, v, &mut scratch)?;
-    verify_parsed(&parsed, keys)?;
-    let claims = json::parse_object(&parsed.payload, v.max_depth, "claims")?;
+    let data = verify(token, keys, v)?;
+    let claims = json::parse_object(&data.claims, v.max_depth, "claims")?;
     v.check_claims(&claims)?;
     Ok(TokenData {
-        header: parsed.header,
-        alg: parsed.alg,
+        header: data.header,
+        alg: data.alg,
         claims,
     })
 }
