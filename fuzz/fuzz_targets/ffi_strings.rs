@@ -547,7 +547,13 @@ fuzz_target!(|data: &[u8]| {
                     &mut out,
                 )
             };
-            if checked(status, out, s, bad, &String::from_utf8_lossy(name.as_bytes())) {
+            if checked(
+                status,
+                out,
+                s,
+                bad,
+                &String::from_utf8_lossy(name.as_bytes()),
+            ) {
                 let token = CString::new(take_string(out)).expect("a token has no NUL");
                 let validated = validate(token.as_ptr(), ptr::null(), &args, false);
                 if name.to_bytes() == b"bob.service" {

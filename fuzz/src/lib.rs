@@ -182,21 +182,7 @@ impl JwsWorld {
     /// 0: the vectors' audience and issuer required; 1: no `aud` check, nothing required;
     /// 2: the HMAC family only, a leeway of 60 s, `typ` "JWT"; 3: no time checks at all.
     pub fn validation(&self, selector: u8) -> Validation {
-        let all = [
-            Algorithm::HS256,
-            Algorithm::HS384,
-            Algorithm::HS512,
-            Algorithm::RS256,
-            Algorithm::RS384,
-            Algorithm::RS512,
-            Algorithm::PS256,
-            Algorithm::PS384,
-            Algorithm::PS512,
-            Algorithm::ES256,
-            Algorithm::ES384,
-            Algorithm::ES512,
-            Algorithm::EdDSA,
-        ];
+        let all = Algorithm::ALL;
         let clock = FixedClock(self.now);
         match selector % 4 {
             0 => Validation::new(&all)

@@ -409,6 +409,28 @@ static void test_secrets(void) {
 
 /* ---- defences ---- */
 
+/* The claims come back exactly as the issuer signed them: member order, spacing and numbers
+ * (an integer past 64 bits is not rounded through a double). */
+static void test_claims_as_signed(void) {
+    static const uint8_t secret[32] = "0123456789abcdef0123456789abcdef";
+    HxKey *key = NULL;
+    HxValidation *v = validation_for("HS256");
+    char *token, *out = NULL, claims[256];
+    snprintf(claims, sizeof claims,
+             "{\"zeta\": 1, \"big\": 123456789012345678901234567890, \"exp\": %lld, "
+             "\"alpha\": \"\\u00e9\"}",
+             (long long)T0 + 60);
+    CHECK_STATUS(hx_key_from_secret(secret, 32, &key), HX_OK);
+    REQUIRE(key != NULL);
+    token = encode(key, "HS256", NULL, claims);
+    CHECK_STATUS(hx_jwt_decode(key, NULL, token, v, &out), HX_OK);
+    CHECK(out != NULL && strcmp(out, claims) == 0);
+    hx_string_free(out);
+    hx_string_free(token);
+    hx_key_free(key);
+    hx_validation_free(v);
+}
+
 static void test_defences(void) {
     HxKey *hmac = NULL, *rsa = NULL, *rsa_pub = NULL, *ec = NULL, *attacker = NULL;
     HxValidation *v_hs = validation_for("HS256"), *v_es = validation_for("ES256"), *v_any;
@@ -1154,6 +1176,7 @@ int main(void) {
     test_round_trips();
     test_pem_keys();
     test_secrets();
+    test_claims_as_signed();
     test_defences();
     test_claims();
     test_headers();
