@@ -1,0 +1,3 @@
+module hxjwt.dev/hxjwt
+
+go 1.19

@@ -1,0 +1,72 @@
+/* hxgo.c: the C side of the Go package; see hxgo.h. */
+#include <string.h>
+
+#include "hxgo.h"
+#include "_cgo_export.h"
+
+static char *copy_string(const char *s) {
+    size_t n;
+    char *c;
+    if (s == NULL) return NULL;
+    n = strlen(s);
+    c = (char *)malloc(n + 1);
+    if (c != NULL) memcpy(c, s, n + 1);
+    return c;
+}
+
+/* Copies the calling thread's last error message and claim into *e. */
+static void capture(hxgo_err *e) {
+    e->message = copy_string(hx_last_error_message());
+    e->claim = copy_string(hx_last_error_claim());
+}
+
+void hxgo_err_free(hxgo_err *e) {
+    free(e->message);
+    free(e->claim);
+    e->message = NULL;
+    e->claim = NULL;
+}
+
+#define HXGO_DEFINE(name, args, ...)                      \
+    uint32_t hxgo_##name(__VA_ARGS__, hxgo_err *e) {      \
+        HxStatus hxgo_status_ = hx_##name args;           \
+        if (hxgo_status_ != HX_OK) capture(e);            \
+        return (uint32_t)hxgo_status_;                    \
+    }
+HXGO_FUNCTIONS(HXGO_DEFINE)
+#undef HXGO_DEFINE
+
+uint32_t hxgo_validate_jwt(const HxEndpoint *ep, const char *token, const char *sender,
+                           HxMessage **out, hxgo_msg *m, hxgo_err *e) {
+    HxStatus s = hx_validate_jwt(ep, token, sender, out);
+    if (s != HX_OK) {
+        capture(e);
+        return (uint32_t)s;
+    }
+    m->issuer = hx_message_issuer(*out);
+    m->audience = hx_message_audience(*out);
+    m->jti = hx_message_jti(*out);
+    m->content_type = hx_message_content_type(*out);
+    m->payload = hx_message_payload(*out, &m->payload_len);
+    m->issued_at = hx_message_issued_at(*out);
+    m->expires_at = hx_message_expires_at(*out);
+    m->has_not_before = hx_message_not_before(*out, &m->not_before);
+    return HX_OK;
+}
+
+/* The HxResolveFn of a Go directory: user_data is the cgo.Handle of the Go function. */
+static char *resolve_in_go(void *user_data, const char *name) {
+    return hxgoResolve((uintptr_t)user_data, (char *)name);
+}
+
+uint32_t hxgo_directory_from_go(uintptr_t handle, HxDirectory **out, hxgo_err *e) {
+    HxStatus s = hx_directory_from_callback(resolve_in_go, (void *)handle, out);
+    if (s != HX_OK) capture(e);
+    return (uint32_t)s;
+}
+
+void hxgo_key_describe(const HxKey *key, const char **kid, const char **alg, bool *is_private) {
+    *kid = hx_key_kid(key);
+    *alg = hx_key_algorithm(key);
+    *is_private = hx_key_is_private(key);
+}

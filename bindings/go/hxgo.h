@@ -1,0 +1,130 @@
+/*
+ * hxgo.h: the C side of the Go package (declarations only; definitions in hxgo.c).
+ *
+ * Every fallible hx_* function the package calls has a wrapper hxgo_<name>(<its arguments>,
+ * hxgo_err *e) that calls it and, on failure, copies hx_last_error_message() and
+ * hx_last_error_claim() into *e in the same C call: the message is per OS thread, and a goroutine
+ * may move to another thread between two cgo calls, so it is read before returning to Go.
+ * The copies are malloc'ed; the Go side frees them (hxgo_err_free).
+ */
+#ifndef HXGO_H
+#define HXGO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hxjwt.h"
+
+/* The message and the claim of a failed call: malloc'ed copies, or NULL. */
+typedef struct hxgo_err {
+    char *message;
+    char *claim;
+} hxgo_err;
+
+void hxgo_err_free(hxgo_err *e);
+
+/* X(name, (arguments passed on), parameters...) for every wrapped function. */
+#define HXGO_FUNCTIONS(X)                                                                      \
+    X(remote_options_default, (out), struct HxRemoteOptions *out)                              \
+    X(identity_generate, (name, out), const char *name, HxIdentity **out)                      \
+    X(identity_from_jwk, (jwk, out), const char *jwk, HxIdentity **out)                        \
+    X(identity_to_jwk, (id, out), const HxIdentity *id, char **out)                            \
+    X(identity_machine_token, (id, out), const HxIdentity *id, char **out)                     \
+    X(directory_new, (out), HxDirectory **out)                                                 \
+    X(directory_from_jwks, (jwks, out), const char *jwks, HxDirectory **out)                   \
+    X(directory_add, (dir, jwk), HxDirectory *dir, const char *jwk)                            \
+    X(directory_rotate_in, (dir, jwk), HxDirectory *dir, const char *jwk)                      \
+    X(directory_retire, (dir, jwk, removed), HxDirectory *dir, const char *jwk, bool *removed) \
+    X(directory_from_url, (url, opts, out), const char *url, const HxRemoteOptions *opts,      \
+      HxDirectory **out)                                                                       \
+    X(directory_len, (dir, out), const HxDirectory *dir, size_t *out)                          \
+    X(directory_to_jwks, (dir, out), const HxDirectory *dir, char **out)                       \
+    X(endpoint_new, (id, dir, out), const HxIdentity *id, const HxDirectory *dir,              \
+      HxEndpoint **out)                                                                        \
+    X(endpoint_set_leeway, (ep, s), HxEndpoint *ep, uint64_t s)                                \
+    X(endpoint_set_max_lifetime, (ep, s), HxEndpoint *ep, uint64_t s)                          \
+    X(endpoint_set_max_token_length, (ep, n), HxEndpoint *ep, size_t n)                        \
+    X(endpoint_add_audience, (ep, name), HxEndpoint *ep, const char *name)                     \
+    X(endpoint_set_replay_protection, (ep, on), HxEndpoint *ep, bool on)                       \
+    X(endpoint_set_time, (ep, t), HxEndpoint *ep, int64_t t)                                   \
+    X(endpoint_use_system_clock, (ep), HxEndpoint *ep)                                         \
+    X(endpoint_add_previous_identity, (ep, id), HxEndpoint *ep, const HxIdentity *id)          \
+    X(endpoint_rotate_identity, (ep, id), HxEndpoint *ep, const HxIdentity *id)                \
+    X(endpoint_clear_previous_identities, (ep), HxEndpoint *ep)                                \
+    X(endpoint_previous_identity_count, (ep, out), const HxEndpoint *ep, size_t *out)          \
+    X(create_jwt_ex, (ep, name, token, payload, len, ttl, nbf, jti, cty, out),                 \
+      const HxEndpoint *ep, const char *name, const char *token, const uint8_t *payload,       \
+      size_t len, uint64_t ttl, const int64_t *nbf, const char *jti, const char *cty,          \
+      char **out)                                                                              \
+    X(key_from_jwk, (jwk, out), const char *jwk, HxKey **out)                                  \
+    X(key_from_pem, (pem, out), const char *pem, HxKey **out)                                  \
+    X(key_from_der, (der, len, out), const uint8_t *der, size_t len, HxKey **out)              \
+    X(key_from_secret, (s, len, out), const uint8_t *s, size_t len, HxKey **out)               \
+    X(key_generate, (alg, out), const char *alg, HxKey **out)                                  \
+    X(key_with_kid, (key, kid, out), const HxKey *key, const char *kid, HxKey **out)           \
+    X(key_allow_short_secret, (key, out), const HxKey *key, HxKey **out)                       \
+    X(key_to_public, (key, out), const HxKey *key, HxKey **out)                                \
+    X(key_to_public_jwk, (key, out), const HxKey *key, char **out)                             \
+    X(key_to_private_jwk, (key, out), const HxKey *key, char **out)                            \
+    X(key_thumbprint, (key, out), const HxKey *key, char **out)                                \
+    X(keyset_new, (out), HxKeySet **out)                                                       \
+    X(keyset_from_jwks, (jwks, out), const char *jwks, HxKeySet **out)                         \
+    X(keyset_add, (set, key), HxKeySet *set, const HxKey *key)                                 \
+    X(keyset_len, (set, out), const HxKeySet *set, size_t *out)                                \
+    X(keyset_to_public_jwks, (set, out), const HxKeySet *set, char **out)                      \
+    X(keyset_from_url, (url, opts, out), const char *url, const HxRemoteOptions *opts,         \
+      HxKeySet **out)                                                                          \
+    X(validation_new, (algs, n, out), const char *const *algs, size_t n, HxValidation **out)   \
+    X(validation_set_leeway, (v, s), HxValidation *v, uint64_t s)                              \
+    X(validation_add_audience, (v, a), HxValidation *v, const char *a)                         \
+    X(validation_add_issuer, (v, i), HxValidation *v, const char *i)                           \
+    X(validation_set_subject, (v, s), HxValidation *v, const char *s)                          \
+    X(validation_set_required_claims, (v, c, n), HxValidation *v, const char *const *c,        \
+      size_t n)                                                                                \
+    X(validation_set_typ, (v, t), HxValidation *v, const char *t)                              \
+    X(validation_set_max_age, (v, s), HxValidation *v, uint64_t s)                             \
+    X(validation_set_max_token_length, (v, n), HxValidation *v, size_t n)                      \
+    X(validation_set_verify_exp, (v, on), HxValidation *v, bool on)                            \
+    X(validation_set_verify_nbf, (v, on), HxValidation *v, bool on)                            \
+    X(validation_set_verify_iat, (v, on), HxValidation *v, bool on)                            \
+    X(validation_set_verify_aud, (v, on), HxValidation *v, bool on)                            \
+    X(validation_set_time, (v, t), HxValidation *v, int64_t t)                                 \
+    X(validation_use_system_clock, (v), HxValidation *v)                                       \
+    X(jwt_encode, (key, alg, header, claims, out), const HxKey *key, const char *alg,          \
+      const char *header, const char *claims, char **out)                                      \
+    X(jwt_decode, (key, set, token, v, out), const HxKey *key, const HxKeySet *set,            \
+      const char *token, const HxValidation *v, char **out)                                    \
+    X(jwt_decode_header, (token, out), const char *token, char **out)
+
+#define HXGO_DECLARE(name, args, ...) uint32_t hxgo_##name(__VA_ARGS__, hxgo_err *e);
+HXGO_FUNCTIONS(HXGO_DECLARE)
+#undef HXGO_DECLARE
+
+/* A validated message, read in the same call as hx_validate_jwt: borrowed pointers into *out,
+ * valid until hx_message_free(*out). */
+typedef struct hxgo_msg {
+    const char *issuer;
+    const char *audience;
+    const char *jti;
+    const char *content_type;
+    const uint8_t *payload;
+    size_t payload_len;
+    int64_t issued_at;
+    int64_t expires_at;
+    int64_t not_before;
+    bool has_not_before;
+} hxgo_msg;
+
+uint32_t hxgo_validate_jwt(const HxEndpoint *ep, const char *token, const char *sender,
+                           HxMessage **out, hxgo_msg *m, hxgo_err *e);
+
+/* A directory whose lookups call the Go function registered under the cgo.Handle `handle`. */
+uint32_t hxgo_directory_from_go(uintptr_t handle, HxDirectory **out, hxgo_err *e);
+
+/* The borrowed accessors of a key, in one call. */
+void hxgo_key_describe(const HxKey *key, const char **kid, const char **alg, bool *is_private);
+
+#endif /* HXGO_H */
