@@ -1,0 +1,652 @@
+#!/usr/bin/env python3
+"""The cross-runtime interop matrix of hxjwt: every runtime's face against every other's.
+
+Each runtime (Rust, C, Python, Node.js, Java, Go) has a small program implementing one contract
+(tests/interop/README.md):
+
+    <prog> hx1-create   IDENTITY_JWK_FILE RECIPIENT_MACHINE_TOKEN_FILE PAYLOAD_FILE
+    <prog> hx1-validate IDENTITY_JWK_FILE SENDER_MACHINE_TOKEN_FILE TOKEN_FILE
+    <prog> es256-sign   PRIVATE_JWK_FILE CLAIMS_JSON_FILE
+    <prog> es256-verify PUBLIC_JWK_FILE TOKEN_FILE
+
+The Rust face is the `hxjwt` CLI, mapped onto the contract by `rust_argv` below. This driver makes
+fresh identities and ES256 keys in a temporary directory, then checks:
+
+- HX1: every runtime creates a token, with a payload of its own (text, UTF-8, NUL and non-UTF-8
+  bytes, trailing whitespace), for every runtime, which validates it and must print exactly the
+  payload; and each recipient refuses a token altered in one character (exit 1,
+  `error: InvalidSignature:` or `error: Malformed:`).
+- ES256: every runtime signs claims of its own; every runtime verifies every token and must print
+  claims equal to them as JSON; and each verifier refuses an altered token, as above.
+- Input: each program refuses hostile input with its own error, never a crash: usage errors
+  (exit 2), tokens that are not UTF-8, hold a NUL byte (a C string would cut them short and
+  accept them), are empty or 1 MiB long, keys that are not JSON or hold a NUL byte, a missing
+  file.
+
+It prints one table per part and ends with a line `N passed, N failed`; the exit status is 1 if
+anything failed. A runtime whose program is missing fails every check it is part of. Standard
+library only; runs with any python3 >= 3.8.
+
+    python3 tests/interop/matrix.py                       # all six runtimes
+    python3 tests/interop/matrix.py --runtimes c,go       # one pair (and each with itself)
+    python3 tests/interop/matrix.py --cmd go=/tmp/my-go-tool --lib target/c/lib/libhxjwt.so.0
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+
+ROOT = Path(__file__).resolve().parents[2]
+
+RUNTIMES = ["rust", "c", "python", "node", "java", "go"]
+
+#: Each runtime's program, relative to the repository root (the working directory of every run).
+DEFAULT_COMMANDS = {
+    "rust": "target/debug/hxjwt",
+    "c": "target/interop/interop",
+    "python": ".venv/bin/python tests/interop/interop_py.py",
+    "node": "node bindings/node/bin/hxjwt-interop.js",
+    "java": "target/java/hxjwt-interop",
+    "go": "target/go/hxjwt-interop",
+}
+
+#: The error kinds' stable names (tests/vectors/README.md), which `error: <Kind>:` must use.
+KINDS = {
+    "Malformed", "UnsupportedAlgorithm", "UnknownHeader", "WrongAudience", "UnknownIssuer",
+    "IssuerMismatch", "InvalidKey", "InvalidSignature", "Expired", "NotYetValid",
+    "LifetimeTooLong", "DecryptionFailed", "Replayed", "ResolverFailed", "InvalidArgument",
+    "Internal", "MissingClaim", "InvalidClaim", "KeyNotFound", "Revoked", "StoreUnavailable",
+}
+
+ERROR_LINE = re.compile(r"^error: ([A-Za-z]+): ")
+#: What a crash leaves on stderr in one runtime or another: never acceptable as an error report.
+CRASH = re.compile(
+    r"Traceback \(most recent call last\)|^\s+at \S|Exception in thread|^goroutine \d+ |"
+    r"^panic: |panicked at|Segmentation fault|SIGSEGV|AddressSanitizer|LeakSanitizer|"
+    r"core dumped|FATAL ERROR|Aborted",
+    re.MULTILINE,
+)
+
+TTL_SLACK = 600  # seconds of validity of the ES256 claims
+
+
+class Run(NamedTuple):
+    """One program run: exit status (None on a time-out), output, the command shown in reports."""
+
+    code: Optional[int]
+    stdout: bytes
+    stderr: bytes
+    shown: str
+
+
+class Runtime:
+    """A runtime's program: its command, and how a contract call becomes a process."""
+
+    def __init__(self, name: str, command: str) -> None:
+        self.name = name
+        self.argv0 = shlex.split(command)
+        self.missing = self._missing()
+
+    def _missing(self) -> Optional[str]:
+        if not self.argv0:
+            return "no command given"
+        exe = self.argv0[0]
+        if "/" in exe:
+            path = exe if os.path.isabs(exe) else str(ROOT / exe)
+            if not os.access(path, os.X_OK):
+                return f"{exe} not found (or not executable)"
+        elif shutil.which(exe) is None:
+            return f"{exe} not found on PATH"
+        for arg in self.argv0[1:]:
+            if re.search(r"\.(py|js|mjs|cjs|jar)$", arg) and not (ROOT / arg).exists():
+                return f"{arg} not found"
+        return None
+
+    def call(self, args: Sequence[str], timeout: float, env: Dict[str, str]) -> Run:
+        """Runs `<prog> args...` (the Rust CLI through its adapter)."""
+        stdin_path = None
+        if self.name == "rust" and args and args[0] in RUST_COMMANDS and \
+                len(args) == RUST_COMMANDS[args[0]][0] + 1:
+            argv, stdin_path = rust_argv(self.argv0, args)
+        else:
+            argv = self.argv0 + list(args)
+        shown = " ".join(shlex.quote(a) for a in argv)
+        if stdin_path is not None:
+            shown += f" < {shlex.quote(stdin_path)}"
+        if self.missing:
+            return Run(None, b"", f"program missing: {self.missing}".encode(), shown)
+        try:
+            stdin = open(stdin_path, "rb") if stdin_path is not None else subprocess.DEVNULL
+        except OSError as e:  # the adapter's own redirection, as a shell would report it
+            return Run(2, b"", f"error: cannot read {stdin_path}: {e.strerror}\n".encode(), shown)
+        try:
+            p = subprocess.run(argv, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               cwd=ROOT, env=env, timeout=timeout)
+            return Run(p.returncode, p.stdout, p.stderr, shown)
+        except subprocess.TimeoutExpired:
+            return Run(None, b"", f"timed out after {timeout:g} s".encode(), shown)
+        except OSError as e:
+            return Run(None, b"", f"cannot run: {e}".encode(), shown)
+        finally:
+            if stdin_path is not None:
+                stdin.close()  # type: ignore[union-attr]
+
+
+# The Rust face: the contract's commands as `hxjwt` CLI commands (cli/src/main.rs, cli/src/jws.rs).
+# The CLI reads the payload, the claims and the token from stdin with "-", and trims the token.
+RUST_COMMANDS: Dict[str, Tuple[int, Callable[[Sequence[str]], Tuple[List[str], str]]]] = {
+    "hx1-create": (3, lambda a: (["create", "--key", a[0], "--to-token", a[1], "--ttl", "300", "-"],
+                                 a[2])),
+    "hx1-validate": (3, lambda a: (["validate", "--key", a[0], "--from-token", a[1], "-"], a[2])),
+    "es256-sign": (2, lambda a: (["sign", "--key", a[0], "--alg", "ES256", "-"], a[1])),
+    "es256-verify": (2, lambda a: (["verify", "--key", a[0], "--alg", "ES256", "-"], a[1])),
+}
+
+
+def rust_argv(argv0: List[str], args: Sequence[str]) -> Tuple[List[str], str]:
+    """The CLI's argv for a contract call, and the file to give it as stdin."""
+    cli_args, stdin_path = RUST_COMMANDS[args[0]][1](args[1:])
+    return argv0 + cli_args, stdin_path
+
+
+class Check(NamedTuple):
+    """One assertion's outcome."""
+
+    ok: bool
+    detail: str  # why it failed (empty when ok)
+
+
+def describe(run: Run, limit: int = 600) -> str:
+    """A run, for a failure report."""
+    code = "timed out or did not start" if run.code is None else f"exit {run.code}"
+    err = run.stderr.decode("utf-8", "replace").strip()
+    out = run.stdout[:200]
+    text = f"$ {run.shown}\n  {code}"
+    if err:
+        text += "\n  stderr: " + err[:limit].replace("\n", "\n          ")
+    if out and (run.code != 0 or not err):
+        text += f"\n  stdout: {out!r}"
+    return text
+
+
+def error_kind(run: Run) -> Optional[str]:
+    """The Kind of an `error: <Kind>: <message>` first line of stderr, if it has one."""
+    first = run.stderr.decode("utf-8", "replace").split("\n", 1)[0]
+    m = ERROR_LINE.match(first)
+    return m.group(1) if m else None
+
+
+def check_refused(run: Run, kinds: Optional[set] = None, allow_input_error: bool = False,
+                  note: bool = True) -> Check:
+    """Refused by the contract: exit 1 and `error: <Kind>: ...` (a Kind of `kinds` if given), no
+    crash. With allow_input_error, exit 2 and an `error:` line (a file the program cannot use,
+    before the library sees it) is accepted too, and noted unless `note` is false."""
+    text = run.stderr.decode("utf-8", "replace")
+    if run.code is None:
+        return Check(False, describe(run))
+    if CRASH.search(text):
+        return Check(False, "crashed\n" + describe(run))
+    if run.code == 1:
+        kind = error_kind(run)
+        if kind is None or kind not in KINDS:
+            return Check(False, "exit 1 without an `error: <Kind>: ` line of a known kind\n"
+                         + describe(run))
+        if kinds is not None and kind not in kinds:
+            return Check(False, f"refused as {kind}, expected {' or '.join(sorted(kinds))}\n"
+                         + describe(run))
+        return Check(True, "")
+    if run.code == 2 and allow_input_error and text.startswith("error:"):
+        if note:
+            NOTES.append(f"exit 2 (input error) where the contract asks for exit 1 and a Kind:\n"
+                         + describe(run))
+        return Check(True, "")
+    return Check(False, f"expected exit 1{' (or 2)' if allow_input_error else ''}\n"
+                 + describe(run))
+
+
+def check_usage(run: Run) -> Check:
+    text = run.stderr.decode("utf-8", "replace")
+    if run.code == 2 and text.strip() and not CRASH.search(text):
+        return Check(True, "")
+    return Check(False, "expected exit 2 and a message on stderr\n" + describe(run))
+
+
+NOTES: List[str] = []
+
+
+# --- JSON as JSON: bool is not a number, objects have no duplicate members ---------------------
+
+def no_duplicates(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise ValueError(f"duplicate member {k!r}")
+        out[k] = v
+    return out
+
+
+def json_equal(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, (int, float)) or isinstance(b, (int, float)):
+        return isinstance(a, (int, float)) and isinstance(b, (int, float)) and a == b
+    if isinstance(a, dict) or isinstance(b, dict):
+        return (isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys()
+                and all(json_equal(a[k], b[k]) for k in a))
+    if isinstance(a, list) or isinstance(b, list):
+        return (isinstance(a, list) and isinstance(b, list) and len(a) == len(b)
+                and all(json_equal(x, y) for x, y in zip(a, b)))
+    return type(a) is type(b) and a == b
+
+
+# --- the matrix --------------------------------------------------------------------------------
+
+class Matrix:
+    def __init__(self, runtimes: List[Runtime], work: Path, jobs: int, timeout: float,
+                 env: Dict[str, str], keygen: List[str]) -> None:
+        self.runtimes = runtimes
+        self.names = [r.name for r in runtimes]
+        self.work = work
+        self.jobs = jobs
+        self.timeout = timeout
+        self.env = env
+        self.keygen = keygen
+        self.passed = 0
+        self.failed = 0
+        self.failures: List[str] = []
+        self.hx1_tokens: Dict[Tuple[str, str], str] = {}  # (sender, recipient) -> token file
+
+    def record(self, label: str, check: Check) -> str:
+        if check.ok:
+            self.passed += 1
+            return "ok"
+        self.failed += 1
+        self.failures.append(f"[{label}] {check.detail}")
+        return "FAIL"
+
+    def call_all(self, calls: List[Tuple[Runtime, List[str]]]) -> List[Run]:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=self.jobs) as pool:
+            futures = [pool.submit(rt.call, args, self.timeout, self.env) for rt, args in calls]
+            return [f.result() for f in futures]
+
+    def path(self, *parts: str) -> str:
+        return str(self.work.joinpath(*parts))
+
+    # Keys: one identity and one ES256 key per runtime, made by the CLI (or the Python module).
+    def make_keys(self) -> None:
+        (self.work / "keys").mkdir()
+        for name in self.names:
+            ident = [self.path("keys", f"{name}.id.jwk"), self.path("keys", f"{name}.id.pub")]
+            es = [self.path("keys", f"{name}.es256.jwk"), self.path("keys", f"{name}.es256.pub")]
+            for argv in (
+                [f"{name}.interop.test", "-o", ident[0], "--public", ident[1]],
+                ["--alg", "ES256", "-o", es[0], "--public", es[1]],
+            ):
+                p = subprocess.run(self.keygen + ["keygen"] + argv, cwd=ROOT, env=self.env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   timeout=self.timeout)
+                if p.returncode != 0:
+                    raise SystemExit(f"key generation failed: {' '.join(self.keygen)} keygen "
+                                     f"{' '.join(argv)}: {p.stderr.decode(errors='replace')}")
+
+    def id_jwk(self, name: str) -> str:
+        return self.path("keys", f"{name}.id.jwk")
+
+    def id_pub(self, name: str) -> str:
+        return self.path("keys", f"{name}.id.pub")
+
+    def es_jwk(self, name: str) -> str:
+        return self.path("keys", f"{name}.es256.jwk")
+
+    def es_pub(self, name: str) -> str:
+        return self.path("keys", f"{name}.es256.pub")
+
+    def tamper(self, token_file: str, out_name: str) -> str:
+        """A copy of the token with one character of its signature changed (in the middle, so
+        that the base64url stays canonical)."""
+        token = Path(token_file).read_bytes().strip()
+        head, _, sig = token.rpartition(b".")
+        i = len(sig) // 2
+        sig = sig[:i] + (b"B" if sig[i:i + 1] == b"A" else b"A") + sig[i + 1:]
+        out = self.path(out_name)
+        Path(out).write_bytes(head + b"." + sig + b"\n")
+        return out
+
+    def table(self, title: str, corner: str, rows: List[Tuple[str, List[str]]]) -> None:
+        width = max(10, max(len(n) for n in self.names) + 2)
+        label_w = max(len(corner), max(len(r[0]) for r in rows)) + 2
+        print(f"\n{title}")
+        print(corner.ljust(label_w) + "".join(n.ljust(width) for n in self.names).rstrip())
+        for label, cells in rows:
+            print(label.ljust(label_w) + "".join(c.ljust(width) for c in cells).rstrip())
+
+    # HX1 -------------------------------------------------------------------------------------
+    def hx1(self) -> None:
+        (self.work / "hx1").mkdir()
+        pairs = [(s, r) for s in self.runtimes for r in self.runtimes]
+        payloads = {}
+        calls = []
+        for k, (s, r) in enumerate(pairs):
+            payload = (f'{{"from":"{s.name}","to":"{r.name}","n":{k}}} héllo ✓ 😀 '.encode()
+                       + bytes([0, 1, 0x7F, 0x80, 0xFE, 0xFF]) + f" #{k}\r\n \n".encode())
+            payloads[(s.name, r.name)] = payload
+            p = self.path("hx1", f"{s.name}-to-{r.name}.payload")
+            Path(p).write_bytes(payload)
+            calls.append((s, ["hx1-create", self.id_jwk(s.name), self.id_pub(r.name), p]))
+        created = dict(zip([(s.name, r.name) for s, r in pairs], self.call_all(calls)))
+
+        token_files: Dict[Tuple[str, str], str] = {}
+        create_failed: Dict[Tuple[str, str], Check] = {}
+        for key, run in created.items():
+            if run.code == 0 and run.stdout.strip():
+                f = self.path("hx1", f"{key[0]}-to-{key[1]}.token")
+                Path(f).write_bytes(run.stdout)
+                token_files[key] = f
+            else:
+                create_failed[key] = Check(False, "hx1-create failed\n" + describe(run))
+
+        self.hx1_tokens = token_files
+        keys = [k for k in created if k in token_files]
+        runs = self.call_all([
+            (self.rt(r), ["hx1-validate", self.id_jwk(r), self.id_pub(s), token_files[(s, r)]])
+            for s, r in keys])
+        validated = dict(zip(keys, runs))
+
+        # One altered token per recipient: from the next runtime (or any that managed to create).
+        neg_calls, neg_keys = [], []
+        for i, r in enumerate(self.names):
+            order = self.names[i + 1:] + self.names[:i + 1]
+            src = next((s for s in order if (s, r) in token_files), None)
+            if src is not None:
+                bad = self.tamper(token_files[(src, r)], f"hx1/{src}-to-{r}.tampered")
+                neg_calls.append((self.rt(r), ["hx1-validate", self.id_jwk(r), self.id_pub(src),
+                                               bad]))
+                neg_keys.append(r)
+        negative = dict(zip(neg_keys, self.call_all(neg_calls)))
+
+        rows = []
+        for s in self.names:
+            cells = []
+            for r in self.names:
+                label = f"HX1 {s} -> {r}"
+                if (s, r) in create_failed:
+                    cells.append(self.record(label, create_failed[(s, r)]) + "(create)")
+                    continue
+                run = validated[(s, r)]
+                want = payloads[(s, r)]
+                if run.code == 0 and run.stdout == want:
+                    check = Check(True, "")
+                elif run.code == 0:
+                    check = Check(False, f"the payload printed differs\n  expected {want!r}\n"
+                                  f"  got      {run.stdout[:300]!r}\n" + describe(run))
+                else:
+                    check = Check(False, "hx1-validate refused a good token\n" + describe(run))
+                cells.append(self.record(label, check))
+            rows.append((s, cells))
+        cells = []
+        for r in self.names:
+            if r not in negative:
+                cells.append(self.record(f"HX1 tampered -> {r}",
+                                         Check(False, "no token to alter (every create failed)")))
+            else:
+                cells.append(self.record(f"HX1 tampered -> {r}", check_refused(
+                    negative[r], {"InvalidSignature", "Malformed"})))
+        rows.append(("tampered", cells))
+        self.table("HX1: the row's runtime creates a token for the column's, which validates it "
+                   "(tampered: the column refuses an altered token)", "sender\\recipient", rows)
+
+    # ES256 -----------------------------------------------------------------------------------
+    def es256(self) -> None:
+        (self.work / "jws").mkdir()
+        now = int(time.time())
+        claims: Dict[str, Dict[str, Any]] = {}
+        calls = []
+        for k, s in enumerate(self.names):
+            claims[s] = {
+                "iss": f"{s}.interop.test", "sub": f"user-{k}", "iat": now,
+                "exp": now + TTL_SLACK, "jti": f"interop-{s}-{now}-{k}", "signer": s,
+                "text": "héllo ✓ 😀 \"quoted\" back\\slash \u0001 tab\tline\nbreak",
+                "n": -42 - k, "max_safe": 9007199254740991, "half": 0.5, "yes": True,
+                "no": False, "nothing": None, "list": [1, "two", [3], {"four": 4}, []],
+                "nested": {"a": {"b": [True, None]}, "empty": {}},
+            }
+            f = self.path("jws", f"{s}.claims.json")
+            Path(f).write_bytes(json.dumps(claims[s], ensure_ascii=False,
+                                           separators=(",", ":")).encode())
+            calls.append((self.rt(s), ["es256-sign", self.es_jwk(s), f]))
+        signed = dict(zip(self.names, self.call_all(calls)))
+        token_files: Dict[str, str] = {}
+        for s, run in signed.items():
+            if run.code == 0 and run.stdout.strip():
+                token_files[s] = self.path("jws", f"{s}.token")
+                Path(token_files[s]).write_bytes(run.stdout)
+
+        keys = [(s, v) for s in self.names if s in token_files for v in self.names]
+        runs = self.call_all([(self.rt(v), ["es256-verify", self.es_pub(s), token_files[s]])
+                              for s, v in keys])
+        verified = dict(zip(keys, runs))
+
+        neg_calls, neg_keys = [], []
+        for i, v in enumerate(self.names):
+            order = self.names[i + 1:] + self.names[:i + 1]
+            src = next((s for s in order if s in token_files), None)
+            if src is not None:
+                bad = self.tamper(token_files[src], f"jws/{src}-for-{v}.tampered")
+                neg_calls.append((self.rt(v), ["es256-verify", self.es_pub(src), bad]))
+                neg_keys.append(v)
+        negative = dict(zip(neg_keys, self.call_all(neg_calls)))
+
+        rows = []
+        for s in self.names:
+            cells = []
+            for v in self.names:
+                label = f"ES256 {s} -> {v}"
+                if s not in token_files:
+                    cells.append(self.record(label, Check(
+                        False, "es256-sign failed\n" + describe(signed[s]))) + "(sign)")
+                    continue
+                run = verified[(s, v)]
+                check = Check(True, "")
+                if run.code != 0:
+                    check = Check(False, "es256-verify refused a good token\n" + describe(run))
+                else:
+                    try:
+                        got = json.loads(run.stdout.decode("utf-8"),
+                                         object_pairs_hook=no_duplicates)
+                        if not json_equal(got, claims[s]):
+                            check = Check(False, f"the claims printed differ\n  expected "
+                                          f"{claims[s]!r}\n  got      {got!r}\n" + describe(run))
+                    except ValueError as e:
+                        check = Check(False, f"the output is not one JSON value: {e}\n"
+                                      + describe(run))
+                cells.append(self.record(label, check))
+            rows.append((s, cells))
+        cells = []
+        for v in self.names:
+            if v not in negative:
+                cells.append(self.record(f"ES256 tampered -> {v}",
+                                         Check(False, "no token to alter (every sign failed)")))
+            else:
+                cells.append(self.record(f"ES256 tampered -> {v}", check_refused(
+                    negative[v], {"InvalidSignature", "Malformed"})))
+        rows.append(("tampered", cells))
+        self.table("ES256: the row's runtime signs, the column's verifies "
+                   "(tampered: the column refuses an altered token)", "signer\\verifier", rows)
+
+    # Hostile input ---------------------------------------------------------------------------
+    def hostile(self) -> None:
+        d = self.work / "input"
+        d.mkdir()
+        ref = self.names[0]
+        # A good token for each runtime, from the HX1 part (from any sender that managed): what
+        # must still be refused once a NUL byte and more follow it (or follow the runtime's key).
+        good: Dict[str, Optional[Tuple[str, str]]] = {}
+        for r in self.names:
+            src = next((s for s in self.names if (s, r) in self.hx1_tokens), None)
+            good[r] = None if src is None else (src, self.hx1_tokens[(src, r)])
+
+        files = {
+            "not-utf8.token": b"\xff\xfe\xfd.\xc3\x28.\x80",
+            "empty.token": b"",
+            "huge.token": b"A" * (1024 * 1024),
+            "not-json.jwk": b"this is not JSON {",
+            "missing": None,
+        }
+        for name, data in files.items():
+            if data is not None:
+                (d / name).write_bytes(data)
+
+        def f(name: str) -> str:
+            return str(d / name)
+
+        checks: List[Tuple[str, Callable[[str], Optional[Tuple[List[str], Callable[[Run], Check]]]]]] = []
+
+        def add(label: str, make: Callable[[str], Optional[Tuple[List[str], Callable[[Run], Check]]]]) -> None:
+            checks.append((label, make))
+
+        add("no arguments", lambda r: ([], check_usage))
+        add("unknown command", lambda r: (["hx1-frobnicate", f("empty.token")], check_usage))
+        add("missing argument", lambda r: (["hx1-validate", self.id_jwk(r)], check_usage))
+        add("token not UTF-8", lambda r: (
+            ["hx1-validate", self.id_jwk(r), self.id_pub(ref), f("not-utf8.token")],
+            lambda run: check_refused(run, allow_input_error=True)))
+
+        def nul_token(r: str) -> Optional[Tuple[List[str], Callable[[Run], Check]]]:
+            if good[r] is None:
+                return None
+            src, token = good[r]  # type: ignore[misc]
+            p = d / f"nul-for-{r}.token"
+            p.write_bytes(Path(token).read_bytes().strip() + b"\x00garbage")
+            return (["hx1-validate", self.id_jwk(r), self.id_pub(src), str(p)],
+                    lambda run: check_refused(run, allow_input_error=True))
+        add("good token + NUL + more", nul_token)
+
+        def nul_jwk(r: str) -> Optional[Tuple[List[str], Callable[[Run], Check]]]:
+            if good[r] is None:
+                return None
+            src, token = good[r]  # type: ignore[misc]
+            p = d / f"nul-{r}.id.jwk"
+            p.write_bytes(Path(self.id_jwk(r)).read_bytes().strip() + b"\x00{")
+            return (["hx1-validate", str(p), self.id_pub(src), token],
+                    lambda run: check_refused(run, allow_input_error=True))
+        add("own JWK + NUL + more", nul_jwk)
+        add("empty token", lambda r: (["es256-verify", self.es_pub(ref), f("empty.token")],
+                                      lambda run: check_refused(run, allow_input_error=True)))
+        add("1 MiB token", lambda r: (
+            ["hx1-validate", self.id_jwk(r), self.id_pub(ref), f("huge.token")],
+            lambda run: check_refused(run, {"Malformed", "InvalidArgument"},
+                                      allow_input_error=True)))
+        add("key not JSON", lambda r: (["es256-verify", f("not-json.jwk"), f("empty.token")],
+                                       lambda run: check_refused(run, allow_input_error=True)))
+        # A path that names no file is a usage error: exit 2 is the contract's answer too.
+        add("missing file", lambda r: (["es256-verify", self.es_pub(ref), f("missing")],
+                                       lambda run: check_refused(run, allow_input_error=True,
+                                                                 note=False)))
+
+        plan = []
+        for label, make in checks:
+            for r in self.names:
+                plan.append((label, r, make(r)))
+        runs = self.call_all([(self.rt(r), spec[0]) for _, r, spec in plan if spec is not None])
+        it = iter(runs)
+        results: Dict[Tuple[str, str], str] = {}
+        for label, r, spec in plan:
+            tag = f"input {label} -> {r}"
+            if spec is None:
+                results[(label, r)] = self.record(tag, Check(
+                    False, f"no good HX1 token for {r} to start from (every create failed)"))
+            else:
+                results[(label, r)] = self.record(tag, spec[1](next(it)))
+        self.table("Input: each runtime refuses hostile input with its own error, no crash "
+                   "(usage errors exit 2)", "check",
+                   [(label, [results[(label, r)] for r in self.names]) for label, _ in checks])
+
+    def rt(self, name: str) -> Runtime:
+        return next(r for r in self.runtimes if r.name == name)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runtimes", default=",".join(RUNTIMES),
+                    help="comma-separated subset of " + ",".join(RUNTIMES) + " (default: all)")
+    ap.add_argument("--cmd", action="append", default=[], metavar="NAME=COMMAND",
+                    help="the program of a runtime (repeatable), relative to the repository root;"
+                         " defaults: " + "; ".join(f"{k}={v}" for k, v in DEFAULT_COMMANDS.items()))
+    ap.add_argument("--keygen", metavar="COMMAND",
+                    help="the hxjwt CLI that makes the keys (default: the rust command, else "
+                         "target/debug/hxjwt)")
+    ap.add_argument("--lib", metavar="PATH",
+                    help="libhxjwt.so.0 for the programs: sets HXJWT_LIB and LD_LIBRARY_PATH")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2,
+                    help="programs run at once (default: the number of CPUs)")
+    ap.add_argument("--timeout", type=float, default=120.0,
+                    help="seconds before one program run counts as failed (default 120)")
+    ap.add_argument("--keep", metavar="DIR", help="write keys and tokens to DIR (kept)")
+    opts = ap.parse_args()
+
+    names = [n.strip() for n in opts.runtimes.split(",") if n.strip()]
+    unknown = [n for n in names if n not in RUNTIMES]
+    if unknown or not names or len(set(names)) != len(names):
+        ap.error(f"--runtimes: give distinct names among {','.join(RUNTIMES)}")
+    commands = dict(DEFAULT_COMMANDS)
+    for spec in opts.cmd:
+        name, sep, command = spec.partition("=")
+        if not sep or name not in RUNTIMES:
+            ap.error(f"--cmd {spec!r}: expected NAME=COMMAND with NAME in {','.join(RUNTIMES)}")
+        commands[name] = command
+
+    env = dict(os.environ)
+    if opts.lib:
+        lib = os.path.abspath(opts.lib)
+        env["HXJWT_LIB"] = lib
+        env["LD_LIBRARY_PATH"] = os.path.dirname(lib) + (
+            ":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
+    keygen = shlex.split(opts.keygen or commands["rust"])
+    if "/" in keygen[0] and not os.path.isabs(keygen[0]):
+        keygen[0] = str(ROOT / keygen[0])
+
+    runtimes = [Runtime(n, commands[n]) for n in names]
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="hxjwt-interop-") as tmp:
+        work = Path(opts.keep) if opts.keep else Path(tmp)
+        if opts.keep:
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+        print(f"interop matrix over {', '.join(names)} ({opts.jobs} at once); files in {work}")
+        for r in runtimes:
+            shown = " ".join(shlex.quote(a) for a in r.argv0)
+            print(f"  {r.name:<7} {shown}" + (f"   MISSING: {r.missing}" if r.missing else ""))
+        m = Matrix(runtimes, work, max(1, opts.jobs), opts.timeout, env, keygen)
+        m.make_keys()
+        m.hx1()
+        m.es256()
+        m.hostile()
+    elapsed = time.monotonic() - started
+
+    if NOTES:
+        print(f"\nNotes ({len(NOTES)}): accepted, but outside the contract's letter")
+        for note in NOTES:
+            print("- " + note.replace("\n", "\n  "))
+    if m.failures:
+        print(f"\nFailures ({len(m.failures)}):")
+        for failure in m.failures:
+            print("- " + failure.replace("\n", "\n  "))
+    print(f"\n{len(names)} runtimes, {elapsed:.1f} s")
+    print(f"{m.passed} passed, {m.failed} failed")
+    return 0 if m.failed == 0 and m.passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
