@@ -267,6 +267,7 @@ class Matrix:
         self.failed = 0
         self.failures: List[str] = []
         self.hx1_tokens: Dict[Tuple[str, str], str] = {}  # (sender, recipient) -> token file
+        self.es_tokens: Dict[str, str] = {}  # signer -> token file
 
     def record(self, label: str, check: Check) -> str:
         if check.ok:
@@ -433,6 +434,7 @@ class Matrix:
                 token_files[s] = self.path("jws", f"{s}.token")
                 Path(token_files[s]).write_bytes(run.stdout)
 
+        self.es_tokens = token_files
         keys = [(s, v) for s in self.names if s in token_files for v in self.names]
         runs = self.call_all([(self.rt(v), ["es256-verify", self.es_pub(s), token_files[s]])
                               for s, v in keys])
@@ -542,6 +544,17 @@ class Matrix:
             return (["hx1-validate", str(p), self.id_pub(src), token],
                     lambda run: check_refused(run, allow_input_error=True))
         add("own JWK + NUL + more", nul_jwk)
+
+        def non_utf8_jwk(r: str) -> Optional[Tuple[List[str], Callable[[Run], Check]]]:
+            src = next((s for s in self.names if s in self.es_tokens), None)
+            if src is None:
+                return None
+            p = d / f"not-utf8-{src}.es256.pub"
+            jwk = Path(self.es_pub(src)).read_bytes().strip()
+            p.write_bytes(b'{"x-note":"\xff\xfe",' + jwk[1:])  # a member verification ignores
+            return (["es256-verify", str(p), self.es_tokens[src]],
+                    lambda run: check_refused(run, allow_input_error=True))
+        add("public JWK not UTF-8", non_utf8_jwk)
         add("empty token", lambda r: (["es256-verify", self.es_pub(ref), f("empty.token")],
                                       lambda run: check_refused(run, allow_input_error=True)))
         add("1 MiB token", lambda r: (
@@ -566,7 +579,7 @@ class Matrix:
             tag = f"input {label} -> {r}"
             if spec is None:
                 results[(label, r)] = self.record(tag, Check(
-                    False, f"no good HX1 token for {r} to start from (every create failed)"))
+                    False, "no good token to start from (every create or sign failed)"))
             else:
                 results[(label, r)] = self.record(tag, spec[1](next(it)))
         self.table("Input: each runtime refuses hostile input with its own error, no crash "
