@@ -1,0 +1,361 @@
+// Type declarations of the hxjwt package (lib/index.js), checked by `tsc -p test/tsconfig.json`
+// over test/typed-usage.ts.
+
+/// <reference types="node" />
+
+/** JSON text, or a plain object (sent as compact JSON). */
+export type JsonInput = string | { [key: string]: unknown } | unknown[];
+
+/** A machine token: the public OKP X25519 JWK of a service, as JSON text or an object. */
+export type MachineTokenInput = JsonInput;
+
+/** A token: a string, or its bytes. */
+export type TokenInput = string | Uint8Array;
+
+/** An integer: a number (a safe integer) or a BigInt. */
+export type Integer = number | bigint;
+
+/** Base of every wrapper of a C handle: released by close(), or by the GC as a fallback. */
+declare abstract class Handle {
+  /** Whether close() was called. */
+  readonly closed: boolean;
+  /** Releases the C handle now (secrets are wiped by the library). Idempotent; using the
+   * wrapper afterwards throws a TypeError whose code is "ERR_INVALID_STATE". */
+  close(): void;
+  [Symbol.dispose](): void;
+}
+
+// ---- HX1 ------------------------------------------------------------------------------------
+
+/** A service's identity: a name and an X25519 key pair, private key included. */
+export class Identity extends Handle {
+  private constructor();
+  /** A new identity named `name` (1 to 255 bytes of UTF-8, no control characters). */
+  static generate(name: string): Identity;
+  /** An identity from its private OKP X25519 JWK; InvalidKeyError if it is not one. */
+  static fromJwk(jwk: JsonInput): Identity;
+  /** The identity's name. */
+  readonly name: string;
+  /** The machine token: the public OKP X25519 JWK as JSON text, to give to peers. */
+  readonly machineToken: string;
+  /** The private JWK as JSON text, **including the private key `d`**. */
+  toJwk(): string;
+}
+
+/** How a JWK Set at a URL is fetched and cached (0 or absent: the library's default). */
+export interface RemoteOptions {
+  /** Connection time-out in milliseconds (default 5000). */
+  connectTimeoutMs?: Integer;
+  /** Whole-request time-out in milliseconds (default 10000). */
+  timeoutMs?: Integer;
+  /** Largest response body in bytes (default 1 MiB). */
+  maxResponseBytes?: Integer;
+  /** Freshness without `Cache-Control: max-age`, in seconds (default 300). */
+  defaultTtl?: Integer;
+  /** Lower bound on freshness, in seconds (default 60). */
+  minTtl?: Integer;
+  /** Upper bound on freshness, in seconds (default 86400). */
+  maxTtl?: Integer;
+  /** Least time between two fetches for unknown names or after a failure (default 30 s). */
+  refreshCooldown?: Integer;
+  /** How long the last good set serves while fetches fail (default 3600 s). */
+  maxStale?: Integer;
+  /** Accept `http://` URLs (loopback tests only). Default false. */
+  allowHttp?: boolean;
+}
+
+/** A directory callback's answer: the name's machine token, or null/undefined if unknown. */
+export type ResolverAnswer = MachineTokenInput | null | undefined;
+
+/** Resolves identity names to machine tokens: the peers an Endpoint may talk to. */
+export class Directory extends Handle {
+  /** A directory held in memory, with the given machine tokens. */
+  constructor(machineTokens?: Iterable<MachineTokenInput>);
+  /** A directory from a JWK Set (`{"keys":[...]}`). */
+  static fromJwks(jwks: JsonInput): Directory;
+  /** A read-only directory of the JWK Set at `url`, fetched on first use and cached. */
+  static fromUrl(url: string, options?: RemoteOptions): Directory;
+  /** A directory that asks `resolve(name)`, synchronously, on the thread that uses it. If it
+   * throws, the call fails with ResolverFailedError whose `cause` is the exception. */
+  static fromCallback(resolve: (name: string) => ResolverAnswer): Directory;
+  /** Adds (or replaces) the machine token of its name (in-memory directories only). */
+  add(machineToken: MachineTokenInput): void;
+  /** Makes `machineToken` the newest key of its name, keeping the others (rotation). */
+  rotateIn(machineToken: MachineTokenInput): void;
+  /** Removes this one key of its name; whether it was there. */
+  retire(machineToken: MachineTokenInput): boolean;
+  /** The number of names. */
+  readonly size: number;
+  /** The directory as a JWK Set (JSON text, sorted by name). */
+  toJwks(): string;
+}
+
+/** Options of an Endpoint. */
+export interface EndpointOptions {
+  /** Where peers' names are resolved; without one, give `recipientToken` / `sender`. */
+  directory?: Directory | null;
+  /** Clock skew tolerated on `exp`, `iat`, `nbf`, in seconds. Default 0. */
+  leeway?: Integer;
+  /** Longest `exp - iat` accepted, in seconds; null or 0: no limit (the default). */
+  maxLifetime?: Integer | null;
+  /** Other names (aliases) this endpoint accepts tokens for. */
+  audiences?: string | Iterable<string> | null;
+  /** Refuse a token accepted before (in memory, until it expires). Default false. */
+  replayProtection?: boolean;
+  /** Longest token accepted, in bytes. Default 65536. */
+  maxTokenLength?: Integer;
+  /** For tests and vectors: a fixed clock (Unix seconds). Default: the system clock. */
+  now?: Integer | null;
+}
+
+/** Options of Endpoint.create(). Give exactly one of `to` and `recipientToken`. */
+export interface CreateOptions {
+  /** The recipient's name, resolved by the endpoint's directory. */
+  to?: string | null;
+  /** The recipient's machine token. */
+  recipientToken?: MachineTokenInput | null;
+  /** Validity in seconds (at least 1). Default 300. */
+  ttl?: Integer;
+  /** A unique token id (at most 128 bytes). */
+  jti?: string | null;
+  /** The token's `nbf`, in Unix seconds. */
+  notBefore?: Integer | null;
+  /** The token's `cty` (the payload's media type, e.g. "json"). */
+  contentType?: string | null;
+}
+
+/** Options of Endpoint.validate(). */
+export interface ValidateOptions {
+  /** The sender's machine token; without it, the token's `iss` is resolved by the directory. */
+  sender?: MachineTokenInput | null;
+}
+
+/** A validated HX1 token. */
+export class Message {
+  private constructor();
+  /** The sender's name (`iss`), authenticated. */
+  readonly issuer: string;
+  /** The recipient's name (`aud`). */
+  readonly audience: string;
+  /** `iat`, in Unix seconds. */
+  readonly issuedAt: number;
+  /** `exp`, in Unix seconds. */
+  readonly expiresAt: number;
+  /** `nbf`, in Unix seconds, or null. */
+  readonly notBefore: number | null;
+  /** The token's `jti`, or null. */
+  readonly jti: string | null;
+  /** The token's `cty`, or null. */
+  readonly contentType: string | null;
+  /** The decrypted payload. */
+  readonly payload: Buffer;
+  /** The payload as UTF-8 text (TypeError if it is not UTF-8). */
+  text(): string;
+  /** The payload parsed as JSON (SyntaxError if it is not JSON). */
+  json(): unknown;
+}
+
+/** One service's end of HX1: creates tokens for peers and validates tokens from them. */
+export class Endpoint extends Handle {
+  /** An endpoint for `identity` (it keeps its own copy: the Identity may be closed). */
+  constructor(identity: Identity, options?: EndpointOptions);
+  /** The name of this endpoint's identity. */
+  readonly name: string;
+  /** Creates a token carrying `payload` (text as UTF-8, bytes, or a plain object as JSON). */
+  create(payload: string | Uint8Array | { [key: string]: unknown } | unknown[], options: CreateOptions): string;
+  /** Validates a token addressed to this endpoint; throws an HxJwtError subclass. */
+  validate(token: TokenInput, options?: ValidateOptions): Message;
+  /** For tests and vectors: stops the endpoint's clock at `unixSeconds`. */
+  setTime(unixSeconds: Integer): void;
+  /** Reads the system clock again (the default). */
+  useSystemClock(): void;
+  /** Also accepts tokens addressed to `name`. */
+  addAudience(name: string): void;
+  /** Also receives on `identity`'s key (rotation). */
+  addPreviousIdentity(identity: Identity): void;
+  /** `identity` becomes current; the old key keeps receiving. */
+  rotateIdentity(identity: Identity): void;
+  /** Forgets the previous identities. */
+  clearPreviousIdentities(): void;
+  /** How many previous identities are kept (0 to 2). */
+  readonly previousIdentityCount: number;
+}
+
+// ---- Standard JWT ---------------------------------------------------------------------------
+
+/** The algorithms of standard JWTs. */
+export type Algorithm =
+  | 'HS256' | 'HS384' | 'HS512'
+  | 'RS256' | 'RS384' | 'RS512'
+  | 'PS256' | 'PS384' | 'PS512'
+  | 'ES256' | 'ES384' | 'ES512'
+  | 'EdDSA';
+
+/** A key for signing or verifying standard JWTs. */
+export class Key extends Handle {
+  private constructor();
+  /** A key from a JWK, private or public. */
+  static fromJwk(jwk: JsonInput): Key;
+  /** A key from PEM text (PKCS#8, SPKI, PKCS#1, SEC1). */
+  static fromPem(pem: string | Uint8Array): Key;
+  /** A key from DER bytes (PKCS#8 or SPKI). */
+  static fromDer(der: Uint8Array): Key;
+  /** An HMAC key from the secret's bytes (a string as UTF-8). */
+  static fromSecret(secret: string | Uint8Array, options?: { allowShortSecret?: boolean }): Key;
+  /** A new key restricted to `alg`, its kid its RFC 7638 thumbprint. */
+  static generate(alg: Algorithm | string): Key;
+  /** A copy whose `kid` is `kid`. */
+  withKid(kid: string): Key;
+  /** The public half; InvalidKeyError for an HMAC secret. */
+  toPublic(): Key;
+  /** The public JWK (JSON text); InvalidKeyError for an HMAC secret. */
+  toPublicJwk(): string;
+  /** The full JWK (JSON text), **private members included**. */
+  toPrivateJwk(): string;
+  /** The RFC 7638 thumbprint. */
+  thumbprint(): string;
+  /** The key's `kid`, or null. */
+  readonly kid: string | null;
+  /** The one algorithm the key is restricted to, or null. */
+  readonly algorithm: string | null;
+  /** Whether the key can sign. */
+  readonly isPrivate: boolean;
+}
+
+/** An issuer's keys, selected by the token's `kid`. */
+export class KeySet extends Handle {
+  /** A key set held in memory, with copies of `keys`. */
+  constructor(keys?: Iterable<Key>);
+  /** A key set from a JWK Set. */
+  static fromJwks(jwks: JsonInput): KeySet;
+  /** A key set fetched from an issuer's `jwks_uri` and cached. */
+  static fromUrl(url: string, options?: RemoteOptions): KeySet;
+  /** Adds a copy of `key`. */
+  add(key: Key): void;
+  /** The number of keys. */
+  readonly size: number;
+  /** The public JWK Set (JSON text). */
+  toPublicJwks(): string;
+}
+
+/** The checks verify() applies. */
+export interface ValidationOptions {
+  /** The accepted algorithms: required, there is no default. */
+  algorithms: Iterable<Algorithm | string>;
+  /** Accepted audiences; none (the default): a token with `aud` is refused. */
+  audience?: string | Iterable<string> | null;
+  /** Accepted issuers; none (the default): any `iss`. */
+  issuer?: string | Iterable<string> | null;
+  /** The required `sub`. */
+  subject?: string | null;
+  /** Clock skew in seconds on `exp`, `nbf`, `iat`, max age. Default 0. */
+  leeway?: Integer;
+  /** The claims a token must have. Default ["exp"]. */
+  requiredClaims?: string | Iterable<string>;
+  /** Refuse tokens issued more than this many seconds ago. */
+  maxAge?: Integer | null;
+  /** The required header `typ` (case-insensitive). */
+  typ?: string | null;
+  /** Check `exp` (default true). */
+  verifyExp?: boolean;
+  /** Check `nbf` (default true). */
+  verifyNbf?: boolean;
+  /** Check `iat` (default true). */
+  verifyIat?: boolean;
+  /** Check `aud` (default true). */
+  verifyAud?: boolean;
+  /** Longest token accepted, in bytes (default 65536). */
+  maxTokenLength?: Integer;
+  /** For tests: a fixed clock (Unix seconds). */
+  now?: Integer | null;
+}
+
+/** A reusable set of checks for verify(). */
+export class Validation extends Handle {
+  constructor(options: ValidationOptions);
+  /** For tests: stops the validation's clock. */
+  setTime(unixSeconds: Integer): void;
+  /** Reads the system clock again. */
+  useSystemClock(): void;
+}
+
+/** Options of sign(). */
+export interface SignOptions {
+  /** The algorithm; defaults to the key's own (a generated key has one). */
+  algorithm?: Algorithm | string;
+  /** Extra header members (`kid`, `typ`, `cty`), as an object or JSON text. */
+  header?: JsonInput | null;
+}
+
+/** Signs `claims` (an object, or JSON text signed exactly as given) as a compact JWS. */
+export function sign(claims: JsonInput, key: Key, options?: SignOptions): string;
+
+/** Verifies a standard JWT and returns its claims; throws an HxJwtError subclass. */
+export function verify<T = Record<string, unknown>>(
+  token: TokenInput,
+  key: Key | KeySet,
+  options: Validation | ValidationOptions,
+): T;
+
+/** As verify(), returning the claims as JSON text exactly as signed. */
+export function verifyRaw(token: TokenInput, key: Key | KeySet, options: Validation | ValidationOptions): string;
+
+/** **Verifies nothing**: the header of a compact JWS. */
+export function decodeHeader(token: TokenInput): Record<string, unknown>;
+
+/** The version of the loaded libhxjwt. */
+export function libraryVersion(): string;
+
+/** The path the library was loaded from ($HXJWT_LIB, or "libhxjwt.so.0"). */
+export const LIBRARY_PATH: string;
+
+// ---- Errors ---------------------------------------------------------------------------------
+
+/** The core's error kinds. */
+export type ErrorKind =
+  | 'Malformed' | 'UnsupportedAlgorithm' | 'UnknownHeader' | 'WrongAudience' | 'UnknownIssuer'
+  | 'IssuerMismatch' | 'InvalidKey' | 'InvalidSignature' | 'Expired' | 'NotYetValid'
+  | 'LifetimeTooLong' | 'DecryptionFailed' | 'Replayed' | 'ResolverFailed' | 'InvalidArgument'
+  | 'Internal' | 'MissingClaim' | 'InvalidClaim' | 'KeyNotFound' | 'Revoked' | 'StoreUnavailable';
+
+/** Every kind's name. */
+export const KINDS: readonly ErrorKind[];
+
+/** Base class of every error the library reports. */
+export class HxJwtError extends Error {
+  /** The core's error kind ("Expired", ...). */
+  readonly kind: ErrorKind | string;
+  /** The C status (HxStatus number): 108 for Expired, ... */
+  readonly code: number;
+  /** The claim (or header member) a standard-JWT failure is about, or null. */
+  readonly claim: string | null;
+  /** The message without its leading "Kind: ". */
+  readonly detail: string;
+}
+export class MalformedError extends HxJwtError { readonly kind: 'Malformed'; }
+export class UnsupportedAlgorithmError extends HxJwtError { readonly kind: 'UnsupportedAlgorithm'; }
+export class UnknownHeaderError extends HxJwtError { readonly kind: 'UnknownHeader'; }
+export class WrongAudienceError extends HxJwtError { readonly kind: 'WrongAudience'; }
+export class UnknownIssuerError extends HxJwtError { readonly kind: 'UnknownIssuer'; }
+export class IssuerMismatchError extends HxJwtError { readonly kind: 'IssuerMismatch'; }
+export class InvalidKeyError extends HxJwtError { readonly kind: 'InvalidKey'; }
+export class InvalidSignatureError extends HxJwtError { readonly kind: 'InvalidSignature'; }
+export class ExpiredError extends HxJwtError { readonly kind: 'Expired'; }
+export class NotYetValidError extends HxJwtError { readonly kind: 'NotYetValid'; }
+export class LifetimeTooLongError extends HxJwtError { readonly kind: 'LifetimeTooLong'; }
+export class DecryptionFailedError extends HxJwtError { readonly kind: 'DecryptionFailed'; }
+export class ReplayedError extends HxJwtError { readonly kind: 'Replayed'; }
+export class ResolverFailedError extends HxJwtError { readonly kind: 'ResolverFailed'; }
+export class InvalidArgumentError extends HxJwtError { readonly kind: 'InvalidArgument'; }
+export class InternalError extends HxJwtError { readonly kind: 'Internal'; }
+export class MissingClaimError extends HxJwtError { readonly kind: 'MissingClaim'; }
+export class InvalidClaimError extends HxJwtError { readonly kind: 'InvalidClaim'; }
+export class KeyNotFoundError extends HxJwtError { readonly kind: 'KeyNotFound'; }
+export class RevokedError extends HxJwtError { readonly kind: 'Revoked'; }
+export class StoreUnavailableError extends HxJwtError { readonly kind: 'StoreUnavailable'; }
+
+/** Every kind's class. */
+export const ERROR_CLASSES: Readonly<Record<ErrorKind, typeof HxJwtError>>;
+
+/** The kind of a C status number (by hx_status_name). */
+export function kindOfStatus(status: number): ErrorKind | string;
