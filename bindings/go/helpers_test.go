@@ -66,3 +66,9 @@ func must[T any](t testing.TB) func(T, error) T {
 		return v
 	}
 }
+
+// os_ReadFile reads a file of tests/vectors.
+func os_ReadFile(t testing.TB, name string) ([]byte, error) {
+	t.Helper()
+	return os.ReadFile(filepath.Join(vectorsDir(t), name))
+}
