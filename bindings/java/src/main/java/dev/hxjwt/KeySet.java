@@ -1,0 +1,127 @@
+package dev.hxjwt;
+
+import java.util.Objects;
+
+/**
+ * The keys of an issuer that rotates its keys (a JWK Set, RFC 7517 section 5):
+ * {@link Jwt#verify(String, KeySet, Validation)} picks the keys whose {@code kid} is the
+ * token's (or, for a token without {@code kid}, up to 16 keys that fit its algorithm). Safe to
+ * use from several threads at once, including {@link #add(Key)} while tokens are verified with
+ * it. Close it when done.
+ */
+public final class KeySet extends NativeHandle {
+    private KeySet(long peer) {
+        super(peer, HxNative::hx_keyset_free, "key set", null);
+    }
+
+    /**
+     * Makes an empty key set.
+     *
+     * @return the key set
+     */
+    public static KeySet create() {
+        long[] out = new long[1];
+        HxNative.check(HxNative.hx_keyset_new(out));
+        return new KeySet(out[0]);
+    }
+
+    /**
+     * Makes a key set of copies of {@code keys}.
+     *
+     * @param keys the keys (they may be closed right after)
+     * @return the key set
+     * @throws NullPointerException when the array or one of its elements is null
+     * @throws IllegalStateException when a key is closed
+     */
+    public static KeySet of(Key... keys) {
+        Objects.requireNonNull(keys, "keys");
+        for (Key k : keys) {
+            Objects.requireNonNull(k, "keys has a null element");
+        }
+        KeySet set = create();
+        try {
+            for (Key k : keys) {
+                set.add(k);
+            }
+            return set;
+        } catch (RuntimeException e) {
+            set.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Makes a key set from a JWK Set document ({@code {"keys":[...]}}, at most 4 MiB and 10000
+     * keys), as an issuer publishes it. Keys hxjwt cannot use for signatures are skipped.
+     *
+     * @param jwksJson the JWK Set
+     * @return the key set
+     * @throws HxJwtException {@link ErrorKind#MALFORMED} for a document that is not a JWK Set,
+     *     {@link ErrorKind#INVALID_KEY} for a malformed key of a supported type
+     * @throws NullPointerException when {@code jwksJson} is null
+     */
+    public static KeySet fromJwks(String jwksJson) {
+        byte[] j = HxNative.cstr(jwksJson, "jwksJson");
+        long[] out = new long[1];
+        HxNative.check(HxNative.hx_keyset_from_jwks(j, out));
+        return new KeySet(out[0]);
+    }
+
+    /**
+     * Adds a copy of {@code key} (which may be closed right after). Give keys distinct
+     * {@code kid}s when the tokens name theirs.
+     *
+     * @param key the key
+     * @throws NullPointerException when {@code key} is null
+     * @throws IllegalStateException when this set or {@code key} is closed
+     */
+    public void add(Key key) {
+        Objects.requireNonNull(key, "key");
+        long p = acquire();
+        try {
+            long k = key.acquire();
+            try {
+                HxNative.check(HxNative.hx_keyset_add(p, k));
+            } finally {
+                key.release();
+            }
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * The number of keys in the set.
+     *
+     * @return the number of keys
+     * @throws IllegalStateException when this set is closed
+     */
+    public long size() {
+        long p = acquire();
+        try {
+            long[] out = new long[1];
+            HxNative.check(HxNative.hx_keyset_len(p, out));
+            return out[0];
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * The public JWK Set of the keys ({@code {"keys":[...]}}, no private member; HMAC secrets
+     * are left out): what an issuer publishes, and what {@link #fromJwks(String)} reads.
+     *
+     * @return the JWK Set as JSON
+     * @throws IllegalStateException when this set is closed
+     */
+    public String toPublicJwks() {
+        long p = acquire();
+        try {
+            long[] out = new long[1];
+            HxNative.check(HxNative.hx_keyset_to_public_jwks(p, out));
+            return HxNative.owned(out[0]);
+        } finally {
+            release();
+        }
+    }
+}
