@@ -35,6 +35,7 @@ library only; runs with any python3 >= 3.8.
 from __future__ import annotations
 
 import argparse
+import base64
 import concurrent.futures
 import json
 import os
@@ -251,6 +252,39 @@ def json_equal(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
+def unverified_header(token: bytes) -> Dict[str, Any]:
+    """The JSON header of a compact token, NOT verified (to check what a program made)."""
+    head = token.strip().split(b".", 1)[0]
+    value = json.loads(base64.urlsafe_b64decode(head + b"=" * (-len(head) % 4)))
+    if not isinstance(value, dict):
+        raise ValueError("the header is not a JSON object")
+    return value
+
+
+def check_made(run: Run, what: str, header_ok: Callable[[Dict[str, Any]], Optional[str]]) -> Check:
+    """A program made a token: exit 0, and a header that header_ok finds nothing wrong with."""
+    if run.code != 0 or not run.stdout.strip():
+        return Check(False, f"{what} failed\n" + describe(run))
+    try:
+        problem = header_ok(unverified_header(run.stdout))
+    except ValueError as e:
+        problem = f"no JSON header: {e}"
+    if problem:
+        return Check(False, f"{what} made a token {problem}\n" + describe(run))
+    return Check(True, "")
+
+
+def hx1_header_ok(h: Dict[str, Any]) -> Optional[str]:
+    iat, exp = h.get("iat"), h.get("exp")
+    if not isinstance(iat, int) or not isinstance(exp, int) or exp - iat != 300:
+        return f"whose lifetime is not 300 s (iat {iat!r}, exp {exp!r})"
+    return None
+
+
+def es256_header_ok(h: Dict[str, Any]) -> Optional[str]:
+    return None if h.get("alg") == "ES256" else f"whose alg is {h.get('alg')!r}, not ES256"
+
+
 # --- the matrix --------------------------------------------------------------------------------
 
 class Matrix:
@@ -326,7 +360,7 @@ class Matrix:
         return out
 
     def table(self, title: str, corner: str, rows: List[Tuple[str, List[str]]]) -> None:
-        width = max(10, max(len(n) for n in self.names) + 2)
+        width = max(14, max(len(n) for n in self.names) + 2)
         label_w = max(len(corner), max(len(r[0]) for r in rows)) + 2
         print(f"\n{title}")
         print(corner.ljust(label_w) + "".join(n.ljust(width) for n in self.names).rstrip())
@@ -351,12 +385,13 @@ class Matrix:
         token_files: Dict[Tuple[str, str], str] = {}
         create_failed: Dict[Tuple[str, str], Check] = {}
         for key, run in created.items():
-            if run.code == 0 and run.stdout.strip():
+            made = check_made(run, "hx1-create", hx1_header_ok)
+            if made.ok:
                 f = self.path("hx1", f"{key[0]}-to-{key[1]}.token")
                 Path(f).write_bytes(run.stdout)
                 token_files[key] = f
             else:
-                create_failed[key] = Check(False, "hx1-create failed\n" + describe(run))
+                create_failed[key] = made
 
         self.hx1_tokens = token_files
         keys = [k for k in created if k in token_files]
@@ -429,10 +464,14 @@ class Matrix:
             calls.append((self.rt(s), ["es256-sign", self.es_jwk(s), f]))
         signed = dict(zip(self.names, self.call_all(calls)))
         token_files: Dict[str, str] = {}
+        sign_failed: Dict[str, Check] = {}
         for s, run in signed.items():
-            if run.code == 0 and run.stdout.strip():
+            made = check_made(run, "es256-sign", es256_header_ok)
+            if made.ok:
                 token_files[s] = self.path("jws", f"{s}.token")
                 Path(token_files[s]).write_bytes(run.stdout)
+            else:
+                sign_failed[s] = made
 
         self.es_tokens = token_files
         keys = [(s, v) for s in self.names if s in token_files for v in self.names]
@@ -455,9 +494,8 @@ class Matrix:
             cells = []
             for v in self.names:
                 label = f"ES256 {s} -> {v}"
-                if s not in token_files:
-                    cells.append(self.record(label, Check(
-                        False, "es256-sign failed\n" + describe(signed[s]))) + "(sign)")
+                if s in sign_failed:
+                    cells.append(self.record(label, sign_failed[s]) + "(sign)")
                     continue
                 run = verified[(s, v)]
                 check = Check(True, "")
