@@ -52,11 +52,14 @@ pub enum ErrorKind {
     KeyNotFound,
     /// The token was revoked (JWS token pairs).
     Revoked,
+    /// A shared replay or revocation store (Redis) could not be reached or did not answer in
+    /// time. The token is refused: a check that could not run never accepts (fail closed).
+    StoreUnavailable,
 }
 
 impl ErrorKind {
     /// Every kind, in the order of their C status codes.
-    pub const ALL: [ErrorKind; 20] = [
+    pub const ALL: [ErrorKind; 21] = [
         ErrorKind::Malformed,
         ErrorKind::UnsupportedAlgorithm,
         ErrorKind::UnknownHeader,
@@ -77,6 +80,7 @@ impl ErrorKind {
         ErrorKind::InvalidClaim,
         ErrorKind::KeyNotFound,
         ErrorKind::Revoked,
+        ErrorKind::StoreUnavailable,
     ];
 
     /// The kind's stable name, as used in test vectors and by the CLI (`"InvalidSignature"`).
@@ -102,6 +106,7 @@ impl ErrorKind {
             ErrorKind::InvalidClaim => "InvalidClaim",
             ErrorKind::KeyNotFound => "KeyNotFound",
             ErrorKind::Revoked => "Revoked",
+            ErrorKind::StoreUnavailable => "StoreUnavailable",
         }
     }
 

@@ -9,8 +9,8 @@ mod directory;
 mod endpoint;
 pub(crate) mod header;
 mod keys;
-mod replay;
 
+pub use crate::store::{MemoryReplayStore, ReplayStore};
 #[cfg(feature = "std-fs")]
 pub(crate) use directory::read_limited;
 pub use directory::{
@@ -23,4 +23,3 @@ pub use endpoint::{
 };
 pub use header::CONTEXT_V1;
 pub use keys::{Identity, MAX_NAME_LEN, MachineToken, check_name};
-pub use replay::{MemoryReplayStore, ReplayStore};

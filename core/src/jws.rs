@@ -330,11 +330,18 @@ pub fn decode_bytes(
     keys: &impl VerifyingKeys,
     v: &Validation,
 ) -> Result<TokenData<Vec<u8>>> {
-    let data = verify(token, keys, v)?;
-    let view = json::ClaimsView::parse(&data.claims, v.max_depth, "claims")?;
+    let mut scratch = Scratch::new();
+    let parsed = parse(token, v, &mut scratch)?;
+    let key = verify_parsed(&parsed, keys)?;
+    let view = json::ClaimsView::parse(&parsed.payload, v.max_depth, "claims")?;
     v.check_claims_in(&view)?;
+    v.check_replay(&view, &key)?;
     drop(view);
-    Ok(data)
+    Ok(TokenData {
+        header: parsed.header,
+        alg: parsed.alg,
+        claims: parsed.payload,
+    })
 }
 
 /// [`decode`] returning the claims as a JSON object.
@@ -343,12 +350,15 @@ pub fn decode_claims(
     keys: &impl VerifyingKeys,
     v: &Validation,
 ) -> Result<TokenData<Map<String, Value>>> {
-    let data = verify(token, keys, v)?;
-    let claims = json::parse_object(&data.claims, v.max_depth, "claims")?;
+    let mut scratch = Scratch::new();
+    let parsed = parse(token, v, &mut scratch)?;
+    let key = verify_parsed(&parsed, keys)?;
+    let claims = json::parse_object(&parsed.payload, v.max_depth, "claims")?;
     v.check_claims(&claims)?;
+    v.check_replay(&claims, &key)?;
     Ok(TokenData {
-        header: data.header,
-        alg: data.alg,
+        header: parsed.header,
+        alg: parsed.alg,
         claims,
     })
 }
@@ -370,12 +380,13 @@ pub fn verify(
     })
 }
 
-fn verify_parsed(parsed: &Parsed<'_>, keys: &impl VerifyingKeys) -> Result<()> {
+/// Verifies the signature with the first candidate key that accepts it, and returns that key.
+fn verify_parsed<'k>(parsed: &Parsed<'_>, keys: &'k impl VerifyingKeys) -> Result<Cow<'k, Key>> {
     let kid = parsed.header.get("kid").and_then(Value::as_str);
     let mut last = None;
     for key in keys.candidates(kid, parsed.alg)? {
         match key.verify(parsed.alg, parsed.signed.as_bytes(), &parsed.signature) {
-            Ok(()) => return Ok(()),
+            Ok(()) => return Ok(key),
             Err(e) => last = Some(e),
         }
     }

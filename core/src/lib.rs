@@ -12,6 +12,7 @@ pub mod jws;
 mod random;
 #[cfg(feature = "remote")]
 pub mod remote;
+pub mod store;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorKind, Result};

@@ -975,6 +975,7 @@ fn every_vector_holds() {
                 | ErrorKind::InvalidClaim
                 | ErrorKind::KeyNotFound
                 | ErrorKind::Revoked
+                | ErrorKind::StoreUnavailable
         ) {
             assert!(kinds.contains(&k), "no negative vector for {k}");
         }

@@ -65,12 +65,16 @@ pub enum HxStatus {
     HxErrKeyNotFound = 116,
     /// The token was revoked (standard JWT token pairs).
     HxErrRevoked = 117,
+    /// A shared replay or revocation store (`hx_replay_store_redis_new`) could not be reached or
+    /// did not answer within its time-out. The token is refused (fail closed); the message gives
+    /// the cause. Calls succeed again by themselves once the store is back.
+    HxErrStoreUnavailable = 118,
     /// A bug in hxjwt (a panic caught at the C boundary). Never expected; please report it.
     HxErrInternal = 255,
 }
 
 /// Every status, in numeric order.
-const ALL_STATUSES: [HxStatus; 21] = [
+const ALL_STATUSES: [HxStatus; 22] = [
     HxStatus::HxOk,
     HxStatus::HxErrInvalidArgument,
     HxStatus::HxErrMalformed,
@@ -91,6 +95,7 @@ const ALL_STATUSES: [HxStatus; 21] = [
     HxStatus::HxErrInvalidClaim,
     HxStatus::HxErrKeyNotFound,
     HxStatus::HxErrRevoked,
+    HxStatus::HxErrStoreUnavailable,
     HxStatus::HxErrInternal,
 ];
 
@@ -122,6 +127,7 @@ impl HxStatus {
             ErrorKind::InvalidClaim => HxStatus::HxErrInvalidClaim,
             ErrorKind::KeyNotFound => HxStatus::HxErrKeyNotFound,
             ErrorKind::Revoked => HxStatus::HxErrRevoked,
+            ErrorKind::StoreUnavailable => HxStatus::HxErrStoreUnavailable,
             // `ErrorKind` is non-exhaustive: a kind added to the core without a status here is
             // caught by the unit test `every_kind_has_its_own_status`.
             _ => HxStatus::HxErrInternal,
@@ -157,6 +163,7 @@ impl HxStatus {
             HxStatus::HxErrInvalidClaim => c"HX_ERR_INVALID_CLAIM",
             HxStatus::HxErrKeyNotFound => c"HX_ERR_KEY_NOT_FOUND",
             HxStatus::HxErrRevoked => c"HX_ERR_REVOKED",
+            HxStatus::HxErrStoreUnavailable => c"HX_ERR_STORE_UNAVAILABLE",
             HxStatus::HxErrInternal => c"HX_ERR_INTERNAL",
         }
     }
@@ -243,7 +250,7 @@ mod tests {
                 .collect();
             assert_eq!(words, kind.name());
         }
-        for code in [2, 99, 118, 200, 254, 256, u32::MAX] {
+        for code in [2, 99, 119, 200, 254, 256, u32::MAX] {
             // SAFETY: as above.
             let name = unsafe { CStr::from_ptr(hx_status_name(code)) };
             assert_eq!(name, c"HX_ERR_UNKNOWN");

@@ -15,10 +15,10 @@ use super::cache::{Direction, PairKeyCache};
 use super::directory::{Directory, MAX_KEYS_PER_NAME};
 use super::header::{self, Header, MAX_CTY_LEN, MAX_JTI_LEN};
 use super::keys::{Identity, MachineToken};
-use super::replay::{MemoryReplayStore, ReplayStore};
 use crate::b64;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind, Result, quote};
+use crate::store::{self, MemoryReplayStore, ReplayStore};
 
 /// The default maximum token length, in bytes (PROTOCOL.md §4.1).
 pub const DEFAULT_MAX_TOKEN_LEN: usize = 64 * 1024;
@@ -739,26 +739,34 @@ impl Endpoint {
         enc.truncate(plain_len);
         let payload = Zeroizing::new(enc);
 
-        // 9. Replay.
+        // 9. Replay: the token (by its kid, unique to it) and, when present, the sender's jti,
+        // each namespaced by recipient and issuer; one call (one round trip to a shared store).
         if let Some(store) = &self.replay {
             let until = h.exp.saturating_add(leeway);
-            let fresh = store.check_and_insert(h.kid.as_bytes(), until, now)?;
-            if !fresh {
-                return Err(Error::new(
-                    ErrorKind::Replayed,
-                    "this token was already accepted",
-                ));
-            }
-            if let Some(jti) = &h.jti {
-                let mut id = Vec::with_capacity(jti.len() + h.iss.len() + 5);
-                id.extend_from_slice(b"jti\0");
-                id.extend_from_slice(h.iss.as_bytes());
-                id.push(0);
-                id.extend_from_slice(jti.as_bytes());
-                if !store.check_and_insert(&id, until, now)? {
+            let token_id = store::hx1_token_id(&h.aud, &h.iss, &h.kid);
+            let jti_id = h
+                .jti
+                .as_deref()
+                .map(|j| store::hx1_jti_id(&h.aud, &h.iss, j));
+            let ids: &[&[u8]] = match &jti_id {
+                Some(j) => &[token_id.as_bytes(), j.as_bytes()],
+                None => &[token_id.as_bytes()],
+            };
+            match store.check_and_insert_all(ids, until, now)? {
+                None => {}
+                Some(0) => {
                     return Err(Error::new(
                         ErrorKind::Replayed,
-                        format!("a token with jti {} was already accepted", quote(jti)),
+                        "this token was already accepted",
+                    ));
+                }
+                Some(_) => {
+                    return Err(Error::new(
+                        ErrorKind::Replayed,
+                        format!(
+                            "a token with jti {} was already accepted",
+                            quote(h.jti.as_deref().unwrap_or_default())
+                        ),
                     ));
                 }
             }

@@ -1,9 +1,8 @@
 //! Helpers the original design asks for: a body-hash claim binding an HTTP body to a token, and
 //! access/refresh token pairs with a revocation list.
 
-use std::collections::{BTreeSet, HashMap};
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 use sha2::{Digest as _, Sha256};
@@ -13,6 +12,7 @@ use super::{Algorithm, Header, Key, Validation, decode_claims, encode};
 use crate::b64;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind, Result};
+pub use crate::store::{MemoryRevocationList, RevocationStore};
 
 /// The claim that carries the body hash.
 pub const BODY_HASH_CLAIM: &str = "bdy";
@@ -53,101 +53,6 @@ pub fn check_body_hash(claims: &Map<String, Value>, body: &[u8]) -> Result<()> {
             "the request body does not match the token's body hash",
         )
         .with_claim(BODY_HASH_CLAIM))
-    }
-}
-
-/// A list of revoked token ids (`jti`), each kept until the token would have expired anyway.
-pub trait RevocationStore: Send + Sync {
-    /// Revokes `jti` until `until` (seconds since the epoch). Returns whether this call
-    /// revoked it: `false` when it was already revoked at `now`. The check and the revocation
-    /// must be one atomic step (one lock, or a conditional insert in a shared store): of
-    /// several concurrent calls for one `jti`, exactly one may return `true`. That is what
-    /// makes a refresh token single-use under a race.
-    fn revoke(&self, jti: &str, until: i64, now: i64) -> Result<bool>;
-    /// Whether `jti` is revoked at `now`.
-    fn is_revoked(&self, jti: &str, now: i64) -> Result<bool>;
-}
-
-/// The default revocation list: in memory, bounded, forgetting entries once they expire.
-/// When full of unexpired entries, `revoke` fails (the caller learns the revocation did not
-/// take) rather than forgetting an earlier revocation.
-pub struct MemoryRevocationList {
-    capacity: usize,
-    inner: Mutex<Revoked>,
-}
-
-type Revoked = (HashMap<Box<str>, i64>, BTreeSet<(i64, Box<str>)>);
-
-impl MemoryRevocationList {
-    /// A list holding at most `capacity` unexpired revocations.
-    pub fn new(capacity: usize) -> Self {
-        MemoryRevocationList {
-            capacity: capacity.max(1),
-            inner: Mutex::new((HashMap::new(), BTreeSet::new())),
-        }
-    }
-
-    /// How many revocations are held.
-    pub fn len(&self) -> usize {
-        self.lock().0.len()
-    }
-
-    /// Whether none is held.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Revoked> {
-        self.inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-impl Default for MemoryRevocationList {
-    fn default() -> Self {
-        Self::new(100_000)
-    }
-}
-
-impl RevocationStore for MemoryRevocationList {
-    fn revoke(&self, jti: &str, until: i64, now: i64) -> Result<bool> {
-        let mut guard = self.lock();
-        let (by_id, by_time) = &mut *guard;
-        while by_time.first().is_some_and(|(t, _)| *t < now) {
-            if let Some((_, id)) = by_time.pop_first() {
-                by_id.remove(&id);
-            }
-        }
-        // Entries that expired before `now` were just removed: one still here is revoked.
-        let already = by_id.get(jti).copied();
-        if let Some(old) = already {
-            if old >= until {
-                return Ok(false);
-            }
-            by_time.remove(&(old, jti.into()));
-        } else if by_id.len() >= self.capacity {
-            return Err(Error::new(
-                ErrorKind::Internal,
-                "the revocation list is full; the revocation did not take",
-            ));
-        }
-        by_id.insert(jti.into(), until);
-        by_time.insert((until, jti.into()));
-        Ok(already.is_none())
-    }
-
-    fn is_revoked(&self, jti: &str, now: i64) -> Result<bool> {
-        Ok(self.lock().0.get(jti).is_some_and(|until| *until >= now))
-    }
-}
-
-impl fmt::Debug for MemoryRevocationList {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MemoryRevocationList")
-            .field("capacity", &self.capacity)
-            .field("len", &self.len())
-            .finish_non_exhaustive()
     }
 }
 

@@ -6,8 +6,10 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::alg::Algorithm;
+use super::key::Key;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind, Result, quote};
+use crate::store::{self, ReplayStore};
 
 /// The default maximum token length for standard JWTs, in bytes.
 pub const DEFAULT_MAX_TOKEN_LEN: usize = 64 * 1024;
@@ -67,6 +69,13 @@ pub struct Validation {
     pub max_depth: usize,
     /// Where "now" comes from. Defaults to the system clock.
     pub clock: Arc<dyn Clock>,
+    /// Accept each token at most once: with a store set, a token must carry a `jti` and an
+    /// `exp`, and its `jti` is recorded (namespaced by the verifying key's thumbprint) until
+    /// `exp` + leeway; a second token with that `jti` fails with
+    /// [`Replayed`](ErrorKind::Replayed). Share one store (e.g.
+    /// [`RedisReplayStore`](crate::store::redis::RedisReplayStore)) across instances to make
+    /// this hold fleet-wide; a store that cannot answer refuses the token. Defaults to `None`.
+    pub replay_store: Option<Arc<dyn ReplayStore>>,
 }
 
 impl Validation {
@@ -88,6 +97,7 @@ impl Validation {
             max_token_len: DEFAULT_MAX_TOKEN_LEN,
             max_depth: DEFAULT_MAX_DEPTH,
             clock: Arc::new(SystemClock),
+            replay_store: None,
         }
     }
 
@@ -138,6 +148,63 @@ impl Validation {
     pub fn max_age(mut self, seconds: u64) -> Self {
         self.max_age = Some(seconds);
         self
+    }
+
+    /// Accepts each token once: see [`replay_store`](Self::replay_store).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use hxjwt::jws::{self, Algorithm, Header, Key, Validation};
+    /// use hxjwt::store::MemoryReplayStore;
+    /// let key = Key::from_secret(b"a secret of at least thirty-two bytes!!")?;
+    /// let token = jws::encode_json(&Header::new(Algorithm::HS256),
+    ///     r#"{"jti":"req-1","exp":4102444800}"#, &key)?;
+    /// let v = Validation::new(&[Algorithm::HS256]).replay_store(Arc::new(MemoryReplayStore::default()));
+    /// assert!(jws::decode_bytes(&token, &key, &v).is_ok());
+    /// assert_eq!(jws::decode_bytes(&token, &key, &v).unwrap_err().kind(), hxjwt::ErrorKind::Replayed);
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
+    #[must_use]
+    pub fn replay_store(mut self, store: Arc<dyn ReplayStore>) -> Self {
+        self.replay_store = Some(store);
+        self
+    }
+
+    /// Records the token's `jti` in the replay store, if one is set (after every other check:
+    /// only a token that would be accepted is recorded).
+    pub(crate) fn check_replay(&self, claims: &impl ClaimLookup, key: &Key) -> Result<()> {
+        let Some(store) = &self.replay_store else {
+            return Ok(());
+        };
+        let jti = match claims.get("jti") {
+            Some(Value::String(jti)) => jti,
+            Some(_) => return Err(wrong_type("jti", "a string")),
+            None => {
+                return Err(Error::new(
+                    ErrorKind::MissingClaim,
+                    "the token has no \"jti\" claim, needed to accept it only once",
+                )
+                .with_claim("jti"));
+            }
+        };
+        let Some(exp) = numeric_date(claims, "exp")? else {
+            return Err(Error::new(
+                ErrorKind::MissingClaim,
+                "the token has no \"exp\" claim, needed to know how long to remember its jti",
+            )
+            .with_claim("exp"));
+        };
+        let until = exp.saturating_add(i64::try_from(self.leeway).unwrap_or(i64::MAX));
+        let id = store::jws_jti_id(&key.thumbprint(), jti);
+        if store.check_and_insert(id.as_bytes(), until, self.clock.now())? {
+            Ok(())
+        } else {
+            Err(Error::new(
+                ErrorKind::Replayed,
+                format!("a token with jti {} was already accepted", quote(jti)),
+            )
+            .with_claim("jti"))
+        }
     }
 
     /// Replaces the clock.
@@ -408,6 +475,7 @@ impl fmt::Debug for Validation {
             .field("max_age", &self.max_age)
             .field("max_token_len", &self.max_token_len)
             .field("max_depth", &self.max_depth)
+            .field("replay_store", &self.replay_store.is_some())
             .finish_non_exhaustive()
     }
 }

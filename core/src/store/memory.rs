@@ -1,19 +1,11 @@
-//! Replay protection: a token is accepted at most once before it expires.
+//! The in-memory stores: one process's memory of accepted and revoked tokens.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::sync::Mutex;
 
+use super::{ReplayStore, RevocationStore};
 use crate::error::{Error, ErrorKind, Result};
-
-/// Remembers which tokens were accepted, until they expire. Implement it over a shared store
-/// (Redis, a database) to make replay protection hold across a fleet.
-pub trait ReplayStore: Send + Sync {
-    /// Records `id` as seen until `expires_at` (seconds since the epoch). Returns `Ok(true)` if
-    /// it was new, `Ok(false)` if it had been seen and has not yet expired at `now`. An `Err` is
-    /// reported to the caller as it is (fail closed).
-    fn check_and_insert(&self, id: &[u8], expires_at: i64, now: i64) -> Result<bool>;
-}
 
 /// The default replay store: in memory, bounded, forgetting entries once they expire.
 ///
@@ -99,6 +91,89 @@ impl ReplayStore for MemoryReplayStore {
 impl fmt::Debug for MemoryReplayStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MemoryReplayStore")
+            .field("capacity", &self.capacity)
+            .field("len", &self.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The default revocation list: in memory, bounded, forgetting entries once they expire.
+/// When full of unexpired entries, `revoke` fails (the caller learns the revocation did not
+/// take) rather than forgetting an earlier revocation.
+pub struct MemoryRevocationList {
+    capacity: usize,
+    inner: Mutex<Revoked>,
+}
+
+type Revoked = (HashMap<Box<str>, i64>, BTreeSet<(i64, Box<str>)>);
+
+impl MemoryRevocationList {
+    /// A list holding at most `capacity` unexpired revocations.
+    pub fn new(capacity: usize) -> Self {
+        MemoryRevocationList {
+            capacity: capacity.max(1),
+            inner: Mutex::new((HashMap::new(), BTreeSet::new())),
+        }
+    }
+
+    /// How many revocations are held.
+    pub fn len(&self) -> usize {
+        self.lock().0.len()
+    }
+
+    /// Whether none is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Revoked> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Default for MemoryRevocationList {
+    fn default() -> Self {
+        Self::new(100_000)
+    }
+}
+
+impl RevocationStore for MemoryRevocationList {
+    fn revoke(&self, jti: &str, until: i64, now: i64) -> Result<bool> {
+        let mut guard = self.lock();
+        let (by_id, by_time) = &mut *guard;
+        while by_time.first().is_some_and(|(t, _)| *t < now) {
+            if let Some((_, id)) = by_time.pop_first() {
+                by_id.remove(&id);
+            }
+        }
+        // Entries that expired before `now` were just removed: one still here is revoked.
+        let already = by_id.get(jti).copied();
+        if let Some(old) = already {
+            if old >= until {
+                return Ok(false);
+            }
+            by_time.remove(&(old, jti.into()));
+        } else if by_id.len() >= self.capacity {
+            return Err(Error::new(
+                ErrorKind::Internal,
+                "the revocation list is full; the revocation did not take",
+            ));
+        }
+        by_id.insert(jti.into(), until);
+        by_time.insert((until, jti.into()));
+        Ok(already.is_none())
+    }
+
+    fn is_revoked(&self, jti: &str, now: i64) -> Result<bool> {
+        Ok(self.lock().0.get(jti).is_some_and(|until| *until >= now))
+    }
+}
+
+impl fmt::Debug for MemoryRevocationList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MemoryRevocationList")
             .field("capacity", &self.capacity)
             .field("len", &self.len())
             .finish_non_exhaustive()
