@@ -37,7 +37,7 @@ interop-test: c-lib py-develop interop-cli interop-c $(INTEROP_TOOLS) ## The int
 	  $(PYTHON) tests/interop/matrix.py --runtimes $(INTEROP_RUNTIMES) \
 	    --cmd rust=$(INTEROP_TARGET_DIR)/debug/hxjwt \
 	    --cmd c=$(INTEROP_C).asan \
-	    --cmd python="$(abspath $(PY)) tests/interop/interop_py.py" \
+	    --cmd python="$(abspath $(or $(PY),.venv/bin/python)) tests/interop/interop_py.py" \
 	    --cmd node="node bindings/node/bin/hxjwt-interop.js" \
 	    --cmd java=target/java/hxjwt-interop \
 	    --cmd go=target/go/hxjwt-interop \
