@@ -171,7 +171,7 @@ class Check(NamedTuple):
 
 def describe(run: Run, limit: int = 600) -> str:
     """A run, for a failure report."""
-    code = "timed out or did not start" if run.code is None else f"exit {run.code}"
+    code = "did not run to its end" if run.code is None else f"exit {run.code}"
     err = run.stderr.decode("utf-8", "replace").strip()
     out = run.stdout[:200]
     text = f"$ {run.shown}\n  {code}"
@@ -300,6 +300,7 @@ class Matrix:
         self.passed = 0
         self.failed = 0
         self.failures: List[str] = []
+        self.missing: Dict[str, int] = {}  # "program missing: ..." -> checks failed for it
         self.hx1_tokens: Dict[Tuple[str, str], str] = {}  # (sender, recipient) -> token file
         self.es_tokens: Dict[str, str] = {}  # signer -> token file
 
@@ -308,7 +309,11 @@ class Matrix:
             self.passed += 1
             return "ok"
         self.failed += 1
-        self.failures.append(f"[{label}] {check.detail}")
+        missing = re.search(r"program missing: .*", check.detail)
+        if missing:  # one line for all the checks a missing program fails
+            self.missing[missing.group(0)] = self.missing.get(missing.group(0), 0) + 1
+        else:
+            self.failures.append(f"[{label}] {check.detail}")
         return "FAIL"
 
     def call_all(self, calls: List[Tuple[Runtime, List[str]]]) -> List[Run]:
@@ -692,8 +697,10 @@ def main() -> int:
         print(f"\nNotes ({len(NOTES)}): accepted, but outside the contract's letter")
         for note in NOTES:
             print("- " + note.replace("\n", "\n  "))
-    if m.failures:
-        print(f"\nFailures ({len(m.failures)}):")
+    if m.failures or m.missing:
+        print(f"\nFailures ({m.failed}):")
+        for message, count in m.missing.items():
+            print(f"- {count} checks failed: {message}")
         for failure in m.failures:
             print("- " + failure.replace("\n", "\n  "))
     print(f"\n{len(names)} runtimes, {elapsed:.1f} s")
