@@ -1,0 +1,7 @@
+//go:build race
+
+package hxjwt_test
+
+// leakIterations under the race detector: fewer calls, to keep `go test -race` moderate; the
+// test still runs (and its bound scales with the count). See leak_iterations_test.go.
+const leakIterations = 10_000
