@@ -708,8 +708,9 @@ class Key extends Handle {
 
   /** A key from PEM text (PKCS#8, SPKI, PKCS#1, SEC1). */
   static fromPem(pem) {
-    const text = typeof pem === 'string' ? pem : pem instanceof Uint8Array ? Buffer.from(pem).toString('utf8') : pem;
-    return Key.#make(hx.hx_key_from_pem, cString(text, 'pem'));
+    // Bytes go as they are: whether they are UTF-8 is the library's to say.
+    const text = pem instanceof Uint8Array ? tokenArg(pem, 'pem') : cString(pem, 'pem');
+    return Key.#make(hx.hx_key_from_pem, text);
   }
 
   /** A key from DER bytes (PKCS#8 private key or SPKI public key). */
