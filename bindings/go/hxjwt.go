@@ -46,6 +46,7 @@ import "C"
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -87,8 +88,12 @@ func (h *handle[T]) close() {
 	h.mu.Unlock()
 	if p != nil {
 		h.free(p)
+		handlesFreed.Add(1)
 	}
 }
+
+// handlesFreed counts the handles freed (by Close or a finalizer), for the tests.
+var handlesFreed atomic.Int64
 
 // cstring is s as a NUL-terminated C string in Go memory (the library never keeps a pointer to
 // its arguments). A string with a NUL byte cannot be passed whole: that is an InvalidArgument
