@@ -115,6 +115,12 @@ typedef enum HxStatus {
      */
     HX_ERR_REVOKED = 117,
     /**
+     * A shared replay or revocation store (`hx_replay_store_redis_new`) could not be reached or
+     * did not answer within its time-out. The token is refused (fail closed); the message gives
+     * the cause. Calls succeed again by themselves once the store is back.
+     */
+    HX_ERR_STORE_UNAVAILABLE = 118,
+    /**
      * A bug in hxjwt (a panic caught at the C boundary). Never expected; please report it.
      */
     HX_ERR_INTERNAL = 255,
@@ -172,6 +178,16 @@ typedef struct HxKeySet HxKeySet;
  * valid until `hx_message_free`. The payload is wiped when the message is freed.
  */
 typedef struct HxMessage HxMessage;
+
+/**
+ * A replay store: remembers which tokens were accepted until they expire, so that each is
+ * accepted once. Made by `hx_replay_store_memory_new` (one process) or
+ * `hx_replay_store_redis_new` (every process connected to one Redis: a whole fleet). Attach it
+ * to endpoints (`hx_endpoint_set_replay_store`) and validations
+ * (`hx_validation_set_replay_store`); they keep their own reference, so the handle may be
+ * freed right after. Safe to share between threads.
+ */
+typedef struct HxReplayStore HxReplayStore;
 
 /**
  * The checks `hx_jwt_decode` applies to a standard JWT: the accepted algorithms (there is no
@@ -250,6 +266,38 @@ typedef struct HxRemoteOptions {
  * makes the call that needed it fail with `HX_ERR_RESOLVER_FAILED`.
  */
 typedef char *(*HxResolveFn)(void *user_data, const char *name);
+
+/**
+ * How `hx_replay_store_redis_new` connects. A plain C struct: **zero (or NULL) means "the
+ * default"** in every field, so `HxRedisOptions opts = {0};` is the defaults;
+ * `hx_redis_options_default` writes their actual values. Settings in the URL's query
+ * (`?prefix=…&timeout=…&connect_timeout=…&max_connections=…`) override these.
+ */
+typedef struct HxRedisOptions {
+    /**
+     * The longest wait to open a connection (TCP, TLS, `AUTH`, `SELECT`), in milliseconds.
+     * Defaults to 1000.
+     */
+    uint64_t connect_timeout_ms;
+    /**
+     * The longest wait for a reply, in milliseconds. Defaults to 500. A call never takes longer
+     * than `connect_timeout_ms + command_timeout_ms`.
+     */
+    uint64_t command_timeout_ms;
+    /**
+     * The most connections open at once. Defaults to 16.
+     */
+    uint64_t max_connections;
+    /**
+     * Put before every key (NUL-terminated UTF-8), or NULL for `"hxjwt:"`.
+     */
+    const char *key_prefix;
+    /**
+     * A PEM file of the certificate authorities trusted for `rediss://` instead of the Web PKI
+     * roots (a private CA), or NULL.
+     */
+    const char *ca_file;
+} HxRedisOptions;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1247,6 +1295,88 @@ enum HxStatus hx_jwt_decode(const struct HxKey *key,
  * `token` is a NUL-terminated string; `out_header_json` is valid for one pointer write.
  */
 enum HxStatus hx_jwt_decode_header(const char *token, char **out_header_json);
+
+/**
+ * Writes the default Redis options, with their actual values, to `*out` (`key_prefix` and
+ * `ca_file` NULL: the default prefix `"hxjwt:"` and the Web PKI roots).
+ *
+ * # Safety
+ * `out` is valid for one `HxRedisOptions` write.
+ */
+enum HxStatus hx_redis_options_default(struct HxRedisOptions *out);
+
+/**
+ * Makes a replay store on the Redis server at `url` (`redis://[user[:password]@]host[:port][/db]`,
+ * `rediss://…` for TLS, `unix:///path.sock[?db=N&user=U&pass=P]`), so that every endpoint and
+ * validation of every process using that server accepts each token once. `options` may be
+ * NULL (the defaults). No connection is opened yet: a server that is down now is no error here;
+ * call `hx_replay_store_ping` to check at start-up. Later, when the server cannot answer within
+ * the time-outs, validations fail with `HX_ERR_STORE_UNAVAILABLE` (the token is refused, never
+ * accepted unchecked), and succeed again by themselves once it is back. Fails here with
+ * `HX_ERR_INVALID_ARGUMENT` for a URL or option that is not usable (the message never contains
+ * the password). On success writes the store to `*out` (free it with `hx_replay_store_free`).
+ *
+ * # Safety
+ * `url` is a NUL-terminated string; `options` is NULL or a valid `HxRedisOptions`; `out` is
+ * valid for one pointer write.
+ */
+enum HxStatus hx_replay_store_redis_new(const char *url,
+                                        const struct HxRedisOptions *options,
+                                        struct HxReplayStore **out);
+
+/**
+ * Makes an in-memory replay store remembering at most `capacity` unexpired tokens (0: the
+ * default, 1 000 000); when full it refuses new tokens with `HX_ERR_REPLAYED` rather than
+ * forgetting any. Share it between endpoints and validations of one process. On success writes
+ * the store to `*out` (free it with `hx_replay_store_free`).
+ *
+ * # Safety
+ * `out` is valid for one pointer write.
+ */
+enum HxStatus hx_replay_store_memory_new(size_t capacity, struct HxReplayStore **out);
+
+/**
+ * Checks that the store can answer: `HX_OK` for a memory store, and for a Redis store whose
+ * server answers `PING` within the time-outs; `HX_ERR_STORE_UNAVAILABLE` otherwise.
+ *
+ * # Safety
+ * `store` is a live replay store.
+ */
+enum HxStatus hx_replay_store_ping(const struct HxReplayStore *store);
+
+/**
+ * Frees a replay store handle. Endpoints and validations it was attached to keep using the
+ * store. NULL is ignored.
+ *
+ * # Safety
+ * `store` is NULL or a live replay store not used by another thread during the call.
+ */
+void hx_replay_store_free(struct HxReplayStore *store);
+
+/**
+ * Makes the endpoint record each token it accepts in `store` (replacing any replay protection
+ * it had), so that a token is accepted once by every endpoint sharing the store; a token seen
+ * before fails with `HX_ERR_REPLAYED`, and one that cannot be checked (the Redis server is down)
+ * with `HX_ERR_STORE_UNAVAILABLE`. `store` NULL turns replay protection off.
+ *
+ * # Safety
+ * `ep` is a live endpoint; `store` is NULL or a live replay store.
+ */
+enum HxStatus hx_endpoint_set_replay_store(struct HxEndpoint *ep,
+                                           const struct HxReplayStore *store);
+
+/**
+ * Makes `hx_jwt_decode` with this validation accept each token once: a token must then carry a
+ * `jti` (else `HX_ERR_MISSING_CLAIM`, claim `"jti"`) and an `exp`, and a second token with the
+ * same `jti`, verified by the same key, fails with `HX_ERR_REPLAYED` (claim `"jti"`) in every
+ * process sharing the store; `HX_ERR_STORE_UNAVAILABLE` when the store cannot answer. `store`
+ * NULL turns it off (the default).
+ *
+ * # Safety
+ * `v` is a live validation; `store` is NULL or a live replay store.
+ */
+enum HxStatus hx_validation_set_replay_store(struct HxValidation *v,
+                                             const struct HxReplayStore *store);
 
 #ifdef __cplusplus
 }  // extern "C"

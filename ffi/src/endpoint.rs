@@ -71,7 +71,7 @@ pub unsafe extern "C" fn hx_endpoint_new(
 ///
 /// # Safety
 /// `ep` is NULL or a live endpoint.
-unsafe fn configure(
+pub(crate) unsafe fn configure(
     ep: *mut HxEndpoint,
     change: impl FnOnce(&mut Endpoint) -> FfiResult,
 ) -> HxStatus {

@@ -39,6 +39,8 @@ mod keyset;
 mod validation;
 // hx_jwt_encode, hx_jwt_decode, hx_jwt_decode_header.
 mod jwt;
+// HxReplayStore, HxRedisOptions (replay protection shared by a fleet).
+mod store;
 
 use std::ffi::c_char;
 
@@ -52,6 +54,7 @@ pub use keyset::HxKeySet;
 pub use message::HxMessage;
 pub use remote::HxRemoteOptions;
 pub use status::HxStatus;
+pub use store::{HxRedisOptions, HxReplayStore};
 pub use validation::HxValidation;
 
 /// The version of libhxjwt (`"0.1.0"`). The string is static: never free it.

@@ -79,7 +79,7 @@ pub unsafe extern "C" fn hx_validation_new(
 ///
 /// # Safety
 /// `v` is NULL or a live validation.
-unsafe fn configure(
+pub(crate) unsafe fn configure(
     v: *mut HxValidation,
     change: impl FnOnce(&mut Validation) -> FfiResult,
 ) -> HxStatus {

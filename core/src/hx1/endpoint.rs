@@ -347,6 +347,12 @@ impl Endpoint {
         };
     }
 
+    /// Uses `store` for replay protection (`None`: off), e.g. a
+    /// [`RedisReplayStore`](crate::store::redis::RedisReplayStore) shared by a fleet.
+    pub fn set_replay_store(&mut self, store: Option<Arc<dyn ReplayStore>>) {
+        self.replay = store;
+    }
+
     /// Whether replay protection is on.
     pub fn replay_protection(&self) -> bool {
         self.replay.is_some()

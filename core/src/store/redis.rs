@@ -73,6 +73,40 @@ impl Default for RedisOptions {
     }
 }
 
+impl RedisOptions {
+    /// The largest CA file read by [`with_ca_file`](Self::with_ca_file).
+    pub const MAX_CA_FILE_BYTES: u64 = 1 << 20;
+
+    /// These options trusting, for `rediss://`, only the certificate authorities of the PEM
+    /// file at `path` (at most 1 MiB). Fails with [`ErrorKind::InvalidArgument`] when the file
+    /// cannot be read or holds no certificate.
+    #[cfg(feature = "std-fs")]
+    pub fn with_ca_file(mut self, path: impl AsRef<std::path::Path>) -> Result<Self> {
+        use std::io::Read as _;
+        let path = path.as_ref();
+        let mut pem = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(Self::MAX_CA_FILE_BYTES + 1).read_to_end(&mut pem))
+            .map_err(|e| {
+                Error::invalid_argument(format!("cannot read the CA file {}: {e}", path.display()))
+            })?;
+        if u64::try_from(pem.len()).unwrap_or(u64::MAX) > Self::MAX_CA_FILE_BYTES {
+            return Err(Error::invalid_argument(format!(
+                "the CA file {} is larger than 1 MiB",
+                path.display()
+            )));
+        }
+        if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
+            return Err(Error::invalid_argument(format!(
+                "the CA file {} holds no PEM certificate",
+                path.display()
+            )));
+        }
+        self.ca_pem = Some(pem);
+        Ok(self)
+    }
+}
+
 impl fmt::Debug for RedisOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedisOptions")
