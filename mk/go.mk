@@ -2,7 +2,7 @@
 # fragment that the top-level Makefile includes after mk/c.mk (whose c-lib stages the debug
 # library in $(HX_C_LIB)); paths are relative to the repository root.
 #
-#   go-test            go vet, then go test -v and go test -race over bindings/go (the shared
+#   go-test            gofmt and go vet, then go test -v and go test -race over bindings/go (the shared
 #                      vectors, round trips, hostile input, a leak test, goroutines sharing one
 #                      endpoint, the examples), then the interop program; installs golang-go with
 #                      apt-get when `go` is missing
@@ -43,6 +43,8 @@ go-tools:
 	@$(GO) version
 
 go-vet: go-tools c-lib
+	@unformatted=$$(cd $(GO_DIR) && "$$($(GO) env GOROOT)/bin/gofmt" -l .); \
+	  if [ -n "$$unformatted" ]; then echo "not gofmt-formatted: $$unformatted"; exit 1; fi
 	cd $(GO_DIR) && $(call go_env,$(GO_LIB_DIR)) $(GO) vet ./...
 
 go-unit: go-tools c-lib

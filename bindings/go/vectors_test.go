@@ -15,7 +15,7 @@ import (
 // (not re-created byte for byte: the C API cannot fix M and the IV).
 
 type kat struct {
-	Sender    map[string]any `json:"sender"`
+	Sender    map[string]any  `json:"sender"`
 	Recipient json.RawMessage `json:"recipient"`
 	Vectors   []struct {
 		Token     string `json:"token"`
