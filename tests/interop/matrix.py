@@ -90,6 +90,7 @@ class Run(NamedTuple):
     stdout: bytes
     stderr: bytes
     shown: str
+    seconds: float = 0.0
 
 
 class Runtime:
@@ -132,10 +133,11 @@ class Runtime:
             stdin = open(stdin_path, "rb") if stdin_path is not None else subprocess.DEVNULL
         except OSError as e:  # the adapter's own redirection, as a shell would report it
             return Run(2, b"", f"error: cannot read {stdin_path}: {e.strerror}\n".encode(), shown)
+        started = time.monotonic()
         try:
             p = subprocess.run(argv, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                cwd=ROOT, env=env, timeout=timeout)
-            return Run(p.returncode, p.stdout, p.stderr, shown)
+            return Run(p.returncode, p.stdout, p.stderr, shown, time.monotonic() - started)
         except subprocess.TimeoutExpired:
             return Run(None, b"", f"timed out after {timeout:g} s".encode(), shown)
         except OSError as e:
@@ -301,6 +303,7 @@ class Matrix:
         self.failed = 0
         self.failures: List[str] = []
         self.missing: Dict[str, int] = {}  # "program missing: ..." -> checks failed for it
+        self.times: Dict[str, List[float]] = {}  # runtime -> seconds of each run (for the record)
         self.hx1_tokens: Dict[Tuple[str, str], str] = {}  # (sender, recipient) -> token file
         self.es_tokens: Dict[str, str] = {}  # signer -> token file
 
@@ -319,7 +322,11 @@ class Matrix:
     def call_all(self, calls: List[Tuple[Runtime, List[str]]]) -> List[Run]:
         with concurrent.futures.ThreadPoolExecutor(max_workers=self.jobs) as pool:
             futures = [pool.submit(rt.call, args, self.timeout, self.env) for rt, args in calls]
-            return [f.result() for f in futures]
+            runs = [f.result() for f in futures]
+        for (rt, _), run in zip(calls, runs):
+            if run.code is not None:
+                self.times.setdefault(rt.name, []).append(run.seconds)
+        return runs
 
     def path(self, *parts: str) -> str:
         return str(self.work.joinpath(*parts))
@@ -703,7 +710,8 @@ def main() -> int:
             print(f"- {count} checks failed: {message}")
         for failure in m.failures:
             print("- " + failure.replace("\n", "\n  "))
-    print(f"\n{len(names)} runtimes, {elapsed:.1f} s")
+    print(f"\n{len(names)} runtimes, {elapsed:.1f} s; mean time of one program run: " + ", ".join(
+        f"{n} {sum(m.times[n]) / len(m.times[n]):.2f} s" for n in names if m.times.get(n)))
     print(f"{m.passed} passed, {m.failed} failed")
     return 0 if m.failed == 0 and m.passed > 0 else 1
 
