@@ -95,9 +95,11 @@ func DirectoryFromURL(url string, opts *RemoteOptions) (*Directory, error) {
 // DirectoryFromFunc makes a directory that asks resolve for each name. resolve returns the
 // machine token (public JWK) of name, or "" and a nil error when the name is unknown
 // (ErrUnknownIssuer), or an error when it cannot answer: the call that needed the name then fails
-// with ErrResolverFailed (a panic in resolve is treated like an error). resolve is called from the
-// goroutine that creates or validates a token, possibly from several at once, and must not call
-// the setters of an endpoint that is using it. The library does not cache its answers.
+// with ErrResolverFailed (a panic in resolve is treated like an error; the library's message then
+// says the directory gave no machine token, as the C API has no way to pass the function's own
+// error on). resolve is called from the goroutine that creates or validates a token, possibly
+// from several at once, while that call holds the endpoint: it must not call the endpoint's
+// setters, Close it, or create or validate with it. The library does not cache its answers.
 func DirectoryFromFunc(resolve func(name string) (string, error)) (*Directory, error) {
 	if resolve == nil {
 		return nil, argumentError("resolve is nil")

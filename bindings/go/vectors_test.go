@@ -209,10 +209,11 @@ func TestHX1NegativeVectors(t *testing.T) {
 		must[struct{}](t)(struct{}{}, json.Unmarshal(jwk, &m))
 		secrets = append(secrets, m["d"])
 	}
-	seen := map[string]bool{}
+	ran, seen := map[string]bool{}, map[string]bool{}
 	for _, v := range vs.Negative {
 		v := v
 		t.Run(v.Name, func(t *testing.T) {
+			ran[v.Error] = true
 			d := dir
 			if v.DirectoryFails {
 				d = must[*hxjwt.Directory](t)(hxjwt.DirectoryFromFunc(failingLookup))
@@ -276,7 +277,8 @@ func TestHX1NegativeVectors(t *testing.T) {
 			seen[v.Error] = true
 		})
 	}
-	for _, kind := range []string{"Malformed", "WrongAudience", "InvalidSignature", "Expired", "Replayed", "ResolverFailed"} {
+	// Every kind of the vectors that ran was refused as that kind at least once.
+	for kind := range ran {
 		if !seen[kind] {
 			t.Errorf("no negative vector of kind %s passed", kind)
 		}
