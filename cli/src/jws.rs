@@ -9,7 +9,7 @@ use hxjwt::remote::RemoteKeySet;
 use hxjwt::{Clock as _, FixedClock, SystemClock};
 use serde_json::{Map, Value};
 
-use crate::{Failure, arg_or_stdin, read_file, token_arg, usage};
+use crate::{Failure, ReplayArgs, arg_or_stdin, read_file, token_arg, usage};
 
 #[derive(Args)]
 pub(crate) struct SignArgs {
@@ -89,6 +89,8 @@ pub(crate) struct VerifyArgs {
     /// Accept an HMAC secret shorter than the hash output.
     #[arg(long)]
     allow_short_secret: bool,
+    #[command(flatten)]
+    replay: ReplayArgs,
     /// The token, or - to read it from stdin.
     token: String,
 }
@@ -191,6 +193,7 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<(), Failure> {
         .collect::<Result<Vec<_>, _>>()?;
     let token = token_arg(&args.token)?;
     let mut v = Validation::new(&accepted).leeway(args.leeway);
+    v.replay_store = args.replay.store()?;
     if !args.audiences.is_empty() {
         v = v.audience(&args.audiences);
     }

@@ -160,6 +160,8 @@ struct ValidateArgs {
     /// Validate as if the time were this (seconds since the epoch) instead of now.
     #[arg(long, value_name = "UNIX_SECONDS", allow_hyphen_values = true)]
     now: Option<i64>,
+    #[command(flatten)]
+    replay: ReplayArgs,
     /// Print the validated header fields and the plaintext as one JSON object instead.
     #[arg(long)]
     json: bool,
@@ -270,6 +272,39 @@ pub(crate) fn remote_options(allow_http: bool) -> hxjwt::remote::RemoteOptions {
 }
 
 /// A directory from a JWK Set file or URL.
+/// Replay protection shared with the other instances of a service (`validate` and `verify`).
+#[derive(Args, Debug)]
+pub(crate) struct ReplayArgs {
+    /// Accept each token once across every process using this Redis server:
+    /// redis://[user[:password]@]host[:port][/db], rediss://... (TLS) or unix:///path.sock;
+    /// settings may follow in the query (?prefix=svc:&timeout=250ms&connect_timeout=1s).
+    /// A token seen before is refused (Replayed), and so is every token while the server
+    /// cannot answer (StoreUnavailable).
+    #[arg(long, value_name = "REDIS_URL")]
+    pub(crate) replay_store: Option<String>,
+    /// A PEM file of the certificate authorities trusted for a rediss:// replay store.
+    #[arg(long, value_name = "PEM_FILE", requires = "replay_store")]
+    pub(crate) replay_store_ca: Option<PathBuf>,
+}
+
+impl ReplayArgs {
+    /// The Redis replay store asked for, if any.
+    pub(crate) fn store(&self) -> Result<Option<Arc<dyn hxjwt::ReplayStore>>, Failure> {
+        let Some(url) = &self.replay_store else {
+            return Ok(None);
+        };
+        let mut options = hxjwt::store::redis::RedisOptions::default();
+        if let Some(ca) = &self.replay_store_ca {
+            options = options
+                .with_ca_file(ca)
+                .map_err(|e| usage(format!("--replay-store-ca: {e}")))?;
+        }
+        let store = hxjwt::store::redis::RedisReplayStore::with_options(url, options)
+            .map_err(|e| usage(format!("--replay-store: {e}")))?;
+        Ok(Some(Arc::new(store)))
+    }
+}
+
 fn load_directory(source: &str, allow_http: bool) -> Result<Arc<dyn Directory>, Failure> {
     if is_url(source) {
         let dir = hxjwt::remote::RemoteDirectory::new(source, remote_options(allow_http))
@@ -382,6 +417,7 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
     if let Some(now) = args.now {
         endpoint.set_clock(Arc::new(FixedClock(now)));
     }
+    endpoint.set_replay_store(args.replay.store()?);
     let result = match (&args.from_token, &args.directory) {
         (Some(path), _) => endpoint.validate_from(&token, &load_machine_token(path)?),
         (None, Some(dir)) => endpoint

@@ -8,6 +8,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -63,6 +64,8 @@ static void redis_start(void) {
     REQUIRE(redis_pid >= 0);
     if (redis_pid == 0) {
         const char *bin = getenv("HXJWT_REDIS_SERVER");
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0) dup2(devnull, 2);
         execlp(bin ? bin : "redis-server", "redis-server", "--port", port, "--bind", "127.0.0.1",
                "--save", "", "--appendonly", "no", "--loglevel", "warning", (char *)NULL);
         fprintf(stderr, "cannot exec redis-server: install it (make test does)\n");
