@@ -2,10 +2,12 @@
 # top-level Makefile after mk/c.mk, mk/python.mk and the Node, Java and Go fragments; paths are
 # relative to the repository root.
 #
-#   interop-test   build every runtime's interop program (the C one here, the Python module, the
-#                  CLI, and the Node, Java and Go tools of their fragments), then run
-#                  tests/interop/matrix.py over all six runtimes: HX1 and ES256 both ways between
-#                  every pair, altered tokens and hostile input refused
+#   interop-test      build every runtime's interop program (the C one here, the Python module,
+#                     the CLI, and the Node, Java and Go tools of their fragments), then run
+#                     tests/interop/matrix.py over all six runtimes: HX1 and ES256 both ways
+#                     between every pair, altered tokens and hostile input refused
+#   interop-selftest  the matrix catches what it must: a C program made to break one rule of
+#                     the contract at a time fails exactly the cells that check that rule
 #
 # The C program runs built with ASan/UBSan (target/interop/interop.asan): a leak or a memory
 # error fails its cells. A runtime whose fragment is absent is not built here: the matrix then
@@ -30,18 +32,26 @@ INTEROP_TOOLS := $(if $(wildcard mk/node.mk),node-interop-tool) \
 INTEROP_JOBS ?=
 INTEROP_FLAGS ?=
 
-.PHONY: interop-test interop-cli interop-c
+INTEROP_ENV = HXJWT_LIB=$(INTEROP_LIB) \
+	LD_LIBRARY_PATH=$(abspath $(HX_C_LIB))$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}
 
-interop-test: c-lib py-develop interop-cli interop-c $(INTEROP_TOOLS) ## The interop matrix: Rust, C, Python, Node, Java and Go tokens both ways.
-	HXJWT_LIB=$(INTEROP_LIB) LD_LIBRARY_PATH=$(abspath $(HX_C_LIB))$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH} \
-	  $(PYTHON) tests/interop/matrix.py --runtimes $(INTEROP_RUNTIMES) \
+.PHONY: interop-test interop-selftest interop-cli interop-c
+
+interop-test: interop-selftest c-lib py-develop interop-cli interop-c $(INTEROP_TOOLS) ## The interop matrix: Rust, C, Python, Node, Java and Go tokens both ways.
+	$(INTEROP_ENV) $(PYTHON) tests/interop/matrix.py --runtimes $(INTEROP_RUNTIMES) \
 	    --cmd rust=$(INTEROP_TARGET_DIR)/debug/hxjwt \
 	    --cmd c=$(INTEROP_C).asan \
 	    --cmd python="$(abspath $(or $(PY),.venv/bin/python)) tests/interop/interop_py.py" \
 	    --cmd node="node bindings/node/bin/hxjwt-interop.js" \
-	    --cmd java=target/java/hxjwt-interop \
-	    --cmd go=target/go/hxjwt-interop \
+	    --cmd java=$(INTEROP_TARGET_DIR)/java/hxjwt-interop \
+	    --cmd go=$(INTEROP_TARGET_DIR)/go/hxjwt-interop \
 	    $(if $(INTEROP_JOBS),--jobs $(INTEROP_JOBS)) $(INTEROP_FLAGS)
+
+# The matrix itself, checked: behind a wrapper that breaks one rule of the contract at a time,
+# the C program must fail exactly the cells that rule is checked by (tests/interop/test_matrix.py).
+interop-selftest: interop-cli interop-c
+	$(INTEROP_ENV) $(PYTHON) tests/interop/test_matrix.py --c $(INTEROP_C) \
+	  --keygen $(INTEROP_TARGET_DIR)/debug/hxjwt
 
 # The Rust face: the hxjwt CLI (target/debug/hxjwt).
 interop-cli:
