@@ -190,6 +190,16 @@ func (ep *Endpoint) ClearPreviousIdentities() error {
 	})
 }
 
+// PreviousIdentityCount is the number of previous identities the endpoint keeps for receiving
+// (0 to 2).
+func (ep *Endpoint) PreviousIdentityCount() (int, error) {
+	var n C.size_t
+	err := ep.set(func(p *C.HxEndpoint, e *C.hxgo_err) C.uint32_t {
+		return C.hxgo_endpoint_previous_identity_count(p, &n, e)
+	})
+	return int(n), err
+}
+
 func (ep *Endpoint) set(call func(*C.HxEndpoint, *C.hxgo_err) C.uint32_t) error {
 	p, err := ep.acquire()
 	if err != nil {

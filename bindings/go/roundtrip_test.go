@@ -139,6 +139,9 @@ func TestKeyRotation(t *testing.T) {
 	next := must[*hxjwt.Identity](t)(hxjwt.GenerateIdentity("bob.service"))
 	defer next.Close()
 	must[struct{}](t)(struct{}{}, b.RotateIdentity(next))
+	if n := must[int](t)(b.PreviousIdentityCount()); n != 1 {
+		t.Errorf("%d previous identities after a rotation", n)
+	}
 	if string(must[*hxjwt.Message](t)(b.Validate(old)).Payload) != "before" {
 		t.Error("a token in flight no longer validates")
 	}
@@ -146,7 +149,19 @@ func TestKeyRotation(t *testing.T) {
 	if _, err := b.Validate(old); err == nil {
 		t.Error("validated after the rotation window closed")
 	}
-	must[struct{}](t)(struct{}{}, b.AddPreviousIdentity(next))
+	if n := must[int](t)(b.PreviousIdentityCount()); n != 0 {
+		t.Errorf("%d previous identities after clearing them", n)
+	}
+	must[struct{}](t)(struct{}{}, b.AddPreviousIdentity(must[*hxjwt.Identity](t)(hxjwt.GenerateIdentity("bob.service"))))
+	if n := must[int](t)(b.PreviousIdentityCount()); n != 1 {
+		t.Errorf("%d previous identities after adding one", n)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	if v := hxjwt.Version(); v == "" || strings.Count(v, ".") != 2 {
+		t.Errorf("Version() = %q", v)
+	}
 }
 
 func TestIdentityAndDirectoryDocuments(t *testing.T) {
