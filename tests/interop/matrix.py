@@ -511,21 +511,8 @@ class Matrix:
                 if s in sign_failed:
                     cells.append(self.record(label, sign_failed[s]) + "(sign)")
                     continue
-                run = verified[(s, v)]
-                check = Check(True, "")
-                if run.code != 0:
-                    check = Check(False, "es256-verify refused a good token\n" + describe(run))
-                else:
-                    try:
-                        got = json.loads(run.stdout.decode("utf-8"),
-                                         object_pairs_hook=no_duplicates)
-                        if not json_equal(got, claims[s]):
-                            check = Check(False, f"the claims printed differ\n  expected "
-                                          f"{claims[s]!r}\n  got      {got!r}\n" + describe(run))
-                    except ValueError as e:
-                        check = Check(False, f"the output is not one JSON value: {e}\n"
-                                      + describe(run))
-                cells.append(self.record(label, check))
+                cells.append(self.record(label, self.verified_claims(verified[(s, v)],
+                                                                     claims[s])))
             rows.append((s, cells))
         cells = []
         for v in self.names:
@@ -536,8 +523,61 @@ class Matrix:
                 cells.append(self.record(f"ES256 tampered -> {v}", check_refused(
                     negative[v], {"InvalidSignature", "Malformed"})))
         rows.append(("tampered", cells))
-        self.table("ES256: the row's runtime signs, the column's verifies "
-                   "(tampered: the column refuses an altered token)", "signer\\verifier", rows)
+        rows += self.exact_numbers(now)
+        self.table("ES256: the row's runtime signs, the column's verifies (tampered: the column "
+                   "refuses an altered token; big ints: integers past 64 bits kept exactly, when "
+                   "the column signs and the reference verifies, and the other way)",
+                   "signer\\verifier", rows)
+
+    def verified_claims(self, run: Run, want: Dict[str, Any]) -> Check:
+        """es256-verify printed claims equal to `want` as JSON."""
+        if run.code != 0:
+            return Check(False, "es256-verify refused a good token\n" + describe(run))
+        try:
+            got = json.loads(run.stdout.decode("utf-8"), object_pairs_hook=no_duplicates)
+        except ValueError as e:
+            return Check(False, f"the output is not one JSON value: {e}\n" + describe(run))
+        if not json_equal(got, want):
+            return Check(False, f"the claims printed differ\n  expected {want!r}\n"
+                         f"  got      {got!r}\n" + describe(run))
+        return Check(True, "")
+
+    def exact_numbers(self, now: int) -> List[Tuple[str, List[str]]]:
+        """Claims with integers past 64 bits: each runtime signs them and the reference runtime
+        (C, which prints the claims exactly as signed) verifies; the reference signs and each
+        runtime verifies. Both must keep the numbers exactly."""
+        ref = "c" if "c" in self.names else self.names[0]
+        claims = {"big": 123456789012345678901234567890, "neg": -98765432109876543210987654321,
+                  "iat": now, "exp": now + TTL_SLACK}
+        f = self.path("jws", "big-ints.claims.json")
+        Path(f).write_bytes(json.dumps(claims, separators=(",", ":")).encode())
+        signed = dict(zip(self.names, self.call_all(
+            [(self.rt(s), ["es256-sign", self.es_jwk(s), f]) for s in self.names])))
+        tokens: Dict[str, str] = {}
+        made: Dict[str, Check] = {}
+        for s, run in signed.items():
+            made[s] = check_made(run, "es256-sign", es256_header_ok)
+            if made[s].ok:
+                tokens[s] = self.path("jws", f"{s}.big-ints.token")
+                Path(tokens[s]).write_bytes(run.stdout)
+        sign_keys = [s for s in self.names if s in tokens]
+        by_ref = self.call_all([(self.rt(ref), ["es256-verify", self.es_pub(s), tokens[s]])
+                                for s in sign_keys])
+        verify_keys = self.names if ref in tokens else []
+        by_each = self.call_all([(self.rt(v), ["es256-verify", self.es_pub(ref), tokens[ref]])
+                                 for v in verify_keys])
+        sign_row, verify_row = [], []
+        for s in self.names:
+            label = f"ES256 big ints signed by {s}, verified by {ref}"
+            check = (self.verified_claims(by_ref[sign_keys.index(s)], claims) if s in tokens
+                     else made[s])
+            sign_row.append(self.record(label, check))
+        for v in self.names:
+            label = f"ES256 big ints signed by {ref}, verified by {v}"
+            check = (self.verified_claims(by_each[verify_keys.index(v)], claims)
+                     if v in verify_keys else made[ref])
+            verify_row.append(self.record(label, check))
+        return [("big ints: signs", sign_row), ("big ints: verifies", verify_row)]
 
     # Hostile input ---------------------------------------------------------------------------
     def hostile(self) -> None:
