@@ -452,8 +452,52 @@ class Matrix:
                 cells.append(self.record(f"HX1 tampered -> {r}", check_refused(
                     negative[r], {"InvalidSignature", "Malformed"})))
         rows.append(("tampered", cells))
+        rows += self.hx1_sizes()
         self.table("HX1: the row's runtime creates a token for the column's, which validates it "
-                   "(tampered: the column refuses an altered token)", "sender\\recipient", rows)
+                   "(tampered: the column refuses an altered token; empty and 30 KB payloads: "
+                   "from the next runtime to the column's)", "sender\\recipient", rows)
+
+    def hx1_sizes(self) -> List[Tuple[str, List[str]]]:
+        """An empty payload and a 30 KB one (a token of about 54 KB, under the 64 KiB that a
+        recipient accepts by default), from the next runtime to each: both printed exactly."""
+        rows = []
+        for label, payload in (("empty payload", b""),
+                               ("30 KB payload", bytes(range(256)) * 117 + b"\n" * 48)):
+            src = {r: self.names[(i + 1) % len(self.names)] for i, r in enumerate(self.names)}
+            tag = label.split()[0]
+            files = {}
+            for r in self.names:
+                files[r] = self.path("hx1", f"{src[r]}-to-{r}.{tag}.payload")
+                Path(files[r]).write_bytes(payload)
+            created = self.call_all([(self.rt(src[r]), ["hx1-create", self.id_jwk(src[r]),
+                                                        self.id_pub(r), files[r]])
+                                     for r in self.names])
+            made = {r: check_made(run, "hx1-create", hx1_header_ok)
+                    for r, run in zip(self.names, created)}
+            ok = [r for r in self.names if made[r].ok]
+            for r, run in zip(self.names, created):
+                if made[r].ok:
+                    Path(files[r] + ".token").write_bytes(run.stdout)
+            runs = dict(zip(ok, self.call_all([
+                (self.rt(r), ["hx1-validate", self.id_jwk(r), self.id_pub(src[r]),
+                              files[r] + ".token"]) for r in ok])))
+            cells = []
+            for r in self.names:
+                name = f"HX1 {label} {src[r]} -> {r}"
+                if not made[r].ok:
+                    cells.append(self.record(name, made[r]) + "(create)")
+                    continue
+                run = runs[r]
+                if run.code == 0 and run.stdout == payload:
+                    check = Check(True, "")
+                elif run.code == 0:
+                    check = Check(False, f"the payload printed differs: {len(run.stdout)} bytes, "
+                                  f"expected {len(payload)}\n" + describe(run))
+                else:
+                    check = Check(False, "hx1-validate refused a good token\n" + describe(run))
+                cells.append(self.record(name, check))
+            rows.append((label, cells))
+        return rows
 
     # ES256 -----------------------------------------------------------------------------------
     def es256(self) -> None:
