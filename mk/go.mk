@@ -63,7 +63,7 @@ go-race: go-tools c-lib
 	  $(call go_count,$(abspath $(GO_OUT))/go-race.log,go test -race); \
 	  if [ $$status -ne 0 ]; then cat $(abspath $(GO_OUT))/go-race.log; exit $$status; fi
 
-go-test: go-vet go-unit go-race go-interop-tool ## Go face: go vet, go test and go test -race (vectors, hostile input, leaks, goroutines), interop tool.
+go-test: c-lib go-vet go-unit go-race go-interop-tool ## Go face: go vet, go test and go test -race (vectors, hostile input, leaks, goroutines), interop tool.
 	@$(call go_count,$(abspath $(GO_OUT))/go-test.log $(abspath $(GO_OUT))/go-race.log,go-test)
 
 go-interop-tool: go-tools c-lib ## target/go/hxjwt-interop: the Go program of the interop matrix.
