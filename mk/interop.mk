@@ -7,7 +7,8 @@
 #                     tests/interop/matrix.py over all six runtimes: HX1 and ES256 both ways
 #                     between every pair, altered tokens and hostile input refused
 #   interop-selftest  the matrix catches what it must: a C program made to break one rule of
-#                     the contract at a time fails exactly the cells that check that rule
+#                     the contract at a time fails exactly the cells that check that rule; and
+#                     the C program names every status by its kind (test_kinds.c)
 #
 # The C program runs built with ASan/UBSan (target/interop/interop.asan): a leak or a memory
 # error fails its cells. A runtime whose fragment is absent is not built here: the matrix then
@@ -49,9 +50,15 @@ interop-test: interop-selftest c-lib py-develop interop-cli interop-c $(INTEROP_
 
 # The matrix itself, checked: behind a wrapper that breaks one rule of the contract at a time,
 # the C program must fail exactly the cells that rule is checked by (tests/interop/test_matrix.py).
-interop-selftest: interop-cli interop-c
+# And the C program's names of the statuses (tests/interop/test_kinds.c, with ASan/UBSan).
+interop-selftest: interop-cli interop-c $(INTEROP_OUT)/test_kinds
+	$(INTEROP_ENV) $(INTEROP_OUT)/test_kinds
 	$(INTEROP_ENV) $(PYTHON) tests/interop/test_matrix.py --c $(INTEROP_C) \
 	  --keygen $(INTEROP_TARGET_DIR)/debug/hxjwt
+
+$(INTEROP_OUT)/test_kinds: tests/interop/test_kinds.c tests/interop/interop.c include/hxjwt.h | c-lib
+	@mkdir -p $(@D)
+	$(CC) $(INTEROP_CFLAGS) $(INTEROP_SAN) -Iinclude -Itests/interop $< -L$(HX_C_LIB) -lhxjwt -o $@
 
 # The Rust face: the hxjwt CLI (target/debug/hxjwt).
 interop-cli:

@@ -34,7 +34,7 @@ INPUT_REFUSED = [  # the input checks whose answer is exit 1 from the C program
 #: For each misbehaviour, the labels of the checks that must fail (the fake runtime is "go").
 EXPECTED: Dict[str, Set[str]] = {
     "faithful": set(),
-    "drop-newline": {"HX1 c -> go", "HX1 go -> go"},
+    "drop-newline": {"HX1 c -> go", "HX1 go -> go", "HX1 30 KB payload c -> go"},
     "bool-as-int": {"ES256 c -> go", "ES256 go -> go"},
     "round-ints": {"ES256 big ints signed by go, verified by c",
                    "ES256 big ints signed by c, verified by go"},
