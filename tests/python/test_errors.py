@@ -17,6 +17,7 @@ CORE_KINDS = [
     "IssuerMismatch", "InvalidKey", "InvalidSignature", "Expired", "NotYetValid",
     "LifetimeTooLong", "DecryptionFailed", "Replayed", "ResolverFailed", "InvalidArgument",
     "Internal", "MissingClaim", "InvalidClaim", "KeyNotFound", "Revoked",
+    "StoreUnavailable",
 ]  # fmt: skip
 
 EXPECTED = {
@@ -40,6 +41,7 @@ EXPECTED = {
     "InvalidClaim": hxjwt.InvalidClaimError,
     "KeyNotFound": hxjwt.KeyNotFoundError,
     "Revoked": hxjwt.RevokedTokenError,
+    "StoreUnavailable": hxjwt.StoreUnavailableError,
 }
 
 # (class, its direct base classes)
@@ -63,6 +65,7 @@ TREE = [
     (hxjwt.InvalidClaimError, (hxjwt.InvalidTokenError,)),
     (hxjwt.KeyNotFoundError, (hxjwt.InvalidTokenError,)),
     (hxjwt.RevokedTokenError, (hxjwt.InvalidTokenError,)),
+    (hxjwt.StoreUnavailableError, (hxjwt.InvalidTokenError,)),
     (hxjwt.InvalidKeyError, (hxjwt.PyJWTError,)),
     (hxjwt.ResolverError, (hxjwt.PyJWTError,)),
     (hxjwt.InvalidArgumentError, (hxjwt.PyJWTError, ValueError)),

@@ -122,6 +122,9 @@ impl PyEndpoint {
     /// - `max_lifetime`: the longest `exp - iat` accepted, in seconds (default: no limit).
     /// - `audiences`: names accepted in `aud` besides the identity's own (default: none).
     /// - `replay_protection`: accept each token at most once (in memory, until it expires).
+    /// - `replay_store`: a `RedisReplayStore` (each token accepted once across every process
+    ///   sharing the server) or a `MemoryReplayStore` shared with other endpoints; implies
+    ///   replay protection.
     /// - `max_token_length`: the longest token accepted, in bytes (default 65536).
     /// - `clock`: `None` for the system clock, or a Unix time (int) at which this endpoint's
     ///   clock stands still: for tests, test vectors and replaying recorded traffic.
@@ -136,11 +139,12 @@ impl PyEndpoint {
         replay_protection = false,
         max_token_length = DEFAULT_MAX_TOKEN_LENGTH,
         clock = None,
+        replay_store = None,
     ))]
     #[pyo3(
         text_signature = "(identity, directory=None, *, leeway=0, max_lifetime=None, \
                              audiences=None, replay_protection=False, max_token_length=65536, \
-                             clock=None)"
+                             clock=None, replay_store=None)"
     )]
     #[expect(clippy::too_many_arguments, reason = "Python keyword arguments")]
     fn new(
@@ -152,7 +156,12 @@ impl PyEndpoint {
         replay_protection: bool,
         max_token_length: Int,
         clock: Option<Int>,
+        replay_store: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let replay_store = replay_store
+            .filter(|s| !s.is_none())
+            .map(crate::store::replay_store_arg)
+            .transpose()?;
         let max_token_len = usize::try_from(max_token_length.0)
             .ok()
             .filter(|n| *n > 0)
@@ -174,6 +183,9 @@ impl PyEndpoint {
             inner = inner.with_clock(FixedClock(now));
         }
         inner.set_replay_protection(replay_protection);
+        if replay_store.is_some() {
+            inner.set_replay_store(replay_store);
+        }
         Ok(PyEndpoint {
             inner: RwLock::new(inner),
             directory: directory.map(Bound::unbind),

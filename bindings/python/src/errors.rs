@@ -22,7 +22,8 @@
 //! │   ├── MissingRequiredClaimError ........... MissingClaim
 //! │   ├── InvalidClaimError ................... InvalidClaim
 //! │   ├── KeyNotFoundError .................... KeyNotFound
-//! │   └── RevokedTokenError ................... Revoked
+//! │   ├── RevokedTokenError ................... Revoked
+//! │   └── StoreUnavailableError ............... StoreUnavailable
 //! ├── InvalidKeyError ......................... InvalidKey
 //! ├── ResolverError ........................... ResolverFailed
 //! ├── InvalidArgumentError (also ValueError) .. InvalidArgument
@@ -154,6 +155,13 @@ create_exception!(
 );
 create_exception!(
     hxjwt,
+    StoreUnavailableError,
+    InvalidTokenError,
+    "StoreUnavailable: a shared replay or revocation store (Redis) did not answer in time; the \
+     token is refused, never accepted unchecked. Answer 503 rather than 401 if you tell them apart."
+);
+create_exception!(
+    hxjwt,
     InvalidKeyError,
     PyJWTError,
     "InvalidKey: a JWK is malformed, of the wrong type or size, private where a public one is \
@@ -222,6 +230,7 @@ fn own_class(py: Python<'_>, kind: ErrorKind) -> Option<Bound<'_, PyType>> {
         ErrorKind::InvalidClaim => py.get_type::<InvalidClaimError>(),
         ErrorKind::KeyNotFound => py.get_type::<KeyNotFoundError>(),
         ErrorKind::Revoked => py.get_type::<RevokedTokenError>(),
+        ErrorKind::StoreUnavailable => py.get_type::<StoreUnavailableError>(),
         _ => return None,
     })
 }

@@ -368,6 +368,7 @@ struct ClaimArgs<'a, 'py> {
     now: Option<&'a Bound<'py, PyAny>>,
     typ: Option<String>,
     max_age: Option<&'a Bound<'py, PyAny>>,
+    replay_store: Option<Arc<dyn hxjwt::ReplayStore>>,
 }
 
 fn validation(algs: &[Algorithm], o: &Options, a: &ClaimArgs<'_, '_>) -> PyResult<Validation> {
@@ -405,6 +406,7 @@ fn validation(algs: &[Algorithm], o: &Options, a: &ClaimArgs<'_, '_>) -> PyResul
     if let Some(now) = a.now {
         v.clock = Arc::new(FixedClock(now_seconds(now)?));
     }
+    v.replay_store.clone_from(&a.replay_store);
     Ok(v)
 }
 
@@ -495,6 +497,12 @@ fn decode_impl<'py>(
     let o = Options::read(options)?;
 
     if !o.verify_signature {
+        if args.replay_store.is_some() {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "replay_store needs the signature verified: a token that is not verified \
+                 cannot be recorded as accepted",
+            ));
+        }
         let unverified = detached_result(py, || hxjwt::dangerous::decode_unverified(token))
             .map_err(|e| to_jws_err(py, &e))?;
         if unverified.claims.is_none() {
@@ -565,17 +573,19 @@ fn finish<'py>(
 ///
 /// See the stubs (`hxjwt/__init__.pyi`) for the arguments. hxjwt's own keywords: `now` (a Unix
 /// time or a datetime to validate at, instead of the system clock), `typ` (the required header
-/// `typ`), `max_age` (seconds or a timedelta: the oldest `iat` accepted).
+/// `typ`), `max_age` (seconds or a timedelta: the oldest `iat` accepted), `replay_store` (a
+/// `RedisReplayStore` or `MemoryReplayStore`: each token, which must then carry a `jti` and an
+/// `exp`, is accepted once by every caller sharing the store).
 #[pyfunction]
 #[pyo3(signature = (
     jwt, key = None, algorithms = None, options = None, verify = None, detached_payload = None,
     audience = None, subject = None, issuer = None, leeway = None, *, now = None, typ = None,
-    max_age = None,
+    max_age = None, replay_store = None,
 ))]
 #[pyo3(
     text_signature = "(jwt, key='', algorithms=None, options=None, verify=None, \
                       detached_payload=None, audience=None, subject=None, issuer=None, leeway=0, \
-                      *, now=None, typ=None, max_age=None)"
+                      *, now=None, typ=None, max_age=None, replay_store=None)"
 )]
 #[expect(clippy::too_many_arguments, reason = "PyJWT's keyword arguments")]
 pub(crate) fn decode<'py>(
@@ -593,6 +603,7 @@ pub(crate) fn decode<'py>(
     now: Option<&Bound<'py, PyAny>>,
     typ: Option<String>,
     max_age: Option<&Bound<'py, PyAny>>,
+    replay_store: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let _ = verify; // PyJWT 2 ignores it too: options["verify_signature"] decides
     let empty = PyString::new(py, "");
@@ -605,6 +616,10 @@ pub(crate) fn decode<'py>(
         now: now.filter(|n| !n.is_none()),
         typ,
         max_age: max_age.filter(|m| !m.is_none()),
+        replay_store: replay_store
+            .filter(|s| !s.is_none())
+            .map(crate::store::replay_store_arg)
+            .transpose()?,
     };
     decode_impl(
         py,
@@ -623,12 +638,12 @@ pub(crate) fn decode<'py>(
 #[pyo3(signature = (
     jwt, key = None, algorithms = None, options = None, verify = None, detached_payload = None,
     audience = None, issuer = None, subject = None, leeway = None, *, now = None, typ = None,
-    max_age = None,
+    max_age = None, replay_store = None,
 ))]
 #[pyo3(
     text_signature = "(jwt, key='', algorithms=None, options=None, verify=None, \
                       detached_payload=None, audience=None, issuer=None, subject=None, leeway=0, \
-                      *, now=None, typ=None, max_age=None)"
+                      *, now=None, typ=None, max_age=None, replay_store=None)"
 )]
 #[expect(clippy::too_many_arguments, reason = "PyJWT's keyword arguments")]
 pub(crate) fn decode_complete<'py>(
@@ -646,6 +661,7 @@ pub(crate) fn decode_complete<'py>(
     now: Option<&Bound<'py, PyAny>>,
     typ: Option<String>,
     max_age: Option<&Bound<'py, PyAny>>,
+    replay_store: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let _ = verify;
     let empty = PyString::new(py, "");
@@ -658,6 +674,10 @@ pub(crate) fn decode_complete<'py>(
         now: now.filter(|n| !n.is_none()),
         typ,
         max_age: max_age.filter(|m| !m.is_none()),
+        replay_store: replay_store
+            .filter(|s| !s.is_none())
+            .map(crate::store::replay_store_arg)
+            .transpose()?,
     };
     decode_impl(
         py,

@@ -14,6 +14,7 @@ mod jws_errors;
 mod keys;
 mod pyjson;
 mod remote;
+mod store;
 
 use pyo3::prelude::*;
 
@@ -33,7 +34,7 @@ mod _hxjwt {
         InvalidClaimError, InvalidIssuerError, InvalidKeyError, InvalidSignatureError,
         InvalidTokenError, IssuerMismatchError, KeyNotFoundError, LifetimeTooLongError,
         MissingRequiredClaimError, PyJWTError, ReplayedTokenError, ResolverError,
-        RevokedTokenError, UnknownHeaderError, UnknownIssuerError,
+        RevokedTokenError, StoreUnavailableError, UnknownHeaderError, UnknownIssuerError,
     };
     #[pymodule_export]
     use super::jwk::{PyJwk, PyJwkSet, PyKey};
@@ -48,6 +49,10 @@ mod _hxjwt {
     use super::keys::{PyIdentity, PyMachineToken};
     #[pymodule_export]
     use super::remote::PyJwkClient;
+    #[pymodule_export]
+    use super::store::{
+        PyMemoryReplayStore, PyRedisReplayStore, PyRedisRevocationStore, PyTokenIssuer,
+    };
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -42,6 +42,7 @@ from ._hxjwt import (
     ReplayedTokenError,
     ResolverError,
     RevokedTokenError,
+    StoreUnavailableError,
     UnknownHeaderError,
     UnknownIssuerError,
     __version__,
@@ -80,6 +81,7 @@ __all__ = [
     "ReplayedTokenError",
     "ResolverError",
     "RevokedTokenError",
+    "StoreUnavailableError",
     "UnknownHeaderError",
     "UnknownIssuerError",
     "__version__",
@@ -129,3 +131,13 @@ __all__ += [
 from ._hxjwt import PyJWKClient  # noqa: E402
 
 __all__ += ["PyJWKClient"]
+
+# Across a fleet: replay protection and revocations on Redis, and access/refresh token pairs.
+from ._hxjwt import (  # noqa: E402
+    MemoryReplayStore,
+    RedisReplayStore,
+    RedisRevocationStore,
+    TokenIssuer,
+)
+
+__all__ += ["MemoryReplayStore", "RedisReplayStore", "RedisRevocationStore", "TokenIssuer"]

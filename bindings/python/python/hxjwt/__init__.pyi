@@ -131,6 +131,7 @@ class Endpoint:
         replay_protection: bool = False,
         max_token_length: int = 65536,
         clock: int | None = None,
+        replay_store: RedisReplayStore | MemoryReplayStore | None = None,
     ) -> Endpoint:
         """An endpoint for ``identity``; see the class docstring for the keywords."""
     def create(
@@ -274,6 +275,12 @@ class KeyNotFoundError(InvalidTokenError):
 class RevokedTokenError(InvalidTokenError):
     """Revoked: the token was revoked."""
 
+class StoreUnavailableError(InvalidTokenError):
+    """StoreUnavailable: a shared replay or revocation store (Redis) did not answer in time.
+
+    The token is refused, never accepted unchecked; answer 503 rather than 401 if you tell
+    them apart."""
+
 class InvalidKeyError(PyJWTError):
     """InvalidKey: a JWK is malformed, of the wrong type or size, private, or of low order."""
 
@@ -319,6 +326,7 @@ __all__ = [
     "ReplayedTokenError",
     "ResolverError",
     "RevokedTokenError",
+    "StoreUnavailableError",
     "UnknownHeaderError",
     "UnknownIssuerError",
     "__version__",
@@ -424,6 +432,7 @@ def decode(
     now: int | float | _datetime | None = None,
     typ: str | None = None,
     max_age: _Seconds | None = None,
+    replay_store: RedisReplayStore | MemoryReplayStore | None = None,
 ) -> dict[str, Any]:
     """Verifies a JWT and returns its claims, as PyJWT's ``jwt.decode``.
 
@@ -435,7 +444,10 @@ def decode(
 
     hxjwt's own keywords: ``now`` (validate at this Unix time or datetime, for tests and
     replays), ``typ`` (the required header ``typ``, case-insensitive), ``max_age`` (the oldest
-    ``iat`` accepted, in seconds or a timedelta).
+    ``iat`` accepted, in seconds or a timedelta), ``replay_store`` (each token, which must then
+    carry a ``jti`` and an ``exp``, is accepted once by every caller sharing the store; a
+    second one raises ReplayedTokenError, and StoreUnavailableError when the store cannot
+    answer).
 
     Raises PyJWT's classes (see ``hxjwt.exceptions``); every exception has ``.kind`` (the core
     error kind) and ``.claim``. Differences from PyJWT: the checks run in the core's order
@@ -460,6 +472,7 @@ def decode_complete(
     now: int | float | _datetime | None = None,
     typ: str | None = None,
     max_age: _Seconds | None = None,
+    replay_store: RedisReplayStore | MemoryReplayStore | None = None,
 ) -> dict[str, Any]:
     """Like ``decode``; returns ``{"header": dict, "payload": dict, "signature": bytes}``."""
 
@@ -646,3 +659,88 @@ class PyJWKClient:
         """The key of ``signing_keys`` whose ``key_id`` is ``kid``, or None."""
 
 __all__ += ["PyJWKClient"]
+
+# Fleet-wide replay protection and revocation (Redis), and access/refresh token pairs.
+@final
+class RedisReplayStore:
+    """Replay protection shared by every process using one Redis server (or Valkey).
+
+    ``url``: ``redis://[user[:password]@]host[:port][/db]``, ``rediss://...`` (TLS) or
+    ``unix:///path.sock[?db=N]``; its query may set ``prefix``, ``timeout``,
+    ``connect_timeout`` and ``max_connections`` too. No connection is opened here; when the
+    server cannot answer within the time-outs, tokens are refused with StoreUnavailableError,
+    and service resumes by itself once it is back. A bad URL or option is a ValueError.
+    """
+
+    def __new__(
+        cls,
+        url: str,
+        *,
+        connect_timeout: float | None = None,
+        timeout: float | None = None,
+        key_prefix: str | None = None,
+        max_connections: int | None = None,
+        ca_file: str | os.PathLike[str] | None = None,
+    ) -> RedisReplayStore: ...
+    def ping(self) -> None:
+        """Raises StoreUnavailableError unless the server answers PING in time."""
+    @property
+    def key_prefix(self) -> str:
+        """The prefix of every key this store writes (default ``"hxjwt:"``)."""
+
+@final
+class MemoryReplayStore:
+    """Replay protection in this process's memory, shared by several endpoints and decodes."""
+
+    def __new__(cls, capacity: int | None = None) -> MemoryReplayStore: ...
+    def __len__(self) -> int: ...
+
+@final
+class RedisRevocationStore:
+    """Revocations by ``jti`` shared by every process using one Redis server."""
+
+    def __new__(
+        cls,
+        url: str,
+        *,
+        connect_timeout: float | None = None,
+        timeout: float | None = None,
+        key_prefix: str | None = None,
+        max_connections: int | None = None,
+        ca_file: str | os.PathLike[str] | None = None,
+    ) -> RedisRevocationStore: ...
+    def revoke(self, jti: str, until: int) -> bool:
+        """Revokes ``jti`` until the Unix time ``until``; False if it already was (atomic)."""
+    def is_revoked(self, jti: str) -> bool:
+        """Whether ``jti`` is revoked."""
+    def ping(self) -> None:
+        """Raises StoreUnavailableError unless the server answers PING in time."""
+
+class _TokenPair(_TypedDict):
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+@final
+class TokenIssuer:
+    """Access/refresh token pairs signed with a private ``Key``; refresh tokens work once."""
+
+    def __new__(
+        cls,
+        key: Key,
+        issuer: str,
+        *,
+        access_ttl: int = 900,
+        refresh_ttl: int = 2592000,
+        revocations: RedisRevocationStore | None = None,
+    ) -> TokenIssuer: ...
+    def issue(self, subject: str, claims: Mapping[str, Any] | None = None) -> _TokenPair:
+        """A new pair for ``subject``; ``claims`` go into the access token."""
+    def refresh(self, refresh_token: str) -> _TokenPair:
+        """A new pair for a refresh token, which is revoked (RevokedTokenError the second time)."""
+    def verify_access(self, access_token: str) -> dict[str, Any]:
+        """The claims of a valid, unrevoked access token of this issuer."""
+    def revoke(self, token: str) -> None:
+        """Revokes a token of this issuer until it expires."""
+
+__all__ += ["MemoryReplayStore", "RedisReplayStore", "RedisRevocationStore", "TokenIssuer"]

@@ -37,6 +37,7 @@ from . import (
     ReplayedTokenError as ReplayedTokenError,
     ResolverError as ResolverError,
     RevokedTokenError as RevokedTokenError,
+    StoreUnavailableError as StoreUnavailableError,
     UnknownHeaderError as UnknownHeaderError,
     UnknownIssuerError as UnknownIssuerError,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "ReplayedTokenError",
     "ResolverError",
     "RevokedTokenError",
+    "StoreUnavailableError",
     "UnknownHeaderError",
     "UnknownIssuerError",
 ]
