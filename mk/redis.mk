@@ -6,11 +6,12 @@
 
 .PHONY: redis-tools
 
-redis-tools: ## Install redis-server (Debian's package) when it is missing; the tests start their own.
+redis-tools: ## Install redis-server (and openssl, for the rediss:// test) when missing; the tests start their own servers.
 	@command -v redis-server >/dev/null 2>&1 || { \
 	  echo "installing redis-server (Debian package) for the fleet tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
 	  command -v service >/dev/null 2>&1 && service redis-server stop >/dev/null 2>&1 || true; }
+	@command -v openssl >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq openssl >/dev/null; }
 	@redis-server --version
 
 # The targets whose tests start a server.

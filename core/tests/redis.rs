@@ -600,6 +600,126 @@ fn pool_bounds_connections_and_waits() {
     );
 }
 
+/// A CA and a server certificate for `localhost`, made by the openssl command-line tool.
+fn test_pki(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=hxjwt test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost",
+    ]);
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    ]);
+    (
+        dir.join("ca.pem"),
+        dir.join("server.pem"),
+        dir.join("server.key"),
+    )
+}
+
+fn rediss_with_a_private_ca() {
+    let dir = tmpdir("tls");
+    let (ca, cert, key) = test_pki(&dir);
+    let server = RedisServer::start_tls(&cert, &key, &ca);
+    let t = now();
+    let url = format!("rediss://localhost:{}", server.port);
+    let trusted =
+        RedisReplayStore::with_options(&url, fast_options().with_ca_file(&ca).unwrap()).unwrap();
+    trusted.ping().unwrap();
+    assert!(trusted.check_and_insert(b"tls", t + 60, t).unwrap());
+    assert!(!trusted.check_and_insert(b"tls", t + 60, t).unwrap());
+    // The Web PKI roots do not know this CA: refused, fail closed.
+    let untrusted = RedisReplayStore::with_options(&url, fast_options()).unwrap();
+    let e = untrusted.check_and_insert(b"tls-2", t + 60, t).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::StoreUnavailable, "{e}");
+    // The certificate names localhost, not 127.0.0.1: refused.
+    let wrong_host = RedisReplayStore::with_options(
+        &format!("rediss://127.0.0.1:{}", server.port),
+        fast_options().with_ca_file(&ca).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        wrong_host.ping().unwrap_err().kind(),
+        ErrorKind::StoreUnavailable
+    );
+    // Plain redis:// to a TLS port: refused too.
+    let plain = RedisReplayStore::with_options(
+        &format!("redis://127.0.0.1:{}", server.port),
+        fast_options(),
+    )
+    .unwrap();
+    assert_eq!(
+        plain.ping().unwrap_err().kind(),
+        ErrorKind::StoreUnavailable
+    );
+    // A CA file that holds no certificate is an argument error.
+    let e = fast_options().with_ca_file(&key).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 fn main() {
     if let Ok(mode) = std::env::var("HXJWT_FLEET_WORKER") {
         let dir = PathBuf::from(std::env::var("HXJWT_FLEET_DIR").unwrap());
@@ -643,6 +763,7 @@ fn main() {
             "pool_bounds_connections_and_waits",
             pool_bounds_connections_and_waits,
         ),
+        ("rediss_with_a_private_ca", rediss_with_a_private_ca),
     ];
     let filter: Vec<String> = std::env::args()
         .skip(1)

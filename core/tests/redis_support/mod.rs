@@ -40,6 +40,39 @@ impl RedisServer {
         s
     }
 
+    /// Starts a server that speaks TLS only, on `port`, with this certificate and key.
+    pub fn start_tls(
+        cert: &std::path::Path,
+        key: &std::path::Path,
+        ca: &std::path::Path,
+    ) -> RedisServer {
+        let port = free_port();
+        let extra = vec![
+            "--port".to_owned(),
+            "0".to_owned(),
+            "--tls-port".to_owned(),
+            port.to_string(),
+            "--tls-cert-file".to_owned(),
+            cert.display().to_string(),
+            "--tls-key-file".to_owned(),
+            key.display().to_string(),
+            "--tls-ca-cert-file".to_owned(),
+            ca.display().to_string(),
+            "--tls-auth-clients".to_owned(),
+            "no".to_owned(),
+        ];
+        let dir = std::env::temp_dir().join(format!("hxjwt-redis-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temp dir");
+        let mut s = RedisServer {
+            child: None,
+            port,
+            dir,
+            extra,
+        };
+        s.spawn();
+        s
+    }
+
     fn spawn(&mut self) {
         let child = Command::new(binary())
             .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
