@@ -45,8 +45,9 @@ rust-test: ## cargo test: unit, integration, property, vector and doc tests of t
 doc: ## rustdoc of the core (all features but pure-rust) with warnings denied.
 	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --no-deps --locked -p hxjwt --features remote
 
-examples: ## Build and run the README's Rust examples.
+examples: ## Build and run the README's Rust examples (fleet: against a private redis-server).
 	$(CARGO) run --quiet --locked -p hxjwt --example quickstart
+	mk/with-redis.sh $(CARGO) run --quiet --locked -p hxjwt --features redis --example fleet
 
 vectors: ## Regenerate tests/vectors/hx1.json and jws.json from their generators in core/tests/.
 	HXJWT_BLESS=1 $(CARGO) test --locked -p hxjwt --test vectors vectors_file_is_what_the_generator_makes

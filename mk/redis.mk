@@ -15,4 +15,4 @@ redis-tools: ## Install redis-server (and openssl, for the rediss:// test) when 
 	@redis-server --version
 
 # The targets whose tests start a server.
-rust-test c-valgrind c-asan py-pytest: redis-tools
+rust-test c-valgrind c-asan py-pytest examples: redis-tools
