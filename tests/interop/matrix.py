@@ -81,6 +81,7 @@ CRASH = re.compile(
 )
 
 TTL_SLACK = 600  # seconds of validity of the ES256 claims
+STRANGER = "stranger"  # an identity (and ES256 key) of no runtime: a third party
 
 
 class Run(NamedTuple):
@@ -334,7 +335,7 @@ class Matrix:
     # Keys: one identity and one ES256 key per runtime, made by the CLI (or the Python module).
     def make_keys(self) -> None:
         (self.work / "keys").mkdir()
-        for name in self.names:
+        for name in self.names + [STRANGER]:
             ident = [self.path("keys", f"{name}.id.jwk"), self.path("keys", f"{name}.id.pub")]
             es = [self.path("keys", f"{name}.es256.jwk"), self.path("keys", f"{name}.es256.pub")]
             for argv in (
@@ -371,13 +372,16 @@ class Matrix:
         Path(out).write_bytes(head + b"." + sig + b"\n")
         return out
 
-    def table(self, title: str, corner: str, rows: List[Tuple[str, List[str]]]) -> None:
+    def table(self, title: str, corner: str, rows: List[Tuple[str, List[str]]],
+              legend: Sequence[str] = ()) -> None:
         width = max(14, max(len(n) for n in self.names) + 2)
         label_w = max(len(corner), max(len(r[0]) for r in rows)) + 2
         print(f"\n{title}")
         print(corner.ljust(label_w) + "".join(n.ljust(width) for n in self.names).rstrip())
         for label, cells in rows:
             print(label.ljust(label_w) + "".join(c.ljust(width) for c in cells).rstrip())
+        for line in legend:
+            print("  " + line)
 
     # HX1 -------------------------------------------------------------------------------------
     def hx1(self) -> None:
@@ -452,10 +456,62 @@ class Matrix:
                 cells.append(self.record(f"HX1 tampered -> {r}", check_refused(
                     negative[r], {"InvalidSignature", "Malformed"})))
         rows.append(("tampered", cells))
+        rows += self.hx1_refusals()
         rows += self.hx1_sizes()
-        self.table("HX1: the row's runtime creates a token for the column's, which validates it "
-                   "(tampered: the column refuses an altered token; empty and 30 KB payloads: "
-                   "from the next runtime to the column's)", "sender\\recipient", rows)
+        self.table("HX1: the row's runtime creates a token for the column's, which validates it",
+                   "sender\\recipient", rows, [
+                       "tampered: the column refuses a token for it altered in one character",
+                       "wrong sender: the column validates the next runtime's token as from a "
+                       "third party: IssuerMismatch",
+                       "for another: the next runtime's token for a third party: WrongAudience",
+                       "empty, 30 KB payload: from the next runtime to the column's"])
+
+    def refusal_row(self, label: str, tag: str, kinds: set,
+                    calls: Dict[str, Tuple[Runtime, List[str]]],
+                    skipped: Dict[str, Check]) -> Tuple[str, List[str]]:
+        """One row of refusals: calls[column] must be refused with one of `kinds`; a column
+        without a call fails with skipped[column] (the token it needed could not be made)."""
+        keys = [r for r in self.names if r in calls]
+        runs = dict(zip(keys, self.call_all([calls[r] for r in keys])))
+        cells = []
+        for r in self.names:
+            name = f"{tag} -> {r}"
+            check = check_refused(runs[r], kinds) if r in runs else skipped[r]
+            cells.append(self.record(name, check))
+        return (label, cells)
+
+    def hx1_refusals(self) -> List[Tuple[str, List[str]]]:
+        """Each runtime refuses, with the kind the library gives, a token from the next runtime
+        validated as from a third party (IssuerMismatch), and one the next runtime made for a
+        third party (WrongAudience): the kinds cross every face unchanged."""
+        src = {r: self.names[(i + 1) % len(self.names)] for i, r in enumerate(self.names)}
+        for_stranger = self.call_all([(self.rt(src[r]), [
+            "hx1-create", self.id_jwk(src[r]), self.id_pub(STRANGER),
+            self.path("hx1", f"{src[r]}-to-{r}.payload")]) for r in self.names])
+        made = {r: check_made(run, "hx1-create", hx1_header_ok)
+                for r, run in zip(self.names, for_stranger)}
+        calls_aud: Dict[str, Tuple[Runtime, List[str]]] = {}
+        for r, run in zip(self.names, for_stranger):
+            if made[r].ok:
+                f = self.path("hx1", f"{src[r]}-to-{STRANGER}.for-{r}.token")
+                Path(f).write_bytes(run.stdout)
+                calls_aud[r] = (self.rt(r), ["hx1-validate", self.id_jwk(r), self.id_pub(src[r]),
+                                             f])
+        calls_iss: Dict[str, Tuple[Runtime, List[str]]] = {}
+        no_token: Dict[str, Check] = {}
+        for r in self.names:
+            token = self.hx1_tokens.get((src[r], r))
+            if token is None:
+                no_token[r] = Check(False, f"no token from {src[r]} to {r} (hx1-create failed)")
+            else:
+                calls_iss[r] = (self.rt(r), ["hx1-validate", self.id_jwk(r),
+                                             self.id_pub(STRANGER), token])
+        return [
+            self.refusal_row("wrong sender", "HX1 wrong sender", {"IssuerMismatch"}, calls_iss,
+                             no_token),
+            self.refusal_row("for another", "HX1 for another", {"WrongAudience"}, calls_aud,
+                             made),
+        ]
 
     def hx1_sizes(self) -> List[Tuple[str, List[str]]]:
         """An empty payload and a 30 KB one (a token of about 54 KB, under the 64 KiB that a
@@ -567,11 +623,45 @@ class Matrix:
                 cells.append(self.record(f"ES256 tampered -> {v}", check_refused(
                     negative[v], {"InvalidSignature", "Malformed"})))
         rows.append(("tampered", cells))
+        rows += self.es256_refusals(now)
         rows += self.exact_numbers(now)
-        self.table("ES256: the row's runtime signs, the column's verifies (tampered: the column "
-                   "refuses an altered token; big ints: integers past 64 bits kept exactly, when "
-                   "the column signs and the reference verifies, and the other way)",
-                   "signer\\verifier", rows)
+        self.table("ES256: the row's runtime signs, the column's verifies", "signer\\verifier",
+                   rows, [
+                       "tampered: the column refuses a token altered in one character",
+                       "expired, with aud: the reference runtime's tokens, refused as Expired, "
+                       "WrongAudience",
+                       "big ints: integers past 64 bits kept exactly when the column signs (the "
+                       "reference verifies) and verifies (the reference signs)"])
+
+    def es256_refusals(self, now: int) -> List[Tuple[str, List[str]]]:
+        """Tokens the reference runtime signs that every runtime must refuse with the library's
+        kind: expired an hour ago (Expired), and with an `aud` where no audience is configured
+        (WrongAudience)."""
+        ref = "c" if "c" in self.names else self.names[0]
+        cases = [
+            ("expired", "ES256 expired", {"Expired"},
+             {"sub": "expired", "iat": now - 7200, "exp": now - 3600}),
+            ("with aud", "ES256 with aud", {"WrongAudience"},
+             {"sub": "aud", "aud": "some-api", "iat": now, "exp": now + TTL_SLACK}),
+        ]
+        calls = []
+        for label, _, _, claims in cases:
+            f = self.path("jws", f"{ref}.{label.replace(' ', '-')}.claims.json")
+            Path(f).write_bytes(json.dumps(claims).encode())
+            calls.append((self.rt(ref), ["es256-sign", self.es_jwk(ref), f]))
+        signed = self.call_all(calls)
+        rows = []
+        for (label, tag, kinds, _), run in zip(cases, signed):
+            made = check_made(run, "es256-sign", es256_header_ok)
+            verify_calls: Dict[str, Tuple[Runtime, List[str]]] = {}
+            if made.ok:
+                f = self.path("jws", f"{ref}.{label.replace(' ', '-')}.token")
+                Path(f).write_bytes(run.stdout)
+                verify_calls = {v: (self.rt(v), ["es256-verify", self.es_pub(ref), f])
+                                for v in self.names}
+            rows.append(self.refusal_row(label, tag, kinds, verify_calls,
+                                         {v: made for v in self.names}))
+        return rows
 
     def verified_claims(self, run: Run, want: Dict[str, Any]) -> Check:
         """es256-verify printed claims equal to `want` as JSON."""
@@ -718,9 +808,10 @@ class Matrix:
                     False, "no good token to start from (every create or sign failed)"))
             else:
                 results[(label, r)] = self.record(tag, spec[1](next(it)))
-        self.table("Input: each runtime refuses hostile input with its own error, no crash "
-                   "(usage errors exit 2)", "check",
-                   [(label, [results[(label, r)] for r in self.names]) for label, _ in checks])
+        self.table("Input: each runtime refuses hostile input with its own error, no crash",
+                   "check", [(label, [results[(label, r)] for r in self.names])
+                             for label, _ in checks],
+                   ["usage errors exit 2; the others exit 1 with `error: <Kind>:` (see Notes)"])
 
     def rt(self, name: str) -> Runtime:
         return next(r for r in self.runtimes if r.name == name)
