@@ -33,7 +33,11 @@ JAVA_CP := $(JAVA_OUT)/hxjwt.jar:$(JAVA_JNA_JAR)
 # A JVM that starts fast: the interop program runs once per call of the matrix driver.
 JAVA_RUN_FLAGS := -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto
 # The tests: the shared vectors, and the library by its full path.
-JAVA_TEST_FLAGS := -Dhxjwt.library=$(JAVA_HXJWT_LIB) -Xmx512m
+# A fixed, pre-touched heap, so that the RSS measured by the leak tests is native memory.
+JAVA_TEST_FLAGS := -Dhxjwt.library=$(JAVA_HXJWT_LIB) -Xms512m -Xmx512m -XX:+AlwaysPreTouch \
+	-XX:+UseSerialGC
+# Which tests run (the JUnit console launcher's selectors): all by default.
+JAVA_TEST_SELECT ?= --select-package=dev.hxjwt
 # The release library for java-bench; empty: build it with cargo (target/release).
 JAVA_BENCH_LIB ?=
 JAVA_BENCH_SECONDS ?= 2
@@ -79,10 +83,10 @@ java-check: java-jar
 	@mkdir -p $(JAVA_OUT)/test-classes
 	$(JAVAC) -Xlint:all -Werror --release 17 -encoding UTF-8 \
 	  -cp $(JAVA_CP):$(JAVA_JUNIT_JAR) -d $(JAVA_OUT)/test-classes $(JAVA_TEST_SOURCES)
-	HXJWT_VECTORS_DIR=$(abspath tests/vectors) HXJWT_JAVA_CP=$(JAVA_CP) \
+	HXJWT_VECTORS_DIR=$(abspath tests/vectors) HXJWT_JAVA_INTEROP=$(JAVA_OUT)/hxjwt-interop \
 	  $(JAVA) $(JAVA_TEST_FLAGS) -jar $(JAVA_JUNIT_JAR) --disable-banner --disable-ansi-colors \
 	  --details=summary --fail-if-no-tests --reports-dir=$(JAVA_OUT)/reports \
-	  -cp $(JAVA_OUT)/test-classes:$(JAVA_CP) --select-package=dev.hxjwt
+	  -cp $(JAVA_OUT)/test-classes:$(JAVA_CP) $(JAVA_TEST_SELECT)
 
 java-bench: ## Per-call time of HX1 create/validate, ES256/HS256 sign/verify (release libhxjwt).
 	$(if $(JAVA_BENCH_LIB),,$(CARGO) build --locked --release -p hxjwt-ffi)

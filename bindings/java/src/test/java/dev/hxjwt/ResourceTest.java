@@ -1,0 +1,141 @@
+package dev.hxjwt;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No native memory leaks: the resident set size (VmRSS of /proc/self/status) stays flat over
+ * 100 000 HX1 create/validate round trips (a create and a validate each), and over thousands
+ * of heavy handles (keys of 64 KiB secrets) closed explicitly or left to the Cleaner. The JVM runs these tests with a fixed, pre-touched heap
+ * (-Xms = -Xmx, -XX:+AlwaysPreTouch in mk/java.mk), so the heap adds nothing to the RSS as it
+ * fills: what grows is native memory.
+ */
+class ResourceTest {
+    /** Generous: a leaked token (~0.5 KiB) per call would be ~50 MiB. */
+    static final long BOUND_KIB = 40 * 1024;
+    static String bigJwks;
+
+    /** 64 KiB of secret: each key made from it holds 64 KiB of native memory. */
+    static byte[] bigSecret;
+
+    @BeforeAll
+    static void makeBigSecret() {
+        bigSecret = new byte[64 << 10];
+        new Random(7).nextBytes(bigSecret);
+    }
+
+    static long rssKib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+
+    static void settle() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            try {
+                Thread.sleep(50); // lets the Cleaner thread run
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Test
+    void noLeakOver100000CreateValidateCalls() {
+        byte[] payload = "{\"order\":42,\"note\":\"a payload of some length\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        try (Identity alice = Identity.generate("alice.service");
+                Identity bob = Identity.generate("bob.service");
+                Directory dir = Directory.of(alice.machineToken(), bob.machineToken());
+                Endpoint a = new Endpoint(alice, dir);
+                Endpoint b = new Endpoint(bob, dir)) {
+            Duration ttl = Duration.ofMinutes(5);
+            for (int i = 0; i < 5_000; i++) { // warm-up: JIT, allocator, caches
+                b.validate(a.create("bob.service", payload, ttl));
+            }
+            settle();
+            long before = rssKib();
+            for (int i = 0; i < 100_000; i++) {
+                Message m = b.validate(a.create("bob.service", payload, ttl));
+                if (i % 10_000 == 0) {
+                    assertArrayEquals(payload, m.payload());
+                }
+            }
+            settle();
+            long grown = rssKib() - before;
+            System.out.println("ResourceTest: RSS grew by " + grown + " KiB over 100000 round trips");
+            assertTrue(grown < BOUND_KIB, "RSS grew by " + grown + " KiB over 100000 round trips");
+        }
+    }
+
+    @Test
+    void noLeakOfClosedHandles() {
+        String claims = "{\"aud\":\"a\",\"exp\":4000000000}";
+        try (Identity id = Identity.generate("x.service")) {
+            String machineToken = id.machineToken();
+            for (int round = 0; round < 2; round++) { // round 0 warms up
+                settle();
+                long before = rssKib();
+                for (int i = 0; i < 3_000; i++) {
+                    try (Key key = Key.fromSecret(bigSecret); KeySet set = KeySet.of(key);
+                            Directory d = Directory.of(machineToken);
+                            Validation v = Validation.builder("HS256").audience("a").build()) {
+                        if (i % 1000 == 0) {
+                            assertEquals(1, d.size());
+                            assertEquals(claims, Jwt.verify(Jwt.sign(claims, key, "HS256"), set, v));
+                        }
+                    }
+                }
+                settle();
+                long grown = rssKib() - before;
+                if (round == 1) {
+                    System.out.println("ResourceTest: RSS grew by " + grown
+                            + " KiB over 3000 rounds of closed handles (a leak: 190000 KiB)");
+                    assertTrue(grown < BOUND_KIB, "RSS grew by " + grown + " KiB");
+                }
+            }
+        }
+    }
+
+    @Test
+    void theCleanerFreesForgottenHandles() {
+        for (int round = 0; round < 2; round++) { // round 0 warms up
+            settle();
+            long before = rssKib();
+            for (int i = 0; i < 3_000; i++) {
+                Key key = Key.fromSecret(bigSecret); // never closed: the Cleaner frees it
+                if (i % 1000 == 0) {
+                    assertTrue(key.isPrivate());
+                }
+                if (i % 100 == 0) {
+                    System.gc();
+                }
+            }
+            settle();
+            long grown = rssKib() - before;
+            if (round == 1) {
+                System.out.println("ResourceTest: RSS grew by " + grown
+                        + " KiB over 3000 forgotten keys (a leak: 190000 KiB)");
+                assertTrue(grown < BOUND_KIB, "RSS grew by " + grown + " KiB");
+            }
+        }
+    }
+}
