@@ -2,7 +2,7 @@
 // hxjwt for Node.js: a thin face over libhxjwt (include/hxjwt.h). Every decision about a token
 // is the C library's; this file checks JS types, converts values and maps errors, nothing more.
 
-const { koffi, hx, HxResolveFn, strdup, LIBRARY_PATH } = require('./ffi');
+const { koffi, hx, HxResolveFn, strdup, copyBytes, decodeString, LIBRARY_PATH } = require('./ffi');
 const {
   KINDS,
   HxJwtError,
@@ -155,7 +155,7 @@ function check(status) {
 /** A string the library allocated: decoded, then freed with hx_string_free (which wipes it). */
 function takeString(ptr) {
   try {
-    return koffi.decode(ptr, 'char', -1);
+    return decodeString(ptr);
   } finally {
     hx.hx_string_free(ptr);
   }
@@ -495,7 +495,8 @@ function takeMessage(m) {
     const len = [0];
     const ptr = hx.hx_message_payload(m, len);
     const n = Number(len[0]);
-    const payload = n === 0 ? Buffer.alloc(0) : Buffer.from(new Uint8Array(koffi.view(ptr, n)));
+    // A copy, not a view of the library's memory: it is wiped and freed below.
+    const payload = copyBytes(ptr, n);
     const nbf = [0];
     const hasNbf = hx.hx_message_not_before(m, nbf);
     return new Message(INTERNAL, {
