@@ -11,7 +11,8 @@ Usage (with the Python that has ``hxjwt`` installed, e.g. ``.venv/bin/python``):
 ``hx1-create`` prints the HX1 token (TTL 300 s) for the recipient; ``hx1-validate`` validates a
 token as from the given sender (no directory) and prints the payload bytes exactly;
 ``es256-sign`` prints a compact ES256 JWS of the claims; ``es256-verify`` verifies with the
-algorithms ``["ES256"]`` and no audience, and prints the claims as JSON.
+algorithms ``["ES256"]``, no audience and ``exp`` required (the core's default), and prints the
+claims as JSON.
 
 Exit status: 0 on success; 1 when hxjwt refuses something, with ``error: <Kind>: <message>`` on
 stderr (``Kind`` is the exception's ``kind``, the core error kind's name); 2 for usage errors and
@@ -120,10 +121,13 @@ def es256_sign(private_jwk_file: str, claims_file: str) -> None:
 
 
 def es256_verify(public_jwk_file: str, token_file: str) -> None:
-    """Verifies with the algorithms ["ES256"] and no audience; prints the claims."""
+    """Verifies with the algorithms ["ES256"] and no audience, ``exp`` required; prints the
+    claims."""
     key = hxjwt.Key.from_jwk(read_text(public_jwk_file))
     token = read_token(token_file)
-    claims = hxjwt.decode(token, key, algorithms=["ES256"])
+    # decode() follows PyJWT, which requires no claim by default; the core's default (and every
+    # other face's) requires exp, so that a token that never expires is refused alike everywhere.
+    claims = hxjwt.decode(token, key, algorithms=["ES256"], options={"require": ["exp"]})
     write_stdout(json.dumps(claims, separators=(",", ":")).encode("ascii") + b"\n")
 
 

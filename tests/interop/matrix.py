@@ -628,21 +628,22 @@ class Matrix:
         self.table("ES256: the row's runtime signs, the column's verifies", "signer\\verifier",
                    rows, [
                        "tampered: the column refuses a token altered in one character",
-                       "expired, with aud: the reference runtime's tokens, refused as Expired, "
-                       "WrongAudience",
+                       "expired, with aud, no exp: the reference runtime's tokens, refused as "
+                       "Expired, WrongAudience, MissingClaim",
                        "big ints: integers past 64 bits kept exactly when the column signs (the "
                        "reference verifies) and verifies (the reference signs)"])
 
     def es256_refusals(self, now: int) -> List[Tuple[str, List[str]]]:
         """Tokens the reference runtime signs that every runtime must refuse with the library's
-        kind: expired an hour ago (Expired), and with an `aud` where no audience is configured
-        (WrongAudience)."""
+        kind: expired an hour ago (Expired), with an `aud` where no audience is configured
+        (WrongAudience), without `exp` (MissingClaim: the core's default requires it)."""
         ref = "c" if "c" in self.names else self.names[0]
         cases = [
             ("expired", "ES256 expired", {"Expired"},
              {"sub": "expired", "iat": now - 7200, "exp": now - 3600}),
             ("with aud", "ES256 with aud", {"WrongAudience"},
              {"sub": "aud", "aud": "some-api", "iat": now, "exp": now + TTL_SLACK}),
+            ("no exp", "ES256 no exp", {"MissingClaim"}, {"sub": "no-exp", "iat": now}),
         ]
         calls = []
         for label, _, _, claims in cases:

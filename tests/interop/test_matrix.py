@@ -33,7 +33,7 @@ INPUT_REFUSED = [  # the input checks whose answer is exit 1 from the C program
 
 #: The refusals whose kind is checked (besides tampered tokens: InvalidSignature or Malformed).
 KIND_CHECKED = ["HX1 wrong sender -> go", "HX1 for another -> go", "ES256 expired -> go",
-                "ES256 with aud -> go"]
+                "ES256 with aud -> go", "ES256 no exp -> go"]
 REFUSED_TOKENS = {"HX1 tampered -> go", "ES256 tampered -> go"} | set(KIND_CHECKED)
 
 #: For each misbehaviour, the labels of the checks that must fail (the fake runtime is "go").
