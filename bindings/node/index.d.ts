@@ -90,6 +90,31 @@ export class Directory extends Handle {
   toJwks(): string;
 }
 
+/** How ReplayStore.redis() connects (0 or absent: the library's default). */
+export interface RedisOptions {
+  /** Longest wait to open a connection, in milliseconds (default 1000). */
+  connectTimeoutMs?: Integer;
+  /** Longest wait for a reply, in milliseconds (default 500). */
+  commandTimeoutMs?: Integer;
+  /** Most connections open at once (default 16). */
+  maxConnections?: Integer;
+  /** Put before every key (default "hxjwt:"). */
+  keyPrefix?: string | null;
+  /** A PEM file of the CAs trusted for rediss:// instead of the Web PKI roots. */
+  caFile?: string | null;
+}
+
+/** Remembers accepted tokens until they expire, so that each is accepted once. */
+export class ReplayStore extends Handle {
+  private constructor();
+  /** An in-memory store (one process) of at most `capacity` tokens (0: the default). */
+  static memory(capacity?: Integer): ReplayStore;
+  /** A store on a Redis server (every process connected to it); no connection yet. */
+  static redis(url: string, options?: RedisOptions): ReplayStore;
+  /** Throws StoreUnavailableError when the store cannot answer. */
+  ping(): void;
+}
+
 /** Options of an Endpoint. */
 export interface EndpointOptions {
   /** Where peers' names are resolved; without one, give `recipientToken` / `sender`. */
@@ -102,6 +127,8 @@ export interface EndpointOptions {
   audiences?: string | Iterable<string> | null;
   /** Refuse a token accepted before (in memory, until it expires). Default false. */
   replayProtection?: boolean;
+  /** A shared replay store (replaces replayProtection's own); null: off. */
+  replayStore?: ReplayStore | null;
   /** Longest token accepted, in bytes. Default 65536. */
   maxTokenLength?: Integer;
   /** For tests and vectors: a fixed clock (Unix seconds). Default: the system clock. */
@@ -169,6 +196,8 @@ export class Endpoint extends Handle {
   setTime(unixSeconds: Integer): void;
   /** Reads the system clock again (the default). */
   useSystemClock(): void;
+  /** Records accepted tokens in `store` (null: replay protection off). */
+  setReplayStore(store: ReplayStore | null): void;
   /** Also accepts tokens addressed to `name`. */
   addAudience(name: string): void;
   /** Also receives on `identity`'s key (rotation). */
@@ -268,6 +297,8 @@ export interface ValidationOptions {
   maxTokenLength?: Integer;
   /** For tests: a fixed clock (Unix seconds). */
   now?: Integer | null;
+  /** Each token (by its `jti`, then required) accepted once across everything sharing it. */
+  replayStore?: ReplayStore | null;
 }
 
 /** A reusable set of checks for verify(). */

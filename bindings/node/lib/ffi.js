@@ -45,6 +45,14 @@ koffi.struct('HxRemoteOptions', {
   max_stale_s: 'uint64_t',
   allow_http: 'bool',
 });
+koffi.opaque('HxReplayStore');
+koffi.struct('HxRedisOptions', {
+  connect_timeout_ms: 'uint64_t',
+  command_timeout_ms: 'uint64_t',
+  max_connections: 'uint64_t',
+  key_prefix: 'const char *',
+  ca_file: 'const char *',
+});
 // The directory callback returns a string allocated with malloc(), which the library frees with
 // free(): declared as returning void * so that koffi passes our strdup()'d pointer through.
 const HxResolveFn = koffi.proto('void *HxResolveFn(void *user_data, const char *name)');
@@ -157,11 +165,36 @@ const SIGNATURES = [
   'int hx_jwt_decode_header(const char *token, _Out_ void **out_header_json)',
 ];
 
+// Replay stores (HX_ERR_STORE_UNAVAILABLE's release): declared when the loaded library has them,
+// so that the package keeps working with a libhxjwt.so.0 from before them.
+const LATER_SIGNATURES = [
+  'int hx_redis_options_default(_Out_ HxRedisOptions *out)',
+  'int hx_replay_store_redis_new(const char *url, const HxRedisOptions *options, _Out_ HxReplayStore **out)',
+  'int hx_replay_store_memory_new(size_t capacity, _Out_ HxReplayStore **out)',
+  'int hx_replay_store_ping(const HxReplayStore *store)',
+  'void hx_replay_store_free(HxReplayStore *store)',
+  'int hx_endpoint_set_replay_store(HxEndpoint *ep, const HxReplayStore *store)',
+  'int hx_validation_set_replay_store(HxValidation *v, const HxReplayStore *store)',
+];
+
+const nameOf = (signature) => /(hx_[a-z_]+)\(/.exec(signature)[1];
+
 /** Every function of the header, by its C name. */
 const hx = {};
-for (const signature of SIGNATURES) {
-  const fn = lib.func(signature);
-  hx[fn.info ? fn.info.name : /(hx_[a-z_]+)\(/.exec(signature)[1]] = fn;
+for (const signature of SIGNATURES) hx[nameOf(signature)] = lib.func(signature);
+
+/** The functions of LATER_SIGNATURES that the loaded library lacks. */
+const missing = new Set();
+for (const signature of LATER_SIGNATURES) {
+  const name = nameOf(signature);
+  try {
+    hx[name] = lib.func(signature);
+  } catch {
+    missing.add(name);
+    hx[name] = () => {
+      throw new Error(`hxjwt: ${LIBRARY_PATH} has no ${name}: it is older than this package; update libhxjwt`);
+    };
+  }
 }
 
 // strdup() from the C library, for the strings a directory callback hands to libhxjwt (which
@@ -193,4 +226,4 @@ function decodeString(ptr) {
   return koffi.decode.string(ptr);
 }
 
-module.exports = { koffi, hx, HxResolveFn, strdup, copyBytes, decodeString, LIBRARY_PATH };
+module.exports = { koffi, hx, missing, HxResolveFn, strdup, copyBytes, decodeString, LIBRARY_PATH };

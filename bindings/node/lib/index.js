@@ -514,6 +514,62 @@ function takeMessage(m) {
   }
 }
 
+/**
+ * A replay store: remembers the tokens accepted until they expire, so that each is accepted once
+ * by every endpoint and validation sharing it: in memory (one process) or on a Redis server
+ * (every process connected to it). Endpoints and validations keep their own reference: the
+ * store may be closed right after it is attached.
+ */
+class ReplayStore extends Handle {
+  /** @internal */
+  constructor(token, ptr) {
+    internalOnly(token, 'ReplayStore', 'ReplayStore.memory() or ReplayStore.redis()');
+    super(ptr, hx.hx_replay_store_free, 'ReplayStore');
+  }
+
+  /** An in-memory store of at most `capacity` unexpired tokens (0: the library's default). */
+  static memory(capacity = 0) {
+    const n = u64(capacity, 'capacity');
+    const out = [null];
+    check(hx.hx_replay_store_memory_new(n, out));
+    return newHandle(ReplayStore, out[0]);
+  }
+
+  /**
+   * A store on the Redis server at `url` (`redis://[user[:password]@]host[:port][/db]`,
+   * `rediss://...`, `unix:///path.sock`). No connection is opened yet (see ping()); when the
+   * server cannot answer, validations fail with StoreUnavailableError: the token is refused.
+   * Options: `connectTimeoutMs`, `commandTimeoutMs`, `maxConnections`, `keyPrefix`, `caFile`.
+   */
+  static redis(url, options) {
+    const u = cString(url, 'url');
+    const o = optionsArg(options);
+    const c = {
+      connect_timeout_ms: o.connectTimeoutMs === undefined ? 0 : u64(o.connectTimeoutMs, 'options.connectTimeoutMs'),
+      command_timeout_ms: o.commandTimeoutMs === undefined ? 0 : u64(o.commandTimeoutMs, 'options.commandTimeoutMs'),
+      max_connections: o.maxConnections === undefined ? 0 : u64(o.maxConnections, 'options.maxConnections'),
+      key_prefix: optionalCString(o.keyPrefix, 'options.keyPrefix'),
+      ca_file: optionalCString(o.caFile, 'options.caFile'),
+    };
+    const out = [null];
+    check(hx.hx_replay_store_redis_new(u, c, out));
+    return newHandle(ReplayStore, out[0]);
+  }
+
+  /** Checks that the store answers; throws StoreUnavailableError when it does not. */
+  ping() {
+    check(hx.hx_replay_store_ping(this._ptr()));
+  }
+}
+
+function replayStoreArg(value, what) {
+  if (value === null) return null;
+  if (!(value instanceof ReplayStore)) {
+    throw new TypeError(`${what} must be a ReplayStore or null, not ${describe(value)}`);
+  }
+  return value;
+}
+
 /** A machine token argument: JSON text or a JWK object. */
 function machineTokenArg(value, what) {
   return value === undefined || value === null ? null : jsonArg(value, what);
@@ -530,7 +586,7 @@ class Endpoint extends Handle {
   /**
    * @param identity the service's Identity (the endpoint keeps its own copy: it may be closed)
    * @param options `{directory, leeway, maxLifetime, audiences, replayProtection,
-   *   maxTokenLength, now}`
+   *   replayStore, maxTokenLength, now}`
    */
   constructor(identity, options) {
     if (!(identity instanceof Identity)) {
@@ -551,6 +607,7 @@ class Endpoint extends Handle {
     const maxTokenLength =
       o.maxTokenLength === undefined ? null : u64(o.maxTokenLength, 'options.maxTokenLength');
     const now = o.now === undefined || o.now === null ? null : i64(o.now, 'options.now');
+    const store = o.replayStore === undefined ? undefined : replayStoreArg(o.replayStore, 'options.replayStore');
 
     const out = [null];
     check(hx.hx_endpoint_new(identity._ptr(), directory === null ? null : directory._ptr(), out));
@@ -576,6 +633,7 @@ class Endpoint extends Handle {
       if (replay !== null) check(hx.hx_endpoint_set_replay_protection(ep, replay));
       if (maxTokenLength !== null) check(hx.hx_endpoint_set_max_token_length(ep, maxTokenLength));
       if (now !== null) check(hx.hx_endpoint_set_time(ep, now));
+      if (store !== undefined) check(hx.hx_endpoint_set_replay_store(ep, store === null ? null : store._ptr()));
     } catch (err) {
       this.close();
       throw err;
@@ -648,6 +706,15 @@ class Endpoint extends Handle {
   /** Reads the system clock again (the default). */
   useSystemClock() {
     check(hx.hx_endpoint_use_system_clock(this._ptr()));
+  }
+
+  /**
+   * Records each token accepted in `store` (shared with other endpoints, processes, machines),
+   * replacing any replay protection; null turns replay protection off.
+   */
+  setReplayStore(store) {
+    const s = replayStoreArg(store, 'store');
+    check(hx.hx_endpoint_set_replay_store(this._ptr(), s === null ? null : s._ptr()));
   }
 
   /** Also accepts tokens addressed to `name` (an alias). */
@@ -864,7 +931,7 @@ class KeySet extends Handle {
  * the options each time). Options: `algorithms` (required, no default), `audience`, `issuer`
  * (a string or strings), `subject`, `leeway`, `requiredClaims` (default ["exp"]), `maxAge`,
  * `typ`, `verifyExp`, `verifyNbf`, `verifyIat`, `verifyAud`, `maxTokenLength`, `now` (a fixed
- * Unix time, for tests).
+ * Unix time, for tests), `replayStore` (each token, by its `jti`, accepted once).
  */
 class Validation extends Handle {
   constructor(options) {
@@ -892,6 +959,8 @@ class Validation extends Handle {
       if (o[name] !== undefined) flags.push([fn, boolArg(o[name], `options.${name}`)]);
     }
     const now = o.now === undefined || o.now === null ? null : i64(o.now, 'options.now');
+    const store =
+      o.replayStore === undefined || o.replayStore === null ? null : replayStoreArg(o.replayStore, 'options.replayStore');
 
     const out = [null];
     check(hx.hx_validation_new(algorithms, algorithms.length, out));
@@ -910,6 +979,7 @@ class Validation extends Handle {
       if (maxLen !== null) check(hx.hx_validation_set_max_token_length(v, maxLen));
       for (const [fn, on] of flags) check(fn(v, on));
       if (now !== null) check(hx.hx_validation_set_time(v, now));
+      if (store !== null) check(hx.hx_validation_set_replay_store(v, store._ptr()));
     } catch (err) {
       this.close();
       throw err;
@@ -1006,6 +1076,7 @@ module.exports = {
   Key,
   KeySet,
   Validation,
+  ReplayStore,
   sign,
   verify,
   verifyRaw,

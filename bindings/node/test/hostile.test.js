@@ -10,7 +10,7 @@ const assert = require('node:assert/strict');
 const hxjwt = require('..');
 const { caught } = require('./helpers');
 
-const { Identity, Directory, Endpoint, Key, KeySet, Validation, sign, verify, verifyRaw, decodeHeader } = hxjwt;
+const { Identity, Directory, Endpoint, Key, KeySet, Validation, ReplayStore, sign, verify, verifyRaw, decodeHeader } = hxjwt;
 
 const alice = Identity.generate('alice.service');
 const bob = Identity.generate('bob.service');
@@ -89,6 +89,13 @@ const SITES = {
   'endpoint.setTime(x)': (x) => b.setTime(x),
   'endpoint.addAudience(x)': (x) => b.addAudience(x),
   'endpoint.addPreviousIdentity(x)': (x) => b.addPreviousIdentity(x),
+  'new Endpoint(id, {replayStore: x})': (x) => new Endpoint(alice, { replayStore: x }),
+  'endpoint.setReplayStore(x)': (x) => b.setReplayStore(x),
+  'ReplayStore.memory(x)': (x) => ReplayStore.memory(x),
+  'ReplayStore.redis(x)': (x) => ReplayStore.redis(x),
+  'ReplayStore.redis(url, x)': (x) => ReplayStore.redis('redis://127.0.0.1:1/0', x),
+  'ReplayStore.redis(url, {keyPrefix: x})': (x) => ReplayStore.redis('redis://127.0.0.1:1/0', { keyPrefix: x }),
+  'new Validation({replayStore: x})': (x) => new Validation({ algorithms: ['ES256'], replayStore: x }),
   'Key.fromJwk(x)': (x) => Key.fromJwk(x),
   'Key.fromPem(x)': (x) => Key.fromPem(x),
   'Key.fromDer(x)': (x) => Key.fromDer(x),

@@ -9,6 +9,7 @@ import {
   Key,
   KeySet,
   Message,
+  ReplayStore,
   Validation,
   decodeHeader,
   sign,
@@ -56,5 +57,10 @@ try {
   }
 }
 
-for (const h of [alice, bob, directory, sender, receiver, signing, verifying, v]) h.close();
+const store: ReplayStore = ReplayStore.memory(1000);
+receiver.setReplayStore(store);
+const once = new Validation({ algorithms: ['HS256'], replayStore: store });
+store.ping();
+ReplayStore.redis('redis://127.0.0.1:6379/0', { keyPrefix: 'app:', commandTimeoutMs: 200 }).close();
+for (const h of [store, once, alice, bob, directory, sender, receiver, signing, verifying, v]) h.close();
 void size, payload, when, order, sub, raw, header, alg, kid;
