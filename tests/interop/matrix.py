@@ -14,14 +14,17 @@ fresh identities and ES256 keys in a temporary directory, then checks:
 
 - HX1: every runtime creates a token, with a payload of its own (text, UTF-8, NUL and non-UTF-8
   bytes, trailing whitespace), for every runtime, which validates it and must print exactly the
-  payload; and each recipient refuses a token altered in one character (exit 1,
-  `error: InvalidSignature:` or `error: Malformed:`).
+  payload; each recipient refuses a token altered in one character (exit 1,
+  `error: InvalidSignature:` or `error: Malformed:`), a token validated as from a third party
+  (IssuerMismatch) and one made for a third party (WrongAudience); empty and 30 KB payloads.
 - ES256: every runtime signs claims of its own; every runtime verifies every token and must print
-  claims equal to them as JSON; and each verifier refuses an altered token, as above.
+  claims equal to them as JSON; each verifier refuses an altered token, as above, and tokens
+  expired, with an `aud`, or without `exp` (Expired, WrongAudience, MissingClaim); integers past
+  64 bits survive signing and verifying exactly.
 - Input: each program refuses hostile input with its own error, never a crash: usage errors
   (exit 2), tokens that are not UTF-8, hold a NUL byte (a C string would cut them short and
-  accept them), are empty or 1 MiB long, keys that are not JSON or hold a NUL byte, a missing
-  file.
+  accept them), are empty or 1 MiB long, keys that are not JSON, hold a NUL byte or are not
+  UTF-8 (a lossy decoding would accept them), a missing file.
 
 It prints one table per part and ends with a line `N passed, N failed`; the exit status is 1 if
 anything failed. A runtime whose program is missing fails every check it is part of. Standard
