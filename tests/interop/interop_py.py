@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, NoReturn
+from typing import Any, Callable, NoReturn
 
 import hxjwt
 
@@ -131,7 +131,7 @@ def es256_verify(public_jwk_file: str, token_file: str) -> None:
     write_stdout(json.dumps(claims, separators=(",", ":")).encode("ascii") + b"\n")
 
 
-COMMANDS = {
+COMMANDS: dict[str, tuple[int, Callable[..., None]]] = {
     "hx1-create": (3, hx1_create),
     "hx1-validate": (3, hx1_validate),
     "es256-sign": (2, es256_sign),

@@ -50,7 +50,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -195,7 +195,7 @@ def error_kind(run: Run) -> Optional[str]:
     return m.group(1) if m else None
 
 
-def check_refused(run: Run, kinds: Optional[set] = None, allow_input_error: bool = False,
+def check_refused(run: Run, kinds: Optional[Set[str]] = None, allow_input_error: bool = False,
                   note: bool = True) -> Check:
     """Refused by the contract: exit 1 and `error: <Kind>: ...` (a Kind of `kinds` if given), no
     crash. With allow_input_error, exit 2 and an `error:` line (a file the program cannot use,
@@ -389,17 +389,18 @@ class Matrix:
     # HX1 -------------------------------------------------------------------------------------
     def hx1(self) -> None:
         (self.work / "hx1").mkdir()
-        pairs = [(s, r) for s in self.runtimes for r in self.runtimes]
+        pairs = [(sender, to) for sender in self.runtimes for to in self.runtimes]
         payloads = {}
         calls = []
-        for k, (s, r) in enumerate(pairs):
-            payload = (f'{{"from":"{s.name}","to":"{r.name}","n":{k}}} héllo ✓ 😀 '.encode()
+        for k, (sender, to) in enumerate(pairs):
+            payload = (f'{{"from":"{sender.name}","to":"{to.name}","n":{k}}} héllo ✓ 😀 '.encode()
                        + bytes([0, 1, 0x7F, 0x80, 0xFE, 0xFF]) + f" #{k}\r\n \n".encode())
-            payloads[(s.name, r.name)] = payload
-            p = self.path("hx1", f"{s.name}-to-{r.name}.payload")
+            payloads[(sender.name, to.name)] = payload
+            p = self.path("hx1", f"{sender.name}-to-{to.name}.payload")
             Path(p).write_bytes(payload)
-            calls.append((s, ["hx1-create", self.id_jwk(s.name), self.id_pub(r.name), p]))
-        created = dict(zip([(s.name, r.name) for s, r in pairs], self.call_all(calls)))
+            calls.append((sender, ["hx1-create", self.id_jwk(sender.name), self.id_pub(to.name),
+                                   p]))
+        created = dict(zip([(a.name, b.name) for a, b in pairs], self.call_all(calls)))
 
         token_files: Dict[Tuple[str, str], str] = {}
         create_failed: Dict[Tuple[str, str], Check] = {}
@@ -469,7 +470,7 @@ class Matrix:
                        "for another: the next runtime's token for a third party: WrongAudience",
                        "empty, 30 KB payload: from the next runtime to the column's"])
 
-    def refusal_row(self, label: str, tag: str, kinds: set,
+    def refusal_row(self, label: str, tag: str, kinds: Set[str],
                     calls: Dict[str, Tuple[Runtime, List[str]]],
                     skipped: Dict[str, Check]) -> Tuple[str, List[str]]:
         """One row of refusals: calls[column] must be refused with one of `kinds`; a column
