@@ -74,6 +74,205 @@ def cpu_model() -> str:
     return platform.processor() or "?"
 
 
+def median(xs: list[float]) -> float:
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def fmt_bytes(n: float) -> str:
+    for unit, size in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n:.0f} B"
+
+
+# The fleet table of the Redis section: tokens accepted per second across the fleet, token
+# lifetimes, and the leeway added to each (a key lives until exp + leeway).
+FLEET_RATES = (1_000, 10_000, 100_000)
+FLEET_LIFETIMES = (60, 300, 3600)
+FLEET_LEEWAY = 30
+VARIANTS = (("none", "no replay store"), ("memory", "`MemoryReplayStore`"),
+            ("redis", "`RedisReplayStore`, loopback"))  # fmt: skip
+
+
+def redis_version(meta: dict[str, Any]) -> str:
+    """`Redis server v=7.0.15 sha=… malloc=…` → `redis-server 7.0.15`."""
+    return str(meta["version"]).split(" sha=")[0].replace("Redis server v=", "redis-server ")
+
+
+def fleet_section(rust: dict[str, Any]) -> list[str]:
+    """"Across a fleet: replay protection on Redis" (bench/rust/harness/src/fleet.rs)."""
+    meta = rust.get("meta", {}).get("redis")
+    runs = [r for r in rust["rows"] if r["group"] == "fleet"]
+    if meta is None and not runs:
+        return []  # a results file from before the fleet rows, or BENCH_ONLY without them
+    out: list[str] = []
+    o = out.append
+    o("## Across a fleet: replay protection on Redis")
+    o("")
+    if meta is None or "error" in meta:
+        o(f"Not measured in this run: {(meta or {}).get('error', 'no redis-server')}.")
+        o("")
+        return out
+    origin = meta["path"] + (f", Debian package {meta['package']}" if meta.get("package") else "")
+    o(f"A private {redis_version(meta)} ({origin}) started by the harness on a free "
+      f"loopback port, without persistence, and stopped at the end; the store's default options "
+      f"(pool of up to 16 connections, 500 ms command time-out). Every validation opens a token "
+      f"made beforehand that the store has never seen, so each Redis call is a real "
+      f"`SET key 1 NX PX ttl` that creates a key. The variants run in {meta['rounds']} rounds of "
+      f"~{meta['run_seconds']:.2f} s runs (A B C, B C A, C A B, …) in one process, after an "
+      f"untimed warm-up round; the stores are emptied before each run.")  # fmt: skip
+    o("")
+    o("**How to read it.** Throughput is the median over rounds, with the slowest and fastest "
+      "round in small print. A ratio is taken within each round (the variants of one round ran "
+      "within seconds of each other) and the median of those is shown: it holds when the "
+      "machine's speed drifts between rounds, the absolute rates do not. *Added per validation* "
+      "is 1/rate(store) − 1/rate(baseline) on one thread: the time the store adds to one "
+      "validation. The Redis server shares this machine's cores with the validating threads "
+      "(`CPUs busy` counts only the harness's process; the server's CPU is reported apart), and "
+      "its round trip is loopback's: across a real network each call adds the network round "
+      "trip on top (typically 0.1–0.5 ms inside a data centre), so read the Redis rows as the "
+      "best case of the client's and the server's own costs.")  # fmt: skip
+    o("")
+
+    def pick(proto: str, variant: str, threads: int) -> list[dict[str, Any]]:
+        return [r for r in runs if r["proto"] == proto and r["impl"] == variant and r["threads"] == threads]
+
+    def rate_cell(rows: list[dict[str, Any]]) -> str:
+        if not rows:
+            return "–"
+        xs = [r["ops_per_s"] for r in rows]
+        return f"{median(xs):,.0f}/s <sub>({min(xs):,.0f}–{max(xs):,.0f})</sub>"
+
+    def paired(proto: str, num: str, den: str, threads: int) -> list[float]:
+        a = {r["round"]: r["ops_per_s"] for r in pick(proto, num, threads)}
+        b_ = {r["round"]: r["ops_per_s"] for r in pick(proto, den, threads)}
+        return [a[k] / b_[k] for k in sorted(a) if k in b_ and b_[k] > 0]
+
+    def ratio_cell(xs: list[float]) -> str:
+        if not xs:
+            return "–"
+        return f"{median(xs):.2f}× <sub>({min(xs):.2f}–{max(xs):.2f})</sub>"
+
+    def added_us(proto: str, variant: str, base: str) -> str:
+        a = {r["round"]: r["ops_per_s"] for r in pick(proto, variant, 1)}
+        b_ = {r["round"]: r["ops_per_s"] for r in pick(proto, base, 1)}
+        xs = [1e6 / a[k] - 1e6 / b_[k] for k in sorted(a) if k in b_ and a[k] > 0 and b_[k] > 0]
+        return "–" if not xs else f"{median(xs):.1f} µs <sub>({min(xs):.1f}–{max(xs):.1f})</sub>"
+
+    problems: list[str] = []
+    for r in runs:
+        if r.get("errors"):
+            problems.append(f"{r['proto']} {r['impl']} {r['threads']} thread(s), round {r['round']}: "
+                            + ", ".join(f"{n} × {k}" for k, n in r["errors"].items()))  # fmt: skip
+        if r["impl"] == "redis" and r.get("redis_keys") != r["validations"]:
+            problems.append(f"{r['proto']} redis {r['threads']} thread(s), round {r['round']}: "
+                            f"{r.get('redis_keys')} keys after {r['validations']} validations")  # fmt: skip
+
+    for proto, title, threads_list in (("hx1", "HX1 `Endpoint::validate`, 1 KiB payload, warm pairwise-key cache", (1, 2)),
+                                       ("jws", "Standard JWS: `jws::decode`, HS256, one-time tokens (`jti`, "
+                                               "`Validation::replay_store`)", (1,))):  # fmt: skip
+        if not any(r["proto"] == proto for r in runs):
+            continue
+        o(f"**{title}** — validations per second:")
+        o("")
+        if len(threads_list) == 2:
+            o("| replay store | 1 thread | 2 threads | 2 threads / 1 | CPUs busy (1 / 2 threads) |")
+            o("|---|---|---|---|---|")
+        else:
+            o("| replay store | 1 thread | CPUs busy |")
+            o("|---|---|---|")
+        for variant, label in VARIANTS:
+            cols = [rate_cell(pick(proto, variant, t)) for t in threads_list]
+            busy = " / ".join(f"{median([r['cpus_busy'] for r in pick(proto, variant, t)]):.2f}"
+                              if pick(proto, variant, t) else "–" for t in threads_list)  # fmt: skip
+            if len(threads_list) == 2:
+                one = {r["round"]: r["ops_per_s"] for r in pick(proto, variant, 1)}
+                scal = [r["ops_per_s"] / one[r["round"]] for r in pick(proto, variant, 2) if one.get(r["round"])]
+                cols.append(ratio_cell(scal))
+            o(f"| {label} | " + " | ".join(cols) + f" | {busy} |")
+        o("")
+        header = "| ratio of validations/s (median of per-round ratios) | " + " | ".join(
+            f"{t} thread{'s' if t > 1 else ''}" for t in threads_list) + " |"  # fmt: skip
+        o(header)
+        o("|---|" + "---|" * len(threads_list))
+        for num, den, label in (("memory", "none", "memory / no store"), ("redis", "memory", "**Redis / memory**"),
+                                ("redis", "none", "Redis / no store")):  # fmt: skip
+            o(f"| {label} | " + " | ".join(ratio_cell(paired(proto, num, den, t)) for t in threads_list) + " |")
+        o("")
+        o(f"Added per validation (1 thread): memory store {added_us(proto, 'memory', 'none')}; "
+          f"Redis store {added_us(proto, 'redis', 'none')} over no store, "
+          f"{added_us(proto, 'redis', 'memory')} over the memory store.")  # fmt: skip
+        red = [r for r in runs if r["proto"] == proto and r["impl"] == "redis" and r.get("redis_set_calls")]
+        if red:
+            cpu = median([1e6 * r["redis_cpu_s"] / r["redis_set_calls"] for r in red])
+            usec = median([r["redis_set_usec"] / r["redis_set_calls"] for r in red])
+            keys_ok = all(r.get("redis_keys") == r["validations"] for r in red)
+            o(f"The server spent {cpu:.1f} µs of CPU per `SET` (its whole process: network I/O "
+              f"included), {usec:.2f} µs of it executing the command (`INFO commandstats`); "
+              f"{'every' if keys_ok else '**not every**'} Redis run left exactly one key per "
+              f"validation.")  # fmt: skip
+        o("")
+
+    calls = [r for r in rust["rows"] if r["group"] == "fleet-call"]
+    if calls:
+        o("**Where the time goes** — the pieces alone, timed like the rows above (median, "
+          "p10–p90). Fresh ids throughout; the stores in a steady state of ~100 000 live ids "
+          "(10 s TTL):")  # fmt: skip
+        o("")
+        o("| operation | by | time | allocs |")
+        o("|---|---|---|---|")
+        for r in calls:
+            o(f"| {r['op']} | {r['impl']} | {cell(r)} | {r['allocs_per_op']:.1f} |")
+        o("")
+
+    mem = {r["proto"]: r for r in rust["rows"] if r["group"] == "fleet-memory"}
+    if mem:
+        o("**Memory in Redis per accepted token** — tokens accepted through the store into an "
+          "empty database, then `INFO memory` and `MEMORY USAGE <key> SAMPLES 0` of a random "
+          "sample of keys:")  # fmt: skip
+        o("")
+        o("| tokens | accepted | keys (with a TTL) | key length | `MEMORY USAGE` per key | `used_memory` Δ / token | RSS Δ / token | TTL of a sampled key |")
+        o("|---|---|---|---|---|---|---|---|")
+        for proto, label in (("hx1", "HX1 (no `jti`: one key)"), ("jws", "JWS one-time (`jti`)")):
+            m = mem.get(proto)
+            if m is None:
+                continue
+            o(f"| {label} | {m['tokens']:,} | {m['keys']:,} ({m['expires']:,}) | {m['key_len_avg']:.0f} B | "
+              f"{m['memory_usage_avg']:.0f} B | **{m['bytes_per_token']:.0f} B** | {m['rss_bytes_per_token']:.0f} B | "
+              f"{m['sample_pttl_ms'] / 1000:,.0f} s |")  # fmt: skip
+        o("")
+        ref = mem.get("hx1") or next(iter(mem.values()))
+        per = float(ref["bytes_per_token"])
+        o(f"`MEMORY USAGE` counts the key's own allocations; `used_memory` Δ also counts the "
+          f"main and the expiry hash tables' slots (each table doubles as it fills, so this "
+          f"figure steps with N) and is the one to plan with. **Memory a fleet needs**: a key lives "
+          f"until the token's `exp` + leeway, so a fleet accepting R tokens/s of lifetime L holds "
+          f"R × (L + leeway) keys; at {per:.0f} B per key (the HX1 row), with a leeway of "
+          f"{FLEET_LEEWAY} s:")  # fmt: skip
+        o("")
+        o("| tokens/s across the fleet | " + " | ".join(f"L = {lt} s" for lt in FLEET_LIFETIMES) + " |")
+        o("|---|" + "---|" * len(FLEET_LIFETIMES))
+        for rate in FLEET_RATES:
+            cells = []
+            for lt in FLEET_LIFETIMES:
+                keys = rate * (lt + FLEET_LEEWAY)
+                cells.append(f"{fmt_bytes(keys * per)} <sub>({keys / 1e6:,.2f} M keys)</sub>")
+            o(f"| {rate:,} | " + " | ".join(cells) + " |")
+        o("")
+        o("An HX1 token that carries a `jti` is recorded under two keys (its own and its `jti`'s): "
+          "twice the figure. Add Redis's headroom on top: fragmentation "
+          f"(`mem_fragmentation_ratio` {ref['mem_fragmentation_ratio']:.2f} here, after one fill "
+          "of an empty server), replication buffers, and, with persistence on, the copy-on-write "
+          "of a fork during a snapshot or an AOF rewrite.")  # fmt: skip
+        o("")
+    if problems:
+        o("**Irregularities in this run:** " + "; ".join(problems[:10]) + ("; …" if len(problems) > 10 else ""))
+        o("")
+    return out
+
+
 def main() -> None:
     results, out = Path(sys.argv[1]), Path(sys.argv[2])
     rust = load(results, "rust-hxjwt")
@@ -118,6 +317,9 @@ def main() -> None:
         versions += [f"{k} {py['meta'][k]}" for k in ("PyJWT", "cryptography", "joserfc", "jwcrypto")]
     if c:
         versions.append(f"libjwt {c['meta']['libjwt']}")
+    redis_meta = (rust or {}).get("meta", {}).get("redis") or {}
+    if "version" in redis_meta:
+        versions.append(redis_version(redis_meta))
     w(f"- **Versions:** {'; '.join(versions)}")
     w(f"- **Run time:** {env.get('seconds', '?')} s of measuring (`BENCH_SCALE={env.get('scale', '1')}`)")
     w("")
@@ -211,6 +413,8 @@ def main() -> None:
               f"{m['bytes_per_op']:.0f} bytes allocated per validation; process max RSS "
               f"{m['max_rss_before'] / 2**20:.1f} MiB before, {m['max_rss_after'] / 2**20:.1f} MiB after.")  # fmt: skip
             b("")
+
+        body.extend(fleet_section(rust))
 
     if py:
         b("## Python: hxjwt.encode/decode vs PyJWT")

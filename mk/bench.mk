@@ -3,13 +3,15 @@
 # to the repository root, which must be the working directory.
 #
 #   bench          build everything in release mode, install the peers (crates.io, PyPI, Debian's
-#                  libjwt-dev) where missing, time hxjwt and each peer on this machine in one run,
-#                  and write BENCH.md (generated: never edit it by hand)
+#                  libjwt-dev) and redis-server where missing, time hxjwt and each peer on this
+#                  machine in one run, and write BENCH.md (generated: never edit it by hand)
 #   bench-build    only the builds and installs
 #   bench-clean    remove target/bench (the harness's cargo target dir, venv and results)
 #
 # BENCH_SCALE=0.1 makes a quick smoke run (shorter samples, 100 000 validations for the memory
-# row); BENCH_OUT=path writes the report elsewhere than BENCH.md.
+# row, 10 000 tokens for Redis's memory per token); BENCH_OUT=path writes the report elsewhere
+# than BENCH.md. The fleet rows start their own redis-server (BENCH_REDIS_SERVER=path to choose
+# another binary) on a free loopback port, under `timeout`, and stop it at the end.
 
 CARGO ?= cargo
 PYTHON ?= python3
@@ -35,7 +37,7 @@ bench: bench-build ## Compare hxjwt with its peers (jsonwebtoken, PyJWT, joserfc
 	  "$$(date -u '+%Y-%m-%d %H:%M UTC')" "$$(cut -d' ' -f1-3 /proc/loadavg)" \
 	  "$$(rustc --version)" "$$($(CC) --version | head -n 1)" "$(BENCH_SCALE)" > $(BENCH_RESULTS)/env.json
 	@start=$$(date +%s); export BENCH_SCALE=$(BENCH_SCALE); \
-	echo "== Rust: hxjwt" && $(BENCH_BIN)/hxbench $(BENCH_RESULTS)/rust-hxjwt.json && \
+	echo "== Rust: hxjwt (and replay protection on a private redis-server)" && $(BENCH_BIN)/hxbench $(BENCH_RESULTS)/rust-hxjwt.json && \
 	echo "== Rust: jsonwebtoken (aws_lc_rs)" && $(BENCH_BIN)/jwt-aws $(BENCH_RESULTS)/rust-jwt-aws.json && \
 	echo "== Rust: jsonwebtoken (rust_crypto)" && $(BENCH_BIN)/jwt-rc $(BENCH_RESULTS)/rust-jwt-rc.json && \
 	echo "== C: libhxjwt vs libjwt" && $(BENCH_DIR)/c/bench_c $(BENCH_RESULTS)/c.json && \
@@ -47,10 +49,16 @@ bench: bench-build ## Compare hxjwt with its peers (jsonwebtoken, PyJWT, joserfc
 
 bench-build: bench-tools bench-rust-build bench-c-build bench-py-build
 
-# libjwt (the C peer) and pkg-config from Debian's packages, when missing (as root, like c-tools).
+# libjwt (the C peer), pkg-config and redis-server (the fleet rows start a private one on a
+# loopback port; the package's own service is stopped) from Debian's packages, when missing (as
+# root, like c-tools).
 bench-tools:
 	@command -v pkg-config >/dev/null 2>&1 || { apt-get update && apt-get install -y pkg-config; }
 	@pkg-config --exists libjwt || { apt-get update && apt-get install -y libjwt-dev; }
+	@command -v redis-server >/dev/null 2>&1 || { apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server && \
+	  { command -v service >/dev/null 2>&1 && service redis-server stop >/dev/null 2>&1 || true; }; }
+	@echo "redis-server for the fleet rows: $$(command -v redis-server) ($$(redis-server --version | cut -d' ' -f3))"
 
 # The harness's own workspace (committed Cargo.lock). jsonwebtoken's two backends are separate
 # packages built by separate invocations, so that cargo never unifies their features.

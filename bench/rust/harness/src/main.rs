@@ -1,10 +1,12 @@
 //! hxjwt's Rust face, timed: standard JWS (the same work as the jsonwebtoken peers), HX1 create
 //! and validate (warm and cold pairwise-key cache, three payload sizes) next to the floor of the
 //! primitives each operation cannot avoid, throughput on 1 and 2 threads sharing one Endpoint,
-//! heap allocations per operation, and the peak memory of 1 000 000 validations.
+//! heap allocations per operation, the peak memory of 1 000 000 validations, and the cost of
+//! replay protection across a fleet on Redis (`fleet.rs`).
 //!
 //! `hxbench [results.json]`; `BENCH_SCALE=0.1` for a quick run. See bench/README.md.
 
+mod fleet;
 mod floor;
 
 use std::hint::black_box;
@@ -198,6 +200,10 @@ fn main() {
     if want("memory") {
         eprintln!("rust: HX1 memory");
         memory_rows(&mut results);
+    }
+    if want("fleet") {
+        eprintln!("rust: replay protection across a fleet (no store, memory, Redis on loopback)");
+        fleet::rows(&mut results);
     }
     results.write();
 }
