@@ -8,7 +8,7 @@
 #                     between every pair, altered tokens and hostile input refused
 #   interop-selftest  the matrix catches what it must: a C program made to break one rule of
 #                     the contract at a time fails exactly the cells that check that rule; and
-#                     the C program names every status by its kind (test_kinds.c)
+#                     the C program names every status by its kind (test_kinds.c); mypy --strict
 #
 # The C program runs built with ASan/UBSan (target/interop/interop.asan): a leak or a memory
 # error fails its cells. A runtime whose fragment is absent is not built here: the matrix then
@@ -50,9 +50,12 @@ interop-test: interop-selftest c-lib py-develop interop-cli interop-c $(INTEROP_
 
 # The matrix itself, checked: behind a wrapper that breaks one rule of the contract at a time,
 # the C program must fail exactly the cells that rule is checked by (tests/interop/test_matrix.py).
-# And the C program's names of the statuses (tests/interop/test_kinds.c, with ASan/UBSan).
-interop-selftest: interop-cli interop-c $(INTEROP_OUT)/test_kinds
+# And the C program's names of the statuses (tests/interop/test_kinds.c, with ASan/UBSan), and
+# mypy --strict over the Python of tests/interop (the Python program against the module's stubs).
+interop-selftest: interop-cli interop-c $(INTEROP_OUT)/test_kinds py-develop
 	$(INTEROP_ENV) $(INTEROP_OUT)/test_kinds
+	$(PY_ENV) $(PY) -m mypy --strict tests/interop/matrix.py tests/interop/test_matrix.py \
+	  tests/interop/interop_py.py
 	$(INTEROP_ENV) $(PYTHON) tests/interop/test_matrix.py --c $(INTEROP_C) \
 	  --keygen $(INTEROP_TARGET_DIR)/debug/hxjwt
 
