@@ -3,6 +3,7 @@ package dev.hxjwt;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
@@ -15,6 +16,8 @@ import java.util.function.LongConsumer;
  */
 abstract class NativeHandle implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
+    /** Handles made and not freed yet, of every class (a diagnostic for the leak tests). */
+    private static final AtomicLong LIVE = new AtomicLong();
     /** The state bit set once close() was called; the lower bits count the calls in progress. */
     private static final int CLOSED = 1 << 30;
 
@@ -35,6 +38,7 @@ abstract class NativeHandle implements AutoCloseable {
         @Override
         public void run() {
             free.accept(peer);
+            LIVE.decrementAndGet();
         }
     }
 
@@ -51,6 +55,12 @@ abstract class NativeHandle implements AutoCloseable {
         this.peer = peer;
         this.what = what;
         this.cleanable = CLEANER.register(this, new Resource(peer, free, keepAlive));
+        LIVE.incrementAndGet();
+    }
+
+    /** The number of handles made and not freed yet (closed or cleaned), of every class. */
+    static long liveHandles() {
+        return LIVE.get();
     }
 
     /** Marks one call in progress and returns the C pointer; throws once closed. */

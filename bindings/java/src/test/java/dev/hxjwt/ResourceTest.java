@@ -115,8 +115,27 @@ class ResourceTest {
         }
     }
 
+    /** Runs the GC until the Cleaner has freed all but {@code slack} of the forgotten handles. */
+    static void awaitLiveHandles(long atMost) {
+        long deadline = System.nanoTime() + 300_000_000_000L; // a guard against hanging only
+        while (NativeHandle.liveHandles() > atMost) {
+            assertTrue(System.nanoTime() < deadline, "the Cleaner did not free the handles: "
+                    + NativeHandle.liveHandles() + " live, expected at most " + atMost);
+            System.gc();
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     @Test
     void theCleanerFreesForgottenHandles() {
+        // Freeing a key wipes its secret, which takes the debug library a while: the loop waits
+        // for the Cleaner every 100 keys, so that the RSS measures leaks rather than its lag.
+        long baseline = NativeHandle.liveHandles();
         for (int round = 0; round < 2; round++) { // round 0 warms up
             settle();
             long before = rssKib();
@@ -125,10 +144,11 @@ class ResourceTest {
                 if (i % 1000 == 0) {
                     assertTrue(key.isPrivate());
                 }
-                if (i % 100 == 0) {
-                    System.gc();
+                if (i % 100 == 99) {
+                    awaitLiveHandles(baseline + 50);
                 }
             }
+            awaitLiveHandles(baseline); // every forgotten key, exactly
             settle();
             long grown = rssKib() - before;
             if (round == 1) {
