@@ -87,6 +87,24 @@ TTL_SLACK = 600  # seconds of validity of the ES256 claims
 STRANGER = "stranger"  # an identity (and ES256 key) of no runtime: a third party
 
 
+#: Key generation through the Python module: KIND (id or es256), NAME, PRIVATE_FILE, PUBLIC_FILE.
+PY_KEYGEN = """
+import json, os, sys
+import hxjwt
+kind, name, private, public = sys.argv[1:]
+if kind == "id":
+    i = hxjwt.Identity.generate(name)
+    pair = (i.to_jwk(), i.machine_token.to_jwk())
+else:
+    k = hxjwt.Key.generate("ES256")
+    pair = (k.to_private_jwk(), k.to_public_jwk())
+with os.fdopen(os.open(private, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+    f.write(json.dumps(pair[0]) + "\\n")
+with open(public, "w") as f:
+    f.write(json.dumps(pair[1]) + "\\n")
+"""
+
+
 class Run(NamedTuple):
     """One program run: exit status (None on a time-out), output, the command shown in reports."""
 
@@ -336,21 +354,44 @@ class Matrix:
         return str(self.work.joinpath(*parts))
 
     # Keys: one identity and one ES256 key per runtime, made by the CLI (or the Python module).
-    def make_keys(self) -> None:
+    def make_keys(self, python: List[str]) -> Optional[str]:
+        """Writes the keys; returns why it could not (None on success). The CLI makes them; when
+        it cannot (missing, failing), the Python module does, through `python`."""
         (self.work / "keys").mkdir()
+        jobs = []
         for name in self.names + [STRANGER]:
-            ident = [self.path("keys", f"{name}.id.jwk"), self.path("keys", f"{name}.id.pub")]
-            es = [self.path("keys", f"{name}.es256.jwk"), self.path("keys", f"{name}.es256.pub")]
-            for argv in (
-                [f"{name}.interop.test", "-o", ident[0], "--public", ident[1]],
-                ["--alg", "ES256", "-o", es[0], "--public", es[1]],
-            ):
-                p = subprocess.run(self.keygen + ["keygen"] + argv, cwd=ROOT, env=self.env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   timeout=self.timeout)
-                if p.returncode != 0:
-                    raise SystemExit(f"key generation failed: {' '.join(self.keygen)} keygen "
-                                     f"{' '.join(argv)}: {p.stderr.decode(errors='replace')}")
+            jobs.append(("id", f"{name}.interop.test", self.id_jwk(name), self.id_pub(name)))
+            jobs.append(("es256", "", self.es_jwk(name), self.es_pub(name)))
+        problems = []
+        for maker in (self.keygen_cli, lambda job: self.keygen_python(python, job)):
+            problems = [p for p in (maker(job) for job in jobs) if p]
+            if not problems:
+                return None
+        return "key generation failed, by the CLI and by the Python module: " + problems[0]
+
+    def keygen_cli(self, job: Tuple[str, str, str, str]) -> Optional[str]:
+        kind, name, private, public = job
+        argv = self.keygen + ["keygen"] + (
+            [name] if kind == "id" else ["--alg", "ES256"]) + ["-o", private, "--public", public]
+        try:
+            p = subprocess.run(argv, cwd=ROOT, env=self.env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=self.timeout)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return f"{shlex.join(argv)}: {e}"
+        if p.returncode != 0:
+            return f"{shlex.join(argv)}: {p.stderr.decode(errors='replace').strip()}"
+        return None
+
+    def keygen_python(self, python: List[str], job: Tuple[str, str, str, str]) -> Optional[str]:
+        argv = python + ["-c", PY_KEYGEN] + list(job)
+        try:
+            p = subprocess.run(argv, cwd=ROOT, env=self.env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=self.timeout)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return f"{python[0]} -c ...: {e}"
+        if p.returncode != 0:
+            return f"{python[0]} -c ...: {p.stderr.decode(errors='replace').strip()[-300:]}"
+        return None
 
     def id_jwk(self, name: str) -> str:
         return self.path("keys", f"{name}.id.jwk")
@@ -874,7 +915,13 @@ def main() -> int:
             shown = " ".join(shlex.quote(a) for a in r.argv0)
             print(f"  {r.name:<7} {shown}" + (f"   MISSING: {r.missing}" if r.missing else ""))
         m = Matrix(runtimes, work, max(1, opts.jobs), opts.timeout, env, keygen)
-        m.make_keys()
+        python = shlex.split(commands["python"])[:1]
+        if python and "/" in python[0] and not os.path.isabs(python[0]):
+            python[0] = str(ROOT / python[0])
+        problem = m.make_keys(python)
+        if problem is not None:
+            print(f"\n{problem}\n0 passed, 1 failed")
+            return 1
         m.hx1()
         m.es256()
         m.hostile()
