@@ -42,9 +42,10 @@ node-types: node-deps ## TypeScript: tsc --noEmit over the typed usage file, aga
 # node --test: the spec reporter to the console, TAP to a log whose totals make the closing line.
 node-test: c-lib node-types ## Node.js face: npm ci, tsc, node --test (vectors, API, hostile input, leaks, workers).
 	@mkdir -p $(NODE_OUT)
-	@cd $(NODE_DIR) && $(NODE_ENV) $(NODE) --test --test-reporter=spec --test-reporter-destination=stdout \
-	  --test-reporter=tap --test-reporter-destination=$(abspath $(NODE_OUT))/node-test.tap test/*.test.js; \
-	  status=$$?; \
+	@rm -f $(NODE_OUT)/node-test.tap
+	@status=0; cd $(NODE_DIR) && $(NODE_ENV) $(NODE) --test --test-reporter=spec --test-reporter-destination=stdout \
+	  --test-reporter=tap --test-reporter-destination=$(abspath $(NODE_OUT))/node-test.tap test/*.test.js \
+	  || status=$$?; \
 	  awk '/^# pass / {p = $$3} /^# fail / {f = $$3} END {printf "node-test: %d passed, %d failed\n", p, f}' \
 	    $(abspath $(NODE_OUT))/node-test.tap; \
 	  exit $$status
