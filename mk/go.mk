@@ -4,13 +4,17 @@
 #
 #   go-test            gofmt and go vet, then go test -v and go test -race over bindings/go (the shared
 #                      vectors, round trips, hostile input, a leak test, goroutines sharing one
-#                      endpoint, the examples), then the interop program; installs golang-go with
+#                      endpoint, memory and Redis replay stores, the examples), then the interop
+#                      program; installs golang-go with
 #                      apt-get when `go` is missing
 #   go-interop-tool    target/go/hxjwt-interop, the Go program of the interop matrix
 #                      (tests/interop/README.md), linked against $(HX_C_LIB) with an rpath
 #   go-bench           the Go benchmarks (HX1 create/validate, HS256/ES256 sign/verify) against
 #                      the release library: `make go-bench GO_BENCH_LIB=/dir/of/libhxjwt.so.0`
 #                      uses that one instead of building it; not part of the tests
+#
+# The Redis replay-store tests start their own redis-server on a free loopback port (redis-tools
+# of mk/redis.mk installs it when missing).
 #
 # The leak test makes 100 000 create/validate calls; under -race (many times slower) it makes
 # 10 000 (the `race` build tag selects bindings/go/leak_iterations_race_test.go): nothing is
@@ -47,7 +51,10 @@ go-vet: go-tools c-lib
 	  if [ -n "$$unformatted" ]; then echo "not gofmt-formatted: $$unformatted"; exit 1; fi
 	cd $(GO_DIR) && $(call go_env,$(GO_LIB_DIR)) $(GO) vet ./...
 
-go-unit: go-tools c-lib
+# redis-server for the replay-store tests (mk/redis.mk).
+GO_REDIS := $(if $(wildcard mk/redis.mk),redis-tools)
+
+go-unit: go-tools c-lib $(GO_REDIS)
 	@mkdir -p $(GO_OUT)
 	@cd $(GO_DIR) && status=0 && $(call go_env,$(GO_LIB_DIR)) $(GO) test -v -count=1 ./... \
 	  > $(abspath $(GO_OUT))/go-test.log 2>&1 || status=$$?; \
@@ -55,7 +62,7 @@ go-unit: go-tools c-lib
 	  $(call go_count,$(abspath $(GO_OUT))/go-test.log,go test); \
 	  if [ $$status -ne 0 ]; then cat $(abspath $(GO_OUT))/go-test.log; exit $$status; fi
 
-go-race: go-tools c-lib
+go-race: go-tools c-lib $(GO_REDIS)
 	@mkdir -p $(GO_OUT)
 	@cd $(GO_DIR) && status=0 && $(call go_env,$(GO_LIB_DIR)) $(GO) test -race -v -count=1 ./... \
 	  > $(abspath $(GO_OUT))/go-race.log 2>&1 || status=$$?; \

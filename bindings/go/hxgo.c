@@ -36,6 +36,69 @@ void hxgo_err_free(hxgo_err *e) {
 HXGO_FUNCTIONS(HXGO_DEFINE)
 #undef HXGO_DEFINE
 
+/* Replay stores: weak references, so that an older library (without them) still loads. */
+#pragma weak hx_redis_options_default
+#pragma weak hx_replay_store_redis_new
+#pragma weak hx_replay_store_memory_new
+#pragma weak hx_replay_store_ping
+#pragma weak hx_replay_store_free
+#pragma weak hx_endpoint_set_replay_store
+#pragma weak hx_validation_set_replay_store
+
+static uint32_t missing(const char *function, hxgo_err *e) {
+    static const char prefix[] = "InvalidArgument: the libhxjwt loaded has no ";
+    size_t n = strlen(function);
+    e->message = (char *)malloc(sizeof prefix + n + sizeof " (it predates replay stores)");
+    if (e->message != NULL) {
+        memcpy(e->message, prefix, sizeof prefix - 1);
+        memcpy(e->message + sizeof prefix - 1, function, n);
+        memcpy(e->message + sizeof prefix - 1 + n, " (it predates replay stores)",
+               sizeof " (it predates replay stores)");
+    }
+    e->claim = NULL;
+    return HX_ERR_INVALID_ARGUMENT;
+}
+
+#define HXGO_WEAK(function, call)                          \
+    do {                                                   \
+        HxStatus s_;                                       \
+        if (function == NULL) return missing(#function, e); \
+        s_ = call;                                         \
+        if (s_ != HX_OK) capture(e);                       \
+        return (uint32_t)s_;                               \
+    } while (0)
+
+uint32_t hxgo_redis_options_default(HxRedisOptions *out, hxgo_err *e) {
+    HXGO_WEAK(hx_redis_options_default, hx_redis_options_default(out));
+}
+
+uint32_t hxgo_replay_store_redis_new(const char *url, const HxRedisOptions *opts,
+                                     HxReplayStore **out, hxgo_err *e) {
+    HXGO_WEAK(hx_replay_store_redis_new, hx_replay_store_redis_new(url, opts, out));
+}
+
+uint32_t hxgo_replay_store_memory_new(size_t capacity, HxReplayStore **out, hxgo_err *e) {
+    HXGO_WEAK(hx_replay_store_memory_new, hx_replay_store_memory_new(capacity, out));
+}
+
+uint32_t hxgo_replay_store_ping(const HxReplayStore *store, hxgo_err *e) {
+    HXGO_WEAK(hx_replay_store_ping, hx_replay_store_ping(store));
+}
+
+void hxgo_replay_store_free(HxReplayStore *store) {
+    if (hx_replay_store_free != NULL) hx_replay_store_free(store);
+}
+
+uint32_t hxgo_endpoint_set_replay_store(HxEndpoint *ep, const HxReplayStore *store,
+                                        hxgo_err *e) {
+    HXGO_WEAK(hx_endpoint_set_replay_store, hx_endpoint_set_replay_store(ep, store));
+}
+
+uint32_t hxgo_validation_set_replay_store(HxValidation *v, const HxReplayStore *store,
+                                          hxgo_err *e) {
+    HXGO_WEAK(hx_validation_set_replay_store, hx_validation_set_replay_store(v, store));
+}
+
 uint32_t hxgo_validate_jwt(const HxEndpoint *ep, const char *token, const char *sender,
                            HxMessage **out, hxgo_msg *m, hxgo_err *e) {
     HxStatus s = hx_validate_jwt(ep, token, sender, out);

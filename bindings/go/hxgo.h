@@ -124,6 +124,20 @@ uint32_t hxgo_validate_jwt(const HxEndpoint *ep, const char *token, const char *
 /* A directory whose lookups call the Go function registered under the cgo.Handle `handle`. */
 uint32_t hxgo_directory_from_go(uintptr_t handle, HxDirectory **out, hxgo_err *e);
 
+/* Replay stores (hxjwt.h since HX_ERR_STORE_UNAVAILABLE). The package also runs with an older
+ * libhxjwt: these functions are weak references there, and the wrappers then fail with
+ * HX_ERR_INVALID_ARGUMENT, saying so, instead of the program failing to load. */
+uint32_t hxgo_redis_options_default(HxRedisOptions *out, hxgo_err *e);
+uint32_t hxgo_replay_store_redis_new(const char *url, const HxRedisOptions *opts,
+                                     HxReplayStore **out, hxgo_err *e);
+uint32_t hxgo_replay_store_memory_new(size_t capacity, HxReplayStore **out, hxgo_err *e);
+uint32_t hxgo_replay_store_ping(const HxReplayStore *store, hxgo_err *e);
+void hxgo_replay_store_free(HxReplayStore *store);
+uint32_t hxgo_endpoint_set_replay_store(HxEndpoint *ep, const HxReplayStore *store,
+                                        hxgo_err *e);
+uint32_t hxgo_validation_set_replay_store(HxValidation *v, const HxReplayStore *store,
+                                          hxgo_err *e);
+
 /* The borrowed accessors of a key, in one call. */
 void hxgo_key_describe(const HxKey *key, const char **kid, const char **alg, bool *is_private);
 

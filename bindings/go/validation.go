@@ -45,6 +45,11 @@ type ValidationOptions struct {
 	// in the future, an aud not among Audience). SkipExp does not make exp optional: see
 	// RequiredClaims.
 	SkipExp, SkipNbf, SkipIat, SkipAud bool
+	// ReplayStore makes Verify accept each token once: a token must then carry a jti (else
+	// ErrMissingClaim) and an exp, and a second token with the same jti, verified by the same
+	// key, fails with ErrReplayed in every process sharing the store (ErrStoreUnavailable when
+	// the store cannot answer). nil: off.
+	ReplayStore *ReplayStore
 	// Now fixes the validation's clock at that instant (whole seconds): for tests, known-answer
 	// vectors and replaying recorded tokens only. The zero time is the system clock.
 	Now time.Time
@@ -212,6 +217,17 @@ func (v *Validation) configure(p *C.HxValidation, o *ValidationOptions) error {
 				return 0, nil
 			}
 			return C.hxgo_validation_set_verify_aud(p, false, &e), nil
+		},
+		func() (C.uint32_t, error) {
+			if o.ReplayStore == nil {
+				return 0, nil
+			}
+			sp, err := o.ReplayStore.acquire()
+			if err != nil {
+				return 0, err
+			}
+			defer o.ReplayStore.h.release()
+			return C.hxgo_validation_set_replay_store(p, sp, &e), nil
 		},
 		func() (C.uint32_t, error) {
 			if o.Now.IsZero() {
