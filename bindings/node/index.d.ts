@@ -3,8 +3,8 @@
 
 /// <reference types="node" />
 
-/** JSON text, or a plain object (sent as compact JSON). */
-export type JsonInput = string | { [key: string]: unknown } | unknown[];
+/** JSON text (a string, or its UTF-8 bytes), or a plain object (sent as compact JSON). */
+export type JsonInput = string | Uint8Array | { [key: string]: unknown } | unknown[];
 
 /** A machine token: the public OKP X25519 JWK of a service, as JSON text or an object. */
 export type MachineTokenInput = JsonInput;

@@ -32,14 +32,22 @@ function readBytes(file) {
   }
 }
 
-/** A text file (a JWK, a machine token, claims), as the library reads it: UTF-8. */
+/**
+ * A text file (a JWK, a machine token, claims): its bytes, given to the package as they are, so
+ * that bytes that are not UTF-8 are the library's to refuse (never replaced on the way).
+ */
 function readText(file) {
-  return readBytes(file).toString('utf8');
+  return readBytes(file);
 }
+
+const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d, 0x0b, 0x0c]);
 
 /** A token file: its bytes without trailing whitespace (it may end with a newline). */
 function readToken(file) {
-  return readText(file).replace(/\s+$/u, '');
+  const bytes = readBytes(file);
+  let end = bytes.length;
+  while (end > 0 && WHITESPACE.has(bytes[end - 1])) end -= 1;
+  return bytes.subarray(0, end);
 }
 
 function main(argv) {

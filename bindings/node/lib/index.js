@@ -65,11 +65,16 @@ function isPlainObject(value) {
   return proto === Object.prototype || proto === null;
 }
 
-/** JSON text: a string (passed as given) or a plain object or array (JSON.stringify). */
+/**
+ * JSON text: a string (passed as given), its UTF-8 bytes (a Buffer/Uint8Array, passed as they
+ * are: whether they are UTF-8 is the library's to say), or a plain object or array
+ * (JSON.stringify).
+ */
 function jsonArg(value, what) {
   if (typeof value === 'string') return cString(value, what);
+  if (value instanceof Uint8Array) return tokenArg(value, what);
   if (isPlainObject(value) || Array.isArray(value)) return JSON.stringify(value);
-  throw new TypeError(`${what} must be a JSON string or a plain object, not ${describe(value)}`);
+  throw new TypeError(`${what} must be JSON text (a string or bytes) or a plain object, not ${describe(value)}`);
 }
 
 function optionalJsonArg(value, what) {

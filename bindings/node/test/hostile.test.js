@@ -197,6 +197,12 @@ test('bytes that are not UTF-8 are the library\'s InvalidArgument', () => {
   assert.match(err.message, /UTF-8/);
   assert.throws(() => decodeHeader(new Uint8Array([0xc3, 0x28])), hxjwt.InvalidArgumentError);
   assert.throws(() => Key.fromPem(Buffer.from([0xff, 0xff])), hxjwt.InvalidArgumentError);
+  // JSON given as bytes: as they are, never with the bad bytes replaced.
+  const jwk = Buffer.from(alice.toJwk());
+  assert.equal(Identity.fromJwk(jwk).name, 'alice.service');
+  const broken = Buffer.from(alice.machineToken.replace('alice', 'al\u00e9ce'), 'latin1');
+  assert.throws(() => b.validate(token, { sender: broken }), hxjwt.InvalidArgumentError);
+  assert.throws(() => Key.fromJwk(Buffer.concat([Buffer.from(key.toPublicJwk()), Buffer.of(0xff)])), hxjwt.InvalidArgumentError);
 });
 
 test('huge inputs are refused by the library\'s limits with its own error', () => {

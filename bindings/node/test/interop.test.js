@@ -64,6 +64,7 @@ test('hx1-validate refusals: exit 1 and "error: <Kind>: <message>"', () => {
     [['hx1-validate', bobJwk, alicePub, file('bad', 'a.b.c')], 'Malformed'],
     [['hx1-validate', bobJwk, alicePub, file('nul', 'a\0b')], 'InvalidArgument'],
     [['hx1-validate', alicePub, alicePub, token], 'InvalidKey'],
+    [['hx1-validate', bobJwk, file('latin1.pub', Buffer.from(alice.machineToken.replace('alice', 'al\u00e9ce'), 'latin1')), token], 'InvalidArgument'],
   ];
   for (const [args, kind] of cases) {
     const r = run(...args);
