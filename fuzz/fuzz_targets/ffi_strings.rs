@@ -93,6 +93,12 @@ unsafe extern "C" {
         out_claims_json: *mut *mut c_char,
     ) -> HxStatus;
     fn hx_jwt_decode_header(token: *const c_char, out_header_json: *mut *mut c_char) -> HxStatus;
+    fn hx_replay_store_redis_new(
+        url: *const c_char,
+        options: *const std::ffi::c_void,
+        out: *mut *mut std::ffi::c_void,
+    ) -> HxStatus;
+    fn hx_replay_store_free(store: *mut std::ffi::c_void);
 }
 
 /// The handles every call uses, made once through the C ABI itself.
@@ -377,7 +383,7 @@ fuzz_target!(|data: &[u8]| {
     // SAFETY, for every call below: the handles of `w` are live, every string pointer is NULL or
     // points to a NUL-terminated `CString` of `args`, byte pointers are valid for their lengths,
     // and every out-pointer is a local variable.
-    match selector % 17 {
+    match selector % 18 {
         0 => {
             validate(args.ptr(0), ptr::null(), &args, args.bad_required(0));
         }
@@ -570,6 +576,29 @@ fuzz_target!(|data: &[u8]| {
                 }
             } else if name.to_bytes() == b"bob.service" && *ttl > 0 {
                 panic!("creating a token for bob.service failed: {}", last_error());
+            }
+        }
+        17 => {
+            // A Redis URL: parsed, never connected to here. A password in it is never echoed.
+            let s = sentinel();
+            let mut out = s;
+            let status = unsafe { hx_replay_store_redis_new(args.ptr(0), ptr::null(), &mut out) };
+            if checked(status, out, s, args.bad_required(0), text) {
+                unsafe { hx_replay_store_free(out) };
+            } else if let Some(url) = args.parts.first().and_then(|p| p.to_str().ok()) {
+                let password = url
+                    .split_once("://")
+                    .and_then(|(_, rest)| rest.split_once('@'))
+                    .and_then(|(userinfo, _)| userinfo.split_once(':'))
+                    .map(|(_, pw)| pw);
+                if let Some(pw) = password.filter(|pw| pw.len() >= 12 && !pw.contains(['/', '?', '@'])) {
+                    let message = last_error();
+                    let rest = url.replacen(pw, "", 1);
+                    assert!(
+                        !message.contains(pw) || rest.contains(pw),
+                        "the password of a Redis URL in the message: {message}"
+                    );
+                }
             }
         }
         _ => {
