@@ -591,7 +591,9 @@ fuzz_target!(|data: &[u8]| {
                     .and_then(|(_, rest)| rest.split_once('@'))
                     .and_then(|(userinfo, _)| userinfo.split_once(':'))
                     .map(|(_, pw)| pw);
-                if let Some(pw) = password.filter(|pw| pw.len() >= 12 && !pw.contains(['/', '?', '@'])) {
+                if let Some(pw) =
+                    password.filter(|pw| pw.len() >= 12 && !pw.contains(['/', '?', '@']))
+                {
                     let message = last_error();
                     let rest = url.replacen(pw, "", 1);
                     assert!(
