@@ -107,6 +107,33 @@ public final class Directory extends NativeHandle {
     }
 
     /**
+     * Makes a directory that resolves names through the JWK Set (X25519 keys whose {@code kid}s
+     * are names) published at {@code url}. Nothing is fetched here: the first name resolved
+     * fetches the set, which is then cached (see {@link RemoteOptions}), refetched early for a
+     * name it does not know (at most once per cool-down), and kept serving while the server is
+     * down, up to the maximum staleness. A lookup that cannot be answered fails with
+     * {@link ErrorKind#RESOLVER_FAILED}, whose message gives the cause. The fetches block the
+     * calling thread; threads asking at once share one fetch. The directory is read-only.
+     *
+     * @param url an {@code https://} URL (or {@code http://} with
+     *     {@link RemoteOptions#withAllowHttp(boolean)})
+     * @param options how to fetch and cache
+     * @return the directory
+     * @throws HxJwtException {@link ErrorKind#INVALID_ARGUMENT} for a URL that is not
+     *     {@code https://} (nor allowed {@code http://}), has no host, or is over 2048 bytes
+     * @throws NullPointerException when an argument is null
+     */
+    public static Directory fromUrl(String url, RemoteOptions options) {
+        byte[] u = HxNative.cstr(url, "url");
+        com.sun.jna.Memory opts = java.util.Objects.requireNonNull(options, "options").toNative();
+        long[] out = new long[1];
+        int status = HxNative.hx_directory_from_url(u, opts, out);
+        java.lang.ref.Reference.reachabilityFence(opts);
+        HxNative.check(status);
+        return new Directory(out[0], null);
+    }
+
+    /**
      * Adds a machine token, replacing any with the same name (use {@link #rotateIn(String)}
      * during a key rotation).
      *

@@ -68,6 +68,32 @@ public final class KeySet extends NativeHandle {
     }
 
     /**
+     * Makes a key set fetched from the JWK Set an issuer publishes at {@code url} (its
+     * {@code jwks_uri}). Nothing is fetched here: the first verification fetches the set, which
+     * is then cached (see {@link RemoteOptions}), refetched early for a {@code kid} it does not
+     * know (at most once per cool-down), and kept serving while the server is down, up to the
+     * maximum staleness. A verification whose keys cannot be fetched fails with
+     * {@link ErrorKind#RESOLVER_FAILED}. The key set is read-only.
+     *
+     * @param url an {@code https://} URL (or {@code http://} with
+     *     {@link RemoteOptions#withAllowHttp(boolean)})
+     * @param options how to fetch and cache
+     * @return the key set
+     * @throws HxJwtException {@link ErrorKind#INVALID_ARGUMENT} for a URL that is not
+     *     {@code https://} (nor allowed {@code http://}), has no host, or is over 2048 bytes
+     * @throws NullPointerException when an argument is null
+     */
+    public static KeySet fromUrl(String url, RemoteOptions options) {
+        byte[] u = HxNative.cstr(url, "url");
+        com.sun.jna.Memory opts = Objects.requireNonNull(options, "options").toNative();
+        long[] out = new long[1];
+        int status = HxNative.hx_keyset_from_url(u, opts, out);
+        java.lang.ref.Reference.reachabilityFence(opts);
+        HxNative.check(status);
+        return new KeySet(out[0]);
+    }
+
+    /**
      * Adds a copy of {@code key} (which may be closed right after). Give keys distinct
      * {@code kid}s when the tokens name theirs.
      *
