@@ -333,7 +333,8 @@ static int es256_verify(char **args) {
 }
 
 static int usage(void) {
-    fputs("usage: interop hx1-create   IDENTITY_JWK_FILE RECIPIENT_MACHINE_TOKEN_FILE PAYLOAD_FILE\n"
+    fputs("usage: interop hx1-create   IDENTITY_JWK_FILE RECIPIENT_MACHINE_TOKEN_FILE "
+          "PAYLOAD_FILE\n"
           "       interop hx1-validate IDENTITY_JWK_FILE SENDER_MACHINE_TOKEN_FILE TOKEN_FILE\n"
           "       interop es256-sign   PRIVATE_JWK_FILE CLAIMS_JSON_FILE\n"
           "       interop es256-verify PUBLIC_JWK_FILE TOKEN_FILE\n",

@@ -193,6 +193,10 @@ class Check(NamedTuple):
     detail: str  # why it failed (empty when ok)
 
 
+#: An input check for one runtime: the program's arguments, and how to judge its run.
+Plan = Tuple[List[str], Callable[[Run], Check]]
+
+
 def describe(run: Run, limit: int = 600) -> str:
     """A run, for a failure report."""
     code = "did not run to its end" if run.code is None else f"exit {run.code}"
@@ -434,7 +438,8 @@ class Matrix:
         payloads = {}
         calls = []
         for k, (sender, to) in enumerate(pairs):
-            payload = (f'{{"from":"{sender.name}","to":"{to.name}","n":{k}}} héllo ✓ 😀 '.encode()
+            head = f'{{"from":"{sender.name}","to":"{to.name}","n":{k}}}'
+            payload = (f"{head} héllo ✓ 😀 ".encode()
                        + bytes([0, 1, 0x7F, 0x80, 0xFE, 0xFF]) + f" #{k}\r\n \n".encode())
             payloads[(sender.name, to.name)] = payload
             p = self.path("hx1", f"{sender.name}-to-{to.name}.payload")
@@ -785,9 +790,9 @@ class Matrix:
         def f(name: str) -> str:
             return str(d / name)
 
-        checks: List[Tuple[str, Callable[[str], Optional[Tuple[List[str], Callable[[Run], Check]]]]]] = []
+        checks: List[Tuple[str, Callable[[str], Optional[Plan]]]] = []
 
-        def add(label: str, make: Callable[[str], Optional[Tuple[List[str], Callable[[Run], Check]]]]) -> None:
+        def add(label: str, make: Callable[[str], Optional[Plan]]) -> None:
             checks.append((label, make))
 
         add("no arguments", lambda r: ([], check_usage))
@@ -797,7 +802,7 @@ class Matrix:
             ["hx1-validate", self.id_jwk(r), self.id_pub(ref), f("not-utf8.token")],
             lambda run: check_refused(run, allow_input_error=True)))
 
-        def nul_token(r: str) -> Optional[Tuple[List[str], Callable[[Run], Check]]]:
+        def nul_token(r: str) -> Optional[Plan]:
             if good[r] is None:
                 return None
             src, token = good[r]  # type: ignore[misc]
@@ -807,7 +812,7 @@ class Matrix:
                     lambda run: check_refused(run, allow_input_error=True))
         add("good token + NUL + more", nul_token)
 
-        def nul_jwk(r: str) -> Optional[Tuple[List[str], Callable[[Run], Check]]]:
+        def nul_jwk(r: str) -> Optional[Plan]:
             if good[r] is None:
                 return None
             src, token = good[r]  # type: ignore[misc]
@@ -817,7 +822,7 @@ class Matrix:
                     lambda run: check_refused(run, allow_input_error=True))
         add("own JWK + NUL + more", nul_jwk)
 
-        def non_utf8_jwk(r: str) -> Optional[Tuple[List[str], Callable[[Run], Check]]]:
+        def non_utf8_jwk(r: str) -> Optional[Plan]:
             src = next((s for s in self.names if s in self.es_tokens), None)
             if src is None:
                 return None

@@ -4,8 +4,9 @@
 Runs tests/interop/matrix.py over the C program and a fake runtime: the same C program behind a
 wrapper that misbehaves in one way (it drops the payload's last newline, accepts what it should
 refuse, reports every refusal as Malformed, cuts files at a NUL byte, decodes them lossily,
-prints booleans as numbers, rounds big integers through a double, or crashes with a traceback), and checks that exactly the cells that misbehaviour breaks fail. A faithful
-wrapper must pass everything. Standard library only; prints `N passed, N failed`.
+prints booleans as numbers, rounds big integers through a double, or crashes with a traceback),
+and checks that exactly the cells that misbehaviour breaks fail. A faithful wrapper must pass
+everything. Standard library only; prints `N passed, N failed`.
 
     python3 tests/interop/test_matrix.py [--c target/interop/interop] [--lib .../libhxjwt.so.0]
 
