@@ -76,7 +76,10 @@ java-jar: java-tools
 	@chmod 0755 $(JAVA_OUT)/hxjwt-interop.tmp && mv $(JAVA_OUT)/hxjwt-interop.tmp $(JAVA_OUT)/hxjwt-interop
 	@echo "java: $(JAVA_OUT)/hxjwt.jar and $(JAVA_OUT)/hxjwt-interop"
 
-java-check: java-jar
+# The replay-store tests start their own redis-server: mk/redis.mk installs it when missing.
+JAVA_REDIS_TOOLS := $(if $(wildcard mk/redis.mk),redis-tools)
+
+java-check: java-jar $(JAVA_REDIS_TOOLS)
 	@rm -rf $(JAVA_OUT)/javadoc $(JAVA_OUT)/test-classes $(JAVA_OUT)/reports
 	$(JAVADOC) -quiet -Xdoclint:all -Werror -encoding UTF-8 -cp $(JAVA_JNA_JAR) \
 	  -d $(JAVA_OUT)/javadoc -sourcepath $(JAVA_SRC)/main/java dev.hxjwt dev.hxjwt.tools

@@ -95,6 +95,7 @@ public final class Endpoint extends NativeHandle {
         private Long maxTokenLength;
         private final List<String> audiences = new ArrayList<>();
         private boolean replayProtection;
+        private ReplayStore replayStore;
         private Long time;
 
         private Builder(Identity identity) {
@@ -175,6 +176,19 @@ public final class Endpoint extends NativeHandle {
         }
 
         /**
+         * Records accepted tokens in a shared replay store (see
+         * {@link Endpoint#setReplayStore(ReplayStore)}); it replaces
+         * {@link #replayProtection(boolean)}.
+         *
+         * @param store the store, or null for none
+         * @return this builder
+         */
+        public Builder replayStore(ReplayStore store) {
+            this.replayStore = store;
+            return this;
+        }
+
+        /**
          * <b>For tests, vectors and replaying recorded traffic only</b>: stops the endpoint's
          * clock at an instant.
          *
@@ -210,6 +224,9 @@ public final class Endpoint extends NativeHandle {
                 }
                 if (replayProtection) {
                     ep.setReplayProtection(true);
+                }
+                if (replayStore != null) {
+                    ep.setReplayStore(replayStore);
                 }
                 if (time != null) {
                     ep.setTime(time);
@@ -479,6 +496,27 @@ public final class Endpoint extends NativeHandle {
         long p = acquire();
         try {
             HxNative.check(HxNative.hx_endpoint_set_replay_protection(p, HxNative.bool(on)));
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Records each token this endpoint accepts in {@code store} (replacing any replay
+     * protection it had), so that a token is accepted once by every endpoint sharing the store:
+     * a token seen before fails with {@link ErrorKind#REPLAYED}, one that cannot be checked
+     * (the Redis server is down) with {@link ErrorKind#STORE_UNAVAILABLE}.
+     *
+     * @param store the store (the endpoint keeps its own reference), or null to turn replay
+     *     protection off
+     * @throws IllegalStateException when the endpoint or the store is closed
+     * @throws UnsupportedOperationException when the loaded libhxjwt has no replay stores
+     */
+    public void setReplayStore(ReplayStore store) {
+        long p = acquire();
+        try {
+            HxNative.check(ReplayStore.with(store,
+                    s -> HxStoreNative.hx_endpoint_set_replay_store(p, s)));
         } finally {
             release();
         }

@@ -23,6 +23,8 @@ final class HxNative {
 
     /** The path or name the library was loaded from. */
     static final String LIBRARY_NAME;
+    /** The loaded library. */
+    static final NativeLibrary LIBRARY;
 
     static {
         if (Native.POINTER_SIZE != 8 || Native.SIZE_T_SIZE != 8) {
@@ -36,7 +38,8 @@ final class HxNative {
             path = "hxjwt";
         }
         LIBRARY_NAME = path;
-        Native.register(HxNative.class, NativeLibrary.getInstance(path));
+        LIBRARY = NativeLibrary.getInstance(path);
+        Native.register(HxNative.class, LIBRARY);
     }
 
     // ---- library-wide ---------------------------------------------------------------------

@@ -88,6 +88,7 @@ public final class Validation extends NativeHandle {
         private Boolean verifyNbf;
         private Boolean verifyIat;
         private Boolean verifyAud;
+        private ReplayStore replayStore;
         private Long time;
 
         private Builder(List<String> algorithms) {
@@ -243,6 +244,21 @@ public final class Validation extends NativeHandle {
         }
 
         /**
+         * Accepts each token once: a token must then carry a {@code jti} (else
+         * {@link ErrorKind#MISSING_CLAIM}) and an {@code exp}, and a second token with the same
+         * {@code jti}, verified by the same key, fails with {@link ErrorKind#REPLAYED} in every
+         * process sharing the store; {@link ErrorKind#STORE_UNAVAILABLE} when the store cannot
+         * answer.
+         *
+         * @param store the store (the validation keeps its own reference), or null for none
+         * @return this builder
+         */
+        public Builder replayStore(ReplayStore store) {
+            this.replayStore = store;
+            return this;
+        }
+
+        /**
          * <b>For tests, vectors and replaying recorded tokens only</b>: stops the clock.
          *
          * @param unixSeconds the instant, in seconds since the Unix epoch
@@ -259,6 +275,9 @@ public final class Validation extends NativeHandle {
          * @return the validation
          * @throws HxJwtException {@link ErrorKind#INVALID_ARGUMENT} for an empty list of
          *     algorithms, {@link ErrorKind#UNSUPPORTED_ALGORITHM} for an unknown name
+         * @throws IllegalStateException when the replay store is closed
+         * @throws UnsupportedOperationException when a replay store is set and the loaded
+         *     libhxjwt has none
          */
         public Validation build() {
             CStrings algs = new CStrings(algorithms, "algorithms");
@@ -318,6 +337,10 @@ public final class Validation extends NativeHandle {
                 }
                 if (time != null) {
                     HxNative.check(HxNative.hx_validation_set_time(p, time));
+                }
+                if (replayStore != null) {
+                    HxNative.check(ReplayStore.with(replayStore,
+                            s -> HxStoreNative.hx_validation_set_replay_store(p, s)));
                 }
             } catch (RuntimeException e) {
                 v.release();
