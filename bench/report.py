@@ -53,7 +53,7 @@ def fx(x: float | None) -> str:
 def index(doc: dict[str, Any] | None) -> dict[tuple[str, str, str], dict[str, Any]]:
     if doc is None:
         return {}
-    return {(r["group"], r["op"], r["impl"]): r for r in doc["rows"]}
+    return {(r["group"], r.get("op", ""), r.get("impl", "")): r for r in doc["rows"]}
 
 
 def git(*args: str) -> str:
@@ -124,17 +124,29 @@ def fleet_section(rust: dict[str, Any]) -> list[str]:
       f"~{meta['run_seconds']:.2f} s runs (A B C, B C A, C A B, …) in one process, after an "
       f"untimed warm-up round; the stores are emptied before each run.")  # fmt: skip
     o("")
+    load = rust.get("meta", {}).get("fleet_load")
+    if load:
+        o(f"Load average before this section {load['before']}, after it {load['after']} "
+          f"({load['seconds']:.0f} s).")  # fmt: skip
+        o("")
     o("**How to read it.** Throughput is the median over rounds, with the slowest and fastest "
       "round in small print. A ratio is taken within each round (the variants of one round ran "
       "within seconds of each other) and the median of those is shown: it holds when the "
       "machine's speed drifts between rounds, the absolute rates do not. *Added per validation* "
       "is 1/rate(store) − 1/rate(baseline) on one thread: the time the store adds to one "
-      "validation. The Redis server shares this machine's cores with the validating threads "
-      "(`CPUs busy` counts only the harness's process; the server's CPU is reported apart), and "
+      "validation. *CPU per validation* is the harness process's CPU time / validations: it "
+      "depends far less than the rates on how much of the machine the process got (`CPUs busy`, "
+      "CPU time / wall time, says how much). The Redis server shares this machine's cores with "
+      "the validating threads (its CPU is not in the process's; it is given apart), and "
       "its round trip is loopback's: across a real network each call adds the network round "
       "trip on top (typically 0.1–0.5 ms inside a data centre), so read the Redis rows as the "
       "best case of the client's and the server's own costs.")  # fmt: skip
     o("")
+
+    def cpu_us(r: dict[str, Any]) -> float:
+        """This process's CPU µs per validation in run `r`."""
+        cpu = r.get("cpu_s", r["cpus_busy"] * r["seconds"])
+        return 1e6 * cpu / max(r["validations"], 1)
 
     def pick(proto: str, variant: str, threads: int) -> list[dict[str, Any]]:
         return [r for r in runs if r["proto"] == proto and r["impl"] == variant and r["threads"] == threads]
@@ -155,10 +167,11 @@ def fleet_section(rust: dict[str, Any]) -> list[str]:
             return "–"
         return f"{median(xs):.2f}× <sub>({min(xs):.2f}–{max(xs):.2f})</sub>"
 
-    def added_us(proto: str, variant: str, base: str) -> str:
-        a = {r["round"]: r["ops_per_s"] for r in pick(proto, variant, 1)}
-        b_ = {r["round"]: r["ops_per_s"] for r in pick(proto, base, 1)}
-        xs = [1e6 / a[k] - 1e6 / b_[k] for k in sorted(a) if k in b_ and a[k] > 0 and b_[k] > 0]
+    def added_us(proto: str, variant: str, base: str, cpu: bool = False) -> str:
+        per = (lambda r: cpu_us(r)) if cpu else (lambda r: 1e6 / r["ops_per_s"] if r["ops_per_s"] else None)
+        a = {r["round"]: per(r) for r in pick(proto, variant, 1)}
+        b_ = {r["round"]: per(r) for r in pick(proto, base, 1)}
+        xs = [a[k] - b_[k] for k in sorted(a) if b_.get(k) is not None and a[k] is not None]
         return "–" if not xs else f"{median(xs):.1f} µs <sub>({min(xs):.1f}–{max(xs):.1f})</sub>"
 
     problems: list[str] = []
@@ -178,15 +191,18 @@ def fleet_section(rust: dict[str, Any]) -> list[str]:
         o(f"**{title}** — validations per second:")
         o("")
         if len(threads_list) == 2:
-            o("| replay store | 1 thread | 2 threads | 2 threads / 1 | CPUs busy (1 / 2 threads) |")
+            o("| replay store | 1 thread | 2 threads | 2 threads / 1 | CPU per validation (1 / 2 threads) <sub>(CPUs busy)</sub> |")
             o("|---|---|---|---|---|")
         else:
-            o("| replay store | 1 thread | CPUs busy |")
+            o("| replay store | 1 thread | CPU per validation <sub>(CPUs busy)</sub> |")
             o("|---|---|---|")
         for variant, label in VARIANTS:
             cols = [rate_cell(pick(proto, variant, t)) for t in threads_list]
             busy = " / ".join(f"{median([r['cpus_busy'] for r in pick(proto, variant, t)]):.2f}"
                               if pick(proto, variant, t) else "–" for t in threads_list)  # fmt: skip
+            cpu = " / ".join(f"{median([cpu_us(r) for r in pick(proto, variant, t)]):.1f} µs"
+                             if pick(proto, variant, t) else "–" for t in threads_list)  # fmt: skip
+            busy = f"{cpu} <sub>({busy})</sub>"
             if len(threads_list) == 2:
                 one = {r["round"]: r["ops_per_s"] for r in pick(proto, variant, 1)}
                 scal = [r["ops_per_s"] / one[r["round"]] for r in pick(proto, variant, 2) if one.get(r["round"])]
@@ -201,30 +217,50 @@ def fleet_section(rust: dict[str, Any]) -> list[str]:
                                 ("redis", "none", "Redis / no store")):  # fmt: skip
             o(f"| {label} | " + " | ".join(ratio_cell(paired(proto, num, den, t)) for t in threads_list) + " |")
         o("")
-        o(f"Added per validation (1 thread): memory store {added_us(proto, 'memory', 'none')}; "
-          f"Redis store {added_us(proto, 'redis', 'none')} over no store, "
-          f"{added_us(proto, 'redis', 'memory')} over the memory store.")  # fmt: skip
+        o(f"Added per validation (1 thread), wall time: memory store {added_us(proto, 'memory', 'none')}, "
+          f"Redis store {added_us(proto, 'redis', 'none')} (over the memory store: "
+          f"{added_us(proto, 'redis', 'memory')}); this process's CPU time: memory store "
+          f"{added_us(proto, 'memory', 'none', True)}, Redis store {added_us(proto, 'redis', 'none', True)}.")  # fmt: skip
         red = [r for r in runs if r["proto"] == proto and r["impl"] == "redis" and r.get("redis_set_calls")]
         if red:
             cpu = median([1e6 * r["redis_cpu_s"] / r["redis_set_calls"] for r in red])
             usec = median([r["redis_set_usec"] / r["redis_set_calls"] for r in red])
             keys_ok = all(r.get("redis_keys") == r["validations"] for r in red)
-            o(f"The server spent {cpu:.1f} µs of CPU per `SET` (its whole process: network I/O "
-              f"included), {usec:.2f} µs of it executing the command (`INFO commandstats`); "
+            sys_ = median([1e6 * r.get("redis_sys_s", 0.0) / r["redis_set_calls"] for r in red])
+            client = [r for r in red if r["threads"] == 1 and "sys_s" in r]
+            if client:
+                c_all = median([cpu_us(r) for r in client])
+                c_sys = median([1e6 * r["sys_s"] / max(r["validations"], 1) for r in client])
+                base = [r for r in pick(proto, "none", 1) if "sys_s" in r]
+                b_sys = median([1e6 * r["sys_s"] / max(r["validations"], 1) for r in base]) if base else 0.0
+                o(f"This process, 1 thread, with Redis: {c_all:.1f} µs of CPU per validation, "
+                  f"{c_sys:.1f} µs of it in the kernel (without a store: {b_sys:.1f} µs), i.e. the "
+                  f"socket calls and, on loopback, the TCP stack.")  # fmt: skip
+            o(f"The server spent {cpu:.1f} µs of CPU per `SET` ({sys_:.1f} µs of it in the kernel; "
+              f"its whole process, network I/O included: one core of it would saturate near "
+              f"{1e6 / cpu:,.0f} validations/s), {usec:.2f} µs of it executing the command "
+              f"(`INFO commandstats`); "
               f"{'every' if keys_ok else '**not every**'} Redis run left exactly one key per "
               f"validation.")  # fmt: skip
         o("")
 
     calls = [r for r in rust["rows"] if r["group"] == "fleet-call"]
     if calls:
-        o("**Where the time goes** — the pieces alone, timed like the rows above (median, "
-          "p10–p90). Fresh ids throughout; the stores in a steady state of ~100 000 live ids "
-          "(10 s TTL):")  # fmt: skip
+        o("**Where the time goes** — the pieces alone, one thread, in rounds as above (each "
+          "round the mean time per call over ~0.3 s; the median of the rounds, fastest–slowest "
+          "round in small print), with the time per call divided by a `PING`'s in the same round. "
+          "Fresh ids throughout; the stores in a steady state of ~100 000 live ids (10 s TTL); "
+          "each Redis piece on a connection of its own:")  # fmt: skip
         o("")
-        o("| operation | by | time | allocs |")
-        o("|---|---|---|---|")
+        o("| operation | by | time per call | ÷ `PING` (same round) | allocs |")
+        o("|---|---|---|---|---|")
+        ping = next((r for r in calls if r["op"] == "PING"), None)
         for r in calls:
-            o(f"| {r['op']} | {r['impl']} | {cell(r)} | {r['allocs_per_op']:.1f} |")
+            rel = "–"
+            if ping and "rounds_ns" in r and r is not ping and (r["op"].startswith("SET") or "Redis" in r["impl"]):
+                xs = [x / p for x, p in zip(r["rounds_ns"], ping["rounds_ns"]) if p > 0]
+                rel = ratio_cell(xs)
+            o(f"| {r['op']} | {r['impl']} | {cell(r)} | {rel} | {r['allocs_per_op']:.1f} |")
         o("")
 
     mem = {r["proto"]: r for r in rust["rows"] if r["group"] == "fleet-memory"}
@@ -262,10 +298,13 @@ def fleet_section(rust: dict[str, Any]) -> list[str]:
             o(f"| {rate:,} | " + " | ".join(cells) + " |")
         o("")
         o("An HX1 token that carries a `jti` is recorded under two keys (its own and its `jti`'s): "
-          "twice the figure. Add Redis's headroom on top: fragmentation "
-          f"(`mem_fragmentation_ratio` {ref['mem_fragmentation_ratio']:.2f} here, after one fill "
-          "of an empty server), replication buffers, and, with persistence on, the copy-on-write "
-          "of a fork during a snapshot or an AOF rewrite.")  # fmt: skip
+          "twice the figure. A key is `hxjwt:` + the id; HX1 ids hold the recipient's and the "
+          "issuer's names, so longer names cost about their length more per key (rounded up to the "
+          "allocator's size classes); JWS ids hold the key's 43-character thumbprint. Plan "
+          "headroom on top: fragmentation (`used_memory_rss` / `used_memory` of a long-running "
+          "server), replication buffers, and, with persistence on, the copy-on-write of a fork "
+          "during a snapshot or an AOF rewrite. The RSS column is only indicative: the allocator "
+          "had pages reserved before the fill.")  # fmt: skip
         o("")
     if problems:
         o("**Irregularities in this run:** " + "; ".join(problems[:10]) + ("; …" if len(problems) > 10 else ""))

@@ -29,7 +29,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
-use benchkit::{Results, cpu_seconds, scale, unix_now};
+use benchkit::{Counting, Results, cpu_seconds, cpu_user_system, scale, unix_now};
 use hxjwt::jws::{self, Algorithm, Header, Key, Validation};
 use hxjwt::store::redis::{RedisOptions, RedisReplayStore};
 use hxjwt::store::{self, MemoryReplayStore, ReplayStore};
@@ -226,9 +226,10 @@ fn info_f64(c: &mut redis::Connection, section: &str, name: &str) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// The server's CPU seconds (user + system) so far.
-fn server_cpu(c: &mut redis::Connection) -> f64 {
-    info_f64(c, "cpu", "used_cpu_user") + info_f64(c, "cpu", "used_cpu_sys")
+/// The server's CPU seconds so far: (user + system, system).
+fn server_cpu(c: &mut redis::Connection) -> (f64, f64) {
+    let sys = info_f64(c, "cpu", "used_cpu_sys");
+    (info_f64(c, "cpu", "used_cpu_user") + sys, sys)
 }
 
 /// (calls, µs) of `SET` so far, from `INFO commandstats`.
@@ -267,6 +268,10 @@ struct Run {
     errors: BTreeMap<String, u64>,
     seconds: f64,
     cpus: f64,
+    /// CPU seconds of this process during the run.
+    cpu: f64,
+    /// Of which in the kernel.
+    sys: f64,
 }
 
 /// `threads` threads call `f` on `items` (each item once, claimed in chunks) until the items run
@@ -280,7 +285,7 @@ fn run<T: Sync>(
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let finished = AtomicUsize::new(0);
-    let (c0, t0) = (cpu_seconds(), Instant::now());
+    let (c0, s0, t0) = (cpu_seconds(), cpu_user_system().1, Instant::now());
     let per_thread: Vec<(u64, BTreeMap<String, u64>, Instant)> = std::thread::scope(|sc| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
@@ -329,6 +334,8 @@ fn run<T: Sync>(
         errors,
         seconds,
         cpus: cpu / t0.elapsed().as_secs_f64(),
+        cpu,
+        sys: cpu_user_system().1 - s0,
     }
 }
 
@@ -393,11 +400,13 @@ fn rounds(
                 let mut row = json!({"group": "fleet", "proto": proto, "op": op,
                     "impl": variant.name(), "threads": threads, "round": round,
                     "ops_per_s": r.ok as f64 / r.seconds, "validations": r.ok,
-                    "seconds": r.seconds, "cpus_busy": r.cpus, "errors": r.errors});
+                    "seconds": r.seconds, "cpus_busy": r.cpus, "cpu_s": r.cpu, "sys_s": r.sys, "errors": r.errors});
                 if variant == Variant::Redis {
                     let set1 = set_stats(conn);
                     row["redis_keys"] = dbsize(conn).into();
-                    row["redis_cpu_s"] = (server_cpu(conn) - cpu0).into();
+                    let cpu1 = server_cpu(conn);
+                    row["redis_cpu_s"] = (cpu1.0 - cpu0.0).into();
+                    row["redis_sys_s"] = (cpu1.1 - cpu0.1).into();
                     row["redis_set_calls"] = (set1.0 - set0.0).into();
                     row["redis_set_usec"] = (set1.1 - set0.1).into();
                 }
@@ -578,79 +587,160 @@ impl Ids {
     }
 }
 
+/// One piece timed alone: its name, who does it, and one call.
+type Piece<'a> = (&'static str, &'static str, Box<dyn FnMut() + 'a>);
+
+/// Times each piece in rounds (rotated, one untimed warm-up round), ~`secs` per piece per
+/// round: the mean time per call of each round, then the allocations of 200 more calls.
+fn interleaved(results: &mut Results, secs: f64, mut pieces: Vec<Piece<'_>>) {
+    let n = pieces.len();
+    let mut per_round: Vec<Vec<f64>> = vec![Vec::new(); n];
+    for round in 0..=ROUNDS {
+        for k in 0..n {
+            let i = (round + k) % n;
+            let f = &mut pieces[i].2;
+            let budget = if round == 0 { secs / 4.0 } else { secs };
+            let (t, mut calls) = (Instant::now(), 0u64);
+            while t.elapsed().as_secs_f64() < budget {
+                for _ in 0..16 {
+                    f();
+                }
+                calls += 16;
+            }
+            if round > 0 {
+                per_round[i].push(t.elapsed().as_nanos() as f64 / calls as f64);
+            }
+        }
+    }
+    for (i, (op, imp, f)) in pieces.iter_mut().enumerate() {
+        Counting::start();
+        for _ in 0..200 {
+            f();
+        }
+        let (allocs, bytes, _) = Counting::stop();
+        let rounds = &per_round[i];
+        let mut sorted = rounds.clone();
+        sorted.sort_by(f64::total_cmp);
+        let median = sorted[sorted.len() / 2];
+        results.extra(json!({"group": "fleet-call", "op": op, "impl": imp,
+            "median_ns": median, "p10_ns": sorted[0], "p90_ns": sorted[sorted.len() - 1],
+            "rounds_ns": rounds, "allocs_per_op": allocs as f64 / 200.0,
+            "bytes_per_op": bytes as f64 / 200.0}));
+    }
+}
+
 fn call_rows(results: &mut Results, server: &Server, conn: &mut redis::Connection, key: &Key) {
     // Steady state rather than growth: 10 000 ids per simulated second, each expiring 10
     // simulated seconds later, so the stores hold ~100 000 live ids (Redis: 10 s real TTL).
     let clock = |n: u64| (n / 10_000) as i64;
+    flush(conn);
     let memory = MemoryReplayStore::default();
-    let mut ids = Ids::new();
-    results.time(
-        "fleet-call",
-        "check_and_insert (fresh id)",
-        "MemoryReplayStore",
-        || {
-            let now = clock(ids.n);
-            memory
-                .check_and_insert(ids.next(), now + 10, now)
-                .expect("memory store")
-        },
-    );
-    flush(conn);
     let redis = redis_store(server);
-    let mut ids = Ids::new();
-    results.time(
-        "fleet-call",
-        "check_and_insert (fresh id)",
-        "RedisReplayStore",
-        || {
-            let now = clock(ids.n);
-            redis
-                .check_and_insert(ids.next(), now + 10, now)
-                .expect("redis store")
-        },
-    );
-    flush(conn);
-    let mut ids = Ids::new();
-    let mut raw = server.connection().expect("a connection");
-    results.time(
-        "fleet-call",
-        "SET key 1 NX PX (fresh key)",
-        "redis crate, 1 connection",
-        || {
-            let mut key = b"hxjwt:".to_vec();
-            key.extend_from_slice(ids.next());
-            redis::cmd("SET")
-                .arg(key)
-                .arg(1)
-                .arg("NX")
-                .arg("PX")
-                .arg(10_000)
-                .query::<redis::Value>(&mut raw)
-                .expect("SET")
-        },
-    );
-    results.time("fleet-call", "PING", "redis crate, 1 connection", || {
-        redis::cmd("PING")
-            .query::<redis::Value>(&mut raw)
-            .expect("PING")
-    });
-    flush(conn);
-    results.time("fleet-call", "hx1_token_id (SHA-256 of the kid)", "hxjwt", || {
-        store::hx1_token_id(black_box("bob.service"), black_box("alice.service"), black_box("bW9yZSB0aGFuIDcyIGJ5dGVzIG9mIHdyYXBwZWQga2V5IG1hdGVyaWFsLCBiYXNlNjR1cmwtZW5jb2RlZCBoZXJlLi4u"))
-    });
-    results.time(
-        "fleet-call",
-        "key thumbprint (each JWS decode with a store)",
-        "HS256 key",
-        || black_box(key).thumbprint(),
-    );
     let es = Key::generate(Algorithm::ES256).expect("an ES256 key");
-    results.time(
-        "fleet-call",
-        "key thumbprint (each JWS decode with a store)",
-        "ES256 key",
-        || black_box(&es).thumbprint(),
-    );
+    let timeout = Some(RedisOptions::default().command_timeout);
+    let conns: Vec<std::cell::RefCell<redis::Connection>> = (0..4)
+        .map(|_| server.connection().expect("a connection").into())
+        .collect();
+    let set = |key: &[u8]| {
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(b"hxjwt:".iter().chain(key).copied().collect::<Vec<u8>>())
+            .arg(1)
+            .arg("NX")
+            .arg("PX")
+            .arg(10_000);
+        cmd
+    };
+    let (mut m, mut r, mut s1, mut s2, mut s3) =
+        (Ids::new(), Ids::new(), Ids::new(), Ids::new(), Ids::new());
+    let pieces: Vec<Piece<'_>> = vec![
+        (
+            "check_and_insert (fresh id)",
+            "MemoryReplayStore",
+            Box::new(|| {
+                let now = clock(m.n);
+                memory
+                    .check_and_insert(m.next(), now + 10, now)
+                    .expect("memory store");
+            }),
+        ),
+        (
+            "check_and_insert (fresh id)",
+            "RedisReplayStore",
+            Box::new(|| {
+                let now = clock(r.n);
+                redis
+                    .check_and_insert(r.next(), now + 10, now)
+                    .expect("redis store");
+            }),
+        ),
+        (
+            "SET key 1 NX PX (fresh key)",
+            "redis crate, 1 connection",
+            Box::new(|| {
+                let c = &mut *conns[0].borrow_mut();
+                set(s1.next()).query::<redis::Value>(c).expect("SET");
+            }),
+        ),
+        (
+            "SET key 1 NX PX (fresh key)",
+            "… + set_read/write_timeout",
+            Box::new(|| {
+                let c = &mut *conns[1].borrow_mut();
+                c.set_read_timeout(timeout).expect("timeout");
+                c.set_write_timeout(timeout).expect("timeout");
+                set(s2.next()).query::<redis::Value>(c).expect("SET");
+            }),
+        ),
+        (
+            "SET key 1 NX PX (fresh key)",
+            "… + as a pipeline of one",
+            Box::new(|| {
+                let c = &mut *conns[2].borrow_mut();
+                c.set_read_timeout(timeout).expect("timeout");
+                c.set_write_timeout(timeout).expect("timeout");
+                let mut pipe = redis::pipe();
+                pipe.add_command(set(s3.next()));
+                pipe.query::<Vec<redis::Value>>(c).expect("SET");
+            }),
+        ),
+        (
+            "PING",
+            "redis crate, 1 connection",
+            Box::new(|| {
+                let c = &mut *conns[3].borrow_mut();
+                redis::cmd("PING").query::<redis::Value>(c).expect("PING");
+            }),
+        ),
+        (
+            "hx1_token_id (SHA-256 of the kid)",
+            "hxjwt",
+            Box::new(|| {
+                black_box(store::hx1_token_id(
+                    black_box("bob.service"),
+                    black_box("alice.service"),
+                    black_box(
+                        "bW9yZSB0aGFuIDcyIGJ5dGVzIG9mIHdyYXBwZWQga2V5IG1hdGVyaWFsLCBiYXNlNjR1cmwtZW5jb2RlZCBoZXJlLi4u",
+                    ),
+                ));
+            }),
+        ),
+        (
+            "key thumbprint (each JWS decode with a store)",
+            "HS256 key",
+            Box::new(|| {
+                black_box(black_box(key).thumbprint());
+            }),
+        ),
+        (
+            "key thumbprint (each JWS decode with a store)",
+            "ES256 key",
+            Box::new(|| {
+                black_box(black_box(&es).thumbprint());
+            }),
+        ),
+    ];
+    interleaved(results, 0.3 * scale(), pieces);
+    flush(conn);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -705,8 +795,8 @@ fn memory_row(
         }
     }
     let per = |x: f64| x / r.ok.max(1) as f64;
-    results.extra(
-        json!({"group": "fleet-memory", "proto": proto, "tokens": r.ok,
+    results.extra(json!({"group": "fleet-memory", "proto": proto,
+        "op": "Redis memory per accepted token", "impl": "RedisReplayStore", "tokens": r.ok,
         "errors": r.errors, "seconds": r.seconds, "keys": keys, "expires": expires,
         "used_memory_before": before, "used_memory_after": after,
         "bytes_per_token": per(after - before),
@@ -715,8 +805,7 @@ fn memory_row(
         "sampled_keys": counted,
         "memory_usage_avg": usage as f64 / counted.max(1) as f64,
         "key_len_avg": key_len as f64 / counted.max(1) as f64,
-        "sample_pttl_ms": ttl_ms, "token_ttl_s": TOKEN_TTL, "leeway_s": 0}),
-    );
+        "sample_pttl_ms": ttl_ms, "token_ttl_s": TOKEN_TTL, "leeway_s": 0}));
     flush(conn);
 }
 
@@ -758,6 +847,12 @@ pub fn rows(results: &mut Results) {
         "transport": "TCP over loopback, same host", "rounds": ROUNDS, "run_seconds": secs,
         "hx1_tokens": hx1_pool, "jws_tokens": jws_pool, "token_ttl_s": TOKEN_TTL}),
     );
+    let loadavg = || {
+        std::fs::read_to_string("/proc/loadavg")
+            .map(|l| l.split(' ').take(3).collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
+    };
+    let load_before = loadavg();
     let mut conn = server.connection().expect("a connection to the server");
     let t = Instant::now();
     let (hx1_tokens, bob) = hx1_throughput(results, &server, &mut conn, hx1_pool, secs);
@@ -780,5 +875,9 @@ pub fn rows(results: &mut Results) {
     });
     drop(conn);
     server.stop();
+    results.meta(
+        "fleet_load",
+        json!({"before": load_before, "after": loadavg(), "seconds": t.elapsed().as_secs_f64()}),
+    );
     eprintln!("  fleet rows: {:.0} s", t.elapsed().as_secs_f64());
 }

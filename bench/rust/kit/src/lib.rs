@@ -181,6 +181,14 @@ pub fn cpu_seconds() -> f64 {
     tv(u.ru_utime) + tv(u.ru_stime)
 }
 
+/// (user, system) CPU seconds of this process so far: the system part is the kernel's work on
+/// the process's behalf (syscalls, and for loopback sockets most of the TCP stack).
+pub fn cpu_user_system() -> (f64, f64) {
+    let u = rusage();
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    (tv(u.ru_utime), tv(u.ru_stime))
+}
+
 /// The process's peak resident set size so far, in bytes.
 pub fn max_rss_bytes() -> u64 {
     rusage().ru_maxrss as u64 * 1024
