@@ -58,7 +58,7 @@ bench-tools:
 	@command -v redis-server >/dev/null 2>&1 || { apt-get update && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server && \
 	  { command -v service >/dev/null 2>&1 && service redis-server stop >/dev/null 2>&1 || true; }; }
-	@echo "redis-server for the fleet rows: $$(command -v redis-server) ($$(redis-server --version | cut -d' ' -f3))"
+	@echo "redis-server for the fleet rows: $$(command -v redis-server) ($$(redis-server --version | sed 's/.* v=\([^ ]*\).*/\1/'))"
 
 # The harness's own workspace (committed Cargo.lock). jsonwebtoken's two backends are separate
 # packages built by separate invocations, so that cargo never unifies their features.
