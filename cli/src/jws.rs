@@ -1,5 +1,6 @@
 //! `hxjwt keygen --alg`, `hxjwt sign`, `hxjwt verify`: standard JWTs from the command line.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -156,13 +157,27 @@ pub(crate) fn sign(args: &SignArgs) -> Result<(), Failure> {
     )?;
     let claims_text = String::from_utf8(arg_or_stdin(&args.claims)?)
         .map_err(|_| usage("the claims are not UTF-8"))?;
-    let mut claims = hxjwt::json::parse_object(claims_text.as_bytes(), 32, "claims")
+    let claims = hxjwt::json::parse_object(claims_text.as_bytes(), 32, "claims")
         .map_err(|e| usage(format!("the claims must be a JSON object: {}", e.detail())))?;
+    // The claims are signed as given (member order, spacing and integers past 64 bits kept);
+    // --ttl adds iat and exp in front when they are absent.
+    let mut signed = claims_text.trim().to_owned();
     if let Some(ttl) = args.ttl {
         let now = args.now.unwrap_or_else(|| SystemClock.now());
         let exp = now.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX));
-        claims.entry("iat").or_insert_with(|| now.into());
-        claims.entry("exp").or_insert_with(|| exp.into());
+        let mut added = String::new();
+        if !claims.contains_key("iat") {
+            added = added + "\"iat\":" + &now.to_string() + ",";
+        }
+        if !claims.contains_key("exp") {
+            added = added + "\"exp\":" + &exp.to_string() + ",";
+        }
+        if claims.is_empty() {
+            added.pop();
+            signed = format!("{{{added}}}");
+        } else if let Some(rest) = signed.strip_prefix('{') {
+            signed = format!("{{{added}{rest}");
+        }
     }
     let mut header = Header::new(alg);
     header.kid.clone_from(&args.kid);
@@ -181,7 +196,7 @@ pub(crate) fn sign(args: &SignArgs) -> Result<(), Failure> {
             }
         }
     }
-    println!("{}", jws::encode(&header, &claims, &key)?);
+    println!("{}", jws::encode_json(&header, &signed, &key)?);
     Ok(())
 }
 
@@ -219,11 +234,11 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<(), Failure> {
         Some(url) if crate::is_url(url) => {
             let set = RemoteKeySet::new(url, crate::remote_options(args.allow_http))
                 .map_err(|e| usage(format!("{url}: {e}")))?;
-            jws::decode_claims(&token, &set, &v).map_err(rejected)?
+            jws::decode_bytes(&token, &set, &v).map_err(rejected)?
         }
         Some(path) => {
             let set = KeySet::from_jwks_file(path).map_err(|e| usage(format!("{path}: {e}")))?;
-            jws::decode_claims(&token, &set, &v).map_err(rejected)?
+            jws::decode_bytes(&token, &set, &v).map_err(rejected)?
         }
         None => {
             let key = load_key(
@@ -231,9 +246,13 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<(), Failure> {
                 args.secret_file.as_deref(),
                 args.allow_short_secret,
             )?;
-            jws::decode_claims(&token, &key, &v).map_err(rejected)?
+            jws::decode_bytes(&token, &key, &v).map_err(rejected)?
         }
     };
-    println!("{}", Value::Object(data.claims));
-    Ok(())
+    // The claims exactly as signed (member order, spacing and integers past 64 bits kept).
+    let mut out = std::io::stdout().lock();
+    out.write_all(&data.claims)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush())
+        .map_err(|e| usage(format!("cannot write stdout: {e}")))
 }

@@ -234,3 +234,77 @@ fn verify_with_a_jwks_and_pem_keys_and_reject_with_kinds() {
     assert!(err(&none).contains("UnsupportedAlgorithm"));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn claims_are_signed_and_printed_exactly_as_given() {
+    let d = dir("exact");
+    let (private, public) = (d.join("k.jwk"), d.join("k.pub"));
+    let k = run(&[
+        "keygen",
+        "--alg",
+        "ES256",
+        "-o",
+        s(&private),
+        "--public",
+        s(&public),
+    ]);
+    assert!(k.status.success(), "{}", err(&k));
+    // Member order, and an integer past 64 bits: kept byte for byte both ways.
+    let claims = r#"{"z":1,"n":123456789012345678901234567890,"exp":4102444800}"#;
+    let t = run(&["sign", "--key", s(&private), "--alg", "ES256", claims]);
+    assert!(t.status.success(), "{}", err(&t));
+    let token = out(&t);
+    let v = run(&["verify", "--key", s(&public), "--alg", "ES256", &token]);
+    assert!(v.status.success(), "{}", err(&v));
+    assert_eq!(out(&v), claims);
+    // --ttl adds iat and exp in front, and keeps the rest as given.
+    let t = run(&[
+        "sign",
+        "--key",
+        s(&private),
+        "--alg",
+        "ES256",
+        "--ttl",
+        "60",
+        "--now",
+        "1000",
+        r#"{"n":123456789012345678901234567890}"#,
+    ]);
+    let v = run(&[
+        "verify",
+        "--key",
+        s(&public),
+        "--alg",
+        "ES256",
+        "--now",
+        "1010",
+        &out(&t),
+    ]);
+    assert_eq!(
+        out(&v),
+        r#"{"iat":1000,"exp":1060,"n":123456789012345678901234567890}"#
+    );
+    let t = run(&[
+        "sign",
+        "--key",
+        s(&private),
+        "--alg",
+        "ES256",
+        "--ttl",
+        "60",
+        "--now",
+        "1000",
+        "{}",
+    ]);
+    let v = run(&[
+        "verify",
+        "--key",
+        s(&public),
+        "--alg",
+        "ES256",
+        "--now",
+        "1010",
+        &out(&t),
+    ]);
+    assert_eq!(out(&v), r#"{"iat":1000,"exp":1060}"#);
+}
