@@ -73,3 +73,37 @@ test('100 000 create/validate calls: the RSS stays flat (< 20 MB growth after wa
   assert.equal(calls, 100_000);
   assert.ok(growth < 20, `RSS grew by ${growth.toFixed(1)} MB over ${calls} create/validate calls`);
 });
+
+const FORGOTTEN = String.raw`(async () => {
+const hxjwt = require(process.argv[1]);
+const N = Number(process.argv[2]);
+// Each key holds a 16 KiB secret in the library: 3000 forgotten ones would be ~48 MB.
+const secret = Buffer.alloc(16 * 1024, 7);
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+async function round(n) {
+  for (let i = 0; i < n; i++) {
+    hxjwt.Key.fromSecret(secret); // never closed: left to the FinalizationRegistry
+    if (i % 50 === 0) { global.gc(); await tick(); }
+  }
+}
+await round(N / 5);
+global.gc(); await tick(); global.gc();
+const before = process.memoryUsage().rss;
+await round(N);
+global.gc(); await tick(); global.gc(); await tick();
+const after = process.memoryUsage().rss;
+process.stdout.write(JSON.stringify({ before, after }));
+})().catch((err) => { console.error(err); process.exit(1); });
+`;
+
+test('handles never closed are released by the FinalizationRegistry', { timeout: 600_000 }, (t) => {
+  const child = spawnSync(process.execPath, ['--expose-gc', '-e', FORGOTTEN, require.resolve('..'), '3000'], {
+    encoding: 'utf8',
+    env: process.env,
+  });
+  assert.equal(child.status, 0, child.stderr);
+  const { before, after } = JSON.parse(child.stdout);
+  const growth = (after - before) / (1024 * 1024);
+  t.diagnostic(`RSS ${(before / 1048576).toFixed(1)} MB -> ${(after / 1048576).toFixed(1)} MB after 3000 forgotten 16 KiB keys`);
+  assert.ok(growth < 20, `RSS grew by ${growth.toFixed(1)} MB: forgotten handles are not released`);
+});
