@@ -68,6 +68,10 @@ test('HX1 round trip with machine tokens (no directory), with every create optio
   const err = caught(() => a.create('x', { to: 'bob.service' }));
   assert.ok(err instanceof hxjwt.InvalidArgumentError, err.message);
   assert.equal(err.code, 1);
+  // Exactly one of to and recipientToken: the library's to check.
+  assert.throws(() => a.create('x', {}), hxjwt.InvalidArgumentError);
+  assert.throws(() => a.create('x'), hxjwt.InvalidArgumentError);
+  assert.throws(() => a.create('x', { to: 'bob.service', recipientToken: bob.machineToken }), hxjwt.InvalidArgumentError);
   // Before nbf and after exp.
   b.setTime(NOW);
   assert.throws(() => b.validate(token, { sender: alice.machineToken }), hxjwt.NotYetValidError);
