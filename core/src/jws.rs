@@ -28,7 +28,7 @@ mod backend;
 pub mod helpers;
 mod key;
 mod keyset;
-mod parts;
+pub(crate) mod parts;
 mod pem;
 pub(crate) mod validation;
 

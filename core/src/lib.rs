@@ -8,6 +8,7 @@ pub mod dangerous;
 mod error;
 pub mod hx1;
 pub mod json;
+pub mod jwe;
 pub mod jws;
 mod random;
 #[cfg(feature = "remote")]
