@@ -115,11 +115,12 @@ public enum ErrorKind {
      * @throws NullPointerException when {@code stableName} is null
      */
     public static ErrorKind fromStableName(String stableName) {
+        java.util.Objects.requireNonNull(stableName, "stableName");
         for (ErrorKind k : values()) {
             if (k.stableName.equals(stableName)) {
                 return k;
             }
         }
-        throw new IllegalArgumentException("no error kind is named " + stableName.trim());
+        throw new IllegalArgumentException("no error kind is named " + stableName);
     }
 }
