@@ -657,7 +657,7 @@ class Endpoint extends Handle {
     const message = hx.hx_last_error_message();
     const claim = hx.hx_last_error_claim();
     const cause = this.#resolver === null ? null : this.#resolver.takeError();
-    throw makeError(status, message, claim, cause ?? undefined);
+    throw makeError(status, message, claim, cause !== null && kindOfStatus(status) === 'ResolverFailed' ? cause : undefined);
   }
 
   /**
@@ -677,6 +677,7 @@ class Endpoint extends Handle {
     const notBefore =
       o.notBefore === undefined || o.notBefore === null ? null : [i64(o.notBefore, 'options.notBefore')];
     const data = bytes.length === 0 ? null : bytes;
+    if (this.#resolver !== null) this.#resolver.takeError(); // none left from an earlier call
     const out = [null];
     const status =
       jti === null && contentType === null && notBefore === null
@@ -696,6 +697,7 @@ class Endpoint extends Handle {
     const t = tokenArg(token);
     const o = optionsArg(options);
     const sender = machineTokenArg(o.sender, 'options.sender');
+    if (this.#resolver !== null) this.#resolver.takeError(); // none left from an earlier call
     const out = [null];
     const status = hx.hx_validate_jwt(ep, t, sender, out);
     if (status !== 0) this.#fail(status);
