@@ -37,7 +37,7 @@ $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json | node-too
 node-deps: $(NODE_STAMP)
 
 node-types: node-deps ## TypeScript: tsc --noEmit over the typed usage file, against index.d.ts.
-	cd $(NODE_DIR) && node_modules/.bin/tsc -p test/tsconfig.json
+	cd $(NODE_DIR) && node_modules/.bin/tsc --noEmit -p test/tsconfig.json
 
 # node --test: the spec reporter to the console, TAP to a log whose totals make the closing line.
 node-test: c-lib node-types ## Node.js face: npm ci, tsc, node --test (vectors, API, hostile input, leaks, workers).
