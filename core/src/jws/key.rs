@@ -59,6 +59,9 @@ enum Material {
 #[allow(clippy::struct_field_names, reason = "key_ops is the JWK member name")]
 pub struct Key {
     material: Arc<Material>,
+    /// The namespace of this key's one-time tokens in a replay store, computed once (it
+    /// depends on the material only, so clones and `with_kid` share it).
+    replay_namespace: Arc<std::sync::OnceLock<String>>,
     kid: Option<String>,
     alg: Option<Algorithm>,
     usage: Option<String>,
@@ -188,6 +191,7 @@ impl Key {
     fn from_material(material: Material) -> Key {
         Key {
             material: Arc::new(material),
+            replay_namespace: Arc::new(std::sync::OnceLock::new()),
             kid: None,
             alg: None,
             usage: None,
@@ -603,6 +607,25 @@ impl Key {
         // serde_json's Map is ordered by key, which is exactly RFC 7638's order.
         let text = Zeroizing::new(Value::Object(self.thumbprint_members()).to_string());
         b64::encode(&Sha256::digest(text.as_bytes()))
+    }
+
+    /// The namespace of the tokens this key verifies in a replay store: the RFC 7638
+    /// thumbprint for a public-key type (public information), and for an HMAC secret a
+    /// domain-separated 128-bit digest of its thumbprint, so that the store never holds the
+    /// secret's thumbprint itself. Computed once per key.
+    pub(crate) fn replay_namespace(&self) -> &str {
+        self.replay_namespace.get_or_init(|| {
+            let thumbprint = self.thumbprint();
+            if matches!(*self.material, Material::Hmac(_)) {
+                let mut h = Sha256::new();
+                h.update(b"hxjwt jws replay namespace\0");
+                h.update(thumbprint.as_bytes());
+                let d = h.finalize();
+                format!("oct-{}", b64::encode(d.get(..16).unwrap_or(&d)))
+            } else {
+                thumbprint
+            }
+        })
     }
 
     fn metadata(&self, m: &mut Map<String, Value>) {

@@ -195,7 +195,7 @@ impl Validation {
             .with_claim("exp"));
         };
         let until = exp.saturating_add(i64::try_from(self.leeway).unwrap_or(i64::MAX));
-        let id = store::jws_jti_id(&key.thumbprint(), jti);
+        let id = store::jws_jti_id(key.replay_namespace(), jti);
         if store.check_and_insert(id.as_bytes(), until, self.clock.now())? {
             Ok(())
         } else {

@@ -137,13 +137,15 @@ pub fn hx1_jti_id(recipient: &str, issuer: &str, jti: &str) -> String {
     id
 }
 
-/// The replay id of a standard JWT's `jti`: `jws:<thumbprint of the verifying key>:j:<digest>`.
-/// Tokens verified by one key share a namespace, whichever service verifies them: a one-time
-/// token is accepted once across every service sharing the store.
-pub fn jws_jti_id(key_thumbprint: &str, jti: &str) -> String {
-    let mut id = String::with_capacity(4 + key_thumbprint.len() + 25);
+/// The replay id of a standard JWT's `jti`: `jws:<namespace of the verifying key>:j:<digest>`,
+/// where the namespace is the key's RFC 7638 thumbprint for a public key, and for an HMAC secret
+/// `oct-` and a 128-bit digest of its thumbprint (domain-separated: the store never holds the
+/// secret's thumbprint). Tokens verified by one key share a namespace, whichever service
+/// verifies them: a one-time token is accepted once across every service sharing the store.
+pub fn jws_jti_id(key_namespace: &str, jti: &str) -> String {
+    let mut id = String::with_capacity(4 + key_namespace.len() + 25);
     id.push_str("jws:");
-    push_escaped(&mut id, key_thumbprint);
+    push_escaped(&mut id, key_namespace);
     id.push_str(":j:");
     id.push_str(&digest(&[jti.as_bytes()]));
     id
@@ -173,6 +175,18 @@ mod tests {
             "jws:T:j:".len() + 22
         );
         assert_ne!(jws_jti_id("T1", "j"), jws_jti_id("T2", "j"));
+    }
+
+    #[test]
+    fn an_hmac_secrets_thumbprint_never_reaches_the_store() {
+        use crate::jws::{Algorithm, Key};
+        let hmac = Key::from_secret(b"a secret of at least thirty-two bytes!!").unwrap();
+        let ns = hmac.replay_namespace();
+        assert!(ns.starts_with("oct-") && ns.len() == 4 + 22, "{ns}");
+        assert!(!jws_jti_id(ns, "j").contains(&hmac.thumbprint()));
+        assert_eq!(hmac.clone().with_kid("k").replay_namespace(), ns, "cached, kid-independent");
+        let es = Key::generate(Algorithm::ES256).unwrap();
+        assert_eq!(es.replay_namespace(), es.thumbprint(), "public keys: the thumbprint");
     }
 
     #[test]
