@@ -84,7 +84,7 @@ pub(crate) fn decrypt(
     }
 }
 
-/// RFC 7518 §5.2.2.1: MAC_KEY is the first half of the CEK, ENC_KEY the second.
+/// RFC 7518 §5.2.2.1: `MAC_KEY` is the first half of the CEK, `ENC_KEY` the second.
 fn cek_mac_half(cek: &[u8]) -> &[u8] {
     cek.get(..cek.len() / 2).unwrap_or_default()
 }
@@ -165,7 +165,7 @@ where
     Ok(buf)
 }
 
-/// HMAC(MAC_KEY, A ‖ IV ‖ C ‖ AL), where AL is the bit length of A as a 64-bit big-endian number.
+/// `HMAC(MAC_KEY, A ‖ IV ‖ C ‖ AL)`, where `AL` is the bit length of A as a 64-bit big-endian number.
 fn cbc_mac<M: Mac + KeyInit>(mac_key: &[u8], aad: &[u8], iv: &[u8], ct: &[u8]) -> Result<M> {
     let mut mac =
         <M as KeyInit>::new_from_slice(mac_key).map_err(|_| internal("HMAC key setup"))?;

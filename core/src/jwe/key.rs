@@ -80,6 +80,8 @@ pub struct Key {
     pub(crate) material: Arc<Material>,
     kid: Option<String>,
     alg: Option<KeyAlgorithm>,
+    /// A JWK `alg` naming a content encryption (RFC 7520 §5.6): a `dir` key for that `enc`.
+    alg_enc: Option<ContentAlgorithm>,
     usage: Option<String>,
     key_ops: Option<Vec<String>>,
 }
@@ -148,6 +150,7 @@ impl Key {
             material: Arc::new(material),
             kid: None,
             alg: None,
+            alg_enc: None,
             usage: None,
             key_ops: None,
         }
@@ -382,9 +385,22 @@ impl Key {
         };
         key.kid = str_member(jwk, "kid")?.map(str::to_owned);
         if let Some(alg) = str_member(jwk, "alg")? {
-            let alg = KeyAlgorithm::parse(alg)
-                .map_err(|e| Error::invalid_key(format!("JWK alg: {}", e.detail())))?;
-            key = key.with_algorithm(alg)?;
+            if let (Some(enc), Some(secret)) = (ContentAlgorithm::from_name(alg), key.secret()) {
+                // RFC 7520 §5.6: a symmetric key whose alg is the content encryption it is
+                // the CEK of (dir).
+                if secret.len() != enc.key_len() {
+                    return Err(Error::invalid_key(format!(
+                        "a key for {enc} must be {} bytes",
+                        enc.key_len()
+                    )));
+                }
+                key.alg = Some(KeyAlgorithm::Dir);
+                key.alg_enc = Some(enc);
+            } else {
+                let alg = KeyAlgorithm::parse(alg)
+                    .map_err(|e| Error::invalid_key(format!("JWK alg: {}", e.detail())))?;
+                key = key.with_algorithm(alg)?;
+            }
         }
         if let Some(u) = str_member(jwk, "use")? {
             if u != "enc" {
@@ -523,6 +539,7 @@ impl Key {
         let mut key = Key::from_material(material);
         key.kid.clone_from(&self.kid);
         key.alg = self.alg;
+        key.alg_enc = self.alg_enc;
         key.usage.clone_from(&self.usage);
         key.key_ops = self.key_ops.as_ref().map(|ops| {
             ops.iter()
@@ -577,8 +594,14 @@ impl Key {
         if let Some(kid) = &self.kid {
             m.insert("kid".into(), kid.clone().into());
         }
-        if let Some(alg) = self.alg {
-            m.insert("alg".into(), alg.name().into());
+        match (self.alg_enc, self.alg) {
+            (Some(enc), _) => {
+                m.insert("alg".into(), enc.name().into());
+            }
+            (None, Some(alg)) => {
+                m.insert("alg".into(), alg.name().into());
+            }
+            (None, None) => {}
         }
         if let Some(u) = &self.usage {
             m.insert("use".into(), u.clone().into());
@@ -706,6 +729,13 @@ impl Key {
             if own != alg {
                 return Err(Error::invalid_key(format!(
                     "this key is for {own}, not {alg}"
+                )));
+            }
+        }
+        if let Some(own) = self.alg_enc {
+            if own != enc {
+                return Err(Error::invalid_key(format!(
+                    "this key is for dir with {own}, not {enc}"
                 )));
             }
         }

@@ -60,7 +60,7 @@ pub(crate) struct Wrapped {
 }
 
 /// Concat KDF (NIST SP 800-56A §5.8.1, RFC 7518 §4.6.2) with SHA-256: `len` bytes from `z`,
-/// with AlgorithmID, PartyUInfo, PartyVInfo, SuppPubInfo (the key length in bits) and, for
+/// with `AlgorithmID`, `PartyUInfo`, `PartyVInfo`, `SuppPubInfo` (the key length in bits) and, for
 /// ECDH-1PU with key wrapping, the content tag (draft §2.3).
 pub(crate) fn concat_kdf(
     z: &[u8],
@@ -310,7 +310,7 @@ fn key_from_value(jwk: &Value) -> Result<Key> {
     }
 }
 
-/// The KDF's AlgorithmID and output length: the `enc` and its key length for the direct modes,
+/// The KDF's `AlgorithmID` and output length: the `enc` and its key length for the direct modes,
 /// the `alg` and its wrap-key length otherwise.
 fn kdf_target(alg: KeyAlgorithm, enc: ContentAlgorithm) -> (&'static str, usize) {
     match alg.kw_len() {
@@ -425,13 +425,16 @@ pub(crate) struct WrapOptions<'a> {
     pub sender: Option<&'a Key>,
 }
 
+/// A CEK and the header members that go with it.
+pub(crate) type CekAndMembers = (Zeroizing<Vec<u8>>, Map<String, Value>);
+
 /// For the direct modes (`dir`, `ECDH-ES`, `ECDH-1PU`): the CEK and the header members.
 pub(crate) fn direct_cek(
     alg: KeyAlgorithm,
     enc: ContentAlgorithm,
     recipient: &Key,
     opts: &WrapOptions<'_>,
-) -> Result<(Zeroizing<Vec<u8>>, Map<String, Value>)> {
+) -> Result<CekAndMembers> {
     let mut members = Map::new();
     let cek = match alg.family() {
         Family::Dir => Zeroizing::new(

@@ -101,9 +101,9 @@ pub struct Header {
     /// `skid` (ECDH-1PU: the sender's key id). Defaults to `None`, in which case the sender
     /// key's own `kid` (if any) is written.
     pub skid: Option<String>,
-    /// `apu` (Agreement PartyUInfo, ECDH), raw bytes. Defaults to `None`.
+    /// `apu` (Agreement `PartyUInfo`, ECDH), raw bytes. Defaults to `None`.
     pub apu: Option<Vec<u8>>,
-    /// `apv` (Agreement PartyVInfo, ECDH), raw bytes. Defaults to `None`.
+    /// `apv` (Agreement `PartyVInfo`, ECDH), raw bytes. Defaults to `None`.
     pub apv: Option<Vec<u8>>,
     /// `p2c` (PBES2 iteration count). Defaults to `None`: [`DEFAULT_P2C`].
     pub p2c: Option<u32>,
@@ -307,13 +307,12 @@ impl Decryption {
         self.check_crit(header)?;
         match header.get("zip") {
             None => {}
+            Some(Value::String(z)) if z == "DEF" && self.max_inflated_len.is_some() => {}
             Some(Value::String(z)) if z == "DEF" => {
-                if self.max_inflated_len.is_none() {
-                    return Err(Error::new(
-                        ErrorKind::UnknownHeader,
-                        "zip \"DEF\" is refused unless enabled (Decryption::allow_zip)",
-                    ));
-                }
+                return Err(Error::new(
+                    ErrorKind::UnknownHeader,
+                    "zip \"DEF\" is refused unless enabled (Decryption::allow_zip)",
+                ));
             }
             Some(other) => {
                 return Err(Error::new(

@@ -1,5 +1,5 @@
 //! The asymmetric primitives of JWE: RSA-OAEP and ECDH on the NIST curves, through aws-lc-rs by
-//! default and through the RustCrypto crates (`rsa`, `p256`, `p384`, `p521`) with the
+//! default and through the `RustCrypto` crates (`rsa`, `p256`, `p384`, `p521`) with the
 //! `pure-rust` feature, as for JWS (`jws/backend`). X25519 is x25519-dalek in both.
 //!
 //! Both backends offer the same surface: [`RsaPublic`], [`RsaPrivate`], [`EcPrivate`] and
