@@ -7,6 +7,7 @@
     clippy::expect_used,
     clippy::indexing_slicing,
     clippy::panic,
+    clippy::many_single_char_names,
     reason = "test code: a failure should panic loudly"
 )]
 
@@ -963,5 +964,391 @@ fn hostile_corpus_is_refused_quickly() {
             "{token:.80}: {:?}",
             t.elapsed()
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON serialization, ECDH-1PU, nested JWTs
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn general_json_with_several_recipients() {
+    let rsa_key = rsa().clone().with_kid("rsa");
+    let ec = Key::generate_ec(Curve::P384).unwrap().with_kid("ec");
+    let x = Key::generate_x25519().unwrap().with_kid("x");
+    let aes = Key::from_secret([4u8; 24]).unwrap().with_kid("aes");
+    let recipients = [
+        JsonRecipient::new(Alg::RsaOaep256, &public(&rsa_key)),
+        JsonRecipient::new(Alg::EcdhEsA192KW, &public(&ec)),
+        JsonRecipient::new(Alg::EcdhEsA256KW, &public(&x)),
+        JsonRecipient::new(Alg::A192GCMKW, &aes),
+    ];
+    let mut h = Header::new(Alg::Dir, Enc::A256CbcHs512);
+    h.typ = Some("example+jwe".into());
+    h.zip = true;
+    let json = jwe::encrypt_json(&h, &recipients, b"to all of you", Some(b"aad!"), true).unwrap();
+    let parsed: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed["recipients"].as_array().unwrap().len(), 4);
+    let all = Decryption::new(
+        &[
+            Alg::RsaOaep256,
+            Alg::EcdhEsA192KW,
+            Alg::EcdhEsA256KW,
+            Alg::A192GCMKW,
+        ],
+        &[Enc::A256CbcHs512],
+    )
+    .allow_zip(1000);
+    for (key, alg) in [
+        (&rsa_key, Alg::RsaOaep256),
+        (&ec, Alg::EcdhEsA192KW),
+        (&x, Alg::EcdhEsA256KW),
+        (&aes, Alg::A192GCMKW),
+    ] {
+        let msg = jwe::decrypt_json(&json, key, &all).unwrap();
+        assert_eq!(&*msg.plaintext, b"to all of you");
+        assert_eq!(msg.alg, alg);
+        assert_eq!(msg.header["typ"], "example+jwe");
+        assert_eq!(msg.aad.as_deref(), Some(&b"aad!"[..]));
+        // A recipient whose alg is not accepted is skipped; if it was the only one for this
+        // key, the token does not decrypt.
+        let without = Decryption::new(
+            &all.algorithms
+                .iter()
+                .copied()
+                .filter(|a| *a != alg)
+                .collect::<Vec<_>>(),
+            &[Enc::A256CbcHs512],
+        )
+        .allow_zip(1000);
+        assert!(jwe::decrypt_json(&json, key, &without).is_err());
+    }
+    // A key set: the kid picks the key.
+    let set = vec![aes.clone(), x.clone(), ec.clone()];
+    assert!(jwe::decrypt_json(&json, &set, &all).is_ok());
+    // A stranger's key.
+    let e = jwe::decrypt_json(&json, &Key::generate_x25519().unwrap(), &all).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::DecryptionFailed);
+    // Direct modes cannot have several recipients; flattened has one.
+    let direct = [
+        JsonRecipient::new(Alg::EcdhEs, &public(&x)),
+        JsonRecipient::new(Alg::A192GCMKW, &aes),
+    ];
+    let e = jwe::encrypt_json(&h, &direct, b"x", None, true).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    let e = jwe::encrypt_json(&h, &recipients, b"x", None, false).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+}
+
+#[test]
+fn json_header_rules() {
+    let aes = Key::from_secret([4u8; 16]).unwrap();
+    let d = Decryption::new(&[Alg::A128KW], &[Enc::A128GCM]);
+    let json = jwe::encrypt_json(
+        &Header::new(Alg::A128KW, Enc::A128GCM),
+        &[JsonRecipient::new(Alg::A128KW, &aes)],
+        b"x",
+        None,
+        true,
+    )
+    .unwrap();
+    let mut v: Value = serde_json::from_str(&json).unwrap();
+    // A member repeated in two headers.
+    let mut twice = v.clone();
+    twice["unprotected"] = json!({"enc": "A128GCM"});
+    let e = jwe::decrypt_json(&twice.to_string(), &aes, &d).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Malformed);
+    // zip and crit must be protected.
+    for member in [json!({"zip": "DEF"}), json!({"crit": ["x"], "x": 1})] {
+        let mut u = v.clone();
+        u["unprotected"] = member.clone();
+        let e = jwe::decrypt_json(&u.to_string(), &aes, &d.clone().allow_zip(10)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Malformed, "{member}");
+        let mut r = v.clone();
+        r["recipients"][0]["header"] = member;
+        let e = jwe::decrypt_json(&r.to_string(), &aes, &d.clone().allow_zip(10)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Malformed);
+    }
+    // Duplicate members in the JSON text itself.
+    let text = json.replacen("\"tag\":", "\"tag\":\"AAAA\",\"tag\":", 1);
+    assert_eq!(
+        jwe::decrypt_json(&text, &aes, &d).unwrap_err().kind(),
+        ErrorKind::Malformed
+    );
+    // Too many recipients.
+    let one = v["recipients"][0].clone();
+    v["recipients"] = Value::Array(vec![one; jwe::MAX_RECIPIENTS + 1]);
+    assert_eq!(
+        jwe::decrypt_json(&v.to_string(), &aes, &d)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Malformed
+    );
+}
+
+#[test]
+fn ecdh_1pu_authenticates_the_sender() {
+    for curve in [None, Some(Curve::P256), Some(Curve::P521)] {
+        let gen_key = || match curve {
+            Some(c) => Key::generate_ec(c).unwrap(),
+            None => Key::generate_x25519().unwrap(),
+        };
+        let (alice, bob, mallory) = (gen_key(), gen_key(), gen_key());
+        for (alg, enc) in [
+            (Alg::Ecdh1Pu, Enc::A256GCM),
+            (Alg::Ecdh1PuA256KW, Enc::A256CbcHs512),
+        ] {
+            let mut h = Header::new(alg, enc);
+            h.apu = Some(b"alice".to_vec());
+            h.apv = Some(b"bob".to_vec());
+            let token = jwe::encrypt_1pu(&h, b"from alice", &public(&bob), &alice).unwrap();
+            let header = jwe::decode_header(&token).unwrap();
+            assert_eq!(header["skid"], alice.kid().unwrap());
+            let d = Decryption::new(&[alg], &[enc]);
+            let msg = jwe::decrypt_1pu(&token, &bob, &public(&alice), &d).unwrap();
+            assert_eq!(&*msg.plaintext, b"from alice");
+            // Another sender key: the agreement differs, decryption fails.
+            let e = jwe::decrypt_1pu(&token, &bob, &public(&mallory), &d).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::DecryptionFailed);
+            // Without a sender key, 1PU is refused.
+            let e = jwe::decrypt(&token, &bob, &d).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::UnsupportedAlgorithm);
+            // The sender is selected by skid among several.
+            let senders = vec![public(&mallory), public(&alice)];
+            assert!(jwe::decrypt_1pu(&token, &bob, &senders, &d).is_ok());
+            // ECDH-ES decryption does not accept a 1PU token.
+            let es = Decryption::new(&[Alg::EcdhEs, Alg::EcdhEsA256KW], &[enc]);
+            let e = jwe::decrypt_1pu(&token, &bob, &public(&alice), &es).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::UnsupportedAlgorithm);
+        }
+        // Key wrapping is only defined with A*CBC-HS* (draft §2.1).
+        let e = jwe::encrypt_1pu(
+            &Header::new(Alg::Ecdh1PuA128KW, Enc::A128GCM),
+            b"x",
+            &public(&bob),
+            &alice,
+        );
+        assert_eq!(e.unwrap_err().kind(), ErrorKind::InvalidArgument);
+        // The sender's key must be private and on the recipient's curve.
+        let e = jwe::encrypt_1pu(
+            &Header::new(Alg::Ecdh1Pu, Enc::A128GCM),
+            b"x",
+            &public(&bob),
+            &public(&alice),
+        );
+        assert_eq!(e.unwrap_err().kind(), ErrorKind::InvalidKey);
+        let other_curve = if curve.is_none() {
+            Key::generate_ec(Curve::P256).unwrap()
+        } else {
+            Key::generate_x25519().unwrap()
+        };
+        let e = jwe::encrypt_1pu(
+            &Header::new(Alg::Ecdh1Pu, Enc::A128GCM),
+            b"x",
+            &public(&bob),
+            &other_curve,
+        );
+        assert_eq!(e.unwrap_err().kind(), ErrorKind::InvalidKey);
+        // 1PU needs encrypt_1pu; the others refuse a sender.
+        let e = jwe::encrypt(
+            &Header::new(Alg::Ecdh1Pu, Enc::A128GCM),
+            b"x",
+            &public(&bob),
+        );
+        assert_eq!(e.unwrap_err().kind(), ErrorKind::InvalidArgument);
+        let e = jwe::encrypt_1pu(
+            &Header::new(Alg::EcdhEs, Enc::A128GCM),
+            b"x",
+            &public(&bob),
+            &alice,
+        );
+        assert_eq!(e.unwrap_err().kind(), ErrorKind::InvalidArgument);
+    }
+    // Several recipients in the JSON serialization, one sender.
+    let alice = Key::generate_x25519().unwrap();
+    let (bob, carol) = (
+        Key::generate_x25519().unwrap(),
+        Key::generate_x25519().unwrap(),
+    );
+    let recipients = [
+        JsonRecipient::new(Alg::Ecdh1PuA128KW, &public(&bob)),
+        JsonRecipient::new(Alg::Ecdh1PuA128KW, &public(&carol)),
+    ];
+    let json = jwe::encrypt_json_1pu(
+        &Header::new(Alg::Ecdh1PuA128KW, Enc::A128CbcHs256),
+        &recipients,
+        &alice,
+        b"to both",
+        None,
+        true,
+    )
+    .unwrap();
+    let d = Decryption::new(&[Alg::Ecdh1PuA128KW], &[Enc::A128CbcHs256]);
+    for key in [&bob, &carol] {
+        let msg = jwe::decrypt_json_1pu(&json, key, &public(&alice), &d).unwrap();
+        assert_eq!(&*msg.plaintext, b"to both");
+    }
+}
+
+#[test]
+fn nested_jwts_are_never_returned_unverified() {
+    use hxjwt::jws::{self, Algorithm};
+    let signer = jws::Key::generate(Algorithm::ES256).unwrap();
+    let other_signer = jws::Key::generate(Algorithm::ES256).unwrap();
+    let recipient = Key::generate_x25519().unwrap();
+    let claims = json!({"sub": "ada", "exp": 4_000_000_000u64});
+    let h = Header::new(Alg::EcdhEsA128KW, Enc::A128GCM);
+    let token = jwe::encrypt_nested(
+        &jws::Header::new(Algorithm::ES256),
+        &claims,
+        &signer,
+        &h,
+        &public(&recipient),
+    )
+    .unwrap();
+    assert_eq!(jwe::decode_header(&token).unwrap()["cty"], "JWT");
+    let d = Decryption::new(&[Alg::EcdhEsA128KW], &[Enc::A128GCM]);
+    let v = jws::Validation::new(&[Algorithm::ES256]);
+    let data =
+        jwe::decrypt_nested::<Value>(&token, &recipient, &d, &signer.to_public().unwrap(), &v)
+            .unwrap();
+    assert_eq!(data.claims["sub"], "ada");
+    // Verified with another key: refused, although it decrypts.
+    let e = jwe::decrypt_nested::<Value>(
+        &token,
+        &recipient,
+        &d,
+        &other_signer.to_public().unwrap(),
+        &v,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidSignature);
+    // The inner token's claims are checked (expired).
+    let old = jwe::encrypt_nested(
+        &jws::Header::new(Algorithm::ES256),
+        &json!({"sub": "ada", "exp": 1u64}),
+        &signer,
+        &h,
+        &public(&recipient),
+    )
+    .unwrap();
+    let e = jwe::decrypt_nested::<Value>(&old, &recipient, &d, &signer.to_public().unwrap(), &v)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Expired);
+    // A JWE without cty JWT is not a nested token, even when it holds one.
+    let inner = jws::encode(&jws::Header::new(Algorithm::ES256), &claims, &signer).unwrap();
+    let plain = jwe::encrypt(&h, inner.as_bytes(), &public(&recipient)).unwrap();
+    let e = jwe::decrypt_nested::<Value>(&plain, &recipient, &d, &signer.to_public().unwrap(), &v)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidClaim);
+    // An unsigned ("none") inner token is refused by the JWS decoder.
+    let mut nested = h.clone();
+    nested.cty = Some("JWT".into());
+    let none = format!(
+        "{}.{}.",
+        b64(br#"{"alg":"none"}"#),
+        b64(claims.to_string().as_bytes())
+    );
+    let t = jwe::encrypt(&nested, none.as_bytes(), &public(&recipient)).unwrap();
+    let e = jwe::decrypt_nested::<Value>(&t, &recipient, &d, &signer.to_public().unwrap(), &v)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::UnsupportedAlgorithm);
+}
+
+// ---------------------------------------------------------------------------------------------
+// hxjwt-made tokens for the other libraries (tests/vectors/check_hxjwt_jwe.py)
+// ---------------------------------------------------------------------------------------------
+
+/// Encrypts with the vector keys for every alg × enc pair and, when `HXJWT_JWE_EXPORT` names a
+/// file, writes the tokens there for `tests/vectors/check_hxjwt_jwe.py` to decrypt with joserfc
+/// and jwcrypto. Always checks that hxjwt decrypts what it wrote.
+#[test]
+fn export_tokens_for_the_interop_check() {
+    let plaintext = "made by hxjwt, read by everyone: ünïcödé".as_bytes();
+    let key_names = |alg: Alg, enc: Enc| -> Vec<String> {
+        match alg {
+            Alg::Dir => vec![format!("oct{}", enc.key_len())],
+            Alg::RsaOaep | Alg::RsaOaep256 => vec!["rsa2048".into()],
+            a if a.name().starts_with("PBES2") => vec!["password".into()],
+            a if a.is_key_agreement() => ["x25519", "p256", "p384", "p521"]
+                .map(String::from)
+                .to_vec(),
+            a => vec![format!(
+                "oct{}",
+                a.name()[1..4].parse::<usize>().unwrap() / 8
+            )],
+        }
+    };
+    let mut out = Vec::new();
+    for (alg, enc) in pairs() {
+        for name in key_names(alg, enc) {
+            let key = vector_key(&name);
+            let mut h = header(alg, enc);
+            h.kid = Some(name.clone());
+            let sender_name = format!("{name}-sender");
+            let token = if is_1pu(alg) {
+                h.apu = Some(b"Alice".to_vec());
+                h.apv = Some(b"Bob".to_vec());
+                let sender = vector_key(&sender_name);
+                let t = jwe::encrypt_1pu(&h, plaintext, &public(&key), &sender).unwrap();
+                let d = Decryption::new(&[alg], &[enc]);
+                jwe::decrypt_1pu(&t, &key, &public(&sender), &d).unwrap();
+                t
+            } else {
+                let t = jwe::encrypt(&h, plaintext, &public(&key)).unwrap();
+                jwe::decrypt(&t, &key, &Decryption::new(&[alg], &[enc])).unwrap();
+                t
+            };
+            let mut entry = json!({"alg": alg.name(), "enc": enc.name(), "key": name,
+                                   "serialization": "compact", "token": token});
+            if is_1pu(alg) {
+                entry["sender"] = json!(sender_name);
+            }
+            out.push(entry);
+        }
+    }
+    // General JSON with several recipients, and flattened.
+    let recipients = [
+        JsonRecipient::new(Alg::RsaOaep256, &public(&vector_key("rsa2048"))).kid("rsa2048"),
+        JsonRecipient::new(Alg::EcdhEsA256KW, &public(&vector_key("p256"))).kid("p256"),
+        JsonRecipient::new(Alg::EcdhEsA128KW, &public(&vector_key("x25519"))).kid("x25519"),
+        JsonRecipient::new(Alg::A256GCMKW, &vector_key("oct32")).kid("oct32"),
+    ];
+    let json_token = jwe::encrypt_json(
+        &Header::new(Alg::Dir, Enc::A256GCM),
+        &recipients,
+        plaintext,
+        Some(b"hxjwt aad"),
+        true,
+    )
+    .unwrap();
+    for r in &recipients {
+        out.push(json!({"alg": r.alg.name(), "enc": "A256GCM", "key": r.kid,
+                        "serialization": "json", "token": json_token, "aad": b64(b"hxjwt aad")}));
+    }
+    let flat = jwe::encrypt_json(
+        &Header::new(Alg::Dir, Enc::A128CbcHs256),
+        &[JsonRecipient::new(Alg::EcdhEsA192KW, &public(&vector_key("p384"))).kid("p384")],
+        plaintext,
+        None,
+        false,
+    )
+    .unwrap();
+    out.push(
+        json!({"alg": "ECDH-ES+A192KW", "enc": "A128CBC-HS256", "key": "p384",
+                    "serialization": "json", "token": flat}),
+    );
+    // zip DEF.
+    let mut h = Header::new(Alg::A128KW, Enc::A128GCM);
+    h.zip = true;
+    let zipped = jwe::encrypt(&h, plaintext, &vector_key("oct16")).unwrap();
+    out.push(
+        json!({"alg": "A128KW", "enc": "A128GCM", "key": "oct16", "zip": true,
+                    "serialization": "compact", "token": zipped}),
+    );
+    assert!(out.len() > 150, "{}", out.len());
+    if let Some(path) = std::env::var_os("HXJWT_JWE_EXPORT") {
+        let doc = json!({"plaintext_b64url": b64(plaintext), "tokens": out});
+        std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
     }
 }

@@ -31,6 +31,7 @@ pub enum KeyKind {
     X25519,
 }
 
+#[allow(clippy::large_enum_variant, reason = "one per key, behind an Arc")]
 pub(crate) enum Material {
     Secret(Zeroizing<Vec<u8>>),
     Rsa {

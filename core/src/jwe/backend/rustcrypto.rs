@@ -1,4 +1,4 @@
-//! RSA-OAEP and NIST-curve ECDH through the pure-Rust RustCrypto crates (`pure-rust`).
+//! RSA-OAEP and NIST-curve ECDH through the pure-Rust `RustCrypto` crates (`pure-rust`).
 //!
 //! The same surface and semantics as `aws.rs`. The `rsa` crate's private-key operation is
 //! blinded with OS randomness (see the caveat in `jws/backend/rustcrypto.rs`).
@@ -153,6 +153,10 @@ impl EcPrivate {
     }
 
     /// The private scalar `d`, big-endian, fixed length.
+    #[allow(
+        clippy::unnecessary_wraps,
+        reason = "the signature of the aws-lc backend, whose export can fail"
+    )]
     pub(crate) fn d(&self) -> Result<Zeroizing<Vec<u8>>> {
         Ok(Zeroizing::new(match &self.secret {
             Secret::P256(k) => k.to_bytes().to_vec(),
