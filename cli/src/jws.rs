@@ -104,10 +104,8 @@ fn algorithm(name: &str) -> Result<Algorithm, Failure> {
 fn load_key(path: Option<&Path>, secret: Option<&Path>, allow_short: bool) -> Result<Key, Failure> {
     let key = match (path, secret) {
         (_, Some(secret)) => {
-            let bytes = zeroize::Zeroizing::new(
-                std::fs::read(secret)
-                    .map_err(|e| usage(format!("cannot read {}: {e}", secret.display())))?,
-            );
+            let bytes =
+                zeroize::Zeroizing::new(crate::read_bounded(secret, "secret file", 1 << 20)?);
             Key::from_secret(&*bytes)
         }
         (Some(path), None) => {

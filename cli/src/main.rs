@@ -229,9 +229,32 @@ fn main() -> ExitCode {
     }
 }
 
+/// A key, machine token or JWK Set file: at most the size of the largest JWK Set accepted
+/// (`hx1::MAX_JWKS_BYTES`), so that `/dev/zero` or a wrong path to a huge file fails at once
+/// instead of filling memory.
 pub(crate) fn read_file(path: &Path, what: &str) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .map_err(|e| usage(format!("cannot read {what} {}: {e}", path.display())))
+    let bytes = read_bounded(path, what, hxjwt::hx1::MAX_JWKS_BYTES)?;
+    String::from_utf8(bytes).map_err(|_| usage(format!("{what} {} is not UTF-8", path.display())))
+}
+
+/// At most `limit` bytes of the file at `path`; larger is an error.
+pub(crate) fn read_bounded(path: &Path, what: &str, limit: usize) -> Result<Vec<u8>, Failure> {
+    use std::io::Read as _;
+    let fail = |e: std::io::Error| usage(format!("cannot read {what} {}: {e}", path.display()));
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            f.take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+                .read_to_end(&mut bytes)
+        })
+        .map_err(fail)?;
+    if bytes.len() > limit {
+        return Err(usage(format!(
+            "{what} {} is larger than {limit} bytes",
+            path.display()
+        )));
+    }
+    Ok(bytes)
 }
 
 pub(crate) fn write_secret_file(path: &Path, text: &str) -> Result<(), Failure> {

@@ -308,3 +308,13 @@ fn claims_are_signed_and_printed_exactly_as_given() {
     ]);
     assert_eq!(out(&v), r#"{"iat":1000,"exp":1060}"#);
 }
+
+#[test]
+fn key_files_are_read_with_a_bound() {
+    // /dev/zero never ends: refused once past the bound, without filling memory.
+    let o = run(&["verify", "--key", "/dev/zero", "--alg", "ES256", "x.y.z"]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("larger than"), "{}", err(&o));
+    let o = run(&["verify", "--secret-file", "/dev/zero", "--alg", "HS256", "x.y.z"]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+}
