@@ -43,7 +43,7 @@ rust-test: ## cargo test: unit, integration, property, vector and doc tests of t
 	$(CARGO) test --workspace --exclude hxjwt-python --locked
 
 doc: ## rustdoc of the core (all features but pure-rust) with warnings denied.
-	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --no-deps --locked -p hxjwt --features remote
+	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --no-deps --locked -p hxjwt --features remote,redis
 
 examples: ## Build and run the README's Rust examples (fleet: against a private redis-server).
 	$(CARGO) run --quiet --locked -p hxjwt --example quickstart
