@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hxjwt::jws::helpers::{MemoryRevocationList, TokenIssuer};
-use hxjwt::store::redis::{RedisOptions, RedisReplayStore, RedisRevocationStore};
+use hxjwt::store::redis::{RedisClient, RedisOptions, RedisReplayStore, RedisRevocationStore};
 use hxjwt::store::{MemoryReplayStore, ReplayStore, RevocationStore};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -14,6 +14,26 @@ use pyo3::types::{PyDict, PyString};
 
 use crate::errors::detached;
 use crate::jwk::PyKey;
+
+/// A Redis connection pool from a URL and the Python keywords.
+fn redis_client(
+    url: &str,
+    connect_timeout: Option<f64>,
+    timeout: Option<f64>,
+    key_prefix: Option<String>,
+    max_connections: Option<usize>,
+    ca_file: Option<std::path::PathBuf>,
+) -> PyResult<RedisClient> {
+    let options = redis_options(
+        connect_timeout,
+        timeout,
+        key_prefix,
+        max_connections,
+        ca_file,
+    )?;
+    RedisClient::with_options(url, options)
+        .map_err(|e| PyValueError::new_err(e.detail().to_owned()))
+}
 
 /// The options of a Redis store from Python keywords (seconds as int or float).
 fn redis_options(

@@ -326,12 +326,24 @@ impl RedisClient {
         f(conn)
     }
 
-    /// An idle connection (`true`: it was used before), or a new one.
+    /// An idle connection (`true`: it was used before), or a new one; waits for a slot within
+    /// the deadline when all `max_connections` are in use.
     fn acquire(&self, deadline: Instant) -> Result<(Connection, bool)> {
+        self.acquire_from(deadline, true)
+    }
+
+    /// A new connection (never an idle one), taking a slot.
+    fn acquire_fresh(&self, deadline: Instant) -> Result<(Connection, bool)> {
+        self.acquire_from(deadline, false)
+    }
+
+    fn acquire_from(&self, deadline: Instant, idle_ok: bool) -> Result<(Connection, bool)> {
         let mut pool = self.lock();
         loop {
-            if let Some(c) = pool.idle.pop() {
-                return Ok((c, true));
+            if idle_ok {
+                if let Some(c) = pool.idle.pop() {
+                    return Ok((c, true));
+                }
             }
             if pool.open < self.options.max_connections {
                 pool.open += 1;
@@ -345,33 +357,6 @@ impl RedisClient {
                     format!(
                         "all {} connections to Redis at {} stayed busy past the time-out",
                         self.options.max_connections, self.display
-                    ),
-                ));
-            }
-            pool = self
-                .freed
-                .wait_timeout(pool, left)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
-        }
-    }
-
-    /// A new connection, taking a slot (waiting for one within the deadline).
-    fn acquire_fresh(&self, deadline: Instant) -> Result<(Connection, bool)> {
-        let mut pool = self.lock();
-        loop {
-            if pool.open < self.options.max_connections {
-                pool.open += 1;
-                drop(pool);
-                return self.open_counted(deadline).map(|c| (c, false));
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(Error::new(
-                    ErrorKind::StoreUnavailable,
-                    format!(
-                        "no connection to Redis at {} within the time-out",
-                        self.display
                     ),
                 ));
             }
@@ -601,6 +586,11 @@ impl RedisReplayStore {
         })
     }
 
+    /// A store over `client` (built with [`RedisClient::with_options`]).
+    pub fn from_client(client: RedisClient) -> Self {
+        RedisReplayStore { client }
+    }
+
     /// The connection pool and options.
     pub fn client(&self) -> &RedisClient {
         &self.client
@@ -653,6 +643,11 @@ impl RedisRevocationStore {
         Ok(RedisRevocationStore {
             client: RedisClient::with_options(url, options)?,
         })
+    }
+
+    /// A revocation list over `client` (built with [`RedisClient::with_options`]).
+    pub fn from_client(client: RedisClient) -> Self {
+        RedisRevocationStore { client }
     }
 
     /// The connection pool and options.
