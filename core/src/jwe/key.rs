@@ -31,19 +31,18 @@ pub enum KeyKind {
     X25519,
 }
 
-#[allow(clippy::large_enum_variant, reason = "one per key, behind an Arc")]
 pub(crate) enum Material {
     Secret(Zeroizing<Vec<u8>>),
     Rsa {
-        parts: RsaParts,
-        public: RsaPublic,
-        private: Option<RsaPrivate>,
+        parts: Box<RsaParts>,
+        public: Box<RsaPublic>,
+        private: Option<Box<RsaPrivate>>,
     },
     Ec {
         curve: Curve,
         x: Vec<u8>,
         y: Vec<u8>,
-        private: Option<EcPrivate>,
+        private: Option<Box<EcPrivate>>,
     },
     X25519 {
         public: [u8; 32],
@@ -222,7 +221,7 @@ impl Key {
             curve,
             x,
             y,
-            private: Some(private),
+            private: Some(Box::new(private)),
         })
         .with_thumbprint_kid())
     }
@@ -433,9 +432,9 @@ impl Key {
             .map(|p| RsaPrivate::new(&parts.n, &parts.e, p))
             .transpose()?;
         Ok(Key::from_material(Material::Rsa {
-            parts,
-            public,
-            private,
+            parts: Box::new(parts),
+            public: Box::new(public),
+            private: private.map(Box::new),
         }))
     }
 
@@ -462,7 +461,7 @@ impl Key {
             curve,
             x: x.to_vec(),
             y: y.to_vec(),
-            private,
+            private: private.map(Box::new),
         }))
     }
 
@@ -518,12 +517,12 @@ impl Key {
                 ));
             }
             Material::Rsa { parts, .. } => Material::Rsa {
-                parts: RsaParts {
+                parts: Box::new(RsaParts {
                     n: parts.n.clone(),
                     e: parts.e.clone(),
                     private: None,
-                },
-                public: RsaPublic::new(&parts.n, &parts.e)?,
+                }),
+                public: Box::new(RsaPublic::new(&parts.n, &parts.e)?),
                 private: None,
             },
             Material::Ec { curve, x, y, .. } => Material::Ec {
@@ -634,12 +633,10 @@ impl Key {
     pub fn to_private_jwk(&self) -> Result<Zeroizing<String>> {
         let mut m = self.thumbprint_members();
         match &*self.material {
-            Material::Rsa {
-                parts: RsaParts {
-                    private: Some(p), ..
-                },
-                ..
-            } => {
+            Material::Rsa { parts, .. } if parts.private.is_some() => {
+                let Some(p) = &parts.private else {
+                    return Err(Error::new(crate::ErrorKind::Internal, "RSA private key"));
+                };
                 for (name, v) in [
                     ("d", &p.d),
                     ("p", &p.p),

@@ -209,6 +209,15 @@ fn x25519_agree(secret: &StaticSecret, public: &[u8; 32]) -> Result<Zeroizing<Ve
     Ok(Zeroizing::new(shared.as_bytes().to_vec()))
 }
 
+/// `Ze ‖ Zs` (ECDH-1PU), in one allocation: growing a vector would free the first copy
+/// without wiping it.
+fn concat_secrets(ze: &[u8], zs: &[u8]) -> Zeroizing<Vec<u8>> {
+    let mut z = Zeroizing::new(Vec::with_capacity(ze.len() + zs.len()));
+    z.extend_from_slice(ze);
+    z.extend_from_slice(zs);
+    z
+}
+
 /// ECDH of our private `ours` (ephemeral) with the public half of `theirs`.
 fn agree_ephemeral(ours: &Ephemeral, theirs: &Key) -> Result<Zeroizing<Vec<u8>>> {
     match (ours, &*theirs.material) {
@@ -461,13 +470,14 @@ fn agreement(
     members: &mut Map<String, Value>,
 ) -> Result<Zeroizing<Vec<u8>>> {
     let (ephemeral, epk) = ephemeral_for(recipient)?;
-    let mut z = agree_ephemeral(&ephemeral, recipient)?;
-    if alg.family() == Family::Ecdh1Pu {
+    let ze = agree_ephemeral(&ephemeral, recipient)?;
+    let z = if alg.family() == Family::Ecdh1Pu {
         let sender =
             sender.ok_or_else(|| Error::invalid_argument("ECDH-1PU needs the sender's key"))?;
-        let zs = agree_static(sender, recipient)?;
-        z.extend_from_slice(&zs);
-    }
+        concat_secrets(&ze, &agree_static(sender, recipient)?)
+    } else {
+        ze
+    };
     members.insert("epk".into(), epk);
     Ok(z)
 }
@@ -623,14 +633,15 @@ pub(crate) fn unwrap(
                 return Err(Error::invalid_key("ECDH decryption needs the private key"));
             }
             let epk = read_epk(input.header, key)?;
-            let mut z = agree_static(key, &epk)?;
-            if alg.family() == Family::Ecdh1Pu {
+            let ze = agree_static(key, &epk)?;
+            let z = if alg.family() == Family::Ecdh1Pu {
                 let sender = input.sender.ok_or_else(|| {
                     Error::invalid_argument("ECDH-1PU needs the sender's public key")
                 })?;
-                let zs = agree_static(key, sender)?;
-                z.extend_from_slice(&zs);
-            }
+                concat_secrets(&ze, &agree_static(key, sender)?)
+            } else {
+                ze
+            };
             let party = party_info(input.header)?;
             let (id, len) = kdf_target(alg, enc);
             if alg.is_direct() {
