@@ -315,6 +315,13 @@ fn key_files_are_read_with_a_bound() {
     let o = run(&["verify", "--key", "/dev/zero", "--alg", "ES256", "x.y.z"]);
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
     assert!(err(&o).contains("larger than"), "{}", err(&o));
-    let o = run(&["verify", "--secret-file", "/dev/zero", "--alg", "HS256", "x.y.z"]);
+    let o = run(&[
+        "verify",
+        "--secret-file",
+        "/dev/zero",
+        "--alg",
+        "HS256",
+        "x.y.z",
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
 }

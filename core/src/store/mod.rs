@@ -184,9 +184,17 @@ mod tests {
         let ns = hmac.replay_namespace();
         assert!(ns.starts_with("oct-") && ns.len() == 4 + 22, "{ns}");
         assert!(!jws_jti_id(ns, "j").contains(&hmac.thumbprint()));
-        assert_eq!(hmac.clone().with_kid("k").replay_namespace(), ns, "cached, kid-independent");
+        assert_eq!(
+            hmac.clone().with_kid("k").replay_namespace(),
+            ns,
+            "cached, kid-independent"
+        );
         let es = Key::generate(Algorithm::ES256).unwrap();
-        assert_eq!(es.replay_namespace(), es.thumbprint(), "public keys: the thumbprint");
+        assert_eq!(
+            es.replay_namespace(),
+            es.thumbprint(),
+            "public keys: the thumbprint"
+        );
     }
 
     #[test]
