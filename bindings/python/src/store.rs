@@ -104,17 +104,16 @@ impl PyRedisReplayStore {
         max_connections: Option<usize>,
         ca_file: Option<std::path::PathBuf>,
     ) -> PyResult<Self> {
-        let options = redis_options(
+        let client = redis_client(
+            url,
             connect_timeout,
             timeout,
             key_prefix,
             max_connections,
             ca_file,
         )?;
-        let inner = RedisReplayStore::with_options(url, options)
-            .map_err(|e| PyValueError::new_err(e.detail().to_owned()))?;
         Ok(PyRedisReplayStore {
-            inner: Arc::new(inner),
+            inner: Arc::new(RedisReplayStore::from_client(client)),
         })
     }
 
@@ -198,17 +197,16 @@ impl PyRedisRevocationStore {
         max_connections: Option<usize>,
         ca_file: Option<std::path::PathBuf>,
     ) -> PyResult<Self> {
-        let options = redis_options(
+        let client = redis_client(
+            url,
             connect_timeout,
             timeout,
             key_prefix,
             max_connections,
             ca_file,
         )?;
-        let inner = RedisRevocationStore::with_options(url, options)
-            .map_err(|e| PyValueError::new_err(e.detail().to_owned()))?;
         Ok(PyRedisRevocationStore {
-            inner: Arc::new(inner),
+            inner: Arc::new(RedisRevocationStore::from_client(client)),
         })
     }
 
