@@ -153,6 +153,27 @@ typedef struct HxEndpoint HxEndpoint;
 typedef struct HxIdentity HxIdentity;
 
 /**
+ * A key for encrypting or decrypting standard JWE tokens: a symmetric secret (`dir`, `A*KW`,
+ * `A*GCMKW`) or a PBES2 password, an RSA key (RSA-OAEP, 2048 to 8192 bits), an EC key on
+ * P-256, P-384 or P-521, or an X25519 key (ECDH-ES, ECDH-1PU), private or public. A key serves
+ * only the algorithms of its type, and its JWK `alg`, `use` and `key_ops` are honoured.
+ * Immutable once made; safe to use from several threads at once. Free with `hx_jwe_key_free`
+ * (private material is wiped).
+ */
+typedef struct HxJweKey HxJweKey;
+
+/**
+ * What `hx_jwe_decrypt` (and the other `hx_jwe_decrypt_*` calls) accept: the `alg` and `enc`
+ * values (explicit lists; the token's header never chooses), the longest token, the largest
+ * PBES2 `p2c`, whether `zip` is accepted and how far it may inflate, the `crit` names
+ * understood, and the required `typ`. Safe to share between threads: any number of threads may
+ * decrypt with it at once, and the `hx_jwe_options_*` setters may be called at any time (they
+ * wait for the decryptions in progress). Free with `hx_jwe_options_free` once no other thread
+ * uses it.
+ */
+typedef struct HxJweOptions HxJweOptions;
+
+/**
  * A key for signing or verifying standard JWTs (JWS): an HMAC secret, or an RSA, EC (P-256,
  * P-384, P-521) or Ed25519 key, private or public. A key serves only the algorithms of its type
  * (an RSA key never serves HS256), and only its own `alg` when it has one. Immutable once made;
@@ -1377,6 +1398,450 @@ enum HxStatus hx_endpoint_set_replay_store(struct HxEndpoint *ep,
  */
 enum HxStatus hx_validation_set_replay_store(struct HxValidation *v,
                                              const struct HxReplayStore *store);
+
+/**
+ * Reads a JWE key from a JWK (RFC 7517/7518/8037), private or public: `kty` `"oct"` (a secret
+ * or PBES2 password), `"RSA"` (2048 to 8192 bits), `"EC"` (`crv` P-256, P-384, P-521) or
+ * `"OKP"` (`crv` X25519). Its `kid`, `alg`, `use` and `key_ops` are kept and honoured: a JWK
+ * whose `use` is not `"enc"`, or whose `alg` is not a JWE algorithm, is refused with
+ * `HX_ERR_INVALID_KEY`. On success writes the key to `*out` (free it with `hx_jwe_key_free`).
+ *
+ * # Safety
+ * `jwk_json` is a NUL-terminated string; `out` is valid for one pointer write.
+ */
+enum HxStatus hx_jwe_key_from_jwk(const char *jwk_json, struct HxJweKey **out);
+
+/**
+ * Reads an RSA or EC JWE key from PEM text (PKCS#8, SPKI, PKCS#1 or SEC1). The key has no
+ * `kid` (see `hx_jwe_key_with_kid`). On success writes it to `*out` (free it with
+ * `hx_jwe_key_free`); anything else fails with `HX_ERR_INVALID_KEY`.
+ *
+ * # Safety
+ * `pem` is a NUL-terminated string; `out` is valid for one pointer write.
+ */
+enum HxStatus hx_jwe_key_from_pem(const char *pem, struct HxJweKey **out);
+
+/**
+ * Makes a symmetric JWE key from `secret_len` raw bytes: the content key for `dir` (as long as
+ * the `enc` needs: 16 to 64 bytes) or the key-wrap key of `A*KW` / `A*GCMKW` (16, 24 or 32
+ * bytes). An empty secret fails with `HX_ERR_INVALID_KEY`. On success writes the key to `*out`
+ * (free it with `hx_jwe_key_free`).
+ *
+ * # Safety
+ * `secret` is NULL or valid for reads of `secret_len` bytes; `out` is valid for one pointer
+ * write.
+ */
+enum HxStatus hx_jwe_key_from_secret(const uint8_t *secret,
+                                     size_t secret_len,
+                                     struct HxJweKey **out);
+
+/**
+ * Makes a PBES2 password key from `password_len` bytes. Decrypting with it also needs a
+ * `PBES2-*` algorithm named in the options (`hx_jwe_options_new`), and the token's `p2c` within
+ * the options' maximum. On success writes the key to `*out` (free it with `hx_jwe_key_free`).
+ *
+ * # Safety
+ * `password` is NULL or valid for reads of `password_len` bytes; `out` is valid for one pointer
+ * write.
+ */
+enum HxStatus hx_jwe_key_from_password(const uint8_t *password,
+                                       size_t password_len,
+                                       struct HxJweKey **out);
+
+/**
+ * Makes a new private JWE key from the operating system's random generator: `kind` is
+ * `"X25519"`, `"P-256"`, `"P-384"`, `"P-521"` (ECDH-ES, ECDH-1PU), `"RSA"` (2048 bits;
+ * `"RSA-3072"`, `"RSA-4096"`; RSA-OAEP), or `"oct-16"` ... `"oct-64"` (a random secret of that
+ * many bytes). Its `kid` is its RFC 7638 thumbprint. Another `kind` fails with
+ * `HX_ERR_INVALID_ARGUMENT`. On success writes the key to `*out` (free it with
+ * `hx_jwe_key_free`); give senders `hx_jwe_key_to_public_jwk`.
+ *
+ * # Safety
+ * `kind` is a NUL-terminated string; `out` is valid for one pointer write.
+ */
+enum HxStatus hx_jwe_key_generate(const char *kind, struct HxJweKey **out);
+
+/**
+ * Writes a copy of `key` whose `kid` is `kid` to `*out` (free it with `hx_jwe_key_free`); `key`
+ * is unchanged. The `kid` is written into the headers of the tokens encrypted for the copy,
+ * and selects it among several decryption keys.
+ *
+ * # Safety
+ * `key` is a live key; `kid` is a NUL-terminated string; `out` is valid for one pointer write.
+ */
+enum HxStatus hx_jwe_key_with_kid(const struct HxJweKey *key,
+                                  const char *kid,
+                                  struct HxJweKey **out);
+
+/**
+ * Writes the public half of `key` (same `kid`, `alg` and `use`) to `*out` (free it with
+ * `hx_jwe_key_free`): what senders encrypt to. Fails with `HX_ERR_INVALID_KEY` for a symmetric
+ * secret, which has no public half.
+ *
+ * # Safety
+ * `key` is a live key; `out` is valid for one pointer write.
+ */
+enum HxStatus hx_jwe_key_to_public(const struct HxJweKey *key, struct HxJweKey **out);
+
+/**
+ * Writes the public JWK of `key` (no private member) to `*out_public_jwk_json`: what a
+ * recipient publishes. Free it with `hx_string_free`. Fails with `HX_ERR_INVALID_KEY` for a
+ * symmetric secret, which must never be published.
+ *
+ * # Safety
+ * `key` is a live key; `out_public_jwk_json` is valid for one pointer write.
+ */
+enum HxStatus hx_jwe_key_to_public_jwk(const struct HxJweKey *key, char **out_public_jwk_json);
+
+/**
+ * Writes the full JWK of `key`, **including its private members** (`d` and the RSA CRT
+ * numbers, or the secret `k`), to `*out_private_jwk_json`: store it like a password, and load
+ * it again with `hx_jwe_key_from_jwk`. For a public key it is the public JWK. Free it with
+ * `hx_string_free` (which wipes it).
+ *
+ * # Safety
+ * `key` is a live key; `out_private_jwk_json` is valid for one pointer write.
+ */
+enum HxStatus hx_jwe_key_to_private_jwk(const struct HxJweKey *key, char **out_private_jwk_json);
+
+/**
+ * The key's `kid`, borrowed: valid while `key` lives. NULL when the key has none, or when `key`
+ * is NULL.
+ *
+ * # Safety
+ * `key` is NULL or a live key.
+ */
+const char *hx_jwe_key_kid(const struct HxJweKey *key);
+
+/**
+ * Whether the key can decrypt: a secret or a private key (true), or a public key (false).
+ * False when `key` is NULL.
+ *
+ * # Safety
+ * `key` is NULL or a live key.
+ */
+bool hx_jwe_key_is_private(const struct HxJweKey *key);
+
+/**
+ * Frees a JWE key (its private material is wiped). NULL is a no-op.
+ *
+ * # Safety
+ * `key` is NULL or a key from this library that was not freed before.
+ */
+void hx_jwe_key_free(struct HxJweKey *key);
+
+/**
+ * Makes decryption options that accept exactly the `n_algorithms` key management algorithms
+ * named in `algorithms` (`"dir"`, `"A128KW"`, `"ECDH-ES+A256KW"`, `"RSA-OAEP-256"`,
+ * `"PBES2-HS256+A128KW"`, ...; exact names) and the `n_encryptions` content encryptions named
+ * in `encryptions` (`"A256GCM"`, `"A128CBC-HS256"`, ...), with these defaults: tokens up to
+ * 256 KiB, PBES2 `p2c` up to 200000, `zip` refused, no `crit` name
+ * understood, no `typ` required. An empty list fails with `HX_ERR_INVALID_ARGUMENT`; an unknown
+ * name, and `"RSA1_5"` (never accepted: its padding-oracle history), with
+ * `HX_ERR_UNSUPPORTED_ALGORITHM`. On success writes the options to `*out` (free them with
+ * `hx_jwe_options_free`).
+ *
+ * ```c
+ * const char *algs[] = {"ECDH-ES+A256KW"}, *encs[] = {"A256GCM"};
+ * HxJweOptions *o;
+ * hx_jwe_options_new(algs, 1, encs, 1, &o);
+ * ```
+ *
+ * # Safety
+ * `algorithms` and `encryptions` are NULL (with a count of 0) or valid for reads of their
+ * count of pointers to NUL-terminated strings; `out` is valid for one pointer write.
+ */
+enum HxStatus hx_jwe_options_new(const char *const *algorithms,
+                                 size_t n_algorithms,
+                                 const char *const *encryptions,
+                                 size_t n_encryptions,
+                                 struct HxJweOptions **out);
+
+/**
+ * Sets the longest token accepted, in bytes (compact or JSON); a longer one fails with
+ * `HX_ERR_MALFORMED` before anything is decoded. Defaults to 256 KiB; 0 is refused with
+ * `HX_ERR_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `options` is live options.
+ */
+enum HxStatus hx_jwe_options_set_max_token_length(struct HxJweOptions *options, size_t bytes);
+
+/**
+ * Sets the largest PBES2 `p2c` (iteration count) accepted; a larger one fails with
+ * `HX_ERR_MALFORMED` before any PBKDF2 work. Defaults to 200000 (the core's `DEFAULT_MAX_P2C`).
+ *
+ * # Safety
+ * `options` is live options.
+ */
+enum HxStatus hx_jwe_options_set_max_p2c(struct HxJweOptions *options, uint32_t iterations);
+
+/**
+ * Accepts `zip: "DEF"` (refused by default with `HX_ERR_UNKNOWN_HEADER`), inflating to at most
+ * `max_inflated_bytes` bytes: a larger plaintext fails with `HX_ERR_MALFORMED` as soon as it
+ * passes the limit, so a compression bomb costs nothing. 250000 is a sensible value; 0 refuses
+ * `zip` again.
+ *
+ * # Safety
+ * `options` is live options.
+ */
+enum HxStatus hx_jwe_options_allow_zip(struct HxJweOptions *options, size_t max_inflated_bytes);
+
+/**
+ * Replaces the `crit` header names the caller understands (and checks itself in the header
+ * `hx_jwe_decrypt` returns) with the `n_names` strings of `names`. By default there are none: a
+ * token with `crit` fails with `HX_ERR_UNKNOWN_HEADER`.
+ *
+ * # Safety
+ * `options` is live options; `names` is NULL (with `n_names` 0) or valid for reads of `n_names`
+ * pointers to NUL-terminated strings.
+ */
+enum HxStatus hx_jwe_options_set_critical(struct HxJweOptions *options,
+                                          const char *const *names,
+                                          size_t n_names);
+
+/**
+ * Requires the header's `typ` to be `typ` (compared case-insensitively; a token without it, or
+ * with another, fails with `HX_ERR_INVALID_CLAIM`). NULL removes the requirement (the default).
+ *
+ * # Safety
+ * `options` is live options; `typ` is NULL or a NUL-terminated string.
+ */
+enum HxStatus hx_jwe_options_set_typ(struct HxJweOptions *options, const char *typ);
+
+/**
+ * Frees decryption options. NULL is a no-op.
+ *
+ * # Safety
+ * `options` is NULL or options from this library that were not freed before, used by no other
+ * thread.
+ */
+void hx_jwe_options_free(struct HxJweOptions *options);
+
+/**
+ * Frees a byte buffer that the library returned (a decrypted plaintext), after overwriting its
+ * `len` bytes with zeros: pass the length the library returned with it. NULL is a no-op.
+ *
+ * # Safety
+ * `bytes` is NULL or a buffer returned by this library with length `len`, not freed before.
+ */
+void hx_bytes_free(uint8_t *bytes, size_t len);
+
+/**
+ * Encrypts `plaintext_len` bytes of `plaintext` for `key` (the recipient's public key, or the
+ * shared secret or password) as a compact JWE with the key management algorithm `alg` and the
+ * content encryption `enc` (exact names: `"ECDH-ES+A256KW"`, `"A256GCM"`). The protected header
+ * is `{"alg","enc"}`, the key's `kid` if it has one, the members the algorithm needs (`epk`,
+ * `iv`/`tag`, `p2s`/`p2c`), and the members of `header_json`: NULL, or a JSON object whose `typ`,
+ * `cty`, `kid` (strings), `apu`, `apv` (base64url), `p2c` (integer) and `zip` (`"DEF"`: compress)
+ * are used as such, and whose other members are copied (`alg`, `enc`, `epk`, `crit` and the
+ * other members hxjwt writes itself are refused). On success writes the token to `*out_token`
+ * (free it with `hx_string_free`).
+ *
+ * Fails with `HX_ERR_UNSUPPORTED_ALGORITHM` for an unknown or refused name (`"RSA1_5"`),
+ * `HX_ERR_INVALID_KEY` when the key does not fit the algorithm (an RSA key for `A128KW`, a
+ * 16-byte secret for `A256KW`), and `HX_ERR_INVALID_ARGUMENT` for an ECDH-1PU algorithm (use
+ * `hx_jwe_encrypt_1pu`) or a bad `header_json`. `key` may be shared between threads.
+ *
+ * # Safety
+ * `key` is a live key; `alg` and `enc` are NUL-terminated strings; `header_json` is NULL or a
+ * NUL-terminated string; `plaintext` is NULL (with `plaintext_len` 0) or valid for reads of
+ * `plaintext_len` bytes; `out_token` is valid for one pointer write.
+ */
+enum HxStatus hx_jwe_encrypt(const struct HxJweKey *key,
+                             const char *alg,
+                             const char *enc,
+                             const char *header_json,
+                             const uint8_t *plaintext,
+                             size_t plaintext_len,
+                             char **out_token);
+
+/**
+ * `hx_jwe_encrypt` with ECDH-1PU (`"ECDH-1PU"`, `"ECDH-1PU+A128KW"` ...; the key-wrapped forms
+ * only with an `A*CBC-HS*` `enc`): `recipient_key` is the recipient's public key and
+ * `sender_key` the sender's private key on the same curve (X25519, P-256, P-384, P-521). The
+ * sender key's `kid` (or the `skid` of `header_json`) is written as `skid`, so that the
+ * recipient can select the sender's public key. Fails as `hx_jwe_encrypt` does, and with
+ * `HX_ERR_INVALID_KEY` when the sender key is public or on another curve.
+ *
+ * # Safety
+ * As `hx_jwe_encrypt`; `sender_key` is a live key.
+ */
+enum HxStatus hx_jwe_encrypt_1pu(const struct HxJweKey *recipient_key,
+                                 const struct HxJweKey *sender_key,
+                                 const char *alg,
+                                 const char *enc,
+                                 const char *header_json,
+                                 const uint8_t *plaintext,
+                                 size_t plaintext_len,
+                                 char **out_token);
+
+/**
+ * Decrypts a compact JWE with one of the `n_keys` keys of `keys` (private keys or secrets; the
+ * token's `kid` selects among them, and keys without a `kid` that fit its `alg` are tried when
+ * none matches, at most 16), accepting only what `options` allows. On success writes the
+ * plaintext to `*out_plaintext` and its length to `*out_len` (free it with
+ * `hx_bytes_free(plaintext, len)`, which wipes it; the buffer has one more byte, a NUL, so a
+ * text plaintext is also a C string, but a plaintext may itself contain NUL bytes), and, when
+ * `out_header_json` is not NULL, the protected header as a JSON object to `*out_header_json`
+ * (free it with `hx_string_free`). Nothing is written on failure.
+ *
+ * The checks, in order; the first failure is returned: size and structure, exactly 5 segments
+ * (`HX_ERR_MALFORMED`: a JWS or a JSON-serialized token is refused here); the header: `alg` and
+ * `enc` among the options' (`HX_ERR_UNSUPPORTED_ALGORITHM`; `RSA1_5` never is), `crit` and `zip`
+ * (`HX_ERR_UNKNOWN_HEADER`), the required `typ` (`HX_ERR_INVALID_CLAIM`); the lengths of the
+ * encrypted key, IV and tag (`HX_ERR_MALFORMED`); a key for the token (`HX_ERR_KEY_NOT_FOUND`,
+ * `HX_ERR_INVALID_KEY` for a key of another type or whose JWK `alg`/`use`/`key_ops` forbid
+ * it); the key management parameters (`HX_ERR_INVALID_KEY` for an `epk` off its curve or of low
+ * order; `HX_ERR_MALFORMED` for a `p2c` over the maximum, before any PBKDF2 work); then the
+ * cryptography, whose every failure is the one `HX_ERR_DECRYPTION_FAILED` with one message.
+ * ECDH-1PU tokens need `hx_jwe_decrypt_1pu`. `keys` and `options` may be shared between
+ * threads.
+ *
+ * # Safety
+ * `keys` is valid for reads of `n_keys` pointers to live keys; `token` is a NUL-terminated
+ * string; `options` is live options; `out_plaintext` and `out_len` are valid for one write;
+ * `out_header_json` is NULL or valid for one pointer write.
+ */
+enum HxStatus hx_jwe_decrypt(const struct HxJweKey *const *keys,
+                             size_t n_keys,
+                             const char *token,
+                             const struct HxJweOptions *options,
+                             uint8_t **out_plaintext,
+                             size_t *out_len,
+                             char **out_header_json);
+
+/**
+ * `hx_jwe_decrypt` for ECDH-1PU tokens: `sender_keys` holds the `n_sender_keys` public keys of
+ * the senders accepted (the token's `skid` selects one; a sender key that does not match fails
+ * with `HX_ERR_KEY_NOT_FOUND`, a wrong one with `HX_ERR_DECRYPTION_FAILED`). Only the ECDH-1PU
+ * algorithms named in `options` are accepted for it.
+ *
+ * # Safety
+ * As `hx_jwe_decrypt`; `sender_keys` is valid for reads of `n_sender_keys` pointers to live
+ * keys.
+ */
+enum HxStatus hx_jwe_decrypt_1pu(const struct HxJweKey *const *keys,
+                                 size_t n_keys,
+                                 const struct HxJweKey *const *sender_keys,
+                                 size_t n_sender_keys,
+                                 const char *token,
+                                 const struct HxJweOptions *options,
+                                 uint8_t **out_plaintext,
+                                 size_t *out_len,
+                                 char **out_header_json);
+
+/**
+ * Encrypts `plaintext_len` bytes of `plaintext` for the `n_recipients` recipients in the JSON
+ * serialization (RFC 7516 section 7.2): recipient `i` is reached with `recipient_keys[i]` (its
+ * public key, or the shared secret) and the key management algorithm named `algorithms[i]`;
+ * all share the content encryption `enc` and the protected members of `header_json` (as for
+ * `hx_jwe_encrypt`; its `kid` is not used, each recipient has its key's). `aad` (NULL with
+ * `aad_len` 0 for none) is written as the `aad` member and authenticated. With one recipient
+ * and `general` false the flattened form is written; otherwise the general form (one to 16
+ * recipients). `sender_key` is NULL, or the sender's private key for ECDH-1PU recipients. On
+ * success writes the JSON text to `*out_json` (free it with `hx_string_free`). Fails as
+ * `hx_jwe_encrypt` does.
+ *
+ * # Safety
+ * `recipient_keys` and `algorithms` are valid for reads of `n_recipients` pointers (live keys,
+ * NUL-terminated strings); `sender_key` is NULL or a live key; `enc` is a NUL-terminated
+ * string; `header_json` is NULL or a NUL-terminated string; `plaintext` and `aad` are NULL
+ * (with a length of 0) or valid for reads of their length; `out_json` is valid for one pointer
+ * write.
+ */
+enum HxStatus hx_jwe_encrypt_json(const struct HxJweKey *const *recipient_keys,
+                                  const char *const *algorithms,
+                                  size_t n_recipients,
+                                  const struct HxJweKey *sender_key,
+                                  const char *enc,
+                                  const char *header_json,
+                                  const uint8_t *plaintext,
+                                  size_t plaintext_len,
+                                  const uint8_t *aad,
+                                  size_t aad_len,
+                                  bool general,
+                                  char **out_json);
+
+/**
+ * Decrypts a JWE in the JSON serialization (general or flattened) as `hx_jwe_decrypt` does a
+ * compact one: each recipient whose `alg`/`enc` the options accept is tried with the keys its
+ * `kid` selects. `sender_keys` is NULL (with `n_sender_keys` 0), or the senders' public keys
+ * for ECDH-1PU. On success writes the plaintext (free it with `hx_bytes_free`), its length,
+ * the merged JOSE header when `out_header_json` is not NULL (protected, shared and recipient
+ * members; free it with `hx_string_free`), and, when `out_aad` is not NULL, the decoded `aad`
+ * member to `*out_aad` and `*out_aad_len` (NULL and 0 when the token has none; free it with
+ * `hx_bytes_free`). A compact token fails with `HX_ERR_MALFORMED`.
+ *
+ * # Safety
+ * As `hx_jwe_decrypt`; `sender_keys` is NULL or valid for reads of `n_sender_keys` pointers to
+ * live keys; `out_aad` is NULL, or it and `out_aad_len` are valid for one write.
+ */
+enum HxStatus hx_jwe_decrypt_json(const struct HxJweKey *const *keys,
+                                  size_t n_keys,
+                                  const struct HxJweKey *const *sender_keys,
+                                  size_t n_sender_keys,
+                                  const char *token,
+                                  const struct HxJweOptions *options,
+                                  uint8_t **out_plaintext,
+                                  size_t *out_len,
+                                  char **out_header_json,
+                                  uint8_t **out_aad,
+                                  size_t *out_aad_len);
+
+/**
+ * Signs `claims_json` (a JSON object; strict, duplicate members refused) as a standard JWT
+ * with `signing_key` and the JWS algorithm `jws_alg` (`"ES256"` ...; header
+ * `{"alg","typ":"JWT"}` and the signing key's `kid`), then encrypts that token for
+ * `encryption_key` with `alg` and `enc` as `hx_jwe_encrypt` does, with `cty: "JWT"` (a nested
+ * JWT, RFC 7519 section 5.2). On success writes the token to `*out_token` (free it with
+ * `hx_string_free`). Fails as `hx_jwt_encode` and `hx_jwe_encrypt` do.
+ *
+ * # Safety
+ * `signing_key` is a live `HxKey`; `encryption_key` a live `HxJweKey`; `jws_alg`, `alg`, `enc`
+ * and `claims_json` are NUL-terminated strings; `out_token` is valid for one pointer write.
+ */
+enum HxStatus hx_jwe_encrypt_nested(const struct HxKey *signing_key,
+                                    const char *jws_alg,
+                                    const struct HxJweKey *encryption_key,
+                                    const char *alg,
+                                    const char *enc,
+                                    const char *claims_json,
+                                    char **out_token);
+
+/**
+ * Decrypts a nested JWT with `keys` under `options` (as `hx_jwe_decrypt`), then verifies the
+ * signed token inside and checks its claims under `v` (as `hx_jwt_decode`), with exactly one of
+ * `verifying_key` and `verifying_keyset` non-NULL; on success writes the claims (a JSON object)
+ * to `*out_claims_json` (free it with `hx_string_free`). A nested token is never returned
+ * unverified. The JWE must say `cty: "JWT"` (else `HX_ERR_INVALID_CLAIM`, claim `"cty"`); every
+ * failure of either step is that step's status.
+ *
+ * # Safety
+ * `keys` is valid for reads of `n_keys` pointers to live JWE keys; `token` is a NUL-terminated
+ * string; `options` is live options; `verifying_key` is NULL or a live `HxKey`;
+ * `verifying_keyset` is NULL or a live `HxKeySet`; `v` is a live validation;
+ * `out_claims_json` is valid for one pointer write.
+ */
+enum HxStatus hx_jwe_decrypt_nested(const struct HxJweKey *const *keys,
+                                    size_t n_keys,
+                                    const char *token,
+                                    const struct HxJweOptions *options,
+                                    const struct HxKey *verifying_key,
+                                    const struct HxKeySet *verifying_keyset,
+                                    const struct HxValidation *v,
+                                    char **out_claims_json);
+
+/**
+ * **Does not decrypt or verify anything**: writes the protected header of a compact JWE,
+ * decoded strictly, to `*out_header_json` (free it with `hx_string_free`). Use it only to
+ * choose a key (by `kid`) before `hx_jwe_decrypt`; never trust what it says. Fails with
+ * `HX_ERR_MALFORMED` when there is no such header.
+ *
+ * # Safety
+ * `token` is a NUL-terminated string; `out_header_json` is valid for one pointer write.
+ */
+enum HxStatus hx_jwe_decode_header(const char *token, char **out_header_json);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -41,6 +41,8 @@ mod validation;
 mod jwt;
 // HxReplayStore, HxRedisOptions (replay protection shared by a fleet).
 mod store;
+// HxJweKey, HxJweOptions, hx_jwe_* (standard encrypted JWTs, JWE), hx_bytes_free.
+mod jwe;
 
 use std::ffi::c_char;
 
@@ -49,6 +51,7 @@ use zeroize::Zeroize;
 pub use directory::{HxDirectory, HxResolveFn};
 pub use endpoint::HxEndpoint;
 pub use identity::HxIdentity;
+pub use jwe::{HxJweKey, HxJweOptions};
 pub use key::HxKey;
 pub use keyset::HxKeySet;
 pub use message::HxMessage;
