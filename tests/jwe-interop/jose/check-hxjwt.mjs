@@ -90,12 +90,26 @@ async function main() {
       console.log(`FAIL ${label}: ${err.code ?? err.name}: ${err.message}`);
     }
   }
-  for (const [pair, [ok, total]] of [...matrix].sort()) {
-    console.log(`  ${ok === total ? 'ok  ' : 'FAIL'} ${pair}: ${ok}/${total}`);
+  // The pair matrix: one row per alg, one column per enc, "passed/tokens" in each cell (ECDH-ES
+  // cells count the four curves, and the JSON tokens count under their recipient's pair).
+  const algs = [...new Set(doc.tokens.map((e) => e.alg))].filter((a) => JOSE_ALGS.has(a));
+  const encs = [...new Set(doc.tokens.map((e) => e.enc))];
+  console.log(['hxjwt -> jose'.padEnd(20), ...encs.map((e) => e.padStart(14))].join(''));
+  for (const alg of algs) {
+    const cells = encs.map((enc) => {
+      const [ok, total] = matrix.get(`${alg} ${enc}`) ?? [0, 0];
+      return (total ? `${ok === total ? '' : 'FAIL '}${ok}/${total}` : '-').padStart(14);
+    });
+    console.log([alg.padEnd(20), ...cells].join(''));
+  }
+  if (passed === 0) {
+    failed += 1;
+    console.log('FAIL: the export holds no token jose supports');
   }
   if (unsupported.size) {
     const n = [...unsupported.values()].reduce((a, b) => a + b, 0);
-    console.log(`not supported by jose (skipped): ${n} tokens of ${[...unsupported.keys()].join(', ')}`);
+    const skipped = [...new Set([...unsupported.keys()].map((pair) => pair.split(' ')[0]))];
+    console.log(`not supported by jose (skipped): ${n} tokens, ${unsupported.size} alg x enc pairs of ${skipped.join(', ')}`);
   }
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
