@@ -14,63 +14,12 @@
     reason = "test code: a failure should panic loudly"
 )]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
-
-/// The secret being looked for (its first 16 bytes are enough to recognize it).
-static NEEDLE: Mutex<Option<[u8; 16]>> = Mutex::new(None);
-static WATCHING: AtomicBool = AtomicBool::new(false);
-static FOUND: AtomicUsize = AtomicUsize::new(0);
-
-struct Scanning;
-
-// SAFETY: allocation is forwarded to `System` unchanged; `dealloc` only reads the block it is
-// about to free (`layout.size()` bytes from `ptr`, all owned by the caller until the call).
-unsafe impl GlobalAlloc for Scanning {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded as is.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if WATCHING.load(Ordering::Relaxed) && layout.size() >= 16 {
-            // SAFETY: the block is live and `layout.size()` bytes long until freed below.
-            let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
-            // `try_lock`: never wait (or allocate) inside the allocator.
-            if let Ok(needle) = NEEDLE.try_lock() {
-                if let Some(n) = *needle {
-                    if block.windows(16).any(|w| w == n) {
-                        FOUND.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-            }
-        }
-        // SAFETY: forwarded as is.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+mod scanner;
 
 #[global_allocator]
-static ALLOCATOR: Scanning = Scanning;
+static ALLOCATOR: scanner::Scanning = scanner::Scanning;
 
-/// One scan at a time: the allocator's state is process-wide.
-static SERIAL: Mutex<()> = Mutex::new(());
-
-/// Runs `f` (which makes and drops things holding `secret`) and returns how many freed blocks
-/// still held the secret's first 16 bytes.
-fn freed_copies(secret: &[u8], f: impl FnOnce() + Send) -> usize {
-    let _serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
-    *NEEDLE.lock().unwrap() = Some(secret[..16].try_into().unwrap());
-    FOUND.store(0, Ordering::Relaxed);
-    WATCHING.store(true, Ordering::Relaxed);
-    // On a fresh thread, so a fresh stack: moving an enum into the heap copies its unused
-    // bytes too, and on a reused stack those can hold residue of an earlier key schedule (a
-    // stack copy, which this test cannot see, surfacing in a heap block it would blame).
-    std::thread::scope(|scope| scope.spawn(f).join().unwrap());
-    WATCHING.store(false, Ordering::Relaxed);
-    *NEEDLE.lock().unwrap() = None;
-    FOUND.load(Ordering::Relaxed)
-}
+use scanner::freed_copies_on_fresh_thread as freed_copies;
 
 /// A distinctive 32-byte secret (no run of zeros a wiped block could match).
 fn secret(seed: u8) -> [u8; 32] {
