@@ -19,8 +19,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use hxjwt::ErrorKind;
 use hxjwt::jwe::{self, ContentAlgorithm as Enc, Decryption, Key, KeyAlgorithm as Alg};
+use hxjwt::{ErrorKind, jws};
 use serde_json::Value;
 
 /// The token file: `HXJWT_JOSE_TOKENS` when set (the live run of `make jwe-jose-interop`), else
@@ -77,6 +77,9 @@ fn enc_of(entry: &Value) -> Enc {
 }
 
 fn label(entry: &Value) -> String {
+    if entry["serialization"].is_null() {
+        return entry["name"].as_str().unwrap().to_owned();
+    }
     format!(
         "{} ({})",
         entry["name"].as_str().unwrap(),
@@ -253,5 +256,45 @@ fn jose_tokens_are_refused_outside_the_callers_lists() {
             let e = jwe::decrypt(token, &k, &Decryption::new(&[alg], &[enc])).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::UnknownHeader, "{}: {e}", label(entry));
         }
+    }
+}
+
+#[test]
+fn jose_nested_jwts_decrypt_and_verify() {
+    // jose signed a JWT (ES256, EdDSA, RS256), then encrypted it with cty "JWT".
+    let nested = doc()["nested"].as_array().unwrap();
+    assert!(nested.len() >= 3, "{} nested tokens", nested.len());
+    for entry in nested {
+        let signer = &doc()["signing_keys"][entry["signer"].as_str().unwrap()];
+        let verifying = jws::Key::from_jwk(&signer.to_string()).unwrap();
+        let jws_alg: jws::Algorithm = entry["jws_alg"].as_str().unwrap().parse().unwrap();
+        let v = jws::Validation::new(&[jws_alg])
+            .audience(&["hxjwt"])
+            .issuer(&["jose"]);
+        let token = entry["token"].as_str().unwrap();
+        let k = key(entry["key"].as_str().unwrap());
+        let d = Decryption::new(&[alg_of(entry)], &[enc_of(entry)]);
+        let data = jwe::decrypt_nested::<Value>(token, &k, &d, &verifying, &v)
+            .unwrap_or_else(|e| panic!("{}: {e}", label(entry)));
+        assert_eq!(data.claims, entry["claims"], "{}", label(entry));
+        // Another signer's key: the signature check inside fails.
+        let other = if jws_alg == jws::Algorithm::ES256 {
+            "eddsa"
+        } else {
+            "es256"
+        };
+        let wrong = jws::Key::from_jwk(&doc()["signing_keys"][other].to_string()).unwrap();
+        let any = jws::Validation::new(&[jws::Algorithm::ES256, jws::Algorithm::EdDSA, jws_alg])
+            .audience(&["hxjwt"]);
+        assert!(
+            jwe::decrypt_nested::<Value>(token, &k, &d, &wrong, &any).is_err(),
+            "{}",
+            label(entry)
+        );
+        // Audience not ours.
+        let e =
+            jwe::decrypt_nested::<Value>(token, &k, &d, &verifying, &v.clone().audience(&["api"]))
+                .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::WrongAudience, "{}: {e}", label(entry));
     }
 }

@@ -7,7 +7,8 @@
 // Fresh keys each run, made by jose and written as JWKs; a compact token for every alg x enc
 // pair that both jose and hxjwt implement (ECDH-ES over X25519, P-256, P-384 and P-521), plus
 // ECDH-ES with apu/apv, a general JSON token with five recipients, a flattened JSON one with aad
-// and unprotected headers, and a zip DEF one. PBES2 uses jose's default p2c (2048).
+// and unprotected headers, a zip DEF one, and nested JWTs (ES256, EdDSA, RS256 inside). PBES2
+// uses jose's default p2c (2048).
 //
 // tests/vectors/jwe-jose.json is this program's output, committed: core/tests/jwe_jose.rs
 // checks it in every `cargo test`, and `make jwe-jose-interop` checks a freshly made file too
@@ -15,9 +16,14 @@
 //
 //   {"generator": str, "keys": {name: private JWK (kid = name)},
 //    "tokens": [{"name", "serialization": "compact" | "json", "alg", "enc", "key": name,
-//                "token": str, "plaintext_b64url", "aad_b64url"?, "zip"?: true}]}
+//                "token": str, "plaintext_b64url", "aad_b64url"?, "zip"?: true}],
+//    "signing_keys": {name: public JWK (use "sig")},
+//    "nested": [{"name", "jws_alg", "signer": name, "alg", "enc", "key": name, "token": str,
+//                "claims": {...}}]}
 //
-// A JSON token with several recipients appears once per recipient (same token, its key).
+// A JSON token with several recipients appears once per recipient (same token, its key). A
+// nested token is a JWT jose signed with signing_keys[signer]'s private half (not written) and
+// then encrypted (cty "JWT"); decrypting and verifying it gives "claims" (aud "hxjwt").
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -154,10 +160,36 @@ async function main() {
     push({ name: `flattened JSON ${alg} ${enc} ${key}`, serialization: 'json', alg, enc, key, token, aad_b64url: jose.base64url.encode(aad) }, pt);
   }
 
+  // Nested JWTs (sign, then encrypt with cty "JWT"): jose's SignJWT inside its CompactEncrypt.
+  const signingKeys = {};
+  const nested = [];
+  for (const [jwsAlg, alg, enc, key] of [
+    ['ES256', 'ECDH-ES+A256KW', 'A256GCM', 'p256'],
+    ['EdDSA', 'RSA-OAEP-256', 'A128CBC-HS256', 'rsa2048'],
+    ['RS256', 'ECDH-ES', 'A256GCM', 'x25519'],
+  ]) {
+    const signer = jwsAlg.toLowerCase();
+    const { privateKey, publicKey } = await jose.generateKeyPair(jwsAlg, {
+      ...(jwsAlg === 'EdDSA' ? { crv: 'Ed25519' } : {}),
+      extractable: true,
+    });
+    signingKeys[signer] = { ...(await jose.exportJWK(publicKey)), use: 'sig', kid: signer };
+    const claims = { sub: `nested ${jwsAlg}`, iss: 'jose', aud: 'hxjwt', iat: 1_700_000_000, exp: 4_000_000_000 };
+    const signed = await new jose.SignJWT(claims)
+      .setProtectedHeader({ alg: jwsAlg, typ: 'JWT', kid: signer })
+      .sign(privateKey);
+    const token = await new jose.CompactEncrypt(encoder.encode(signed))
+      .setProtectedHeader({ alg, enc, cty: 'JWT', kid: key })
+      .encrypt(await encryptionKey(keys[key], alg));
+    nested.push({ name: `nested ${jwsAlg} in ${alg} ${enc} ${key}`, jws_alg: jwsAlg, signer, alg, enc, key, token, claims });
+  }
+
   const doc = {
     generator: `jose ${joseVersion} (npm), tests/jwe-interop/jose/make-tokens.mjs`,
     keys,
     tokens,
+    signing_keys: signingKeys,
+    nested,
   };
   writeFileSync(process.argv[2], `${JSON.stringify(doc, null, 2)}\n`);
   console.log(`make-tokens: ${tokens.length} tokens made with jose ${joseVersion} in ${process.argv[2]}`);
