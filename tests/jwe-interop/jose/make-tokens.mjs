@@ -192,7 +192,7 @@ async function main() {
     nested,
   };
   writeFileSync(process.argv[2], `${JSON.stringify(doc, null, 2)}\n`);
-  console.log(`make-tokens: ${tokens.length} tokens made with jose ${joseVersion} in ${process.argv[2]}`);
+  console.log(`make-tokens: ${tokens.length} tokens and ${nested.length} nested JWTs made with jose ${joseVersion} in ${process.argv[2]}`);
 }
 
 await main();
