@@ -1,7 +1,8 @@
 //! The endpoint: one identity, its directory, its policy, and the four HX1 operations.
 
+use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aes_gcm::Aes256Gcm;
 use aes_gcm::aead::{AeadInOut, KeyInit};
@@ -18,7 +19,12 @@ use super::keys::{Identity, MachineToken};
 use crate::b64;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind, Result, quote};
+use crate::jwe;
 use crate::store::{self, MemoryReplayStore, ReplayStore};
+
+// The ECDH-1PU mode (core/src/hx1/onepu.rs), a child of this module.
+#[path = "onepu.rs"]
+mod onepu;
 
 /// The default maximum token length, in bytes (PROTOCOL.md §4.1).
 pub const DEFAULT_MAX_TOKEN_LEN: usize = 64 * 1024;
@@ -118,8 +124,14 @@ pub struct Message {
     not_before: Option<i64>,
     jti: Option<String>,
     cty: Option<String>,
+    protocol: &'static str,
     payload: Zeroizing<Vec<u8>>,
 }
+
+/// [`Message::protocol`] of an HX1 token.
+const PROTOCOL_HX1: &str = "HX1";
+/// [`Message::protocol`] of a token of the ECDH-1PU mode.
+const PROTOCOL_1PU: &str = "ECDH-1PU";
 
 impl Message {
     /// The sender's name (`iss`), authenticated.
@@ -150,6 +162,11 @@ impl Message {
     pub fn content_type(&self) -> Option<&str> {
         self.cty.as_deref()
     }
+    /// How the token was made: `"HX1"` ([`Endpoint::create`]) or `"ECDH-1PU"`
+    /// ([`Endpoint::create_1pu`]).
+    pub fn protocol(&self) -> &'static str {
+        self.protocol
+    }
     /// The decrypted plaintext.
     pub fn payload(&self) -> &[u8] {
         &self.payload
@@ -171,6 +188,7 @@ impl fmt::Debug for Message {
             .field("not_before", &self.not_before)
             .field("jti", &self.jti)
             .field("cty", &self.cty)
+            .field("protocol", &self.protocol)
             .field("payload_len", &self.payload.len())
             .finish()
     }
@@ -203,6 +221,9 @@ pub struct Endpoint {
     clock: Arc<dyn Clock>,
     replay: Option<Arc<dyn ReplayStore>>,
     cache: PairKeyCache,
+    /// The current and previous identities as JWE keys, for the ECDH-1PU mode; made on first
+    /// use, forgotten when the identities change.
+    onepu_keys: OnceLock<Vec<jwe::Key>>,
 }
 
 impl Endpoint {
@@ -218,6 +239,7 @@ impl Endpoint {
             clock: Arc::new(SystemClock),
             replay: None,
             cache: PairKeyCache::new(DEFAULT_KEY_CACHE_CAPACITY),
+            onepu_keys: OnceLock::new(),
         }
     }
 
@@ -270,6 +292,7 @@ impl Endpoint {
             .retain(|p| p.public_bytes() != previous.public_bytes());
         self.previous.insert(0, previous);
         self.previous.truncate(MAX_PREVIOUS_IDENTITIES);
+        self.onepu_keys = OnceLock::new();
     }
 
     /// Rotates in place: `identity` becomes the current key pair and the current one is kept
@@ -281,11 +304,13 @@ impl Endpoint {
             .retain(|p| p.public_bytes() != identity.public_bytes());
         let old = std::mem::replace(&mut self.identity, identity);
         self.add_previous_identity(old);
+        self.onepu_keys = OnceLock::new();
     }
 
     /// Forgets the previous identity keys: the rotation window is closed.
     pub fn clear_previous_identities(&mut self) {
         self.previous.clear();
+        self.onepu_keys = OnceLock::new();
     }
 
     /// The previous identity keys still accepted for receiving, newest first.
@@ -413,6 +438,72 @@ impl Endpoint {
         self.open(token, Some(sender))
     }
 
+    /// Like [`create`](Self::create), in the ECDH-1PU mode: a standard compact JWE
+    /// (`alg` `"ECDH-1PU"`, `enc` `"A256GCM"`, draft-madden-jose-ecdh-1pu-04) that any
+    /// ECDH-1PU implementation (joserfc, …) decrypts with the two X25519 keys, and that
+    /// [`validate`](Self::validate) and [`validate_from`](Self::validate_from) accept with the
+    /// same policy and replay store as an HX1 token. Unlike HX1, a token stays secret even if
+    /// the sender's identity key is stolen later (docs/PROTOCOL.md, SECURITY.md).
+    ///
+    /// ```
+    /// use hxjwt::{CreateOptions, Endpoint, Identity, MemoryDirectory};
+    /// let (alice, bob) = (Identity::generate("alice")?, Identity::generate("bob")?);
+    /// let directory = std::sync::Arc::new(MemoryDirectory::new());
+    /// directory.insert(alice.machine_token());
+    /// directory.insert(bob.machine_token());
+    ///
+    /// let a = Endpoint::new(alice).with_directory(directory.clone());
+    /// let b = Endpoint::new(bob).with_directory(directory).with_replay_protection();
+    /// let token = a.create_1pu("bob", br#"{"order":42}"#, &CreateOptions::default())?;
+    /// assert_eq!(token.split('.').count(), 5);                // a compact JWE
+    /// let msg = b.validate(&token)?;                          // one validate for both modes
+    /// assert_eq!((msg.issuer(), msg.protocol()), ("alice", "ECDH-1PU"));
+    /// assert_eq!(msg.payload(), br#"{"order":42}"#);
+    /// assert_eq!(b.validate(&token).unwrap_err().kind(), hxjwt::ErrorKind::Replayed);
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
+    pub fn create_1pu(&self, to: &str, plaintext: &[u8], opts: &CreateOptions) -> Result<String> {
+        let recipient = self.resolve(to, ErrorKind::UnknownIssuer)?;
+        self.create_1pu_for(&recipient, plaintext, opts)
+    }
+
+    /// Like [`create_for`](Self::create_for), in the ECDH-1PU mode (see
+    /// [`create_1pu`](Self::create_1pu)).
+    ///
+    /// ```
+    /// use hxjwt::{CreateOptions, Endpoint, Identity};
+    /// let (alice, bob) = (Endpoint::new(Identity::generate("alice")?),
+    ///                     Endpoint::new(Identity::generate("bob")?));
+    /// let opts = CreateOptions { jti: Some("req-1".into()), ..CreateOptions::with_ttl(60) };
+    /// let token = alice.create_1pu_for(&bob.identity().machine_token(), b"hi", &opts)?;
+    /// let msg = bob.validate_from(&token, &alice.identity().machine_token())?;
+    /// assert_eq!((msg.payload(), msg.jti()), (&b"hi"[..], Some("req-1")));
+    /// assert_eq!(msg.expires_at() - msg.issued_at(), 60);
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
+    pub fn create_1pu_for(
+        &self,
+        recipient: &MachineToken,
+        plaintext: &[u8],
+        opts: &CreateOptions,
+    ) -> Result<String> {
+        let (iat, exp) = self.check_create(opts)?;
+        let sender = self
+            .onepu_keys()?
+            .first()
+            .ok_or_else(|| Error::new(ErrorKind::Internal, "no identity key"))?;
+        let claims = onepu::Claims {
+            iss: self.identity.name(),
+            aud: recipient.name(),
+            iat,
+            exp,
+            nbf: opts.not_before,
+            jti: opts.jti.as_deref(),
+            cty: opts.cty.as_deref(),
+        };
+        onepu::seal(sender, recipient, &claims, plaintext)
+    }
+
     fn directory(&self) -> Result<&Arc<dyn Directory>> {
         self.directory.as_ref().ok_or_else(|| {
             Error::invalid_argument(
@@ -480,15 +571,8 @@ impl Endpoint {
         Ok(kek)
     }
 
-    /// PROTOCOL.md §3 with the random material given.
-    pub(crate) fn seal(
-        &self,
-        recipient: &MachineToken,
-        plaintext: &[u8],
-        opts: &CreateOptions,
-        material: &[u8; 64],
-        iv: &[u8; IV_LEN],
-    ) -> Result<String> {
+    /// Checks the options of a token to create; returns `(iat, exp)`.
+    fn check_create(&self, opts: &CreateOptions) -> Result<(i64, i64)> {
         if opts.ttl == 0 {
             return Err(Error::invalid_argument("ttl must be at least 1 second"));
         }
@@ -525,6 +609,19 @@ impl Endpoint {
                 return Err(Error::invalid_argument("nbf is outside 0..=2^53"));
             }
         }
+        Ok((iat, exp))
+    }
+
+    /// PROTOCOL.md §3 with the random material given.
+    pub(crate) fn seal(
+        &self,
+        recipient: &MachineToken,
+        plaintext: &[u8],
+        opts: &CreateOptions,
+        material: &[u8; 64],
+        iv: &[u8; IV_LEN],
+    ) -> Result<String> {
+        let (iat, exp) = self.check_create(opts)?;
 
         let kek = self.kek(
             Direction::Outgoing,
@@ -585,6 +682,176 @@ impl Endpoint {
         Ok(token)
     }
 
+    /// Step 3 of PROTOCOL.md §4: `aud` is this endpoint's name or one of its audiences.
+    fn check_audience(&self, aud: &str) -> Result<()> {
+        let own_name = self.identity.name();
+        if aud != own_name && !self.policy.audiences.iter().any(|a| a == aud) {
+            return Err(Error::new(
+                ErrorKind::WrongAudience,
+                format!(
+                    "the token is for {}, not for {}",
+                    quote(aud),
+                    quote(own_name)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Step 4 of PROTOCOL.md §4: the sender's machine token given (its name must be `iss`), or
+    /// every one the directory lists for `iss` (a rotation).
+    fn senders<'s>(
+        &self,
+        iss: &str,
+        given: Option<&'s MachineToken>,
+    ) -> Result<Cow<'s, [MachineToken]>> {
+        match given {
+            Some(s) => {
+                if s.name() != iss {
+                    return Err(Error::new(
+                        ErrorKind::IssuerMismatch,
+                        format!(
+                            "the token is from {}, but the machine token given is {}'s",
+                            quote(iss),
+                            quote(s.name())
+                        ),
+                    ));
+                }
+                Ok(Cow::Borrowed(std::slice::from_ref(s)))
+            }
+            None => Ok(Cow::Owned(self.resolve_all(iss, ErrorKind::UnknownIssuer)?)),
+        }
+    }
+
+    /// Step 7 of PROTOCOL.md §4: `exp`, `iat`, `nbf` and the lifetime, within the leeway.
+    /// Returns `(now, leeway)`.
+    fn check_time(&self, iat: i64, exp: i64, nbf: Option<i64>) -> Result<(i64, i64)> {
+        let now = self.clock.now();
+        let leeway = i64::try_from(self.policy.leeway).unwrap_or(i64::MAX);
+        if exp.saturating_add(leeway) <= now {
+            return Err(Error::new(
+                ErrorKind::Expired,
+                format!("the token expired at {exp} (now {now})"),
+            ));
+        }
+        if iat.saturating_sub(leeway) > now {
+            return Err(Error::new(
+                ErrorKind::NotYetValid,
+                format!("the token is issued in the future: iat {iat} (now {now})"),
+            ));
+        }
+        if let Some(nbf) = nbf {
+            if nbf.saturating_sub(leeway) > now {
+                return Err(Error::new(
+                    ErrorKind::NotYetValid,
+                    format!("the token is not valid before {nbf} (now {now})"),
+                ));
+            }
+        }
+        if let Some(max) = self.policy.max_lifetime {
+            let lifetime = exp.saturating_sub(iat);
+            if u64::try_from(lifetime).unwrap_or(u64::MAX) > max {
+                return Err(Error::new(
+                    ErrorKind::LifetimeTooLong,
+                    format!("the token lives {lifetime} s; the limit is {max} s"),
+                ));
+            }
+        }
+        Ok((now, leeway))
+    }
+
+    /// Step 9 of PROTOCOL.md §4: the token (by `unique`, a part of it no other token has) and,
+    /// when present, the sender's `jti`, each namespaced by recipient and issuer; one call (one
+    /// round trip to a shared store).
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the token's parts the store needs"
+    )]
+    fn check_replay(
+        &self,
+        aud: &str,
+        iss: &str,
+        unique: &str,
+        jti: Option<&str>,
+        exp: i64,
+        leeway: i64,
+        now: i64,
+    ) -> Result<()> {
+        let Some(store) = &self.replay else {
+            return Ok(());
+        };
+        let until = exp.saturating_add(leeway);
+        let token_id = store::hx1_token_id(aud, iss, unique);
+        let jti_id = jti.map(|j| store::hx1_jti_id(aud, iss, j));
+        let ids: &[&[u8]] = match &jti_id {
+            Some(j) => &[token_id.as_bytes(), j.as_bytes()],
+            None => &[token_id.as_bytes()],
+        };
+        match store.check_and_insert_all(ids, until, now)? {
+            None => Ok(()),
+            Some(0) => Err(Error::new(
+                ErrorKind::Replayed,
+                "this token was already accepted",
+            )),
+            Some(_) => Err(Error::new(
+                ErrorKind::Replayed,
+                format!(
+                    "a token with jti {} was already accepted",
+                    quote(jti.unwrap_or_default())
+                ),
+            )),
+        }
+    }
+
+    /// The current and previous identities as JWE keys (the current one first).
+    fn onepu_keys(&self) -> Result<&[jwe::Key]> {
+        if let Some(keys) = self.onepu_keys.get() {
+            return Ok(keys);
+        }
+        let keys = std::iter::once(&self.identity)
+            .chain(&self.previous)
+            .map(onepu::own_key)
+            .collect::<Result<Vec<_>>>()?;
+        // Another thread may have set it meanwhile: the same keys.
+        Ok(self.onepu_keys.get_or_init(|| keys))
+    }
+
+    /// The ECDH-1PU mode of [`validate`](Self::validate) (PROTOCOL.md, "ECDH-1PU mode"): the
+    /// same steps, with the JWE core's decryption in place of steps 5, 6 and 8.
+    fn open_1pu(&self, token: &str, sender: Option<&MachineToken>) -> Result<Message> {
+        let h = onepu::parse(token)?;
+        self.check_audience(&h.aud)?;
+        let senders = self.senders(&h.iss, sender)?;
+        let payload = onepu::open(
+            token,
+            self.onepu_keys()?,
+            &senders,
+            self.policy.max_token_len,
+        )?;
+        let (now, leeway) = self.check_time(h.iat, h.exp, h.nbf)?;
+        // The ephemeral public key is fresh for every token, and authenticated.
+        self.check_replay(
+            &h.aud,
+            &h.iss,
+            &h.epk_x,
+            h.jti.as_deref(),
+            h.exp,
+            leeway,
+            now,
+        )?;
+        Ok(Message {
+            issuer: h.iss,
+            audience: h.aud,
+            issued_at: h.iat,
+            expires_at: h.exp,
+            not_before: h.nbf,
+            jti: h.jti,
+            cty: h.cty,
+            protocol: PROTOCOL_1PU,
+            payload,
+        })
+    }
+
     /// PROTOCOL.md §4.
     fn open(&self, token: &str, sender: Option<&MachineToken>) -> Result<Message> {
         // 1. Size and structure.
@@ -602,8 +869,12 @@ impl Endpoint {
             .split_once('.')
             .ok_or_else(|| Error::malformed("token has 2 segments; HX1 tokens have 3"))?;
         if s_b64.contains('.') {
+            // Five segments: a compact JWE, the ECDH-1PU mode.
+            if s_b64.bytes().filter(|&b| b == b'.').count() == 2 {
+                return self.open_1pu(token, sender);
+            }
             return Err(Error::malformed(
-                "token has more than 3 segments; HX1 tokens have 3",
+                "token has more than 3 segments; HX1 tokens have 3 (ECDH-1PU ones 5)",
             ));
         }
         let header_bytes = b64::decode(h_b64, "header segment")?;
@@ -614,46 +885,17 @@ impl Endpoint {
         let h: Header<'_> = header::parse(&header_bytes)?;
 
         // 3. Audience.
-        let own_name = self.identity.name();
-        if h.aud != own_name && !self.policy.audiences.iter().any(|a| *a == h.aud) {
-            return Err(Error::new(
-                ErrorKind::WrongAudience,
-                format!(
-                    "the token is for {}, not for {}",
-                    quote(&h.aud),
-                    quote(own_name)
-                ),
-            ));
-        }
+        self.check_audience(&h.aud)?;
 
         // 4. Sender: the key given, or every key the directory lists for iss (a rotation).
-        let resolved;
-        let senders = match sender {
-            Some(s) => {
-                if s.name() != h.iss {
-                    return Err(Error::new(
-                        ErrorKind::IssuerMismatch,
-                        format!(
-                            "the token is from {}, but the machine token given is {}'s",
-                            quote(&h.iss),
-                            quote(s.name())
-                        ),
-                    ));
-                }
-                std::slice::from_ref(s)
-            }
-            None => {
-                resolved = self.resolve_all(&h.iss, ErrorKind::UnknownIssuer)?;
-                resolved.as_slice()
-            }
-        };
+        let senders = self.senders(&h.iss, sender)?;
 
         // 5. Unwrap M: with each (sender key, own key) pair until one fits; the AES-KW integrity
         // check tells. At most MAX_KEYS_PER_NAME × (1 + MAX_PREVIOUS_IDENTITIES) attempts.
         let wrapped = b64::decode_array::<WRAPPED_LEN>(&h.kid, "header member \"kid\"")?;
         let mut material = Zeroizing::new([0u8; 64]);
         let mut unwrapped = false;
-        'search: for sender in senders {
+        'search: for sender in senders.iter() {
             for own in std::iter::once(&self.identity).chain(&self.previous) {
                 let kek = self.kek(Direction::Incoming, sender, own, &h.aud)?;
                 if kek.unwrap_key(&wrapped, material.as_mut_slice()).is_ok() {
@@ -685,40 +927,7 @@ impl Endpoint {
         })?;
 
         // 7. Time.
-        let now = self.clock.now();
-        let leeway = i64::try_from(self.policy.leeway).unwrap_or(i64::MAX);
-        if h.exp.saturating_add(leeway) <= now {
-            return Err(Error::new(
-                ErrorKind::Expired,
-                format!("the token expired at {} (now {now})", h.exp),
-            ));
-        }
-        if h.iat.saturating_sub(leeway) > now {
-            return Err(Error::new(
-                ErrorKind::NotYetValid,
-                format!(
-                    "the token is issued in the future: iat {} (now {now})",
-                    h.iat
-                ),
-            ));
-        }
-        if let Some(nbf) = h.nbf {
-            if nbf.saturating_sub(leeway) > now {
-                return Err(Error::new(
-                    ErrorKind::NotYetValid,
-                    format!("the token is not valid before {nbf} (now {now})"),
-                ));
-            }
-        }
-        if let Some(max) = self.policy.max_lifetime {
-            let lifetime = h.exp.saturating_sub(h.iat);
-            if u64::try_from(lifetime).unwrap_or(u64::MAX) > max {
-                return Err(Error::new(
-                    ErrorKind::LifetimeTooLong,
-                    format!("the token lives {lifetime} s; the limit is {max} s"),
-                ));
-            }
-        }
+        let (now, leeway) = self.check_time(h.iat, h.exp, h.nbf)?;
 
         // 8. Decrypt.
         let mut enc = decode_payload(&payload_bytes)?;
@@ -747,36 +956,7 @@ impl Endpoint {
 
         // 9. Replay: the token (by its kid, unique to it) and, when present, the sender's jti,
         // each namespaced by recipient and issuer; one call (one round trip to a shared store).
-        if let Some(store) = &self.replay {
-            let until = h.exp.saturating_add(leeway);
-            let token_id = store::hx1_token_id(&h.aud, &h.iss, &h.kid);
-            let jti_id = h
-                .jti
-                .as_deref()
-                .map(|j| store::hx1_jti_id(&h.aud, &h.iss, j));
-            let ids: &[&[u8]] = match &jti_id {
-                Some(j) => &[token_id.as_bytes(), j.as_bytes()],
-                None => &[token_id.as_bytes()],
-            };
-            match store.check_and_insert_all(ids, until, now)? {
-                None => {}
-                Some(0) => {
-                    return Err(Error::new(
-                        ErrorKind::Replayed,
-                        "this token was already accepted",
-                    ));
-                }
-                Some(_) => {
-                    return Err(Error::new(
-                        ErrorKind::Replayed,
-                        format!(
-                            "a token with jti {} was already accepted",
-                            quote(h.jti.as_deref().unwrap_or_default())
-                        ),
-                    ));
-                }
-            }
-        }
+        self.check_replay(&h.aud, &h.iss, &h.kid, h.jti.as_deref(), h.exp, leeway, now)?;
 
         // 10. The message.
         Ok(Message {
@@ -787,6 +967,7 @@ impl Endpoint {
             not_before: h.nbf,
             jti: h.jti.map(std::borrow::Cow::into_owned),
             cty: h.cty.map(std::borrow::Cow::into_owned),
+            protocol: PROTOCOL_HX1,
             payload,
         })
     }
