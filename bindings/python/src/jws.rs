@@ -882,3 +882,42 @@ pub(crate) fn encode(
     let result = detached_result(py, || jws::encode_json(&header, &claims_json, signing_key));
     result.map_err(|e| key_error(py, &e, &resolved, Some(alg), o.enforce_minimum_key_length))
 }
+
+/// For `hxjwt.jwe.decrypt_nested`: `decode`'s key, `algorithms` and claim arguments as the
+/// core's verifying key and [`Validation`], by the same conversions as `decode`. A nested token
+/// is never returned unverified, so `options={"verify_signature": False}` is refused.
+#[expect(clippy::too_many_arguments, reason = "PyJWT's keyword arguments")]
+pub(crate) fn nested_verification<'py>(
+    key: &Bound<'py, PyAny>,
+    algorithms: &Bound<'py, PyAny>,
+    options: Option<&Bound<'py, PyAny>>,
+    audience: Option<&Bound<'py, PyAny>>,
+    issuer: Option<&Bound<'py, PyAny>>,
+    subject: Option<String>,
+    leeway: Option<&Bound<'py, PyAny>>,
+    now: Option<&Bound<'py, PyAny>>,
+    max_age: Option<&Bound<'py, PyAny>>,
+) -> PyResult<(Verifier, Validation)> {
+    let o = Options::read(options)?;
+    if !o.verify_signature {
+        return Err(PyValueError::new_err(
+            "a nested token is never returned unverified: options[\"verify_signature\"] \
+             cannot be False here",
+        ));
+    }
+    let zero = 0i64.into_pyobject(key.py())?;
+    let args = ClaimArgs {
+        audience: audience.filter(|a| !a.is_none()),
+        issuer: issuer.filter(|i| !i.is_none()),
+        subject,
+        leeway: leeway.unwrap_or(zero.as_any()),
+        now: now.filter(|n| !n.is_none()),
+        typ: None,
+        max_age: max_age.filter(|m| !m.is_none()),
+        replay_store: None,
+    };
+    let resolved = resolve(key, !o.enforce_minimum_key_length)?;
+    let accepted = accepted_algorithms(Some(algorithms), resolved.bound)?;
+    let v = validation(&accepted, &o, &args)?;
+    Ok((resolved.verifier, v))
+}

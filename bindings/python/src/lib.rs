@@ -8,6 +8,7 @@ mod convert;
 mod directory;
 mod endpoint;
 mod errors;
+mod jwe;
 mod jwk;
 mod jws;
 mod jws_errors;
@@ -59,6 +60,7 @@ mod _hxjwt {
         m.add("__version__", env!("CARGO_PKG_VERSION"))?;
         m.add("CORE_VERSION", hxjwt::VERSION)?;
         super::errors::register(m)?;
+        super::jwe::register(m)?;
         super::jws_errors::register(m)
     }
 }

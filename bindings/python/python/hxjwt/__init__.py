@@ -141,3 +141,8 @@ from ._hxjwt import (  # noqa: E402
 )
 
 __all__ += ["MemoryReplayStore", "RedisReplayStore", "RedisRevocationStore", "TokenIssuer"]
+
+# Standard encrypted JWTs (JWE, RFC 7516/7518, and ECDH-1PU): the submodule hxjwt.jwe.
+from . import jwe  # noqa: E402
+
+__all__ += ["jwe"]

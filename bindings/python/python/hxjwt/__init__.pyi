@@ -744,3 +744,7 @@ class TokenIssuer:
         """Revokes a token of this issuer until it expires."""
 
 __all__ += ["MemoryReplayStore", "RedisReplayStore", "RedisRevocationStore", "TokenIssuer"]
+
+from . import jwe as jwe
+
+__all__ += ["jwe"]
