@@ -740,3 +740,20 @@ def test_threads_decrypt_in_parallel(keys: Keys) -> None:
     for t in threads:
         t.join()
     assert not errors
+
+
+# ---------------------------------------------------------------------------------------------
+# The README's example runs as written
+# ---------------------------------------------------------------------------------------------
+
+def test_readme_example(capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "bindings" / "python" / "README.md").read_text()
+    section = readme.split("## Encrypted JWTs (JWE)", 1)[1].split("\n## ", 1)[0]
+    (code,) = section.split("```py\n")[1:2]
+    namespace: dict[str, Any] = {"__name__": "readme"}
+    exec(compile(code.split("```", 1)[0], "README.md", "exec"), namespace)
+    assert namespace["claims"] == {"sub": "user-7", "aud": "api"}
+    assert capsys.readouterr().out.startswith("DecryptionFailed the token does not decrypt")
+    assert hxjwt.jwe is jwe
