@@ -224,6 +224,8 @@ pub struct Endpoint {
     /// The current and previous identities as JWE keys, for the ECDH-1PU mode; made on first
     /// use, forgotten when the identities change.
     onepu_keys: OnceLock<Vec<jwe::Key>>,
+    /// Peers' machine tokens as JWE keys, for the ECDH-1PU mode.
+    onepu_peers: onepu::PeerKeys,
 }
 
 impl Endpoint {
@@ -240,6 +242,7 @@ impl Endpoint {
             replay: None,
             cache: PairKeyCache::new(DEFAULT_KEY_CACHE_CAPACITY),
             onepu_keys: OnceLock::new(),
+            onepu_peers: onepu::PeerKeys::new(DEFAULT_KEY_CACHE_CAPACITY),
         }
     }
 
@@ -346,10 +349,12 @@ impl Endpoint {
         self
     }
 
-    /// Sets how many peers' pairwise keys are cached (0 turns the cache off).
+    /// Sets how many peers' pairwise keys (and, for the ECDH-1PU mode, public keys) are cached
+    /// (0 turns the caches off).
     #[must_use]
     pub fn with_key_cache_capacity(mut self, peers: usize) -> Self {
         self.cache = PairKeyCache::new(peers);
+        self.onepu_peers = onepu::PeerKeys::new(peers);
         self
     }
 
@@ -501,7 +506,12 @@ impl Endpoint {
             jti: opts.jti.as_deref(),
             cty: opts.cty.as_deref(),
         };
-        onepu::seal(sender, recipient, &claims, plaintext)
+        onepu::seal(
+            sender,
+            &self.onepu_peers.get(recipient)?,
+            &claims,
+            plaintext,
+        )
     }
 
     fn directory(&self) -> Result<&Arc<dyn Directory>> {
@@ -826,6 +836,7 @@ impl Endpoint {
             token,
             self.onepu_keys()?,
             &senders,
+            &self.onepu_peers,
             self.policy.max_token_len,
         )?;
         let (now, leeway) = self.check_time(h.iat, h.exp, h.nbf)?;

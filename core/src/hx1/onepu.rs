@@ -53,6 +53,47 @@ pub(super) fn peer_key(peer: &MachineToken) -> Result<Key> {
     }
 }
 
+/// Peers' machine tokens as JWE keys, by public key: converting one checks the point again
+/// (an X25519 multiplication, as much as the agreement itself), which a machine token, checked
+/// when it was made, does not need twice. Bounded: emptied when full.
+pub(super) struct PeerKeys {
+    keys: std::sync::Mutex<std::collections::HashMap<[u8; 32], Key>>,
+    capacity: usize,
+}
+
+impl PeerKeys {
+    pub(super) fn new(capacity: usize) -> Self {
+        PeerKeys {
+            keys: std::sync::Mutex::new(std::collections::HashMap::new()),
+            capacity,
+        }
+    }
+
+    /// The key of `peer`, from the cache or converted (and cached).
+    pub(super) fn get(&self, peer: &MachineToken) -> Result<Key> {
+        let public = peer.public_key();
+        if let Some(key) = self.lock().get(public) {
+            return Ok(key.clone());
+        }
+        let key = peer_key(peer)?;
+        if self.capacity > 0 {
+            let mut keys = self.lock();
+            if keys.len() >= self.capacity {
+                keys.clear();
+            }
+            keys.insert(*public, key.clone());
+        }
+        Ok(key)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<[u8; 32], Key>> {
+        // A panic while holding the lock leaves a map of valid entries: keep using it.
+        self.keys
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// The claims an HX token carries in its protected header.
 pub(super) struct Claims<'a> {
     pub iss: &'a str,
@@ -67,7 +108,7 @@ pub(super) struct Claims<'a> {
 /// Encrypts `plaintext` from `sender` (the sender's own key) to `recipient`.
 pub(super) fn seal(
     sender: &Key,
-    recipient: &MachineToken,
+    recipient: &Key,
     claims: &Claims<'_>,
     plaintext: &[u8],
 ) -> Result<String> {
@@ -89,7 +130,7 @@ pub(super) fn seal(
     if let Some(jti) = claims.jti {
         extra.insert("jti".into(), jti.into());
     }
-    jwe::encrypt_1pu(&h, plaintext, &peer_key(recipient)?, sender)
+    jwe::encrypt_1pu(&h, plaintext, recipient, sender)
 }
 
 /// The members of a 1PU header that passed the checks; not yet authenticated.
@@ -253,13 +294,14 @@ pub(super) fn open(
     token: &str,
     own: &[Key],
     senders: &[MachineToken],
+    peers: &PeerKeys,
     max_token_len: usize,
 ) -> Result<Zeroizing<Vec<u8>>> {
     let d = Decryption::new(&[ALG], &[ENC])
         .max_token_len(max_token_len)
         .typ("JWT");
     for sender in senders {
-        let sender = peer_key(sender)?;
+        let sender = peers.get(sender)?;
         for key in own {
             match jwe::decrypt_1pu(token, key, &sender, &d) {
                 Ok(m) => return Ok(m.plaintext),
@@ -305,7 +347,9 @@ mod tests {
             jti: Some("j"),
             cty: Some("json"),
         };
-        let token = seal(&own_key(&a).unwrap(), &b.machine_token(), &claims, b"x").unwrap();
+        let peers = PeerKeys::new(1);
+        let bob = peers.get(&b.machine_token()).unwrap();
+        let token = seal(&own_key(&a).unwrap(), &bob, &claims, b"x").unwrap();
         let p = parse(&token).unwrap();
         assert_eq!((p.iss.as_str(), p.aud.as_str()), ("a", "b"));
         assert_eq!((p.iat, p.exp, p.nbf), (10, 20, Some(11)));
@@ -317,6 +361,7 @@ mod tests {
             &token,
             &[own_key(&b).unwrap()],
             &[a.machine_token()],
+            &peers,
             1 << 16,
         )
         .unwrap();
