@@ -484,8 +484,20 @@ def test_wrong_python_types(keys: Keys) -> None:
         jwe.decrypt(token, k, algorithms=[1], encryptions=["A128GCM"])  # type: ignore[list-item]
     with pytest.raises(TypeError):
         jwe.decrypt(token, k, algorithms=None, encryptions=["A128GCM"])  # type: ignore[arg-type]
-    with pytest.raises((TypeError, OverflowError, ValueError)):
-        jwe.decrypt(token, k, max_p2c=-1, **d)
+    # Counts out of range are ValueErrors (never OverflowError), non-integers TypeErrors.
+    bad_counts: list[dict[str, Any]] = [{"max_p2c": -1}, {"max_p2c": 2**40}, {"allow_zip": -5},
+                                        {"max_token_length": 2**70}]
+    for bad_count in bad_counts:
+        with pytest.raises(ValueError):
+            jwe.decrypt(token, k, **bad_count, **d)
+    with pytest.raises(ValueError):
+        jwe.encrypt(b"x", keys.password, alg="PBES2-HS256+A128KW", enc="A128GCM", p2c=-1)
+    with pytest.raises(TypeError):
+        jwe.decrypt(token, k, allow_zip="1000", **d)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        jwe.Key.generate_rsa(True)
+    with pytest.raises(ValueError):
+        jwe.Key.generate_secret(-16)
     with pytest.raises(TypeError):
         jwe.encrypt(42, k, alg="A128KW", enc="A128GCM")  # type: ignore[arg-type]
     with pytest.raises(TypeError):

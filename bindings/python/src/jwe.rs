@@ -18,7 +18,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
-use crate::convert::{json_dumps, json_object, json_text, payload_bytes, py_repr, type_name};
+use crate::convert::{Int, json_dumps, json_object, json_text, payload_bytes, py_repr, type_name};
 use crate::errors::to_py_err;
 use crate::jws::detached_result;
 use crate::jws_errors::to_jws_err;
@@ -26,6 +26,25 @@ use crate::jws_errors::to_jws_err;
 /// Runs a core call with the GIL released; its error becomes the kind's exception.
 fn run<T: Send>(py: Python<'_>, f: impl Send + FnOnce() -> hxjwt::Result<T>) -> PyResult<T> {
     detached_result(py, f).map_err(|e| to_py_err(py, &e))
+}
+
+/// A count (bytes, iterations, bits) as `T`: an integer out of `T`'s range, negative ones
+/// included, is a `ValueError` (not an `OverflowError`), a non-integer a `TypeError`.
+#[derive(Clone, Copy)]
+pub(crate) struct Count<T>(T);
+
+impl<'py, T: TryFrom<i64>> FromPyObject<'_, 'py> for Count<T> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_instance_of::<pyo3::types::PyBool>() {
+            return Err(PyTypeError::new_err("expected an integer, not bool"));
+        }
+        let Int(n) = obj.extract::<Int>()?;
+        T::try_from(n)
+            .map(Count)
+            .map_err(|_| PyValueError::new_err(format!("{n} is out of range here")))
+    }
 }
 
 /// A key for encrypting or decrypting JWE tokens (`hxjwt.jwe.Key`).
@@ -133,16 +152,16 @@ impl PyJweKey {
     /// A new RSA key of `bits` (2048, 3072, 4096 or 8192) for RSA-OAEP; its `kid` is its
     /// thumbprint.
     #[staticmethod]
-    #[pyo3(signature = (bits = 2048))]
-    fn generate_rsa(py: Python<'_>, bits: usize) -> PyResult<Self> {
-        run(py, || Key::generate_rsa(bits)).map(wrap)
+    #[pyo3(signature = (bits = Count(2048)), text_signature = "(bits=2048)")]
+    fn generate_rsa(py: Python<'_>, bits: Count<usize>) -> PyResult<Self> {
+        run(py, || Key::generate_rsa(bits.0)).map(wrap)
     }
 
     /// A new random secret of `length` bytes (16, 24, 32, 48 or 64); its `kid` is its
     /// thumbprint.
     #[staticmethod]
-    fn generate_secret(py: Python<'_>, length: usize) -> PyResult<Self> {
-        run(py, || Key::generate_secret(length)).map(wrap)
+    fn generate_secret(py: Python<'_>, length: Count<usize>) -> PyResult<Self> {
+        run(py, || Key::generate_secret(length.0)).map(wrap)
     }
 
     /// The same key with `kid` set.
@@ -473,7 +492,7 @@ pub(crate) fn encrypt(
     cty: Option<String>,
     headers: Option<&Bound<'_, PyAny>>,
     zip: bool,
-    p2c: Option<u32>,
+    p2c: Option<Count<u32>>,
     apu: Option<&Bound<'_, PyAny>>,
     apv: Option<&Bound<'_, PyAny>>,
     sender_key: Option<&Bound<'_, PyAny>>,
@@ -485,7 +504,7 @@ pub(crate) fn encrypt(
         cty,
         headers,
         zip,
-        p2c,
+        p2c: p2c.map(|c| c.0),
         apu,
         apv,
     };
@@ -556,7 +575,7 @@ pub(crate) fn encrypt_json(
     cty: Option<String>,
     headers: Option<&Bound<'_, PyAny>>,
     zip: bool,
-    p2c: Option<u32>,
+    p2c: Option<Count<u32>>,
     apu: Option<&Bound<'_, PyAny>>,
     apv: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<String> {
@@ -578,7 +597,7 @@ pub(crate) fn encrypt_json(
         cty,
         headers,
         zip,
-        p2c,
+        p2c: p2c.map(|c| c.0),
         apu,
         apv,
     };
@@ -728,16 +747,16 @@ fn decrypt_impl(
 }
 
 fn limits(
-    max_token_length: Option<usize>,
-    max_p2c: Option<u32>,
-    allow_zip: Option<usize>,
+    max_token_length: Option<Count<usize>>,
+    max_p2c: Option<Count<u32>>,
+    allow_zip: Option<Count<usize>>,
     critical: Option<&Bound<'_, PyAny>>,
     typ: Option<String>,
 ) -> PyResult<Limits> {
     Ok(Limits {
-        max_token_length,
-        max_p2c,
-        allow_zip,
+        max_token_length: max_token_length.map(|c| c.0),
+        max_p2c: max_p2c.map(|c| c.0),
+        allow_zip: allow_zip.map(|c| c.0),
         critical: critical_arg(critical)?,
         typ,
     })
@@ -758,9 +777,9 @@ pub(crate) fn decrypt(
     key_or_keys: &Bound<'_, PyAny>,
     algorithms: &Bound<'_, PyAny>,
     encryptions: &Bound<'_, PyAny>,
-    max_token_length: Option<usize>,
-    max_p2c: Option<u32>,
-    allow_zip: Option<usize>,
+    max_token_length: Option<Count<usize>>,
+    max_p2c: Option<Count<u32>>,
+    allow_zip: Option<Count<usize>>,
     critical: Option<&Bound<'_, PyAny>>,
     typ: Option<String>,
     sender_key: Option<&Bound<'_, PyAny>>,
@@ -791,9 +810,9 @@ pub(crate) fn decrypt_json(
     key_or_keys: &Bound<'_, PyAny>,
     algorithms: &Bound<'_, PyAny>,
     encryptions: &Bound<'_, PyAny>,
-    max_token_length: Option<usize>,
-    max_p2c: Option<u32>,
-    allow_zip: Option<usize>,
+    max_token_length: Option<Count<usize>>,
+    max_p2c: Option<Count<u32>>,
+    allow_zip: Option<Count<usize>>,
     critical: Option<&Bound<'_, PyAny>>,
     typ: Option<String>,
     sender_key: Option<&Bound<'_, PyAny>>,
@@ -844,7 +863,7 @@ pub(crate) fn encrypt_nested(
     kid: Option<String>,
     typ: Option<String>,
     zip: bool,
-    p2c: Option<u32>,
+    p2c: Option<Count<u32>>,
     apu: Option<&Bound<'_, PyAny>>,
     apv: Option<&Bound<'_, PyAny>>,
     sender_key: Option<&Bound<'_, PyAny>>,
@@ -904,8 +923,8 @@ pub(crate) fn decrypt_nested<'py>(
     options: Option<&Bound<'py, PyAny>>,
     now: Option<&Bound<'py, PyAny>>,
     max_age: Option<&Bound<'py, PyAny>>,
-    max_token_length: Option<usize>,
-    allow_zip: Option<usize>,
+    max_token_length: Option<Count<usize>>,
+    allow_zip: Option<Count<usize>>,
     typ: Option<String>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let token = token_arg(token, false)?;
