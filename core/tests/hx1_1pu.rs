@@ -759,3 +759,39 @@ fn measure_both_modes() {
         tokens[0].len()
     );
 }
+
+#[test]
+fn one_endpoint_shared_by_threads_accepts_each_token_once() {
+    let w = world();
+    let bob =
+        Arc::new(endpoint(w.bob.identity().clone(), &w.directory, NOW).with_replay_protection());
+    let tokens: Vec<String> = (0..16)
+        .map(|i| {
+            w.alice
+                .create_1pu("bob.service", format!("{i}").as_bytes(), &opts())
+                .unwrap()
+        })
+        .collect();
+    let tokens = Arc::new(tokens);
+    let accepted: usize = (0..4)
+        .map(|_| {
+            let (bob, tokens) = (bob.clone(), tokens.clone());
+            std::thread::spawn(move || {
+                tokens
+                    .iter()
+                    .filter(|t| match bob.validate(t) {
+                        Ok(_) => true,
+                        Err(e) => {
+                            assert_eq!(e.kind(), ErrorKind::Replayed);
+                            false
+                        }
+                    })
+                    .count()
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .sum();
+    assert_eq!(accepted, 16);
+}

@@ -432,13 +432,17 @@ impl Endpoint {
     }
 
     /// Validates a token whose sender (`iss`) the directory resolves. (`ValidateTokenDirect`.)
+    /// Both modes are accepted, told apart by their segments: an HX1 token (3) or one of the
+    /// ECDH-1PU mode (5, see [`create_1pu`](Self::create_1pu)); [`Message::protocol`] says
+    /// which it was.
     pub fn validate(&self, token: &str) -> Result<Message> {
         self.open(token, None)
     }
 
     /// Validates a token from the holder of `sender`, without asking the directory.
     /// (`ValidateTokenUsingSharedKey`.) Fails with [`ErrorKind::IssuerMismatch`] when the
-    /// token's `iss` is not `sender.name()`.
+    /// token's `iss` is not `sender.name()`. Both modes are accepted, as by
+    /// [`validate`](Self::validate).
     pub fn validate_from(&self, token: &str, sender: &MachineToken) -> Result<Message> {
         self.open(token, Some(sender))
     }
