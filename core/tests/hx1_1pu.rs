@@ -579,6 +579,18 @@ fn the_header_is_strict() {
             "without {name}"
         );
     }
+    // Direct agreement has an empty encrypted key; IV and tag have exact lengths.
+    let mut parts: Vec<&str> = token.split('.').collect();
+    let wrapped = b64::encode(&[7u8; 40]);
+    parts[1] = &wrapped;
+    assert_eq!(kind(w.bob.validate(&parts.join("."))), ErrorKind::Malformed);
+    let mut parts: Vec<&str> = token.split('.').collect();
+    let short = b64::encode(&[7u8; 8]);
+    parts[2] = &short;
+    assert_eq!(kind(w.bob.validate(&parts.join("."))), ErrorKind::Malformed);
+    parts[2] = token.split('.').nth(2).unwrap();
+    parts[4] = &short;
+    assert_eq!(kind(w.bob.validate(&parts.join("."))), ErrorKind::Malformed);
     // A low-order ephemeral key (an invalid-curve attempt on the recipient's key).
     assert_eq!(
         case(&|h| {
