@@ -111,7 +111,7 @@ static void test_status_names(void) {
         HX_ERR_ISSUER_MISMATCH, HX_ERR_INVALID_KEY, HX_ERR_INVALID_SIGNATURE, HX_ERR_EXPIRED,
         HX_ERR_NOT_YET_VALID, HX_ERR_LIFETIME_TOO_LONG, HX_ERR_DECRYPTION_FAILED,
         HX_ERR_REPLAYED, HX_ERR_RESOLVER_FAILED, HX_ERR_MISSING_CLAIM, HX_ERR_INVALID_CLAIM,
-        HX_ERR_KEY_NOT_FOUND, HX_ERR_REVOKED, HX_ERR_INTERNAL};
+        HX_ERR_KEY_NOT_FOUND, HX_ERR_REVOKED, HX_ERR_STORE_UNAVAILABLE, HX_ERR_INTERNAL};
     size_t i, j;
     /* The ABI numbers. */
     CHECK(HX_OK == 0 && HX_ERR_INVALID_ARGUMENT == 1 && HX_ERR_MALFORMED == 100 &&
@@ -119,6 +119,8 @@ static void test_status_names(void) {
     /* The standard-JWT kinds, appended after the HX1 ones. */
     CHECK(HX_ERR_MISSING_CLAIM == 114 && HX_ERR_INVALID_CLAIM == 115 &&
           HX_ERR_KEY_NOT_FOUND == 116 && HX_ERR_REVOKED == 117);
+    /* A shared store that cannot answer, appended after them. */
+    CHECK(HX_ERR_STORE_UNAVAILABLE == 118);
     for (i = 0; i < sizeof all / sizeof all[0]; i++) {
         const char *name = hx_status_name(all[i]);
         CHECK(name != NULL && strncmp(name, "HX_", 3) == 0);
@@ -128,9 +130,10 @@ static void test_status_names(void) {
     CHECK(strcmp(hx_status_name(HX_ERR_EXPIRED), "HX_ERR_EXPIRED") == 0);
     CHECK(strcmp(hx_status_name(HX_ERR_MISSING_CLAIM), "HX_ERR_MISSING_CLAIM") == 0);
     CHECK(strcmp(hx_status_name(HX_ERR_REVOKED), "HX_ERR_REVOKED") == 0);
+    CHECK(strcmp(hx_status_name(HX_ERR_STORE_UNAVAILABLE), "HX_ERR_STORE_UNAVAILABLE") == 0);
     /* Values that are no status are safe to pass. */
     CHECK(strcmp(hx_status_name(2), "HX_ERR_UNKNOWN") == 0);
-    CHECK(strcmp(hx_status_name(118), "HX_ERR_UNKNOWN") == 0);
+    CHECK(strcmp(hx_status_name(119), "HX_ERR_UNKNOWN") == 0);
     CHECK(strcmp(hx_status_name(0xFFFFFFFFu), "HX_ERR_UNKNOWN") == 0);
 }
 
