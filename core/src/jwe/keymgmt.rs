@@ -31,8 +31,11 @@ pub(crate) const MAX_P2S_LEN: usize = 256;
 /// The smallest `p2c` accepted (RFC 7518 §4.8.1.2 recommends at least 1000).
 pub const MIN_P2C: u32 = 1000;
 /// The `p2c` written by [`encrypt`](super::encrypt) when [`Header::p2c`](super::Header::p2c)
-/// is not set.
-pub const DEFAULT_P2C: u32 = 100_000;
+/// is not set: 10 000, the most that other JOSE stacks accept by default (jose for Node refuses
+/// more than 10 000, jwcrypto more than 16 384), so that a PBES2 token hxjwt makes is read
+/// everywhere. Raise it (and the receivers' limits) when both ends agree: a password guessed
+/// offline costs `p2c` HMAC computations per guess.
+pub const DEFAULT_P2C: u32 = 10_000;
 /// The default largest `p2c` accepted when decrypting
 /// ([`Decryption::max_p2c`](super::Decryption::max_p2c)), checked before any PBKDF2 work.
 pub const DEFAULT_MAX_P2C: u32 = 200_000;
