@@ -398,6 +398,56 @@ def test_interop_general_json(keys: Keys) -> None:
         assert both.plaintext == PLAINTEXT
 
 
+@pytest.mark.parametrize("lib", ["jwcrypto", "joserfc"])
+def test_interop_zip(keys: Keys, lib: str) -> None:
+    k = keys.secret[32]
+    text = b"compressible " * 1000
+    d: dict[str, Any] = {"algorithms": ["A256KW"], "encryptions": ["A256GCM"],
+                         "allow_zip": jwe.DEFAULT_MAX_INFLATED_LENGTH}
+    header = {"alg": "A256KW", "enc": "A256GCM", "zip": "DEF"}
+    ours = jwe.encrypt(text, k, alg="A256KW", enc="A256GCM", zip=True)
+    if lib == "jwcrypto":
+        e = jwcrypto.jwe.JWE(text, protected=json.dumps(header))
+        e.add_recipient(jwcrypto_key(k, False))
+        theirs = str(e.serialize(compact=True))
+        assert jwcrypto_decrypt(ours, k, "A256KW", "A256GCM") == text
+    else:
+        algs = ["A256KW", "A256GCM", "DEF"]
+        theirs = rjwe.encrypt_compact(header, text, joserfc_key(k, False), algorithms=algs)
+        assert rjwe.decrypt_compact(ours, joserfc_key(k, True), algorithms=algs).plaintext == text
+    assert jwe.decrypt(theirs, k, **d).plaintext == text
+
+
+def test_interop_flattened_and_1pu_json(keys: Keys) -> None:
+    k, r, s = keys.secret[16], keys.ec["P-256"], keys.sender["P-256"]
+    aad = b"flat"
+    # Flattened, both ways.
+    ours = jwe.encrypt_json(PLAINTEXT, [(k, "A128KW")], enc="A128GCM", aad=aad, general=False)
+    e = jwcrypto.jwe.JWE()
+    e.deserialize(ours, key=jwcrypto_key(k, True))
+    assert e.payload == PLAINTEXT
+    obj = rjwe.decrypt_json(json.loads(ours), joserfc_key(k, True), algorithms=["A128KW", "A128GCM"])
+    assert obj.plaintext == PLAINTEXT and obj.aad == aad
+    f = rjwe.FlattenedJSONEncryption({"alg": "A128KW", "enc": "A128GCM"}, PLAINTEXT, aad=aad)
+    f.add_recipient(None, joserfc_key(k, False))
+    theirs = rjwe.encrypt_json(f, None, algorithms=["A128KW", "A128GCM"])
+    msg = jwe.decrypt_json(theirs, k, algorithms=["A128KW"], encryptions=["A128GCM"])
+    assert msg.plaintext == PLAINTEXT and msg.aad == aad
+    # ECDH-1PU in the general JSON serialization, both ways with joserfc.
+    algs = ["ECDH-1PU+A128KW", "A128CBC-HS256"]
+    ours = jwe.encrypt_json(PLAINTEXT, [(r.to_public(), "ECDH-1PU+A128KW")], enc="A128CBC-HS256",
+                            sender_key=s)
+    obj = rjwe.decrypt_json(json.loads(ours), joserfc_key(r, True), algorithms=algs,
+                            sender_key=joserfc_key(s, False))
+    assert obj.plaintext == PLAINTEXT
+    g = rjwe.GeneralJSONEncryption({"enc": "A128CBC-HS256"}, PLAINTEXT)
+    g.add_recipient({"alg": "ECDH-1PU+A128KW", "kid": r.kid}, joserfc_key(r, False))
+    theirs_general = rjwe.encrypt_json(g, None, algorithms=algs, sender_key=joserfc_key(s, True))
+    msg = jwe.decrypt_json(theirs_general, r, algorithms=["ECDH-1PU+A128KW"], encryptions=["A128CBC-HS256"],
+                           sender_key=s.to_public())
+    assert msg.plaintext == PLAINTEXT
+
+
 def test_interop_keys(keys: Keys) -> None:
     for key in [keys.rsa, *keys.ec.values(), keys.secret[32]]:
         theirs = jwcrypto.jwk.JWK(**key.to_private_jwk())
