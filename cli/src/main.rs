@@ -11,6 +11,7 @@
 mod bench;
 mod demo;
 mod directory;
+mod jwe;
 mod jws;
 mod style;
 mod time;
@@ -48,14 +49,19 @@ enum Command {
     /// token goes to stderr, or to stdout or PUBLIC_FILE with --public.
     ///
     /// With --alg ALG, generate a signing key for standard JWTs instead (NAME, if given,
-    /// becomes its kid; otherwise the RFC 7638 thumbprint does).
+    /// becomes its kid; otherwise the RFC 7638 thumbprint does); with --jwe KIND, a key for
+    /// standard encrypted JWTs (JWE), named the same way.
     Keygen {
-        /// The identity name (e.g. billing.service), 1..=255 bytes; the kid with --alg.
-        #[arg(required_unless_present = "alg")]
+        /// The identity name (e.g. billing.service), 1..=255 bytes; the kid with --alg or --jwe.
+        #[arg(required_unless_present_any = ["alg", "jwe"])]
         name: Option<String>,
         /// Generate a JWS signing key for this algorithm (HS256 … EdDSA) instead of an identity.
-        #[arg(long, value_name = "ALG")]
+        #[arg(long, value_name = "ALG", conflicts_with = "jwe")]
         alg: Option<String>,
+        /// Generate a JWE key instead of an identity: X25519, P-256, P-384, P-521 (ECDH-ES,
+        /// ECDH-1PU), RSA, RSA-3072, RSA-4096 (RSA-OAEP), or oct-16 … oct-64 (a secret).
+        #[arg(long, value_name = "KIND")]
+        jwe: Option<String>,
         /// Write the private JWK to this file instead of stdout.
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
@@ -77,6 +83,10 @@ enum Command {
     Sign(jws::SignArgs),
     /// Verify a standard JWT and check its claims; prints the claims on success.
     Verify(jws::VerifyArgs),
+    /// Encrypt a standard JWE (RFC 7516) for a recipient's key; prints the token.
+    Encrypt(jwe::EncryptArgs),
+    /// Decrypt a standard JWE; prints the plaintext on success.
+    Decrypt(jwe::DecryptArgs),
     /// Two services exchange encrypted tokens; bad tokens are rejected.
     Demo,
     /// Build, extend and list JWK Sets (directories) that any web server or CDN can serve.
@@ -199,10 +209,19 @@ fn main() -> ExitCode {
             alg: Some(alg),
             output,
             public,
+            ..
         } => jws::keygen(&alg, name.as_deref(), output.as_deref(), public.as_deref()),
         Command::Keygen {
             name,
+            jwe: Some(kind),
+            output,
+            public,
+            ..
+        } => jwe::keygen(&kind, name.as_deref(), output.as_deref(), public.as_deref()),
+        Command::Keygen {
+            name,
             alg: None,
+            jwe: None,
             output,
             public,
         } => keygen(
@@ -212,6 +231,8 @@ fn main() -> ExitCode {
         ),
         Command::Sign(args) => jws::sign(&args),
         Command::Verify(args) => jws::verify(&args),
+        Command::Encrypt(args) => jwe::encrypt(&args),
+        Command::Decrypt(args) => jwe::decrypt(&args),
         Command::Create(args) => create(&args),
         Command::Validate(args) => validate(&args),
         Command::Inspect { token } => inspect(&token),
@@ -488,6 +509,9 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
 
 fn inspect(arg: &str) -> Result<(), Failure> {
     let token = token_arg(arg)?;
+    if jwe::is_compact_jwe(&token) {
+        return jwe::inspect(&token);
+    }
     let decoded = dangerous::decode_unverified(&token)?;
     let s = style::Style::stdout();
     let now = hxjwt::Clock::now(&hxjwt::SystemClock);
