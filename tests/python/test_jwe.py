@@ -9,6 +9,7 @@ import json
 import threading
 import time
 import zlib
+from pathlib import Path
 from typing import Any
 
 import jwcrypto.jwa  # type: ignore[import-untyped]
@@ -510,6 +511,25 @@ def test_key_api(keys: Keys) -> None:
         jwe.Key.from_jwk("{not json")
 
 
+PEM_DIR = Path(__file__).resolve().parents[1] / "vectors" / "keys"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PEM_DIR.glob("*.pem")))
+def test_pem_files(name: str) -> None:
+    pem = (PEM_DIR / name).read_text()
+    if name.startswith(("rsa1024", "ec-secp256k1", "ed25519")):
+        with pytest.raises(hxjwt.InvalidKeyError):
+            jwe.Key.from_pem(pem)
+        return
+    key = jwe.Key.from_pem(pem)
+    private = not name.endswith(("spki.pem", "pub.pem"))
+    assert key.is_private == private and key.kind == ("RSA" if name.startswith("rsa") else "EC")
+    alg = "RSA-OAEP-256" if key.kind == "RSA" else "ECDH-ES+A128KW"
+    token = jwe.encrypt(b"pem", key if not private else key.to_public(), alg=alg, enc="A128GCM")
+    if private:
+        assert jwe.decrypt(token, key, algorithms=[alg], encryptions=["A128GCM"]).plaintext == b"pem"
+
+
 # ---------------------------------------------------------------------------------------------
 # Hostile inputs
 # ---------------------------------------------------------------------------------------------
@@ -579,7 +599,7 @@ def test_huge_p2c_is_refused_before_pbkdf2(keys: Keys) -> None:
     started = time.monotonic()
     with pytest.raises(hxjwt.PyJWTError) as e:
         jwe.decrypt(token, pw, algorithms=["PBES2-HS512+A256KW"], encryptions=["A256GCM"])
-    assert time.monotonic() - started < 0.1
+    assert time.monotonic() - started < 0.5  # PBKDF2 at 2e9 iterations would take hours
     assert "p2c" in str(e.value)
     # Our own p2c, above a lower bound of the caller's: refused as well.
     ok = jwe.encrypt(b"x", pw, alg="PBES2-HS256+A128KW", enc="A128GCM", p2c=5000)
@@ -780,7 +800,7 @@ def test_gil_released_during_rsa_decrypts() -> None:
         stop.set()
         ticker.join()
     # With the GIL held through each call, the ticker would tick about once per call.
-    assert ticks > 4 * batch, (ticks, elapsed, batch)
+    assert ticks > 3 * batch, (ticks, elapsed, batch)
 
 
 def test_threads_decrypt_in_parallel(keys: Keys) -> None:
@@ -809,8 +829,6 @@ def test_threads_decrypt_in_parallel(keys: Keys) -> None:
 # ---------------------------------------------------------------------------------------------
 
 def test_readme_example(capsys: pytest.CaptureFixture[str]) -> None:
-    from pathlib import Path
-
     readme = (Path(__file__).resolve().parents[2] / "bindings" / "python" / "README.md").read_text()
     section = readme.split("## Encrypted JWTs (JWE)", 1)[1].split("\n## ", 1)[0]
     (code,) = section.split("```py\n")[1:2]
