@@ -64,7 +64,7 @@ c-header-compiles: c-lib
 		-o $(HX_C_OUT)/header_twice
 	$(CXX) $(HX_CXX_STRICT) -fsyntax-only -Iinclude -x c++ tests/c/header_twice.c
 	$(HX_C_RUN) $(HX_C_OUT)/header_twice
-	@grep -oE '\bhx_[a-z_]+\(' include/hxjwt.h | tr -d '(' | sort -u > $(HX_C_OUT)/header.symbols
+	@grep -oE '\bhx_[a-z0-9_]+\(' include/hxjwt.h | tr -d '(' | sort -u > $(HX_C_OUT)/header.symbols
 	@nm -D --defined-only $(HX_C_LIB)/libhxjwt.so.$(HX_SOMAJOR) | awk '{print $$3}' | sort -u \
 		> $(HX_C_OUT)/library.symbols
 	@if diff $(HX_C_OUT)/header.symbols $(HX_C_OUT)/library.symbols; \
