@@ -749,6 +749,24 @@ def test_nested(keys: Keys) -> None:
                               key_algorithms="A256KW", encryptions="A256GCM") == {"n": 1}
 
 
+def test_nested_claims_are_what_decode_returns(keys: Keys) -> None:
+    # The same dict as hxjwt.decode (json.loads): member order, nesting, unicode, numbers.
+    signer = hxjwt.Key.generate("EdDSA")
+    r = keys.ec["X25519"]
+    claims: dict[str, Any] = {"z": 1, "a": {"y": [1, 2.5, None, True, {"b": "é\u2028\"q"}], "x": {}},
+                              "m": -7, "big": 2**63 + 5, "f": 1e300, "e": [], "s": "\u0000\\"}
+    token = jwe.encrypt_nested(claims, signer, algorithm="EdDSA", encryption_key=r.to_public(),
+                               alg="ECDH-ES", enc="A128GCM")
+    got = jwe.decrypt_nested(token, r, signer.to_public(), algorithms=["EdDSA"],
+                             key_algorithms=["ECDH-ES"], encryptions=["A128GCM"])
+    inner = jwe.decrypt(token, r, algorithms=["ECDH-ES"], encryptions=["A128GCM"]).text()
+    want = hxjwt.decode(inner, signer.to_public(), algorithms=["EdDSA"])
+    assert got == want == claims
+    assert list(got) == list(want) == list(claims)
+    assert list(got["a"]) == ["y", "x"]
+    assert json.dumps(got) == json.dumps(claims)
+
+
 def test_nested_joserfc_reads_it(keys: Keys) -> None:
     signer = hxjwt.Key.generate("ES256")
     r = keys.ec["P-256"]
