@@ -721,56 +721,6 @@ fn validate_tokens_made_by_joserfc() {
 
 /// Cost and size of both modes, for docs/PROTOCOL.md (run it in release:
 /// `cargo test --release -p hxjwt --test hx1_1pu measure_both_modes -- --ignored --nocapture`).
-#[test]
-#[ignore = "a measurement, not a check: run it by name in release"]
-fn measure_both_modes() {
-    use std::time::Instant;
-    let w = world();
-    let payload = br#"{"sub":"user-7","order":42,"scope":"read write"}"#;
-    let n = 5000;
-    for (mode, make) in [
-        (
-            "HX1",
-            Endpoint::create as fn(&Endpoint, &str, &[u8], &CreateOptions) -> _,
-        ),
-        ("ECDH-1PU", Endpoint::create_1pu),
-    ] {
-        let t = Instant::now();
-        let tokens: Vec<String> = (0..n)
-            .map(|_| make(&w.alice, "bob.service", payload, &opts()).unwrap())
-            .collect();
-        let create = t.elapsed().as_secs_f64() * 1e6 / f64::from(n);
-        let t = Instant::now();
-        for token in &tokens {
-            w.bob.validate(token).unwrap();
-        }
-        let validate = t.elapsed().as_secs_f64() * 1e6 / f64::from(n);
-        println!(
-            "{mode:9} create {create:6.1} us  validate {validate:6.1} us  token {} bytes ({} B payload)",
-            tokens[0].len(),
-            payload.len()
-        );
-    }
-    // Plain ECDH-ES (X25519, A256GCM), for comparison: no sender key at all.
-    let key = jwe_key(w.bob.identity());
-    let public = key.to_public().unwrap();
-    let h = jwe::Header::new(Alg::EcdhEs, Enc::A256GCM);
-    let d = Decryption::new(&[Alg::EcdhEs], &[Enc::A256GCM]);
-    let t = Instant::now();
-    let tokens: Vec<String> = (0..n)
-        .map(|_| jwe::encrypt(&h, payload, &public).unwrap())
-        .collect();
-    let create = t.elapsed().as_secs_f64() * 1e6 / f64::from(n);
-    let t = Instant::now();
-    for token in &tokens {
-        jwe::decrypt(token, &key, &d).unwrap();
-    }
-    let validate = t.elapsed().as_secs_f64() * 1e6 / f64::from(n);
-    println!(
-        "ECDH-ES   encrypt {create:5.1} us  decrypt {validate:6.1} us  token {} bytes",
-        tokens[0].len()
-    );
-}
 
 #[test]
 fn one_endpoint_shared_by_threads_accepts_each_token_once() {

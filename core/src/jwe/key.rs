@@ -133,6 +133,19 @@ pub(crate) fn x25519_is_low_order(public: &[u8; 32]) -> bool {
     x25519_dalek::x25519(PROBE, *public) == [0u8; 32]
 }
 
+impl Key {
+    /// A token's ephemeral X25519 key (`epk`), without the low-order check of
+    /// [`x25519_public`]: the agreement with it ([`super::keymgmt`]'s `was_contributory` check)
+    /// refuses a low-order point, the one check that counts, so it is not made twice more (each
+    /// costs a scalar multiplication, as much as the agreement itself).
+    pub(crate) fn x25519_ephemeral(public: [u8; 32]) -> Key {
+        Key::from_material(Material::X25519 {
+            public,
+            secret: None,
+        })
+    }
+}
+
 /// Reads an X25519 public key: 32 bytes, not of low order.
 pub(crate) fn x25519_public(x: &[u8]) -> Result<[u8; 32]> {
     let public: [u8; 32] = x

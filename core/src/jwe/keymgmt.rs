@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 use super::alg::{ContentAlgorithm, Family, KeyAlgorithm};
 use super::backend::EcPrivate;
 use super::content;
-use super::key::{Key, Material, x25519_public};
+use super::key::{Key, Material};
 use crate::b64;
 use crate::error::{Error, ErrorKind, Result, quote};
 use crate::jws::Curve;
@@ -300,9 +300,14 @@ fn read_epk(header: &Map<String, Value>, recipient: &Key) -> Result<Key> {
                     quote(crv)
                 )));
             }
-            let public = x25519_public(&coordinate("x", 32)?)?;
-            let jwk = serde_json::json!({"kty": "OKP", "crv": "X25519", "x": b64::encode(&public)});
-            key_from_value(&jwk)
+            let x = coordinate("x", 32)?;
+            let public: [u8; 32] = x
+                .as_slice()
+                .try_into()
+                .map_err(|_| Error::invalid_key("epk member \"x\" must be exactly 32 bytes"))?;
+            // Of low order? The agreement refuses it (x25519_agree), without a second
+            // scalar multiplication here.
+            Ok(Key::x25519_ephemeral(public))
         }
         _ => Err(Error::invalid_key("ECDH needs an EC or X25519 key")),
     }
