@@ -318,9 +318,11 @@ def main() -> None:
     aws = load(results, "rust-jwt-aws")
     rc = load(results, "rust-jwt-rc")
     py = load(results, "python")
+    pyjwe = load(results, "python-jwe")
     c = load(results, "c")
     env = json.loads((results / "env.json").read_text()) if (results / "env.json").exists() else {}
     R, A, RC, P, C = index(rust), index(aws), index(rc), index(py), index(c)
+    PJ = index(pyjwe)
     targets: list[tuple[str, str, bool | None]] = []
 
     def target(name: str, value: float | None, goal: float, fmt: str = "{:.2f}×",
@@ -499,6 +501,27 @@ def main() -> None:
                     cols.append(f"{cell(r)} | {fx(ratio(r, h))}")
                 b(f"| {op} | {cell(h)} | " + " | ".join(cols) + " |")
                 target(f"Python HX1 {op} ≥ 30× joserfc ECDH-ES", ratio(P.get(("hx1", op, "joserfc ECDH-ES")), h), 30.0)
+        b("")
+    if pyjwe:
+        b("## Python: JWE, hxjwt.jwe vs joserfc and jwcrypto")
+        b("")
+        b("The same compact token (made by hxjwt, checked to decrypt in all three) decrypted by "
+          "each library with a key parsed once and only the token's alg and enc accepted; "
+          "encrypt makes a new token each call. Rounds interleaved in one process "
+          "(bench/python/bench_jwe.py).")  # fmt: skip
+        b("")
+        b("| operation | hxjwt | joserfc | speed-up | jwcrypto | speed-up |")
+        b("|---|---|---|---|---|---|")
+        cases = sorted({op.rsplit(" ", 1)[0] for (g, op, _) in PJ if g == "jwe"})
+        for case in cases:
+            for verb in ("decrypt", "encrypt"):
+                op = f"{case} {verb}"
+                h, jf, jc = (PJ.get(("jwe", op, i)) for i in ("hxjwt", "joserfc", "jwcrypto"))
+                if h is None:
+                    continue
+                b(f"| {op} | {cell(h)} | {cell(jf)} | {fx(ratio(jf, h))} | {cell(jc)} | {fx(ratio(jc, h))} |")
+                if verb == "decrypt":
+                    target(f"Python JWE {op} ≥ 20× joserfc", ratio(jf, h), 20.0)
         b("")
     if c:
         b("## C: libhxjwt vs libjwt")

@@ -43,6 +43,8 @@ bench: bench-build ## Compare hxjwt with its peers (jsonwebtoken, PyJWT, joserfc
 	echo "== C: libhxjwt vs libjwt" && $(BENCH_DIR)/c/bench_c $(BENCH_RESULTS)/c.json && \
 	echo "== Python: hxjwt vs PyJWT, joserfc, jwcrypto" && \
 	  $(BENCH_PY) bench/python/bench_py.py $(BENCH_RESULTS)/python.json && \
+	echo "== Python: JWE, hxjwt.jwe vs joserfc, jwcrypto" && \
+	  $(BENCH_PY) bench/python/bench_jwe.py $(BENCH_RESULTS)/python-jwe.json && \
 	$(PYTHON) -c 'import json, sys; p = sys.argv[1]; d = json.load(open(p)); d["seconds"] = int(sys.argv[2]); json.dump(d, open(p, "w"))' \
 	  $(BENCH_RESULTS)/env.json $$(( $$(date +%s) - start ))
 	$(PYTHON) bench/report.py $(BENCH_RESULTS) $(BENCH_OUT)
