@@ -9,8 +9,11 @@
  * - NULL and invalid UTF-8 arguments, out-parameters untouched on failure;
  * - hostile tokens: huge p2c, truncated tags, swapped serializations, a JWS, a zip bomb, an
  *   over-long token, all refused with the right status; one message for every decryption
- *   failure.
+ *   failure;
+ * - threads sharing keys and options, while the options change.
  */
+#include <pthread.h>
+
 #include "hxtest.h"
 #include "json.h"
 
@@ -808,6 +811,76 @@ static void generated_keys(void) {
     }
 }
 
+/* ---- threads: keys and options shared, setters called meanwhile ---- */
+
+#define N_THREADS 4
+#define N_ROUNDS 40
+
+static struct {
+    const HxJweKey *key;
+    HxJweOptions *options;
+    const char *token;
+    int failures; /* written under lock */
+    pthread_mutex_t lock;
+} shared;
+
+static void *decrypt_many(void *arg) {
+    int i, failures = 0;
+    (void)arg;
+    for (i = 0; i < N_ROUNDS; i++) {
+        uint8_t *plaintext = NULL;
+        size_t len = 0;
+        char *token = NULL;
+        if (hx_jwe_decrypt(&shared.key, 1, shared.token, shared.options, &plaintext, &len,
+                           NULL) != HX_OK ||
+            len != 6 || memcmp(plaintext, "shared", 6) != 0)
+            failures++;
+        hx_bytes_free(plaintext, len);
+        if (hx_jwe_encrypt(shared.key, "dir", "A128GCM", NULL, (const uint8_t *)"x", 1, &token) !=
+            HX_OK)
+            failures++;
+        hx_string_free(token);
+        /* A failure on another thread never changes this thread's message. */
+        if (strlen(hx_last_error_message()) != 0) failures++;
+    }
+    pthread_mutex_lock(&shared.lock);
+    shared.failures += failures;
+    pthread_mutex_unlock(&shared.lock);
+    return NULL;
+}
+
+static void threads(void) {
+    const char *algs[] = {"dir"}, *encs[] = {"A128GCM"};
+    HxJweKey *key = secret_key(16);
+    char *token = NULL;
+    pthread_t t[N_THREADS];
+    size_t i;
+    int j;
+    REQUIRE(hx_jwe_options_new(algs, 1, encs, 1, &shared.options) == HX_OK);
+    REQUIRE(hx_jwe_encrypt(key, "dir", "A128GCM", NULL, (const uint8_t *)"shared", 6, &token) ==
+            HX_OK);
+    shared.key = key;
+    shared.token = token;
+    shared.failures = 0;
+    REQUIRE(pthread_mutex_init(&shared.lock, NULL) == 0);
+    for (i = 0; i < N_THREADS; i++) REQUIRE(pthread_create(&t[i], NULL, decrypt_many, NULL) == 0);
+    for (j = 0; j < N_ROUNDS; j++) {
+        uint8_t *plaintext = (uint8_t *)SENTINEL;
+        size_t len = 7;
+        CHECK_STATUS(hx_jwe_options_set_max_p2c(shared.options, (uint32_t)(1000 + j)), HX_OK);
+        CHECK_STATUS(hx_jwe_options_allow_zip(shared.options, (size_t)(j % 2) * 1000), HX_OK);
+        CHECK_STATUS(hx_jwe_decrypt(&shared.key, 1, "not.a.jwe", shared.options, &plaintext,
+                                    &len, NULL),
+                     HX_ERR_MALFORMED);
+    }
+    for (i = 0; i < N_THREADS; i++) REQUIRE(pthread_join(t[i], NULL) == 0);
+    CHECK(shared.failures == 0);
+    pthread_mutex_destroy(&shared.lock);
+    hx_jwe_options_free(shared.options);
+    hx_string_free(token);
+    hx_jwe_key_free(key);
+}
+
 int main(void) {
     size_t len = 0;
     char *text = hxt_read_file(hxt_vector_path("jwe.json"), &len);
@@ -825,6 +898,7 @@ int main(void) {
     bad_arguments();
     hostile();
     generated_keys();
+    threads();
     free_keys();
     json_free(doc);
     free(text);
