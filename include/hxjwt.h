@@ -1790,9 +1790,9 @@ enum HxStatus hx_jwe_decrypt_json(const struct HxJweKey *const *keys,
                                   size_t *out_aad_len);
 
 /**
- * Signs `claims_json` (a JSON object; strict, duplicate members refused) as a standard JWT
- * with `signing_key` and the JWS algorithm `jws_alg` (`"ES256"` ...; header
- * `{"alg","typ":"JWT"}` and the signing key's `kid`), then encrypts that token for
+ * Signs `claims_json` (a JSON object, signed exactly as given; strict, duplicate members
+ * refused) as a standard JWT with `signing_key` and the JWS algorithm `jws_alg` (`"ES256"` ...;
+ * header `{"alg","typ":"JWT"}` and the signing key's `kid`), then encrypts that token for
  * `encryption_key` with `alg` and `enc` as `hx_jwe_encrypt` does, with `cty: "JWT"` (a nested
  * JWT, RFC 7519 section 5.2). On success writes the token to `*out_token` (free it with
  * `hx_string_free`). Fails as `hx_jwt_encode` and `hx_jwe_encrypt` do.
@@ -1812,9 +1812,9 @@ enum HxStatus hx_jwe_encrypt_nested(const struct HxKey *signing_key,
 /**
  * Decrypts a nested JWT with `keys` under `options` (as `hx_jwe_decrypt`), then verifies the
  * signed token inside and checks its claims under `v` (as `hx_jwt_decode`), with exactly one of
- * `verifying_key` and `verifying_keyset` non-NULL; on success writes the claims (a JSON object)
- * to `*out_claims_json` (free it with `hx_string_free`). A nested token is never returned
- * unverified. The JWE must say `cty: "JWT"` (else `HX_ERR_INVALID_CLAIM`, claim `"cty"`); every
+ * `verifying_key` and `verifying_keyset` non-NULL; on success writes the claims, a JSON object
+ * exactly as the issuer signed it, to `*out_claims_json` (free it with `hx_string_free`). A
+ * nested token is never returned unverified. The JWE must say `cty: "JWT"` (else `HX_ERR_INVALID_CLAIM`, claim `"cty"`); every
  * failure of either step is that step's status.
  *
  * # Safety

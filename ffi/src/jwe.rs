@@ -8,7 +8,7 @@ use hxjwt::jwe::{
     self, ContentAlgorithm, Decrypted, Decryption, Header, JsonRecipient, Key, KeyAlgorithm,
 };
 use hxjwt::jws::{self, Curve};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use zeroize::Zeroize;
 
 use crate::guard::{
@@ -1085,9 +1085,9 @@ unsafe fn decrypt_impl(
     })
 }
 
-/// Signs `claims_json` (a JSON object; strict, duplicate members refused) as a standard JWT
-/// with `signing_key` and the JWS algorithm `jws_alg` (`"ES256"` ...; header
-/// `{"alg","typ":"JWT"}` and the signing key's `kid`), then encrypts that token for
+/// Signs `claims_json` (a JSON object, signed exactly as given; strict, duplicate members
+/// refused) as a standard JWT with `signing_key` and the JWS algorithm `jws_alg` (`"ES256"` ...;
+/// header `{"alg","typ":"JWT"}` and the signing key's `kid`), then encrypts that token for
 /// `encryption_key` with `alg` and `enc` as `hx_jwe_encrypt` does, with `cty: "JWT"` (a nested
 /// JWT, RFC 7519 section 5.2). On success writes the token to `*out_token` (free it with
 /// `hx_string_free`). Fails as `hx_jwt_encode` and `hx_jwe_encrypt` do.
@@ -1120,18 +1120,16 @@ pub unsafe extern "C" fn hx_jwe_encrypt_nested(
         let claims_json = unsafe { arg_str(claims_json, "claims_json") }?;
         // SAFETY: as above.
         let out = unsafe { arg_out(out_token, "out_token") }?;
-        let claims: Map<String, Value> =
-            hxjwt::json::parse_object(claims_json.as_bytes(), jws::DEFAULT_MAX_DEPTH, "claims")
-                .map_err(|e| Fail::invalid(e.detail().to_owned()))?;
-        let jws_header = jws::Header::new(algorithm(jws_alg)?);
-        let header = Header::new(key_algorithm(alg)?, content_algorithm(enc)?);
-        let token = jwe::encrypt_nested(
-            &jws_header,
-            &claims,
+        // jwe::encrypt_nested, with the claims signed exactly as given (as hx_jwt_encode signs
+        // them): sign, then encrypt with cty "JWT".
+        let signed = jws::encode_json(
+            &jws::Header::new(algorithm(jws_alg)?),
+            claims_json,
             &signing_key.inner,
-            &header,
-            &key.inner,
         )?;
+        let mut header = Header::new(key_algorithm(alg)?, content_algorithm(enc)?);
+        header.cty = Some("JWT".to_owned());
+        let token = jwe::encrypt(&header, signed.as_bytes(), &key.inner)?;
         *out = c_string(&token)?;
         Ok(())
     })
@@ -1139,9 +1137,9 @@ pub unsafe extern "C" fn hx_jwe_encrypt_nested(
 
 /// Decrypts a nested JWT with `keys` under `options` (as `hx_jwe_decrypt`), then verifies the
 /// signed token inside and checks its claims under `v` (as `hx_jwt_decode`), with exactly one of
-/// `verifying_key` and `verifying_keyset` non-NULL; on success writes the claims (a JSON object)
-/// to `*out_claims_json` (free it with `hx_string_free`). A nested token is never returned
-/// unverified. The JWE must say `cty: "JWT"` (else `HX_ERR_INVALID_CLAIM`, claim `"cty"`); every
+/// `verifying_key` and `verifying_keyset` non-NULL; on success writes the claims, a JSON object
+/// exactly as the issuer signed it, to `*out_claims_json` (free it with `hx_string_free`). A
+/// nested token is never returned unverified. The JWE must say `cty: "JWT"` (else `HX_ERR_INVALID_CLAIM`, claim `"cty"`); every
 /// failure of either step is that step's status.
 ///
 /// # Safety
@@ -1177,48 +1175,34 @@ pub unsafe extern "C" fn hx_jwe_decrypt_nested(
         let out = unsafe { arg_out(out_claims_json, "out_claims_json") }?;
         let validation = v.read();
         let d = options.read();
+        if key.is_some() == keyset.is_some() {
+            return Err(Fail::invalid(
+                "pass exactly one of verifying_key and verifying_keyset",
+            ));
+        }
+        // jwe::decrypt_nested, with the claims kept exactly as signed (as hx_jwt_decode gives
+        // them) and an HxKeySet's keys reachable only through HxKeySet::decode_bytes: decrypt,
+        // check cty as the core does, then verify.
+        let msg = jwe::decrypt(token, &keys, &d)?;
+        let cty = msg.header.get("cty").and_then(Value::as_str);
+        if !cty.is_some_and(|c| c.eq_ignore_ascii_case("JWT")) {
+            return Err(hxjwt::Error::new(
+                hxjwt::ErrorKind::InvalidClaim,
+                "the JWE's cty is not \"JWT\": it does not hold a nested token",
+            )
+            .with_claim("cty")
+            .into());
+        }
+        let inner = std::str::from_utf8(&msg.plaintext).map_err(|_| {
+            hxjwt::Error::new(hxjwt::ErrorKind::Malformed, "the nested token is not UTF-8")
+        })?;
         let claims = match (key, keyset) {
-            (Some(key), None) => {
-                let data = jwe::decrypt_nested::<Map<String, Value>>(
-                    token,
-                    &keys,
-                    &d,
-                    &key.inner,
-                    &validation,
-                )?;
-                Value::Object(data.claims).to_string()
-            }
-            (None, Some(set)) => {
-                // The key set's keys are only reachable through HxKeySet::decode_bytes: decrypt,
-                // check cty as jwe::decrypt_nested does, then verify.
-                let msg = jwe::decrypt(token, &keys, &d)?;
-                let cty = msg.header.get("cty").and_then(Value::as_str);
-                if !cty.is_some_and(|c| c.eq_ignore_ascii_case("JWT")) {
-                    return Err(hxjwt::Error::new(
-                        hxjwt::ErrorKind::InvalidClaim,
-                        "the JWE's cty is not \"JWT\": it does not hold a nested token",
-                    )
-                    .with_claim("cty")
-                    .into());
-                }
-                let inner = std::str::from_utf8(&msg.plaintext).map_err(|_| {
-                    hxjwt::Error::new(hxjwt::ErrorKind::Malformed, "the nested token is not UTF-8")
-                })?;
-                let claims = set.decode_bytes(inner, &validation)?;
-                String::from_utf8(claims)
-                    .map_err(|_| Fail::internal("verified claims are not UTF-8"))?
-            }
-            (None, None) => {
-                return Err(Fail::invalid(
-                    "verifying_key and verifying_keyset are both NULL; pass one",
-                ));
-            }
-            (Some(_), Some(_)) => {
-                return Err(Fail::invalid(
-                    "verifying_key and verifying_keyset are both set; pass only one",
-                ));
-            }
+            (Some(key), _) => jws::decode_bytes(inner, &key.inner, &validation)?.claims,
+            (None, Some(set)) => set.decode_bytes(inner, &validation)?,
+            (None, None) => return Err(Fail::internal("no verifying key")),
         };
+        let claims = String::from_utf8(claims)
+            .map_err(|_| Fail::internal("verified claims are not UTF-8"))?;
         drop((d, validation));
         *out = c_string(&claims)?;
         Ok(())
