@@ -293,41 +293,84 @@ pub(crate) fn keygen(
     crate::emit_key_pair(&private, public_jwk.as_deref(), output, public)
 }
 
-/// Whether `token` looks like a compact JWE (5 segments).
-pub(crate) fn is_compact_jwe(token: &str) -> bool {
-    token.split('.').count() == 5
+/// Whether `token` looks like a JWE: 5 segments, or a JSON object (the JSON serialization).
+pub(crate) fn is_jwe(token: &str) -> bool {
+    token.split('.').count() == 5 || token.starts_with('{')
 }
 
-/// Shows the protected header of a compact JWE, without decrypting anything.
+/// The headers of a JSON-serialized JWE, decoded but not checked: the protected header, the
+/// shared unprotected one, and each recipient's.
+fn json_headers(token: &str) -> Result<Vec<(String, Value)>, Failure> {
+    let doc = hxjwt::json::parse_object(token.as_bytes(), jwe::DEFAULT_MAX_DEPTH, "token")?;
+    if !doc.contains_key("ciphertext") {
+        return Err(usage(
+            "a JSON token without \"ciphertext\" is not a JWE in the JSON serialization",
+        ));
+    }
+    let mut out = Vec::new();
+    if let Some(Value::String(p)) = doc.get("protected") {
+        let bytes = hxjwt::b64::decode(p, "protected header")?;
+        let header = hxjwt::json::parse_object(&bytes, jwe::DEFAULT_MAX_DEPTH, "protected")?;
+        out.push(("Protected header".to_owned(), Value::Object(header)));
+    }
+    if let Some(h) = doc.get("unprotected") {
+        out.push(("Shared unprotected header".to_owned(), h.clone()));
+    }
+    if let Some(h) = doc.get("header") {
+        out.push(("Recipient header".to_owned(), h.clone()));
+    }
+    if let Some(Value::Array(recipients)) = doc.get("recipients") {
+        for (i, r) in recipients.iter().enumerate() {
+            if let Some(h) = r.get("header") {
+                out.push((format!("Recipient {i} header"), h.clone()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Shows the headers of a JWE (compact or JSON), without decrypting anything.
 pub(crate) fn inspect(token: &str) -> Result<(), Failure> {
-    let header = jwe::decode_header(token)?;
+    let json = token.starts_with('{');
+    let headers = if json {
+        json_headers(token)?
+    } else {
+        vec![(
+            "Protected header".to_owned(),
+            Value::Object(jwe::decode_header(token)?),
+        )]
+    };
     let s = crate::style::Style::stdout();
-    let segments: Vec<&str> = token.split('.').collect();
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}\n",
+        "{}",
         s.yellow(
             "NOT DECRYPTED: this is a JWE; its header is shown as sent, not checked, and only \
              the recipient's key can read the payload."
         )
     );
-    let _ = writeln!(out, "{}", s.bold("Protected header"));
-    let text = serde_json::to_string_pretty(&Value::Object(header))
-        .unwrap_or_else(|_| "  (unprintable)".to_owned());
-    for line in text.lines() {
-        let _ = writeln!(out, "  {line}");
+    for (title, header) in headers {
+        let _ = writeln!(out, "\n{}", s.bold(&title));
+        let text =
+            serde_json::to_string_pretty(&header).unwrap_or_else(|_| "(unprintable)".to_owned());
+        for line in text.lines() {
+            let _ = writeln!(out, "  {line}");
+        }
     }
-    let len = |i: usize| segments.get(i).map_or(0, |seg| seg.len() * 3 / 4);
-    let _ = writeln!(
-        out,
-        "\n{} encrypted key {} bytes, IV {} bytes, ciphertext {} bytes, tag {} bytes",
-        s.bold("Segments"),
-        len(1),
-        len(2),
-        len(3),
-        len(4)
-    );
+    if !json {
+        let segments: Vec<&str> = token.split('.').collect();
+        let len = |i: usize| segments.get(i).map_or(0, |seg| seg.len() * 3 / 4);
+        let _ = writeln!(
+            out,
+            "\n{} encrypted key {} bytes, IV {} bytes, ciphertext {} bytes, tag {} bytes",
+            s.bold("Segments"),
+            len(1),
+            len(2),
+            len(3),
+            len(4)
+        );
+    }
     print!("{out}");
     Ok(())
 }

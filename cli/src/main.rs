@@ -509,7 +509,7 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
 
 fn inspect(arg: &str) -> Result<(), Failure> {
     let token = token_arg(arg)?;
-    if jwe::is_compact_jwe(&token) {
+    if jwe::is_jwe(&token) {
         return jwe::inspect(&token);
     }
     let decoded = dangerous::decode_unverified(&token)?;

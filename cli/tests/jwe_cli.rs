@@ -410,6 +410,22 @@ fn inspect_shows_the_header_not_decrypted() {
     assert!(text.contains("\"alg\": \"ECDH-ES+A256KW\""), "{text}");
     assert!(text.contains("\"kid\": \"inspected\""), "{text}");
     assert!(!text.contains("hidden payload"), "{text}");
+    // The JSON serialization: the protected and the recipient headers.
+    let json = encrypt(
+        &x_pub,
+        "ECDH-ES+A256KW",
+        "A256GCM",
+        &["--json"],
+        "hidden payload",
+    );
+    let o = run_stdin(&["inspect", "-"], json.as_bytes());
+    assert!(o.status.success(), "{}", err(&o));
+    let text = out(&o);
+    assert!(text.contains("NOT DECRYPTED"), "{text}");
+    assert!(text.contains("Protected header"), "{text}");
+    assert!(text.contains("\"enc\": \"A256GCM\""), "{text}");
+    let o = run(&["inspect", r#"{"protected":"e30"}"#]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
     // A JWS is still shown as one.
     let o = run(&[
         "inspect",
