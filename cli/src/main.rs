@@ -320,9 +320,8 @@ pub(crate) fn remote_options(allow_http: bool) -> hxjwt::remote::RemoteOptions {
 #[derive(Args, Debug)]
 pub(crate) struct ReplayArgs {
     /// Accept each token once across every process using this Redis server:
-    /// `redis://[user[:password]@]host[:port][/db]`, `rediss://...` (TLS) or
-    /// `unix:///path.sock`; settings may follow in the query
-    /// (`?prefix=svc:&timeout=250ms&connect_timeout=1s`).
+    /// redis://[user[:password]@]host[:port][/db], rediss://... (TLS) or unix:///path.sock;
+    /// settings may follow in the query (?prefix=svc:&timeout=250ms&connect_timeout=1s).
     /// A token seen before is refused (Replayed), and so is every token while the server
     /// cannot answer (StoreUnavailable).
     #[arg(long, value_name = "REDIS_URL")]
