@@ -2,12 +2,14 @@
 //! and validate (warm and cold pairwise-key cache, three payload sizes) next to the floor of the
 //! primitives each operation cannot avoid, throughput on 1 and 2 threads sharing one Endpoint,
 //! heap allocations per operation, the peak memory of 1 000 000 validations, and the cost of
-//! replay protection across a fleet on Redis (`fleet.rs`).
+//! replay protection across a fleet on Redis (`fleet.rs`), and JWE encrypt and decrypt against
+//! the floor of their primitives (`jwe.rs`).
 //!
 //! `hxbench [results.json]`; `BENCH_SCALE=0.1` for a quick run. See bench/README.md.
 
 mod fleet;
 mod floor;
+mod jwe;
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -200,6 +202,10 @@ fn main() {
     if want("memory") {
         eprintln!("rust: HX1 memory");
         memory_rows(&mut results);
+    }
+    if want("jwe") {
+        eprintln!("rust: JWE (compact) encrypt and decrypt against the floor of their primitives");
+        jwe::rows(&mut results);
     }
     if want("fleet") {
         eprintln!("rust: replay protection across a fleet (no store, memory, Redis on loopback)");
