@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use hxjwt::jwe::{self, ContentAlgorithm, Decryption, Header, Key, KeyAlgorithm};
-use hxjwt::jws::Curve;
 use serde_json::Value;
 
 use crate::{Failure, arg_or_stdin, read_file, token_arg, usage};
@@ -124,45 +123,9 @@ fn header_of(args: &EncryptArgs) -> Result<Header, Failure> {
     if let Some(extra) = &args.header {
         let members = hxjwt::json::parse_object(extra.as_bytes(), 16, "header")
             .map_err(|e| usage(format!("--header must be a JSON object: {}", e.detail())))?;
-        let bad = |name: &str, what: &str| usage(format!("--header: \"{name}\" must be {what}"));
-        for (name, value) in members {
-            match name.as_str() {
-                "typ" | "cty" | "kid" | "skid" => {
-                    let text = value.as_str().ok_or_else(|| bad(&name, "a string"))?;
-                    let slot = match name.as_str() {
-                        "typ" => &mut header.typ,
-                        "cty" => &mut header.cty,
-                        "kid" => &mut header.kid,
-                        _ => &mut header.skid,
-                    };
-                    *slot = Some(text.to_owned());
-                }
-                "apu" | "apv" => {
-                    let text = value
-                        .as_str()
-                        .ok_or_else(|| bad(&name, "a base64url string"))?;
-                    let bytes = hxjwt::b64::decode(text, &name)
-                        .map_err(|e| usage(format!("--header: {}", e.detail())))?;
-                    if name == "apu" {
-                        header.apu = Some(bytes);
-                    } else {
-                        header.apv = Some(bytes);
-                    }
-                }
-                "p2c" => {
-                    let n = value
-                        .as_u64()
-                        .and_then(|n| u32::try_from(n).ok())
-                        .ok_or_else(|| bad(&name, "an integer of 32 bits"))?;
-                    header.p2c = Some(n);
-                }
-                "zip" if value.as_str() == Some("DEF") => header.zip = true,
-                "zip" => return Err(bad(&name, "\"DEF\"")),
-                _ => {
-                    header.extra.insert(name, value);
-                }
-            }
-        }
+        header = header
+            .with_members(members)
+            .map_err(|e| usage(format!("--header: {}", e.detail())))?;
     }
     if args.kid.is_some() {
         header.kid.clone_from(&args.kid);
@@ -265,26 +228,7 @@ pub(crate) fn keygen(
     output: Option<&Path>,
     public: Option<&Path>,
 ) -> Result<(), Failure> {
-    let mut key = match kind {
-        "X25519" => Key::generate_x25519()?,
-        "P-256" => Key::generate_ec(Curve::P256)?,
-        "P-384" => Key::generate_ec(Curve::P384)?,
-        "P-521" => Key::generate_ec(Curve::P521)?,
-        "RSA" | "RSA-2048" => Key::generate_rsa(2048)?,
-        "RSA-3072" => Key::generate_rsa(3072)?,
-        "RSA-4096" => Key::generate_rsa(4096)?,
-        "oct-16" => Key::generate_secret(16)?,
-        "oct-24" => Key::generate_secret(24)?,
-        "oct-32" => Key::generate_secret(32)?,
-        "oct-48" => Key::generate_secret(48)?,
-        "oct-64" => Key::generate_secret(64)?,
-        other => {
-            return Err(usage(format!(
-                "--jwe {other}: give X25519, P-256, P-384, P-521, RSA, RSA-3072, RSA-4096 or \
-                 oct-16 … oct-64"
-            )));
-        }
-    };
+    let mut key = Key::generate_kind(kind).map_err(|e| usage(format!("--jwe: {}", e.detail())))?;
     if let Some(name) = name {
         key = key.with_kid(name);
     }

@@ -7,7 +7,7 @@ use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 use hxjwt::jwe::{
     self, ContentAlgorithm, Decrypted, Decryption, Header, JsonRecipient, Key, KeyAlgorithm,
 };
-use hxjwt::jws::{self, Curve};
+use hxjwt::jws;
 use serde_json::Value;
 use zeroize::Zeroize;
 
@@ -102,63 +102,17 @@ unsafe fn arg_keys(ptr: *const *const HxJweKey, len: usize, name: &str) -> FfiRe
 }
 
 /// The protected header of a token to encrypt: `alg`, `enc`, and the members of `header_json`
-/// (NULL, or a JSON object): `typ`, `cty`, `kid`, `skid` (strings), `apu`, `apv` (base64url
-/// strings), `p2c` (an integer), `zip` (`"DEF"`), and any other member the core accepts.
+/// (NULL, or a JSON object), mapped by the core (`jwe::Header::with_members`).
 fn header_of(alg: KeyAlgorithm, enc: ContentAlgorithm, json: Option<&str>) -> FfiResult<Header> {
-    let mut header = Header::new(alg, enc);
+    let header = Header::new(alg, enc);
     let Some(json) = json else {
         return Ok(header);
     };
     let members = hxjwt::json::parse_object(json.as_bytes(), jwe::DEFAULT_MAX_DEPTH, "header_json")
         .map_err(|e| Fail::invalid(e.detail().to_owned()))?;
-    let bad = |name: &str, what: &str| {
-        Fail::invalid(format!("header_json member \"{name}\" must be {what}"))
-    };
-    for (name, value) in members {
-        match name.as_str() {
-            "typ" | "cty" | "kid" | "skid" => {
-                let text = value
-                    .as_str()
-                    .ok_or_else(|| bad(&name, "a string"))?
-                    .to_owned();
-                match name.as_str() {
-                    "typ" => header.typ = Some(text),
-                    "cty" => header.cty = Some(text),
-                    "kid" => header.kid = Some(text),
-                    _ => header.skid = Some(text),
-                }
-            }
-            "apu" | "apv" => {
-                let text = value
-                    .as_str()
-                    .ok_or_else(|| bad(&name, "a base64url string"))?;
-                let bytes = hxjwt::b64::decode(text, &format!("header_json member \"{name}\""))
-                    .map_err(|e| Fail::invalid(e.detail().to_owned()))?;
-                if name == "apu" {
-                    header.apu = Some(bytes);
-                } else {
-                    header.apv = Some(bytes);
-                }
-            }
-            "p2c" => {
-                let n = value
-                    .as_u64()
-                    .and_then(|n| u32::try_from(n).ok())
-                    .ok_or_else(|| bad(&name, "an integer of 32 bits"))?;
-                header.p2c = Some(n);
-            }
-            "zip" => {
-                if value.as_str() != Some("DEF") {
-                    return Err(bad(&name, "\"DEF\""));
-                }
-                header.zip = true;
-            }
-            _ => {
-                header.extra.insert(name, value);
-            }
-        }
-    }
-    Ok(header)
+    header
+        .with_members(members)
+        .map_err(|e| Fail::invalid(format!("header_json: {}", e.detail())))
 }
 
 /// Copies `bytes` into a new `malloc()` buffer of `len + 1` bytes, the last one NUL, freed by
@@ -300,28 +254,9 @@ pub unsafe extern "C" fn hx_jwe_key_from_password(
     unsafe { new_key(out, || Ok(Key::from_password(password?)?)) }
 }
 
-/// The key `kind` names.
+/// The key `kind` names (the core's `jwe::Key::generate_kind`).
 fn generate(kind: &str) -> FfiResult<Key> {
-    Ok(match kind {
-        "X25519" => Key::generate_x25519()?,
-        "P-256" => Key::generate_ec(Curve::P256)?,
-        "P-384" => Key::generate_ec(Curve::P384)?,
-        "P-521" => Key::generate_ec(Curve::P521)?,
-        "RSA" | "RSA-2048" => Key::generate_rsa(2048)?,
-        "RSA-3072" => Key::generate_rsa(3072)?,
-        "RSA-4096" => Key::generate_rsa(4096)?,
-        "oct-16" => Key::generate_secret(16)?,
-        "oct-24" => Key::generate_secret(24)?,
-        "oct-32" => Key::generate_secret(32)?,
-        "oct-48" => Key::generate_secret(48)?,
-        "oct-64" => Key::generate_secret(64)?,
-        other => {
-            return Err(Fail::invalid(format!(
-                "kind {other:?} is not one of X25519, P-256, P-384, P-521, RSA, RSA-3072, \
-                 RSA-4096, oct-16, oct-24, oct-32, oct-48, oct-64"
-            )));
-        }
-    })
+    Ok(Key::generate_kind(kind)?)
 }
 
 /// Makes a new private JWE key from the operating system's random generator: `kind` is

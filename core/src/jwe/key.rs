@@ -195,6 +195,39 @@ impl Key {
         Key::from_secret(password)
     }
 
+    /// A new private key of the kind `kind` names, for the faces that take a name (C, CLI):
+    /// `"X25519"`, `"P-256"`, `"P-384"`, `"P-521"` (ECDH-ES, ECDH-1PU), `"RSA"` (2048 bits),
+    /// `"RSA-2048"`, `"RSA-3072"`, `"RSA-4096"` (RSA-OAEP), or `"oct-16"` … `"oct-64"` (a random
+    /// secret of that many bytes). Another name is [`ErrorKind::InvalidArgument`], listing them.
+    ///
+    /// ```
+    /// let key = hxjwt::jwe::Key::generate_kind("X25519")?;
+    /// assert!(key.is_private());
+    /// assert!(hxjwt::jwe::Key::generate_kind("X448").is_err());
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
+    pub fn generate_kind(kind: &str) -> Result<Key> {
+        match kind {
+            "X25519" => Key::generate_x25519(),
+            "P-256" => Key::generate_ec(Curve::P256),
+            "P-384" => Key::generate_ec(Curve::P384),
+            "P-521" => Key::generate_ec(Curve::P521),
+            "RSA" | "RSA-2048" => Key::generate_rsa(2048),
+            "RSA-3072" => Key::generate_rsa(3072),
+            "RSA-4096" => Key::generate_rsa(4096),
+            "oct-16" => Key::generate_secret(16),
+            "oct-24" => Key::generate_secret(24),
+            "oct-32" => Key::generate_secret(32),
+            "oct-48" => Key::generate_secret(48),
+            "oct-64" => Key::generate_secret(64),
+            other => Err(Error::invalid_argument(format!(
+                "key kind {} is not one of X25519, P-256, P-384, P-521, RSA, RSA-3072, \
+                 RSA-4096, oct-16, oct-24, oct-32, oct-48, oct-64",
+                quote(other)
+            ))),
+        }
+    }
+
     /// A new random secret of `len` bytes (16, 24, 32, 48 or 64), from the OS CSPRNG.
     pub fn generate_secret(len: usize) -> Result<Key> {
         if !matches!(len, 16 | 24 | 32 | 48 | 64) {

@@ -137,6 +137,69 @@ impl Header {
         }
     }
 
+    /// This header with the members of `members` (a caller's JSON object, as the C
+    /// `header_json` and the CLI's `--header`): `typ`, `cty`, `kid`, `skid` (strings), `apu`,
+    /// `apv` (base64url strings), `p2c` (an integer of 32 bits), `zip` (`"DEF"`), and any other
+    /// member into [`extra`](Self::extra) (where those only hxjwt writes are refused when
+    /// encrypting). A member of the wrong type is [`ErrorKind::InvalidArgument`] naming it.
+    ///
+    /// ```
+    /// use hxjwt::jwe::{ContentAlgorithm, Header, KeyAlgorithm};
+    /// let members = serde_json::json!({"typ": "JWT", "apu": "QWxpY2U", "x-trace": 7});
+    /// let serde_json::Value::Object(members) = members else { unreachable!() };
+    /// let h = Header::new(KeyAlgorithm::EcdhEs, ContentAlgorithm::A256GCM).with_members(members)?;
+    /// assert_eq!((h.typ.as_deref(), h.apu.as_deref()), (Some("JWT"), Some(&b"Alice"[..])));
+    /// assert_eq!(h.extra["x-trace"], 7);
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
+    pub fn with_members(mut self, members: Map<String, Value>) -> Result<Header> {
+        let bad = |name: &str, what: &str| {
+            Error::invalid_argument(format!("header member {} must be {what}", quote(name)))
+        };
+        for (name, value) in members {
+            match name.as_str() {
+                "typ" | "cty" | "kid" | "skid" => {
+                    let text = value
+                        .as_str()
+                        .ok_or_else(|| bad(&name, "a string"))?
+                        .to_owned();
+                    let slot = match name.as_str() {
+                        "typ" => &mut self.typ,
+                        "cty" => &mut self.cty,
+                        "kid" => &mut self.kid,
+                        _ => &mut self.skid,
+                    };
+                    *slot = Some(text);
+                }
+                "apu" | "apv" => {
+                    let text = value
+                        .as_str()
+                        .ok_or_else(|| bad(&name, "a base64url string"))?;
+                    let bytes = b64::decode(text, &format!("header member {}", quote(&name)))
+                        .map_err(|e| Error::invalid_argument(e.detail().to_owned()))?;
+                    if name == "apu" {
+                        self.apu = Some(bytes);
+                    } else {
+                        self.apv = Some(bytes);
+                    }
+                }
+                "p2c" => {
+                    let n = value
+                        .as_u64()
+                        .and_then(|n| u32::try_from(n).ok())
+                        .ok_or_else(|| bad(&name, "an integer of 32 bits"))?;
+                    self.p2c = Some(n);
+                }
+                "zip" if value.as_str() == Some("DEF") => self.zip = true,
+                "zip" => return Err(bad(&name, "\"DEF\"")),
+                _ => {
+                    self.extra.insert(name, value);
+                }
+            }
+        }
+        Ok(self)
+    }
+
     fn party(&self) -> PartyInfo {
         PartyInfo {
             apu: self.apu.clone().unwrap_or_default(),
