@@ -26,7 +26,7 @@
 mod alg;
 mod backend;
 pub mod helpers;
-mod key;
+pub(crate) mod key;
 mod keyset;
 pub(crate) mod parts;
 mod pem;

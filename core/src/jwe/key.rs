@@ -86,41 +86,8 @@ pub struct Key {
     key_ops: Option<Vec<String>>,
 }
 
-fn str_member<'a>(jwk: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>> {
-    match jwk.get(name) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Error::invalid_key(format!(
-            "JWK member \"{name}\" must be a string"
-        ))),
-    }
-}
-
-fn bytes_member(jwk: &Map<String, Value>, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>> {
-    str_member(jwk, name)?
-        .map(|s| {
-            b64::decode(s, &format!("JWK member \"{name}\""))
-                .map(Zeroizing::new)
-                .map_err(|e| Error::invalid_key(e.detail().to_owned()))
-        })
-        .transpose()
-}
-
-fn required(jwk: &Map<String, Value>, name: &str) -> Result<Zeroizing<Vec<u8>>> {
-    bytes_member(jwk, name)?
-        .ok_or_else(|| Error::invalid_key(format!("JWK is missing member \"{name}\"")))
-}
-
-fn exact(v: &[u8], len: usize, what: &str) -> Result<()> {
-    if v.len() == len {
-        Ok(())
-    } else {
-        Err(Error::invalid_key(format!(
-            "{what} must be exactly {len} bytes, not {}",
-            v.len()
-        )))
-    }
-}
+// The JWK member readers are the JWS keys' own: one reading of a JWK in the crate.
+use crate::jws::key::{bytes_member, exact, required, str_member};
 
 /// Whether `public` is a low-order X25519 point (or one whose agreement is otherwise
 /// non-contributory): a clamped scalar, a multiple of the cofactor, gives zero exactly then.

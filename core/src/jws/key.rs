@@ -69,7 +69,7 @@ pub struct Key {
     allow_short_secret: bool,
 }
 
-fn str_member<'a>(jwk: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>> {
+pub(crate) fn str_member<'a>(jwk: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>> {
     match jwk.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -79,7 +79,10 @@ fn str_member<'a>(jwk: &'a Map<String, Value>, name: &str) -> Result<Option<&'a 
     }
 }
 
-fn bytes_member(jwk: &Map<String, Value>, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>> {
+pub(crate) fn bytes_member(
+    jwk: &Map<String, Value>,
+    name: &str,
+) -> Result<Option<Zeroizing<Vec<u8>>>> {
     str_member(jwk, name)?
         .map(|s| {
             b64::decode(s, &format!("JWK member \"{name}\""))
@@ -89,12 +92,12 @@ fn bytes_member(jwk: &Map<String, Value>, name: &str) -> Result<Option<Zeroizing
         .transpose()
 }
 
-fn required(jwk: &Map<String, Value>, name: &str) -> Result<Zeroizing<Vec<u8>>> {
+pub(crate) fn required(jwk: &Map<String, Value>, name: &str) -> Result<Zeroizing<Vec<u8>>> {
     bytes_member(jwk, name)?
         .ok_or_else(|| Error::invalid_key(format!("JWK is missing member \"{name}\"")))
 }
 
-fn exact(v: &[u8], len: usize, what: &str) -> Result<()> {
+pub(crate) fn exact(v: &[u8], len: usize, what: &str) -> Result<()> {
     if v.len() == len {
         Ok(())
     } else {
