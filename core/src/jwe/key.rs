@@ -165,7 +165,8 @@ impl Key {
     /// A new private key of the kind `kind` names, for the faces that take a name (C, CLI):
     /// `"X25519"`, `"P-256"`, `"P-384"`, `"P-521"` (ECDH-ES, ECDH-1PU), `"RSA"` (2048 bits),
     /// `"RSA-2048"`, `"RSA-3072"`, `"RSA-4096"` (RSA-OAEP), or `"oct-16"` … `"oct-64"` (a random
-    /// secret of that many bytes). Another name is [`ErrorKind::InvalidArgument`], listing them.
+    /// secret of that many bytes). Another name is
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument), listing them.
     ///
     /// ```
     /// let key = hxjwt::jwe::Key::generate_kind("X25519")?;
