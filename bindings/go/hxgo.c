@@ -133,3 +133,8 @@ void hxgo_key_describe(const HxKey *key, const char **kid, const char **alg, boo
     *alg = hx_key_algorithm(key);
     *is_private = hx_key_is_private(key);
 }
+
+void hxgo_jwe_key_describe(const HxJweKey *key, const char **kid, bool *is_private) {
+    *kid = hx_jwe_key_kid(key);
+    *is_private = hx_jwe_key_is_private(key);
+}

@@ -97,7 +97,59 @@ void hxgo_err_free(hxgo_err *e);
       const char *header, const char *claims, char **out)                                      \
     X(jwt_decode, (key, set, token, v, out), const HxKey *key, const HxKeySet *set,            \
       const char *token, const HxValidation *v, char **out)                                    \
-    X(jwt_decode_header, (token, out), const char *token, char **out)
+    X(jwt_decode_header, (token, out), const char *token, char **out)                          \
+    HXGO_JWE_FUNCTIONS(X)
+
+/* The JWE family (hx_jwe_*), wrapped as the rest. */
+#define HXGO_JWE_FUNCTIONS(X)                                                                  \
+    X(jwe_key_from_jwk, (jwk, out), const char *jwk, HxJweKey **out)                           \
+    X(jwe_key_from_pem, (pem, out), const char *pem, HxJweKey **out)                           \
+    X(jwe_key_from_secret, (s, len, out), const uint8_t *s, size_t len, HxJweKey **out)        \
+    X(jwe_key_from_password, (s, len, out), const uint8_t *s, size_t len, HxJweKey **out)      \
+    X(jwe_key_generate, (kind, out), const char *kind, HxJweKey **out)                         \
+    X(jwe_key_with_kid, (key, kid, out), const HxJweKey *key, const char *kid,                 \
+      HxJweKey **out)                                                                          \
+    X(jwe_key_to_public, (key, out), const HxJweKey *key, HxJweKey **out)                      \
+    X(jwe_key_to_public_jwk, (key, out), const HxJweKey *key, char **out)                      \
+    X(jwe_key_to_private_jwk, (key, out), const HxJweKey *key, char **out)                     \
+    X(jwe_options_new, (algs, n_algs, encs, n_encs, out), const char *const *algs,             \
+      size_t n_algs, const char *const *encs, size_t n_encs, HxJweOptions **out)               \
+    X(jwe_options_set_max_token_length, (o, n), HxJweOptions *o, size_t n)                     \
+    X(jwe_options_set_max_p2c, (o, n), HxJweOptions *o, uint32_t n)                            \
+    X(jwe_options_allow_zip, (o, n), HxJweOptions *o, size_t n)                                \
+    X(jwe_options_set_critical, (o, names, n), HxJweOptions *o, const char *const *names,      \
+      size_t n)                                                                                \
+    X(jwe_options_set_typ, (o, typ), HxJweOptions *o, const char *typ)                         \
+    X(jwe_encrypt, (key, alg, enc, header, pt, len, out), const HxJweKey *key,                 \
+      const char *alg, const char *enc, const char *header, const uint8_t *pt, size_t len,     \
+      char **out)                                                                              \
+    X(jwe_encrypt_1pu, (key, sender, alg, enc, header, pt, len, out), const HxJweKey *key,     \
+      const HxJweKey *sender, const char *alg, const char *enc, const char *header,            \
+      const uint8_t *pt, size_t len, char **out)                                               \
+    X(jwe_decrypt, (keys, n, token, o, pt, len, header), const HxJweKey *const *keys,          \
+      size_t n, const char *token, const HxJweOptions *o, uint8_t **pt, size_t *len,           \
+      char **header)                                                                           \
+    X(jwe_decrypt_1pu, (keys, n, senders, n_senders, token, o, pt, len, header),               \
+      const HxJweKey *const *keys, size_t n, const HxJweKey *const *senders,                   \
+      size_t n_senders, const char *token, const HxJweOptions *o, uint8_t **pt, size_t *len,   \
+      char **header)                                                                           \
+    X(jwe_encrypt_json,                                                                        \
+      (keys, algs, n, sender, enc, header, pt, len, aad, aad_len, general, out),               \
+      const HxJweKey *const *keys, const char *const *algs, size_t n, const HxJweKey *sender,  \
+      const char *enc, const char *header, const uint8_t *pt, size_t len, const uint8_t *aad,  \
+      size_t aad_len, bool general, char **out)                                                \
+    X(jwe_decrypt_json,                                                                        \
+      (keys, n, senders, n_senders, token, o, pt, len, header, aad, aad_len),                  \
+      const HxJweKey *const *keys, size_t n, const HxJweKey *const *senders,                   \
+      size_t n_senders, const char *token, const HxJweOptions *o, uint8_t **pt, size_t *len,   \
+      char **header, uint8_t **aad, size_t *aad_len)                                           \
+    X(jwe_encrypt_nested, (skey, jws_alg, ekey, alg, enc, claims, out), const HxKey *skey,     \
+      const char *jws_alg, const HxJweKey *ekey, const char *alg, const char *enc,             \
+      const char *claims, char **out)                                                          \
+    X(jwe_decrypt_nested, (keys, n, token, o, vkey, vset, v, out), const HxJweKey *const *keys, \
+      size_t n, const char *token, const HxJweOptions *o, const HxKey *vkey,                   \
+      const HxKeySet *vset, const HxValidation *v, char **out)                                 \
+    X(jwe_decode_header, (token, out), const char *token, char **out)
 
 #define HXGO_DECLARE(name, args, ...) uint32_t hxgo_##name(__VA_ARGS__, hxgo_err *e);
 HXGO_FUNCTIONS(HXGO_DECLARE)
@@ -140,5 +192,8 @@ uint32_t hxgo_validation_set_replay_store(HxValidation *v, const HxReplayStore *
 
 /* The borrowed accessors of a key, in one call. */
 void hxgo_key_describe(const HxKey *key, const char **kid, const char **alg, bool *is_private);
+
+/* The borrowed accessors of a JWE key, in one call. */
+void hxgo_jwe_key_describe(const HxJweKey *key, const char **kid, bool *is_private);
 
 #endif /* HXGO_H */
