@@ -46,6 +46,8 @@ koffi.struct('HxRemoteOptions', {
   allow_http: 'bool',
 });
 koffi.opaque('HxReplayStore');
+koffi.opaque('HxJweKey');
+koffi.opaque('HxJweOptions');
 koffi.struct('HxRedisOptions', {
   connect_timeout_ms: 'uint64_t',
   command_timeout_ms: 'uint64_t',
@@ -177,15 +179,70 @@ const LATER_SIGNATURES = [
   'int hx_validation_set_replay_store(HxValidation *v, const HxReplayStore *store)',
 ];
 
-const nameOf = (signature) => /(hx_[a-z_]+)\(/.exec(signature)[1];
+// Standard JWE (issue 13): declared when the loaded library has them, as LATER_SIGNATURES are.
+// Arrays of handles (`const HxJweKey *const *keys`) are declared `const HxJweKey **`: koffi
+// passes a JS array of pointers as a C array. Plaintexts and `aad` (`uint8_t **out`) are
+// declared `_Out_ void **`: the caller copies `*out_len` bytes, then frees them with
+// hx_bytes_free(ptr, len), which wipes them.
+const JWE_SIGNATURES = [
+  'int hx_jwe_key_from_jwk(const char *jwk_json, _Out_ HxJweKey **out)',
+  'int hx_jwe_key_from_pem(const char *pem, _Out_ HxJweKey **out)',
+  'int hx_jwe_key_from_secret(const uint8_t *secret, size_t secret_len, _Out_ HxJweKey **out)',
+  'int hx_jwe_key_from_password(const uint8_t *password, size_t password_len, _Out_ HxJweKey **out)',
+  'int hx_jwe_key_generate(const char *kind, _Out_ HxJweKey **out)',
+  'int hx_jwe_key_with_kid(const HxJweKey *key, const char *kid, _Out_ HxJweKey **out)',
+  'int hx_jwe_key_to_public(const HxJweKey *key, _Out_ HxJweKey **out)',
+  'int hx_jwe_key_to_public_jwk(const HxJweKey *key, _Out_ void **out_public_jwk_json)',
+  'int hx_jwe_key_to_private_jwk(const HxJweKey *key, _Out_ void **out_private_jwk_json)',
+  'const char *hx_jwe_key_kid(const HxJweKey *key)',
+  'bool hx_jwe_key_is_private(const HxJweKey *key)',
+  'void hx_jwe_key_free(HxJweKey *key)',
+  'int hx_jwe_options_new(const char **algorithms, size_t n_algorithms, ' +
+    'const char **encryptions, size_t n_encryptions, _Out_ HxJweOptions **out)',
+  'int hx_jwe_options_set_max_token_length(HxJweOptions *options, size_t bytes)',
+  'int hx_jwe_options_set_max_p2c(HxJweOptions *options, uint32_t iterations)',
+  'int hx_jwe_options_allow_zip(HxJweOptions *options, size_t max_inflated_bytes)',
+  'int hx_jwe_options_set_critical(HxJweOptions *options, const char **names, size_t n_names)',
+  'int hx_jwe_options_set_typ(HxJweOptions *options, const char *typ)',
+  'void hx_jwe_options_free(HxJweOptions *options)',
+  'void hx_bytes_free(void *bytes, size_t len)',
+  'int hx_jwe_encrypt(const HxJweKey *key, const char *alg, const char *enc, ' +
+    'const char *header_json, const uint8_t *plaintext, size_t plaintext_len, _Out_ void **out_token)',
+  'int hx_jwe_encrypt_1pu(const HxJweKey *recipient_key, const HxJweKey *sender_key, ' +
+    'const char *alg, const char *enc, const char *header_json, const uint8_t *plaintext, ' +
+    'size_t plaintext_len, _Out_ void **out_token)',
+  'int hx_jwe_decrypt(const HxJweKey **keys, size_t n_keys, const char *token, ' +
+    'const HxJweOptions *options, _Out_ void **out_plaintext, _Out_ size_t *out_len, ' +
+    '_Out_ void **out_header_json)',
+  'int hx_jwe_decrypt_1pu(const HxJweKey **keys, size_t n_keys, const HxJweKey **sender_keys, ' +
+    'size_t n_sender_keys, const char *token, const HxJweOptions *options, ' +
+    '_Out_ void **out_plaintext, _Out_ size_t *out_len, _Out_ void **out_header_json)',
+  'int hx_jwe_encrypt_json(const HxJweKey **recipient_keys, const char **algorithms, ' +
+    'size_t n_recipients, const HxJweKey *sender_key, const char *enc, const char *header_json, ' +
+    'const uint8_t *plaintext, size_t plaintext_len, const uint8_t *aad, size_t aad_len, ' +
+    'bool general, _Out_ void **out_json)',
+  'int hx_jwe_decrypt_json(const HxJweKey **keys, size_t n_keys, const HxJweKey **sender_keys, ' +
+    'size_t n_sender_keys, const char *token, const HxJweOptions *options, ' +
+    '_Out_ void **out_plaintext, _Out_ size_t *out_len, _Out_ void **out_header_json, ' +
+    '_Out_ void **out_aad, _Out_ size_t *out_aad_len)',
+  'int hx_jwe_encrypt_nested(const HxKey *signing_key, const char *jws_alg, ' +
+    'const HxJweKey *encryption_key, const char *alg, const char *enc, const char *claims_json, ' +
+    '_Out_ void **out_token)',
+  'int hx_jwe_decrypt_nested(const HxJweKey **keys, size_t n_keys, const char *token, ' +
+    'const HxJweOptions *options, const HxKey *verifying_key, const HxKeySet *verifying_keyset, ' +
+    'const HxValidation *v, _Out_ void **out_claims_json)',
+  'int hx_jwe_decode_header(const char *token, _Out_ void **out_header_json)',
+];
+
+const nameOf = (signature) => /(hx_[a-z0-9_]+)\(/.exec(signature)[1];
 
 /** Every function of the header, by its C name. */
 const hx = {};
 for (const signature of SIGNATURES) hx[nameOf(signature)] = lib.func(signature);
 
-/** The functions of LATER_SIGNATURES that the loaded library lacks. */
+/** The functions of LATER_SIGNATURES and JWE_SIGNATURES that the loaded library lacks. */
 const missing = new Set();
-for (const signature of LATER_SIGNATURES) {
+for (const signature of [...LATER_SIGNATURES, ...JWE_SIGNATURES]) {
   const name = nameOf(signature);
   try {
     hx[name] = lib.func(signature);

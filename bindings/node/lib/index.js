@@ -1075,6 +1075,34 @@ function libraryVersion() {
   return hx.hx_version();
 }
 
+// Standard JWE: lib/jwe.js, given this file's converters and handle classes.
+const jwe = require('./jwe').create({
+  hx,
+  copyBytes,
+  Handle,
+  INTERNAL,
+  newHandle,
+  internalOnly,
+  check,
+  fail,
+  takeString,
+  describe,
+  isPlainObject,
+  cString,
+  optionalCString,
+  tokenArg,
+  jsonArg,
+  bytesArg,
+  integerArg,
+  u64,
+  boolArg,
+  optionsArg,
+  stringList,
+  Key,
+  KeySet,
+  Validation,
+});
+
 module.exports = {
   Identity,
   Directory,
@@ -1088,6 +1116,10 @@ module.exports = {
   verify,
   verifyRaw,
   decodeHeader,
+  jwe,
+  JweKey: jwe.Key,
+  JweDecryptOptions: jwe.DecryptOptions,
+  JweDecrypted: jwe.Decrypted,
   libraryVersion,
   LIBRARY_PATH,
   KINDS,
