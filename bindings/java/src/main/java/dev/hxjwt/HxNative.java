@@ -166,6 +166,54 @@ final class HxNative {
             long[] outClaimsJson);
     static native int hx_jwt_decode_header(byte[] token, long[] outHeaderJson);
 
+    // ---- standard JWE --------------------------------------------------------------------
+    // Arrays of handles (const HxJweKey *const *) are long[] of the handles' pointers; arrays of
+    // strings (const char *const *) are Pointers to memory that CStringArray fills.
+    static native int hx_jwe_key_from_jwk(byte[] jwkJson, long[] out);
+    static native int hx_jwe_key_from_pem(byte[] pem, long[] out);
+    static native int hx_jwe_key_from_secret(byte[] secret, long secretLen, long[] out);
+    static native int hx_jwe_key_from_password(byte[] password, long passwordLen, long[] out);
+    static native int hx_jwe_key_generate(byte[] kind, long[] out);
+    static native int hx_jwe_key_with_kid(long key, byte[] kid, long[] out);
+    static native int hx_jwe_key_to_public(long key, long[] out);
+    static native int hx_jwe_key_to_public_jwk(long key, long[] outPublicJwkJson);
+    static native int hx_jwe_key_to_private_jwk(long key, long[] outPrivateJwkJson);
+    static native long hx_jwe_key_kid(long key);
+    static native byte hx_jwe_key_is_private(long key);
+    static native void hx_jwe_key_free(long key);
+
+    static native int hx_jwe_options_new(Pointer algorithms, long nAlgorithms,
+            Pointer encryptions, long nEncryptions, long[] out);
+    static native int hx_jwe_options_set_max_token_length(long options, long bytes);
+    static native int hx_jwe_options_set_max_p2c(long options, int iterations);
+    static native int hx_jwe_options_allow_zip(long options, long maxInflatedBytes);
+    static native int hx_jwe_options_set_critical(long options, Pointer names, long nNames);
+    static native int hx_jwe_options_set_typ(long options, byte[] typ);
+    static native void hx_jwe_options_free(long options);
+
+    static native void hx_bytes_free(long bytes, long len);
+
+    static native int hx_jwe_encrypt(long key, byte[] alg, byte[] enc, byte[] headerJson,
+            byte[] plaintext, long plaintextLen, long[] outToken);
+    static native int hx_jwe_encrypt_1pu(long recipientKey, long senderKey, byte[] alg,
+            byte[] enc, byte[] headerJson, byte[] plaintext, long plaintextLen, long[] outToken);
+    static native int hx_jwe_decrypt(long[] keys, long nKeys, byte[] token, long options,
+            long[] outPlaintext, long[] outLen, long[] outHeaderJson);
+    static native int hx_jwe_decrypt_1pu(long[] keys, long nKeys, long[] senderKeys,
+            long nSenderKeys, byte[] token, long options, long[] outPlaintext, long[] outLen,
+            long[] outHeaderJson);
+    static native int hx_jwe_encrypt_json(long[] recipientKeys, Pointer algorithms,
+            long nRecipients, long senderKey, byte[] enc, byte[] headerJson, byte[] plaintext,
+            long plaintextLen, byte[] aad, long aadLen, byte general, long[] outJson);
+    static native int hx_jwe_decrypt_json(long[] keys, long nKeys, long[] senderKeys,
+            long nSenderKeys, byte[] token, long options, long[] outPlaintext, long[] outLen,
+            long[] outHeaderJson, long[] outAad, long[] outAadLen);
+    static native int hx_jwe_encrypt_nested(long signingKey, byte[] jwsAlg, long encryptionKey,
+            byte[] alg, byte[] enc, byte[] claimsJson, long[] outToken);
+    static native int hx_jwe_decrypt_nested(long[] keys, long nKeys, byte[] token, long options,
+            long verifyingKey, long verifyingKeyset, long v, long[] outClaimsJson);
+    static native int hx_jwe_decode_header(byte[] token, long[] outHeaderJson);
+
     // ---- conversions ----------------------------------------------------------------------
 
     /**

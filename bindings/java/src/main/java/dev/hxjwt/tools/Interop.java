@@ -3,6 +3,10 @@ package dev.hxjwt.tools;
 import dev.hxjwt.Endpoint;
 import dev.hxjwt.HxJwtException;
 import dev.hxjwt.Identity;
+import dev.hxjwt.Jwe;
+import dev.hxjwt.JweDecrypted;
+import dev.hxjwt.JweKey;
+import dev.hxjwt.JweOptions;
 import dev.hxjwt.Jwt;
 import dev.hxjwt.Key;
 import dev.hxjwt.Message;
@@ -22,7 +26,15 @@ import java.time.Duration;
  * Interop hx1-validate IDENTITY_JWK_FILE SENDER_MACHINE_TOKEN_FILE TOKEN_FILE       -&gt; payload bytes
  * Interop es256-sign   PRIVATE_JWK_FILE CLAIMS_JSON_FILE                            -&gt; compact JWS
  * Interop es256-verify PUBLIC_JWK_FILE TOKEN_FILE                                   -&gt; claims JSON
+ * Interop jwe-encrypt  ALG ENC RECIPIENT_JWK_FILE PAYLOAD_FILE                      -&gt; compact JWE
+ * Interop jwe-decrypt  ALG ENC PRIVATE_JWK_FILE TOKEN_FILE                          -&gt; plaintext bytes
  * </pre>
+ *
+ * <p>{@code jwe-encrypt} encrypts exactly the payload's bytes with the key management
+ * algorithm ALG and the content encryption ENC for the key of the JWK file (a public JWK, or a
+ * secret {@code "oct"} JWK for {@code dir}, {@code A*KW} and {@code A*GCMKW});
+ * {@code jwe-decrypt} decrypts accepting only that ALG and that ENC, with the private (or
+ * {@code oct}) JWK of the file, and prints the plaintext's bytes exactly.
  *
  * <p>Tokens, JWKs and claims are read with trailing whitespace stripped; the payload file is read
  * exactly. A refused token or key exits 1 with {@code error: <Kind>: <message>} on stderr; usage
@@ -69,7 +81,9 @@ public final class Interop {
     private static int run(String[] args, PrintStream out) throws UsageError {
         String usage = "usage: hxjwt-interop hx1-create IDENTITY_JWK RECIPIENT_MACHINE_TOKEN PAYLOAD"
                 + " | hx1-validate IDENTITY_JWK SENDER_MACHINE_TOKEN TOKEN"
-                + " | es256-sign PRIVATE_JWK CLAIMS_JSON | es256-verify PUBLIC_JWK TOKEN";
+                + " | es256-sign PRIVATE_JWK CLAIMS_JSON | es256-verify PUBLIC_JWK TOKEN"
+                + " | jwe-encrypt ALG ENC RECIPIENT_JWK PAYLOAD"
+                + " | jwe-decrypt ALG ENC PRIVATE_JWK TOKEN";
         if (args.length == 0) {
             throw new UsageError(usage);
         }
@@ -108,6 +122,30 @@ public final class Interop {
                 }
                 return 0;
             }
+            case "jwe-encrypt": {
+                expect(args, 5, usage);
+                try (JweKey key = JweKey.fromJwk(text(args[3]))) {
+                    byte[] payload = bytes(args[4]);
+                    try {
+                        println(out, Jwe.encrypt(payload, key, args[1], args[2]));
+                    } finally {
+                        java.util.Arrays.fill(payload, (byte) 0);
+                    }
+                }
+                return 0;
+            }
+            case "jwe-decrypt": {
+                expect(args, 5, usage);
+                try (JweKey key = JweKey.fromJwk(text(args[3]));
+                        JweOptions options = JweOptions.builder().algorithms(args[1])
+                                .encryptions(args[2]).build();
+                        JweDecrypted d = Jwe.decrypt(text(args[4]), key, options)) {
+                    byte[] plaintext = d.plaintext();
+                    out.write(plaintext, 0, plaintext.length);
+                    java.util.Arrays.fill(plaintext, (byte) 0);
+                }
+                return 0;
+            }
             default:
                 throw new UsageError("unknown command " + args[0] + "; " + usage);
         }
@@ -121,7 +159,7 @@ public final class Interop {
 
     private static void expect(String[] args, int n, String usage) throws UsageError {
         if (args.length != n) {
-            throw new UsageError(args[0] + " takes " + (n - 1) + " files; " + usage);
+            throw new UsageError(args[0] + " takes " + (n - 1) + " arguments; " + usage);
         }
     }
 
