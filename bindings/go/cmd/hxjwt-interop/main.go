@@ -7,12 +7,18 @@
 //	hxjwt-interop hx1-validate IDENTITY_JWK_FILE SENDER_MACHINE_TOKEN_FILE TOKEN_FILE
 //	hxjwt-interop es256-sign   PRIVATE_JWK_FILE CLAIMS_JSON_FILE
 //	hxjwt-interop es256-verify PUBLIC_JWK_FILE TOKEN_FILE
+//	hxjwt-interop jwe-encrypt  ALG ENC RECIPIENT_JWK_FILE PAYLOAD_FILE
+//	hxjwt-interop jwe-decrypt  ALG ENC PRIVATE_JWK_FILE TOKEN_FILE
 //
 // hx1-create prints the HX1 token (TTL 300 s) for the recipient's machine token; hx1-validate
 // validates a token as sent by the sender whose machine token is given (no directory) and prints
 // the payload bytes exactly; es256-sign prints a compact ES256 JWS of the claims (a JSON object,
 // signed as the file gives it, without surrounding whitespace); es256-verify verifies with the algorithms ["ES256"] and no
-// audience, and prints the claims exactly as signed.
+// audience, and prints the claims exactly as signed; jwe-encrypt prints a compact JWE of exactly
+// the payload bytes, made with the key management algorithm ALG and the content encryption ENC
+// for the key of the JWK file (a public JWK, or a secret "oct" JWK for dir, A*KW and A*GCMKW);
+// jwe-decrypt decrypts a compact JWE accepting only that ALG and that ENC, with the private (or
+// oct) JWK of the file, and prints the plaintext bytes exactly.
 //
 // Exit status: 0 on success; 1 when hxjwt refuses something, with "error: <Kind>: <message>" on
 // stderr (Kind is the *hxjwt.Error's kind); 2 for usage errors and files that cannot be read.
@@ -35,6 +41,8 @@ const usage = `usage: hxjwt-interop hx1-create   IDENTITY_JWK_FILE RECIPIENT_MAC
        hxjwt-interop hx1-validate IDENTITY_JWK_FILE SENDER_MACHINE_TOKEN_FILE TOKEN_FILE
        hxjwt-interop es256-sign   PRIVATE_JWK_FILE CLAIMS_JSON_FILE
        hxjwt-interop es256-verify PUBLIC_JWK_FILE TOKEN_FILE
+       hxjwt-interop jwe-encrypt  ALG ENC RECIPIENT_JWK_FILE PAYLOAD_FILE
+       hxjwt-interop jwe-decrypt  ALG ENC PRIVATE_JWK_FILE TOKEN_FILE
 `
 
 // maxFileBytes bounds what a file may cost: far above any token or key.
@@ -195,6 +203,64 @@ func es256Verify(publicJWKFile, tokenFile string) error {
 	return write(append(claims, '\n'))
 }
 
+// jweEncrypt encrypts the payload bytes for the recipient's key with alg and enc (compact).
+func jweEncrypt(alg, enc, recipientFile, payloadFile string) error {
+	jwk, err := readText(recipientFile)
+	if err != nil {
+		return err
+	}
+	payload, err := readFile(payloadFile)
+	if err != nil {
+		return err
+	}
+	defer wipe(payload)
+	key, err := hxjwt.JWEKeyFromJWK(jwk)
+	if err != nil {
+		return err
+	}
+	defer key.Close()
+	token, err := hxjwt.JWEEncrypt(payload, key, alg, enc)
+	if err != nil {
+		return err
+	}
+	return write([]byte(token + "\n"))
+}
+
+// jweDecrypt decrypts a compact JWE accepting only alg and enc, and prints the plaintext.
+func jweDecrypt(alg, enc, privateFile, tokenFile string) error {
+	jwk, err := readText(privateFile)
+	if err != nil {
+		return err
+	}
+	token, err := readToken(tokenFile)
+	if err != nil {
+		return err
+	}
+	key, err := hxjwt.JWEKeyFromJWK(jwk)
+	if err != nil {
+		return err
+	}
+	defer key.Close()
+	decryption, err := hxjwt.NewJWEDecryption(hxjwt.JWEOptions{Algorithms: []string{alg}, Encryptions: []string{enc}})
+	if err != nil {
+		return err
+	}
+	defer decryption.Close()
+	decrypted, err := hxjwt.JWEDecrypt(token, key, decryption)
+	if err != nil {
+		return err
+	}
+	defer decrypted.Wipe()
+	return write(decrypted.Plaintext)
+}
+
+// wipe overwrites a buffer that held a plaintext.
+func wipe(b []byte) {
+	for i := range b {
+		b[i] = 0
+	}
+}
+
 type command struct {
 	args int
 	run  func(args []string) error
@@ -205,6 +271,8 @@ var commands = map[string]command{
 	"hx1-validate": {3, func(a []string) error { return hx1Validate(a[0], a[1], a[2]) }},
 	"es256-sign":   {2, func(a []string) error { return es256Sign(a[0], a[1]) }},
 	"es256-verify": {2, func(a []string) error { return es256Verify(a[0], a[1]) }},
+	"jwe-encrypt":  {4, func(a []string) error { return jweEncrypt(a[0], a[1], a[2], a[3]) }},
+	"jwe-decrypt":  {4, func(a []string) error { return jweDecrypt(a[0], a[1], a[2], a[3]) }},
 }
 
 func usageError(problem string) int {

@@ -118,3 +118,86 @@ func TestUsageAndFileErrors(t *testing.T) {
 		t.Errorf("a missing file: %d %q", code, stderr)
 	}
 }
+
+func TestJWEContract(t *testing.T) {
+	dir := t.TempDir()
+	payload := []byte("bytes \x00\x01\x7f\x80\xfe\xff and \r\n \n")
+	payloadFile := writeFile(t, dir, "payload", payload)
+	for _, c := range []struct{ kind, alg, enc string }{
+		{"X25519", "ECDH-ES", "A256GCM"},
+		{"P-256", "ECDH-ES+A256KW", "A128CBC-HS256"},
+		{"RSA", "RSA-OAEP-256", "A256GCM"},
+		{"oct-32", "dir", "A256GCM"},
+		{"oct-16", "A128KW", "A128GCM"},
+	} {
+		key, err := hxjwt.GenerateJWEKey(c.kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer key.Close()
+		private, _ := key.PrivateJWK()
+		privateFile := writeFile(t, dir, c.kind+".jwk", []byte(private+"\n"))
+		recipientFile := privateFile
+		if public, err := key.PublicJWK(); err == nil {
+			recipientFile = writeFile(t, dir, c.kind+".pub", []byte(public))
+		}
+		code, token, stderr := capture(t, "jwe-encrypt", c.alg, c.enc, recipientFile, payloadFile)
+		if code != 0 || strings.Count(token, ".") != 4 || !strings.HasSuffix(token, "\n") || stderr != "" {
+			t.Fatalf("%s jwe-encrypt: %d %q %q", c.kind, code, token, stderr)
+		}
+		tokenFile := writeFile(t, dir, c.kind+".token", []byte(token+" \t\r\n"))
+		code, out, stderr := capture(t, "jwe-decrypt", c.alg, c.enc, privateFile, tokenFile)
+		if code != 0 || out != string(payload) {
+			t.Fatalf("%s jwe-decrypt: %d %q %q", c.kind, code, out, stderr)
+		}
+		// Only that alg and that enc are accepted.
+		code, out, stderr = capture(t, "jwe-decrypt", c.alg, "A192GCM", privateFile, tokenFile)
+		if code != 1 || out != "" || !strings.HasPrefix(stderr, "error: UnsupportedAlgorithm: ") {
+			t.Errorf("%s another enc: %d %q %q", c.kind, code, out, stderr)
+		}
+		// Altered: one character of the ciphertext.
+		parts := strings.Split(strings.TrimSpace(token), ".")
+		if parts[3][0] == 'A' {
+			parts[3] = "B" + parts[3][1:]
+		} else {
+			parts[3] = "A" + parts[3][1:]
+		}
+		tampered := writeFile(t, dir, c.kind+".tampered", []byte(strings.Join(parts, ".")))
+		code, _, stderr = capture(t, "jwe-decrypt", c.alg, c.enc, privateFile, tampered)
+		if code != 1 || !strings.HasPrefix(stderr, "error: DecryptionFailed: ") {
+			t.Errorf("%s tampered: %d %q", c.kind, code, stderr)
+		}
+	}
+	// A public key cannot decrypt; an unknown alg; a token with a NUL byte; not a JWE.
+	x, _ := hxjwt.GenerateJWEKey("X25519")
+	defer x.Close()
+	public, _ := x.PublicJWK()
+	publicFile := writeFile(t, dir, "x.pub", []byte(public))
+	code, token, _ := capture(t, "jwe-encrypt", "ECDH-ES", "A128GCM", publicFile, payloadFile)
+	if code != 0 {
+		t.Fatal(code)
+	}
+	tokenFile := writeFile(t, dir, "x.token", []byte(token))
+	for _, c := range []struct {
+		args []string
+		kind string
+	}{
+		{[]string{"jwe-decrypt", "ECDH-ES", "A128GCM", publicFile, tokenFile}, "InvalidKey"},
+		{[]string{"jwe-encrypt", "ECDH-XX", "A128GCM", publicFile, payloadFile}, "UnsupportedAlgorithm"},
+		{[]string{"jwe-decrypt", "RSA1_5", "A128GCM", publicFile, tokenFile}, "UnsupportedAlgorithm"},
+		{[]string{"jwe-decrypt", "ECDH-ES", "A128GCM", publicFile, writeFile(t, dir, "nul", []byte(strings.TrimSpace(token)+"\x00x"))}, "InvalidArgument"},
+		{[]string{"jwe-decrypt", "ECDH-ES", "A128GCM", publicFile, writeFile(t, dir, "jws", []byte("a.b.c"))}, "Malformed"},
+		{[]string{"jwe-encrypt", "ECDH-ES", "A128GCM", writeFile(t, dir, "not.json", []byte("not json")), payloadFile}, "InvalidKey"},
+		{[]string{"jwe-encrypt", "ECDH-ES", "A128GCM", payloadFile, payloadFile}, "InvalidArgument"},
+	} {
+		code, out, stderr := capture(t, c.args...)
+		if code != 1 || out != "" || !strings.HasPrefix(stderr, "error: "+c.kind+": ") {
+			t.Errorf("%q: %d %q %q, want %s", c.args, code, out, stderr, c.kind)
+		}
+	}
+	for _, args := range [][]string{{"jwe-encrypt", "ECDH-ES", "A128GCM", publicFile}, {"jwe-decrypt", "a", "b", "c", "d", "e"}} {
+		if code, _, stderr := capture(t, args...); code != 2 || !strings.Contains(stderr, "usage:") {
+			t.Errorf("%q: %d %q", args, code, stderr)
+		}
+	}
+}
