@@ -4,7 +4,7 @@
 #
 #   interop-test      build every runtime's interop program (the C one here, the Python module,
 #                     the CLI, and the Node, Java and Go tools of their fragments), then run
-#                     tests/interop/matrix.py over all six runtimes: HX1 and ES256 both ways
+#                     tests/interop/matrix.py over all six runtimes: HX1, ES256 and JWE both ways
 #                     between every pair, altered tokens and hostile input refused
 #   interop-selftest  the matrix catches what it must: a C program made to break one rule of
 #                     the contract at a time fails exactly the cells that check that rule; and
@@ -38,7 +38,7 @@ INTEROP_ENV = HXJWT_LIB=$(INTEROP_LIB) \
 
 .PHONY: interop-test interop-selftest interop-cli interop-c
 
-interop-test: interop-selftest c-lib py-develop interop-cli interop-c $(INTEROP_TOOLS) ## The interop matrix: Rust, C, Python, Node, Java and Go tokens both ways.
+interop-test: interop-selftest c-lib py-develop interop-cli interop-c $(INTEROP_TOOLS) ## The interop matrix: Rust, C, Python, Node, Java and Go tokens (HX1, ES256, JWE) both ways.
 	$(INTEROP_ENV) $(PYTHON) tests/interop/matrix.py --runtimes $(INTEROP_RUNTIMES) \
 	    --cmd rust=$(INTEROP_TARGET_DIR)/debug/hxjwt \
 	    --cmd c=$(INTEROP_C).asan \

@@ -10,6 +10,12 @@
  *       prints a compact ES256 JWS of the claims (signed exactly as the file has them)
  *   interop es256-verify PUBLIC_JWK_FILE TOKEN_FILE
  *       verifies with the algorithms ["ES256"] and no audience; prints the claims JSON
+ *   interop jwe-encrypt  ALG ENC RECIPIENT_JWK_FILE PAYLOAD_FILE
+ *       prints a compact JWE of the payload bytes (key management ALG, content encryption ENC)
+ *       for the recipient's public JWK (or the secret "oct" JWK of dir, A*KW, A*GCMKW)
+ *   interop jwe-decrypt  ALG ENC PRIVATE_JWK_FILE TOKEN_FILE
+ *       decrypts accepting only ALG and ENC, with the private (or secret) JWK; prints the
+ *       plaintext bytes exactly
  *
  * Exit status: 0 on success; 1 when the library refuses something, with
  * "error: <Kind>: <message>" on stderr (Kind is the status's name: HX_ERR_INVALID_SIGNATURE is
@@ -332,12 +338,83 @@ static int es256_verify(char **args) {
     return rc;
 }
 
+/* jwe-encrypt: encrypts the payload file's bytes, exactly as they are, for the recipient's JWE
+ * key (a public JWK, or a secret one), with the key management algorithm alg and the content
+ * encryption enc. */
+static int jwe_encrypt(char **args) {
+    const char *alg = args[0], *enc = args[1];
+    Bytes jwk, payload;
+    HxJweKey *key = NULL;
+    char *token = NULL;
+    HxStatus s;
+    int rc = read_texts(args + 2, &jwk, 1, 0);
+    if (rc != EXIT_OK) {
+        return rc;
+    }
+    if (!read_file(args[3], &payload)) {
+        free(jwk.data);
+        return EXIT_USAGE;
+    }
+    s = hx_jwe_key_from_jwk((const char *)jwk.data, &key);
+    if (s == HX_OK) {
+        s = hx_jwe_encrypt(key, alg, enc, NULL, payload.data, payload.len, &token);
+    }
+    if (s != HX_OK) {
+        rc = refused(s);
+    } else if (!write_stdout(token, strlen(token)) || !write_stdout("\n", 1)) {
+        rc = EXIT_USAGE;
+    }
+    hx_string_free(token);
+    hx_jwe_key_free(key);
+    free(payload.data);
+    free(jwk.data);
+    return rc;
+}
+
+/* jwe-decrypt: decrypts the compact JWE with the private (or secret) JWE key, accepting only the
+ * key management algorithm alg and the content encryption enc (the token never chooses), and
+ * prints the plaintext bytes exactly. */
+static int jwe_decrypt(char **args) {
+    const char *const algorithms[] = {args[0]};
+    const char *const encryptions[] = {args[1]};
+    Bytes text[2];
+    HxJweKey *key = NULL;
+    HxJweOptions *options = NULL;
+    uint8_t *plaintext = NULL;
+    size_t len = 0;
+    HxStatus s;
+    int rc = read_texts(args + 2, text, 2, 1);
+    if (rc != EXIT_OK) {
+        return rc;
+    }
+    s = hx_jwe_key_from_jwk((const char *)text[0].data, &key);
+    if (s == HX_OK) {
+        s = hx_jwe_options_new(algorithms, 1, encryptions, 1, &options);
+    }
+    if (s == HX_OK) {
+        const HxJweKey *const keys[] = {key};
+        s = hx_jwe_decrypt(keys, 1, (const char *)text[1].data, options, &plaintext, &len, NULL);
+    }
+    if (s != HX_OK) {
+        rc = refused(s);
+    } else if (!write_stdout(plaintext, len)) {
+        rc = EXIT_USAGE;
+    }
+    hx_bytes_free(plaintext, len);
+    hx_jwe_options_free(options);
+    hx_jwe_key_free(key);
+    free_files(text, 2);
+    return rc;
+}
+
 static int usage(void) {
     fputs("usage: interop hx1-create   IDENTITY_JWK_FILE RECIPIENT_MACHINE_TOKEN_FILE "
           "PAYLOAD_FILE\n"
           "       interop hx1-validate IDENTITY_JWK_FILE SENDER_MACHINE_TOKEN_FILE TOKEN_FILE\n"
           "       interop es256-sign   PRIVATE_JWK_FILE CLAIMS_JSON_FILE\n"
-          "       interop es256-verify PUBLIC_JWK_FILE TOKEN_FILE\n",
+          "       interop es256-verify PUBLIC_JWK_FILE TOKEN_FILE\n"
+          "       interop jwe-encrypt  ALG ENC RECIPIENT_JWK_FILE PAYLOAD_FILE\n"
+          "       interop jwe-decrypt  ALG ENC PRIVATE_JWK_FILE TOKEN_FILE\n",
           stderr);
     return EXIT_USAGE;
 }
@@ -352,6 +429,8 @@ int main(int argc, char **argv) {
         {"hx1-validate", 3, hx1_validate},
         {"es256-sign", 2, es256_sign},
         {"es256-verify", 2, es256_verify},
+        {"jwe-encrypt", 4, jwe_encrypt},
+        {"jwe-decrypt", 4, jwe_decrypt},
     };
     size_t i;
     if (argc < 2) {

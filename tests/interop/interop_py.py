@@ -7,12 +7,17 @@ Usage (with the Python that has ``hxjwt`` installed, e.g. ``.venv/bin/python``):
     interop_py.py hx1-validate IDENTITY_JWK_FILE SENDER_MACHINE_TOKEN_FILE TOKEN_FILE
     interop_py.py es256-sign   PRIVATE_JWK_FILE CLAIMS_JSON_FILE
     interop_py.py es256-verify PUBLIC_JWK_FILE TOKEN_FILE
+    interop_py.py jwe-encrypt  ALG ENC RECIPIENT_JWK_FILE PAYLOAD_FILE
+    interop_py.py jwe-decrypt  ALG ENC PRIVATE_JWK_FILE TOKEN_FILE
 
 ``hx1-create`` prints the HX1 token (TTL 300 s) for the recipient; ``hx1-validate`` validates a
 token as from the given sender (no directory) and prints the payload bytes exactly;
 ``es256-sign`` prints a compact ES256 JWS of the claims; ``es256-verify`` verifies with the
 algorithms ``["ES256"]``, no audience and ``exp`` required (the core's default), and prints the
-claims as JSON.
+claims as JSON. ``jwe-encrypt`` prints a compact JWE (through ``hxjwt.jwe``) of the payload bytes
+with key management ``ALG`` and content encryption ``ENC`` for the recipient's public JWK (or the
+secret ``oct`` JWK of ``dir``, ``A*KW``, ``A*GCMKW``); ``jwe-decrypt`` decrypts accepting only
+``ALG`` and ``ENC`` with the private (or secret) JWK and prints the plaintext bytes exactly.
 
 Exit status: 0 on success; 1 when hxjwt refuses something, with ``error: <Kind>: <message>`` on
 stderr (``Kind`` is the exception's ``kind``, the core error kind's name); 2 for usage errors and
@@ -28,11 +33,14 @@ import sys
 from typing import Any, Callable, NoReturn
 
 import hxjwt
+import hxjwt.jwe
 
 USAGE = """usage: interop_py.py hx1-create   IDENTITY_JWK_FILE RECIPIENT_MACHINE_TOKEN_FILE PAYLOAD_FILE
        interop_py.py hx1-validate IDENTITY_JWK_FILE SENDER_MACHINE_TOKEN_FILE TOKEN_FILE
        interop_py.py es256-sign   PRIVATE_JWK_FILE CLAIMS_JSON_FILE
        interop_py.py es256-verify PUBLIC_JWK_FILE TOKEN_FILE
+       interop_py.py jwe-encrypt  ALG ENC RECIPIENT_JWK_FILE PAYLOAD_FILE
+       interop_py.py jwe-decrypt  ALG ENC PRIVATE_JWK_FILE TOKEN_FILE
 """
 
 #: The largest file read: far above any token or key, a bound on what a hostile file costs.
@@ -131,11 +139,31 @@ def es256_verify(public_jwk_file: str, token_file: str) -> None:
     write_stdout(json.dumps(claims, separators=(",", ":")).encode("ascii") + b"\n")
 
 
+def jwe_encrypt(alg: str, enc: str, recipient_jwk_file: str, payload_file: str) -> None:
+    """Encrypts the payload bytes, exactly as they are, for the recipient's JWE key (a public
+    JWK, or a secret one) with key management ``alg`` and content encryption ``enc``."""
+    key = hxjwt.jwe.Key.from_jwk(read_text(recipient_jwk_file))
+    payload = read_bytes(payload_file)
+    token = hxjwt.jwe.encrypt(payload, key, alg=alg, enc=enc)
+    write_stdout(token.encode("ascii") + b"\n")
+
+
+def jwe_decrypt(alg: str, enc: str, private_jwk_file: str, token_file: str) -> None:
+    """Decrypts the compact JWE with the private (or secret) JWE key, accepting only ``alg``
+    and ``enc`` (the token never chooses); prints the plaintext bytes exactly."""
+    key = hxjwt.jwe.Key.from_jwk(read_text(private_jwk_file))
+    token = read_token(token_file)
+    decrypted = hxjwt.jwe.decrypt(token, key, algorithms=[alg], encryptions=[enc])
+    write_stdout(decrypted.plaintext)
+
+
 COMMANDS: dict[str, tuple[int, Callable[..., None]]] = {
     "hx1-create": (3, hx1_create),
     "hx1-validate": (3, hx1_validate),
     "es256-sign": (2, es256_sign),
     "es256-verify": (2, es256_verify),
+    "jwe-encrypt": (4, jwe_encrypt),
+    "jwe-decrypt": (4, jwe_decrypt),
 }
 
 

@@ -8,9 +8,11 @@ Each runtime (Rust, C, Python, Node.js, Java, Go) has a small program implementi
     <prog> hx1-validate IDENTITY_JWK_FILE SENDER_MACHINE_TOKEN_FILE TOKEN_FILE
     <prog> es256-sign   PRIVATE_JWK_FILE CLAIMS_JSON_FILE
     <prog> es256-verify PUBLIC_JWK_FILE TOKEN_FILE
+    <prog> jwe-encrypt  ALG ENC RECIPIENT_JWK_FILE PAYLOAD_FILE
+    <prog> jwe-decrypt  ALG ENC PRIVATE_JWK_FILE TOKEN_FILE
 
 The Rust face is the `hxjwt` CLI, mapped onto the contract by `rust_argv` below. This driver makes
-fresh identities and ES256 keys in a temporary directory, then checks:
+fresh identities, ES256 keys and JWE keys in a temporary directory, then checks:
 
 - HX1: every runtime creates a token, with a payload of its own (text, UTF-8, NUL and non-UTF-8
   bytes, trailing whitespace), for every runtime, which validates it and must print exactly the
@@ -21,6 +23,12 @@ fresh identities and ES256 keys in a temporary directory, then checks:
   claims equal to them as JSON; each verifier refuses an altered token, as above, and tokens
   expired, with an `aud`, or without `exp` (Expired, WrongAudience, MissingClaim); integers past
   64 bits survive signing and verifying exactly.
+- JWE: for ECDH-ES/A256GCM (X25519), ECDH-ES+A256KW/A128CBC-HS256 (P-256), RSA-OAEP-256/A256GCM,
+  dir/A256GCM and A256KW/A256CBC-HS512 (a 32-byte secret), every runtime encrypts a payload of
+  its own (not UTF-8) for the one recipient key; every runtime decrypts every token and must
+  print exactly the payload; each refuses a token with one ciphertext character changed
+  (DecryptionFailed, or Malformed), a token whose alg is not the one it allows
+  (UnsupportedAlgorithm) and a JWS (Malformed).
 - Input: each program refuses hostile input with its own error, never a crash: usage errors
   (exit 2), tokens that are not UTF-8, hold a NUL byte (a C string would cut them short and
   accept them), are empty or 1 MiB long, keys that are not JSON, hold a NUL byte or are not
@@ -32,6 +40,7 @@ library only; runs with any python3 >= 3.8.
 
     python3 tests/interop/matrix.py                       # all six runtimes
     python3 tests/interop/matrix.py --runtimes c,go       # one pair (and each with itself)
+    python3 tests/interop/matrix.py --runtimes rust,c,python   # the faces without a package
     python3 tests/interop/matrix.py --cmd go=/tmp/my-go-tool --lib target/c/lib/libhxjwt.so.0
 """
 
@@ -87,21 +96,40 @@ TTL_SLACK = 600  # seconds of validity of the ES256 claims
 STRANGER = "stranger"  # an identity (and ES256 key) of no runtime: a third party
 
 
-#: Key generation through the Python module: KIND (id or es256), NAME, PRIVATE_FILE, PUBLIC_FILE.
+#: The JWE cases: key management, content encryption, and the recipient key (JWE_KEYS) they use.
+JWE_CASES = [
+    ("ECDH-ES", "A256GCM", "x25519"),
+    ("ECDH-ES+A256KW", "A128CBC-HS256", "p256"),
+    ("RSA-OAEP-256", "A256GCM", "rsa"),
+    ("dir", "A256GCM", "oct"),
+    ("A256KW", "A256CBC-HS512", "oct"),
+]
+#: The JWE recipient keys, made fresh on each run: name -> the kind `hxjwt keygen --jwe` takes.
+#: A secret ("oct") has no public half: its one JWK file serves both sides.
+JWE_KEYS = {"x25519": "X25519", "p256": "P-256", "rsa": "RSA", "oct": "oct-32"}
+
+#: Key generation through the Python module: KIND (id, es256, or jwe), NAME (for jwe: the kind
+#: `hxjwt keygen --jwe` takes), PRIVATE_FILE, PUBLIC_FILE (for a secret, the private file).
 PY_KEYGEN = """
 import json, os, sys
-import hxjwt
+import hxjwt, hxjwt.jwe
 kind, name, private, public = sys.argv[1:]
 if kind == "id":
     i = hxjwt.Identity.generate(name)
     pair = (i.to_jwk(), i.machine_token.to_jwk())
+elif kind == "jwe":
+    K = hxjwt.jwe.Key
+    k = {"X25519": K.generate_x25519, "P-256": lambda: K.generate_ec("P-256"),
+         "RSA": lambda: K.generate_rsa(2048), "oct-32": lambda: K.generate_secret(32)}[name]()
+    pair = (k.to_private_jwk(), None if k.kind == "oct" else k.to_public_jwk())
 else:
     k = hxjwt.Key.generate("ES256")
     pair = (k.to_private_jwk(), k.to_public_jwk())
 with os.fdopen(os.open(private, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
     f.write(json.dumps(pair[0]) + "\\n")
-with open(public, "w") as f:
-    f.write(json.dumps(pair[1]) + "\\n")
+if pair[1] is not None:
+    with open(public, "w") as f:
+        f.write(json.dumps(pair[1]) + "\\n")
 """
 
 
@@ -177,6 +205,10 @@ RUST_COMMANDS: Dict[str, Tuple[int, Callable[[Sequence[str]], Tuple[List[str], s
     "hx1-validate": (3, lambda a: (["validate", "--key", a[0], "--from-token", a[1], "-"], a[2])),
     "es256-sign": (2, lambda a: (["sign", "--key", a[0], "--alg", "ES256", "-"], a[1])),
     "es256-verify": (2, lambda a: (["verify", "--key", a[0], "--alg", "ES256", "-"], a[1])),
+    "jwe-encrypt": (4, lambda a: (["encrypt", "--key", a[2], "--alg", a[0], "--enc", a[1], "-"],
+                                  a[3])),
+    "jwe-decrypt": (4, lambda a: (["decrypt", "--key", a[2], "--alg", a[0], "--enc", a[1], "-"],
+                                  a[3])),
 }
 
 
@@ -313,6 +345,19 @@ def es256_header_ok(h: Dict[str, Any]) -> Optional[str]:
     return None if h.get("alg") == "ES256" else f"whose alg is {h.get('alg')!r}, not ES256"
 
 
+def jwe_made(run: Run, alg: str, enc: str) -> Check:
+    """jwe-encrypt made a compact JWE (five segments) whose header says `alg` and `enc`."""
+    def header_ok(h: Dict[str, Any]) -> Optional[str]:
+        if h.get("alg") != alg or h.get("enc") != enc:
+            return f"whose alg/enc are {h.get('alg')!r}/{h.get('enc')!r}, not {alg}/{enc}"
+        return None
+    made = check_made(run, "jwe-encrypt", header_ok)
+    if made.ok and run.stdout.strip().count(b".") != 4:
+        return Check(False, "jwe-encrypt made a token that is not a compact JWE (5 segments)\n"
+                     + describe(run))
+    return made
+
+
 # --- the matrix --------------------------------------------------------------------------------
 
 class Matrix:
@@ -366,6 +411,8 @@ class Matrix:
         for name in self.names + [STRANGER]:
             jobs.append(("id", f"{name}.interop.test", self.id_jwk(name), self.id_pub(name)))
             jobs.append(("es256", "", self.es_jwk(name), self.es_pub(name)))
+        for key, kind in JWE_KEYS.items():
+            jobs.append(("jwe", kind, self.jwe_jwk(key), self.jwe_pub(key)))
         problems = []
         for maker in (self.keygen_cli, lambda job: self.keygen_python(python, job)):
             problems = [p for p in (maker(job) for job in jobs) if p]
@@ -375,8 +422,9 @@ class Matrix:
 
     def keygen_cli(self, job: Tuple[str, str, str, str]) -> Optional[str]:
         kind, name, private, public = job
-        argv = self.keygen + ["keygen"] + (
-            [name] if kind == "id" else ["--alg", "ES256"]) + ["-o", private, "--public", public]
+        what = {"id": [name], "es256": ["--alg", "ES256"], "jwe": ["--jwe", name]}[kind]
+        argv = self.keygen + ["keygen"] + what + ["-o", private] + (
+            ["--public", public] if public != private else [])
         try:
             p = subprocess.run(argv, cwd=ROOT, env=self.env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, timeout=self.timeout)
@@ -409,15 +457,24 @@ class Matrix:
     def es_pub(self, name: str) -> str:
         return self.path("keys", f"{name}.es256.pub")
 
-    def tamper(self, token_file: str, out_name: str) -> str:
-        """A copy of the token with one character of its signature changed (in the middle, so
-        that the base64url stays canonical)."""
-        token = Path(token_file).read_bytes().strip()
-        head, _, sig = token.rpartition(b".")
-        i = len(sig) // 2
-        sig = sig[:i] + (b"B" if sig[i:i + 1] == b"A" else b"A") + sig[i + 1:]
+    def jwe_jwk(self, key: str) -> str:
+        """The private JWK of a JWE key (JWE_KEYS), or the secret."""
+        return self.path("keys", f"jwe.{key}.jwk")
+
+    def jwe_pub(self, key: str) -> str:
+        """The JWK to encrypt to: the public JWK, or for a secret its one JWK."""
+        return self.jwe_jwk(key) if JWE_KEYS[key].startswith("oct") else self.path(
+            "keys", f"jwe.{key}.pub")
+
+    def tamper(self, token_file: str, out_name: str, segment: int = -1) -> str:
+        """A copy of the token with one character of a segment changed, by default the last (the
+        signature); in the middle, so that the base64url stays canonical."""
+        parts = Path(token_file).read_bytes().strip().split(b".")
+        seg = parts[segment]
+        i = len(seg) // 2
+        parts[segment] = seg[:i] + (b"B" if seg[i:i + 1] == b"A" else b"A") + seg[i + 1:]
         out = self.path(out_name)
-        Path(out).write_bytes(head + b"." + sig + b"\n")
+        Path(out).write_bytes(b".".join(parts) + b"\n")
         return out
 
     def table(self, title: str, corner: str, rows: List[Tuple[str, List[str]]],
@@ -764,6 +821,108 @@ class Matrix:
             verify_row.append(self.record(label, check))
         return [("big ints: signs", sign_row), ("big ints: verifies", verify_row)]
 
+    # JWE -------------------------------------------------------------------------------------
+    def jwe(self) -> None:
+        """Standard JWE: for each case of JWE_CASES every runtime (row) encrypts a payload of its
+        own for the case's recipient key and every runtime (column) decrypts every token,
+        accepting only the case's alg and enc; then the refusals. All the decryptions run at
+        once (one pool), after all the encryptions (another)."""
+        (self.work / "jwe").mkdir()
+        payloads: Dict[Tuple[int, str], bytes] = {}
+        calls = []
+        keys = [(c, s) for c in range(len(JWE_CASES)) for s in self.names]
+        for c, s in keys:
+            alg, enc, key = JWE_CASES[c]
+            # Not UTF-8 (a lone continuation byte, a bad sequence, FE FF), a NUL byte, and
+            # trailing whitespace that a runtime treating the plaintext as text would lose.
+            payloads[(c, s)] = (f'{{"jwe":"{alg}/{enc}","from":"{s}"}} héllo 😀 '.encode()
+                                + bytes([0, 1, 0x7F, 0x80, 0xC3, 0x28, 0xFE, 0xFF])
+                                + f" #{c}\r\n \n".encode())
+            p = self.path("jwe", f"{c}.{s}.payload")
+            Path(p).write_bytes(payloads[(c, s)])
+            calls.append((self.rt(s), ["jwe-encrypt", alg, enc, self.jwe_pub(key), p]))
+        made: Dict[Tuple[int, str], Check] = {}
+        tokens: Dict[Tuple[int, str], str] = {}
+        for (c, s), encrypted in zip(keys, self.call_all(calls)):
+            made[(c, s)] = jwe_made(encrypted, JWE_CASES[c][0], JWE_CASES[c][1])
+            if made[(c, s)].ok:
+                tokens[(c, s)] = self.path("jwe", f"{c}.{s}.token")
+                Path(tokens[(c, s)]).write_bytes(encrypted.stdout)
+
+        # The decryptions, and the refusals: each column gets its altered token from the next
+        # runtime, of the case its index names (so that six runtimes cover every case).
+        plan: List[Tuple[str, str, Optional[Tuple[Runtime, List[str]]], Check]] = []
+        for c, (alg, enc, key) in enumerate(JWE_CASES):
+            for s in self.names:
+                for v in self.names:
+                    call = (self.rt(v), ["jwe-decrypt", alg, enc, self.jwe_jwk(key),
+                                         tokens[(c, s)]]) if (c, s) in tokens else None
+                    plan.append((f"{c} {s}", v, call, made[(c, s)]))
+        no_token = Check(False, "no token to start from (every jwe-encrypt failed)")
+        for i, v in enumerate(self.names):
+            order = self.names[i + 1:] + self.names[:i + 1]
+            c = i % len(JWE_CASES)
+            alg, enc, key = JWE_CASES[c]
+            src = next((s for s in order if (c, s) in tokens), None)
+            call = None
+            if src is not None:
+                bad = self.tamper(tokens[(c, src)], f"jwe/{c}.{src}-for-{v}.tampered", 3)
+                call = (self.rt(v), ["jwe-decrypt", alg, enc, self.jwe_jwk(key), bad])
+            plan.append(("tampered", v, call, no_token))
+            # The ECDH-ES token, decrypted by one who allows ECDH-ES+A256KW only.
+            alg, enc, key = JWE_CASES[0]
+            src = next((s for s in order if (0, s) in tokens), None)
+            call = None if src is None else (self.rt(v), [
+                "jwe-decrypt", "ECDH-ES+A256KW", enc, self.jwe_jwk(key), tokens[(0, src)]])
+            plan.append(("alg not allowed", v, call, no_token))
+            src = next((s for s in order if s in self.es_tokens), None)
+            call = None if src is None else (self.rt(v), [
+                "jwe-decrypt", "dir", "A256GCM", self.jwe_jwk("oct"), self.es_tokens[src]])
+            plan.append(("a JWS", v, call,
+                         Check(False, "no JWS to give (every es256-sign failed)")))
+        runs = iter(self.call_all([call for _, _, call, _ in plan if call is not None]))
+        results: Dict[Tuple[str, str], Tuple[Optional[Run], Check]] = {
+            (row, v): ((next(runs), failed) if call is not None else (None, failed))
+            for row, v, call, failed in plan}
+
+        rows = []
+        for c, (alg, enc, _) in enumerate(JWE_CASES):
+            for s in self.names:
+                cells = []
+                for v in self.names:
+                    label = f"JWE {alg}/{enc} {s} -> {v}"
+                    run, failed = results[(f"{c} {s}", v)]
+                    if run is None:
+                        cells.append(self.record(label, failed) + "(encrypt)")
+                        continue
+                    want = payloads[(c, s)]
+                    if run.code == 0 and run.stdout == want:
+                        check = Check(True, "")
+                    elif run.code == 0:
+                        check = Check(False, f"the plaintext printed differs\n  expected {want!r}"
+                                      f"\n  got      {run.stdout[:300]!r}\n" + describe(run))
+                    else:
+                        check = Check(False, "jwe-decrypt refused a good token\n" + describe(run))
+                    cells.append(self.record(label, check))
+                rows.append((f"{alg}/{enc} {s}", cells))
+        for row, kinds in (("tampered", {"DecryptionFailed", "Malformed"}),
+                           ("alg not allowed", {"UnsupportedAlgorithm"}), ("a JWS", {"Malformed"})):
+            cells = []
+            for v in self.names:
+                run, failed = results[(row, v)]
+                check = failed if run is None else check_refused(run, kinds)
+                cells.append(self.record(f"JWE {row} -> {v}", check))
+            rows.append((row, cells))
+        cases = ", ".join(f"{a}/{e}" for a, e, _ in JWE_CASES)
+        self.table("JWE: the row's runtime encrypts (alg/enc), the column's decrypts",
+                   "encrypter\\decrypter", rows, [
+                       "keys: X25519, P-256, RSA 2048, a 32-byte secret (dir and A256KW)",
+                       f"tampered: one ciphertext character changed, in the column's token of "
+                       f"the cases in turn ({cases}): DecryptionFailed (or Malformed)",
+                       "alg not allowed: an ECDH-ES token, the column allowing ECDH-ES+A256KW "
+                       "only: UnsupportedAlgorithm",
+                       "a JWS: an ES256 token given to jwe-decrypt: Malformed"])
+
     # Hostile input ---------------------------------------------------------------------------
     def hostile(self) -> None:
         d = self.work / "input"
@@ -929,6 +1088,7 @@ def main() -> int:
             return 1
         m.hx1()
         m.es256()
+        m.jwe()
         m.hostile()
     elapsed = time.monotonic() - started
 

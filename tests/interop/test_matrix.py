@@ -3,8 +3,9 @@
 
 Runs tests/interop/matrix.py over the C program and a fake runtime: the same C program behind a
 wrapper that misbehaves in one way (it drops the payload's last newline, accepts what it should
-refuse, reports every refusal as Malformed, cuts files at a NUL byte, decodes them lossily,
-prints booleans as numbers, rounds big integers through a double, or crashes with a traceback),
+refuse, reports every refusal as Malformed, cuts files at a NUL byte, decodes them (and the
+plaintext it decrypts) lossily, prints booleans as numbers, rounds big integers through a double,
+decrypts with the alg the JWE names instead of the one given, or crashes with a traceback),
 and checks that exactly the cells that misbehaviour breaks fail. A faithful wrapper must pass
 everything. Standard library only; prints `N passed, N failed`.
 
@@ -24,6 +25,9 @@ import tempfile
 from pathlib import Path
 from typing import Dict, List, Set
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from matrix import JWE_CASES, unverified_header  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve()
 
@@ -32,20 +36,25 @@ INPUT_REFUSED = [  # the input checks whose answer is exit 1 from the C program
     "public JWK not UTF-8", "empty token", "1 MiB token", "key not JSON",
 ]
 
-#: The refusals whose kind is checked (besides tampered tokens: InvalidSignature or Malformed).
+#: The refusals whose kind is checked (besides tampered tokens: InvalidSignature or Malformed,
+#: DecryptionFailed or Malformed; and a JWS given to jwe-decrypt: Malformed).
 KIND_CHECKED = ["HX1 wrong sender -> go", "HX1 for another -> go", "ES256 expired -> go",
-                "ES256 with aud -> go", "ES256 no exp -> go"]
-REFUSED_TOKENS = {"HX1 tampered -> go", "ES256 tampered -> go"} | set(KIND_CHECKED)
+                "ES256 with aud -> go", "ES256 no exp -> go", "JWE alg not allowed -> go"]
+REFUSED_TOKENS = {"HX1 tampered -> go", "ES256 tampered -> go", "JWE tampered -> go",
+                  "JWE a JWS -> go"} | set(KIND_CHECKED)
+#: The JWE decryptions by the fake runtime ("go") of every token, the C program's and its own.
+JWE_BY_GO = {f"JWE {alg}/{enc} {s} -> go" for alg, enc, _ in JWE_CASES for s in ("c", "go")}
 
 #: For each misbehaviour, the labels of the checks that must fail (the fake runtime is "go").
 EXPECTED: Dict[str, Set[str]] = {
     "faithful": set(),
-    "drop-newline": {"HX1 c -> go", "HX1 go -> go", "HX1 30 KB payload c -> go"},
+    "drop-newline": {"HX1 c -> go", "HX1 go -> go", "HX1 30 KB payload c -> go"} | JWE_BY_GO,
     "bool-as-int": {"ES256 c -> go", "ES256 go -> go"},
     "round-ints": {"ES256 big ints signed by go, verified by c",
                    "ES256 big ints signed by c, verified by go"},
     "cut-at-nul": {"input good token + NUL + more -> go", "input own JWK + NUL + more -> go"},
-    "lossy-utf8": {"input public JWK not UTF-8 -> go"},
+    "lossy-utf8": {"input public JWK not UTF-8 -> go"} | JWE_BY_GO,
+    "token-alg": {"JWE alg not allowed -> go"},
     "one-kind": set(KIND_CHECKED),
     "accept-all": REFUSED_TOKENS | {f"input {label} -> go" for label in INPUT_REFUSED},
     "traceback": REFUSED_TOKENS | {f"input {label} -> go" for label in INPUT_REFUSED},
@@ -60,11 +69,18 @@ def round_ints(data: bytes) -> bytes:
 def fake(mode: str, real: str, args: List[str]) -> int:
     """The C program, misbehaving as `mode` says."""
     command = args[0] if args else ""
+    if mode == "token-alg" and command == "jwe-decrypt" and len(args) == 5:
+        # The alg the token's header names, not the one given (for a JWE: five segments).
+        token = Path(args[4]).read_bytes().strip()
+        if token.count(b".") == 4:
+            args = args[:1] + [str(unverified_header(token).get("alg"))] + args[2:]
     with tempfile.TemporaryDirectory(prefix="hxjwt-fake-") as tmp:
         files = list(args[1:])
         for i, path in enumerate(files):
-            if command == "hx1-create" and i == 2:
+            if (command == "hx1-create" and i == 2) or (command == "jwe-encrypt" and i == 3):
                 continue  # the payload: bytes, passed as they are
+            if command.startswith("jwe-") and i < 2:
+                continue  # ALG and ENC: names, not files
             rounds = mode == "round-ints" and command == "es256-sign" and i == 1
             if (mode in ("cut-at-nul", "lossy-utf8") or rounds) and os.path.isfile(path):
                 data = Path(path).read_bytes()
@@ -79,8 +95,11 @@ def fake(mode: str, real: str, args: List[str]) -> int:
         p = subprocess.run([real] + args[:1] + files, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE)
     code, out, err = p.returncode, p.stdout, p.stderr
-    if mode == "drop-newline" and command == "hx1-validate" and out.endswith(b"\n"):
+    if mode == "drop-newline" and command in ("hx1-validate", "jwe-decrypt") and \
+            out.endswith(b"\n"):
         out = out[:-1]
+    elif mode == "lossy-utf8" and command == "jwe-decrypt":
+        out = out.decode("utf-8", "replace").encode("utf-8")
     elif mode == "round-ints" and command == "es256-verify":
         out = round_ints(out)
     elif mode == "bool-as-int" and command == "es256-verify":
