@@ -11,6 +11,13 @@
 //       prints a compact ES256 JWS of the claims (signed exactly as the file has them)
 //   hxjwt-interop es256-verify PUBLIC_JWK_FILE TOKEN_FILE
 //       verifies with the algorithms ["ES256"] and no audience; prints the claims JSON
+//   hxjwt-interop jwe-encrypt  ALG ENC RECIPIENT_JWK_FILE PAYLOAD_FILE
+//       prints a compact JWE of exactly the payload bytes, made with the key management ALG and
+//       the content encryption ENC for the key in the file (a public JWK; or a secret "oct" JWK
+//       for dir / A*KW / A*GCMKW), then a newline
+//   hxjwt-interop jwe-decrypt  ALG ENC PRIVATE_JWK_FILE TOKEN_FILE
+//       decrypts the compact token (trailing whitespace stripped) accepting only ALG and ENC,
+//       with the private (or oct) JWK in the file; prints the plaintext bytes exactly
 //
 // Exit status: 0 on success; 1 when the library refuses something, with
 // "error: <Kind>: <message>" on stderr; 2 for usage errors and files that cannot be read.
@@ -53,7 +60,7 @@ function readToken(file) {
 function main(argv) {
   // Loaded here so that a usage error never needs the library.
   const hxjwt = require(path.join(__dirname, '..', 'lib', 'index.js'));
-  const { Identity, Endpoint, Key, sign, verifyRaw } = hxjwt;
+  const { Identity, Endpoint, Key, sign, verifyRaw, jwe } = hxjwt;
   const commands = {
     'hx1-create': ([identityFile, recipientFile, payloadFile]) => {
       const identityJwk = readText(identityFile);
@@ -101,14 +108,44 @@ function main(argv) {
         key.close();
       }
     },
+    'jwe-encrypt': ([alg, enc, keyFile, payloadFile]) => {
+      const jwk = readText(keyFile);
+      const payload = readBytes(payloadFile);
+      const key = jwe.Key.fromJwk(jwk);
+      try {
+        return `${jwe.encrypt(payload, key, { alg, enc })}\n`;
+      } finally {
+        key.close();
+        payload.fill(0);
+      }
+    },
+    'jwe-decrypt': ([alg, enc, keyFile, tokenFile]) => {
+      const jwk = readText(keyFile);
+      const token = readToken(tokenFile);
+      const key = jwe.Key.fromJwk(jwk);
+      try {
+        return jwe.decrypt(token, key, { algorithms: [alg], encryptions: [enc] }).plaintext;
+      } finally {
+        key.close();
+        jwk.fill(0);
+      }
+    },
   };
-  const arity = { 'hx1-create': 3, 'hx1-validate': 3, 'es256-sign': 2, 'es256-verify': 2 };
+  const arity = {
+    'hx1-create': 3,
+    'hx1-validate': 3,
+    'es256-sign': 2,
+    'es256-verify': 2,
+    'jwe-encrypt': 4,
+    'jwe-decrypt': 4,
+  };
 
   const [command, ...args] = argv;
   if (!Object.hasOwn(commands, command)) {
     throw new UsageError(
       command === undefined
-        ? 'usage: hxjwt-interop hx1-create|hx1-validate|es256-sign|es256-verify FILE...'
+        ? 'usage: hxjwt-interop hx1-create|hx1-validate|es256-sign|es256-verify FILE... | ' +
+            'jwe-encrypt|jwe-decrypt ALG ENC KEY_FILE FILE'
         : `unknown command "${command}"`,
     );
   }

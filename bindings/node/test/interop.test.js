@@ -5,6 +5,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -100,8 +101,79 @@ test('es256-sign then es256-verify: the claims as signed', () => {
   assert.match(run('es256-sign', privateJwk, file('c3', '[1,2]')).stderr, /^error: InvalidArgument: /);
 });
 
+test('jwe-encrypt then jwe-decrypt: the payload bytes exactly, for every key kind', () => {
+  const payload = Buffer.concat([crypto.randomBytes(200), Buffer.from([0, 0x0a, 0x20, 0x0a])]);
+  const payloadFile = file('jwe-payload.bin', payload);
+  const cases = [
+    ['X25519', 'ECDH-ES', 'A256GCM'],
+    ['X25519', 'ECDH-ES+A256KW', 'A128CBC-HS256'],
+    ['P-256', 'ECDH-ES+A128KW', 'A256GCM'],
+    ['RSA', 'RSA-OAEP-256', 'A256GCM'],
+    ['oct-32', 'dir', 'A256GCM'],
+    ['oct-16', 'A128KW', 'A128GCM'],
+    ['oct-32', 'A256GCMKW', 'A128CBC-HS256'],
+  ];
+  for (const [kind, alg, enc] of cases) {
+    const key = hxjwt.jwe.Key.generate(kind);
+    const symmetric = kind.startsWith('oct');
+    const privateFile = file(`${kind}.jwk`, key.toPrivateJwk());
+    const recipientFile = symmetric ? privateFile : file(`${kind}.pub.jwk`, key.toPublicJwk());
+    const encrypted = run('jwe-encrypt', alg, enc, recipientFile, payloadFile);
+    assert.equal(encrypted.status, 0, encrypted.stderr);
+    const text = encrypted.stdout.toString();
+    assert.match(text, /^[\w-]+\.[\w-]*\.[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    const header = hxjwt.jwe.decodeHeader(text.trim());
+    assert.deepEqual([header.alg, header.enc], [alg, enc]);
+    const tokenFile = file(`${kind}-${alg}.jwe`, `${text}\n  \n`);
+    const decrypted = run('jwe-decrypt', alg, enc, privateFile, tokenFile);
+    assert.equal(decrypted.status, 0, decrypted.stderr);
+    assert.deepEqual(decrypted.stdout, payload);
+    // The package decrypts the program's token, and the program the package's.
+    assert.deepEqual(hxjwt.jwe.decrypt(text.trim(), key, { algorithms: [alg], encryptions: [enc] }).plaintext, payload);
+    const mine = file(`${kind}-${alg}.mine`, hxjwt.jwe.encrypt(payload, symmetric ? key : key.toPublic(), { alg, enc }));
+    assert.deepEqual(run('jwe-decrypt', alg, enc, privateFile, mine).stdout, payload);
+    key.close();
+  }
+  // An empty payload.
+  const k = hxjwt.jwe.Key.generate('X25519');
+  const empty = run('jwe-encrypt', 'ECDH-ES', 'A128GCM', file('x.pub', k.toPublicJwk()), file('empty', ''));
+  assert.equal(empty.status, 0, empty.stderr);
+  const back = run('jwe-decrypt', 'ECDH-ES', 'A128GCM', file('x.jwk', k.toPrivateJwk()), file('empty.jwe', empty.stdout));
+  assert.equal(back.status, 0, back.stderr);
+  assert.equal(back.stdout.length, 0);
+  k.close();
+});
+
+test('jwe-encrypt and jwe-decrypt refusals: exit 1 and "error: <Kind>: <message>"', () => {
+  const k = hxjwt.jwe.Key.generate('X25519');
+  const priv = file('r.jwk', k.toPrivateJwk());
+  const pub = file('r.pub', k.toPublicJwk());
+  const token = file('r.jwe', hxjwt.jwe.encrypt('secret', k.toPublic(), { alg: 'ECDH-ES+A128KW', enc: 'A128GCM' }));
+  const other = hxjwt.jwe.Key.generate('X25519').withKid(k.kid);
+  const cases = [
+    [['jwe-decrypt', 'ECDH-ES', 'A128GCM', priv, token], 'UnsupportedAlgorithm'],
+    [['jwe-decrypt', 'ECDH-ES+A128KW', 'A256GCM', priv, token], 'UnsupportedAlgorithm'],
+    [['jwe-decrypt', 'ECDH-ES+A128KW', 'A128GCM', file('o.jwk', other.toPrivateJwk()), token], 'DecryptionFailed'],
+    [['jwe-decrypt', 'ECDH-ES+A128KW', 'A128GCM', priv, file('jws', 'a.b.c')], 'Malformed'],
+    [['jwe-decrypt', 'ECDH-ES+A128KW', 'A128GCM', priv, file('jnul', 'a\0b')], 'InvalidArgument'],
+    [['jwe-decrypt', 'ECDH-ES+A128KW', 'A128GCM', file('bad.jwk', '{"kty":"OKP"}'), token], 'InvalidKey'],
+    [['jwe-decrypt', 'nope', 'A128GCM', priv, token], 'UnsupportedAlgorithm'],
+    [['jwe-encrypt', 'RSA1_5', 'A128GCM', pub, file('p', 'x')], 'UnsupportedAlgorithm'],
+    [['jwe-encrypt', 'A128KW', 'A128GCM', pub, file('p', 'x')], 'InvalidKey'],
+    [['jwe-encrypt', 'ECDH-ES', 'A128GCM', file('nj', 'not json'), file('p', 'x')], 'InvalidKey'],
+  ];
+  for (const [args, kind] of cases) {
+    const r = run(...args);
+    assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`^error: ${kind}: \\S.*\\n$`), args.join(' '));
+    assert.equal(r.stdout.length, 0);
+  }
+  k.close();
+  other.close();
+});
+
 test('usage errors and unreadable files exit 2', () => {
-  for (const args of [[], ['nope'], ['hx1-create', aliceJwk], ['es256-verify', publicJwk, 'a', 'b']]) {
+  for (const args of [[], ['nope'], ['hx1-create', aliceJwk], ['es256-verify', publicJwk, 'a', 'b'], ['jwe-encrypt', 'ECDH-ES', 'A128GCM', publicJwk], ['jwe-decrypt', 'a', 'b', 'c', 'd', 'e']]) {
     const r = run(...args);
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /^error: /);
@@ -109,6 +181,9 @@ test('usage errors and unreadable files exit 2', () => {
   const r = run('es256-verify', publicJwk, path.join(dir, 'does-not-exist'));
   assert.equal(r.status, 2);
   assert.match(r.stderr, /cannot read/);
+  const j = run('jwe-decrypt', 'ECDH-ES', 'A128GCM', publicJwk, path.join(dir, 'does-not-exist'));
+  assert.equal(j.status, 2);
+  assert.match(j.stderr, /cannot read/);
 });
 
 test.after(() => {
