@@ -22,6 +22,17 @@ const key = Key.generate('ES256');
 const jwt = sign({ exp: 4e9 }, key);
 const validation = new Validation({ algorithms: ['ES256'] });
 
+const { jwe } = hxjwt;
+const jweKey = jwe.Key.generate('X25519');
+const jwePublic = jweKey.toPublic();
+const jweSecret = jwe.Key.generate('oct-32');
+const JWE_OPTIONS = { algorithms: ['ECDH-ES'], encryptions: ['A256GCM'] };
+const jweOptions = new jwe.DecryptOptions(JWE_OPTIONS);
+const jweToken = jwe.encrypt('hello', jwePublic, { alg: 'ECDH-ES', enc: 'A256GCM' });
+const jweJson = jwe.encryptJson('hello', [[jwePublic, 'ECDH-ES']], { enc: 'A256GCM' });
+const NESTED = { validation: { algorithms: ['ES256'] }, decryption: JWE_OPTIONS };
+const nestedToken = jwe.encryptNested({ exp: 4e9 }, key, jwePublic, { alg: 'ECDH-ES', enc: 'A256GCM' });
+
 const HUGE = 'A'.repeat(4 * 1024 * 1024);
 const HOSTILE = {
   null: null,
@@ -121,6 +132,64 @@ const SITES = {
   'verify(t, key, x)': (x) => verify(jwt, key, x),
   'verifyRaw(x, key, v)': (x) => verifyRaw(x, key, validation),
   'decodeHeader(x)': (x) => decodeHeader(x),
+  // JWE
+  'jwe.Key.fromJwk(x)': (x) => jwe.Key.fromJwk(x),
+  'jwe.Key.fromPem(x)': (x) => jwe.Key.fromPem(x),
+  'jwe.Key.fromPem(pem, x)': (x) => jwe.Key.fromPem('-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n', x),
+  'jwe.Key.fromSecret(x)': (x) => jwe.Key.fromSecret(x),
+  'jwe.Key.fromSecret(s, {kid: x})': (x) => jwe.Key.fromSecret(Buffer.alloc(32, 1), { kid: x }),
+  'jwe.Key.fromPassword(x)': (x) => jwe.Key.fromPassword(x),
+  'jwe.Key.generate(x)': (x) => jwe.Key.generate(x),
+  'jweKey.withKid(x)': (x) => jweKey.withKid(x),
+  'new jwe.DecryptOptions(x)': (x) => new jwe.DecryptOptions(x),
+  'new jwe.DecryptOptions({algorithms: x})': (x) => new jwe.DecryptOptions({ ...JWE_OPTIONS, algorithms: x }),
+  'new jwe.DecryptOptions({encryptions: x})': (x) => new jwe.DecryptOptions({ ...JWE_OPTIONS, encryptions: x }),
+  'new jwe.DecryptOptions({maxTokenLength: x})': (x) => new jwe.DecryptOptions({ ...JWE_OPTIONS, maxTokenLength: x }),
+  'new jwe.DecryptOptions({maxP2c: x})': (x) => new jwe.DecryptOptions({ ...JWE_OPTIONS, maxP2c: x }),
+  'new jwe.DecryptOptions({allowZip: x})': (x) => new jwe.DecryptOptions({ ...JWE_OPTIONS, allowZip: x }),
+  'new jwe.DecryptOptions({critical: x})': (x) => new jwe.DecryptOptions({ ...JWE_OPTIONS, critical: x }),
+  'new jwe.DecryptOptions({typ: x})': (x) => new jwe.DecryptOptions({ ...JWE_OPTIONS, typ: x }),
+  'decryptOptions.setMaxTokenLength(x)': (x) => new jwe.DecryptOptions(JWE_OPTIONS).setMaxTokenLength(x),
+  'decryptOptions.setMaxP2c(x)': (x) => new jwe.DecryptOptions(JWE_OPTIONS).setMaxP2c(x),
+  'decryptOptions.allowZip(x)': (x) => new jwe.DecryptOptions(JWE_OPTIONS).allowZip(x),
+  'decryptOptions.setCritical(x)': (x) => new jwe.DecryptOptions(JWE_OPTIONS).setCritical(x),
+  'decryptOptions.setTyp(x)': (x) => new jwe.DecryptOptions(JWE_OPTIONS).setTyp(x),
+  'jwe.encrypt(x, key)': (x) => jwe.encrypt(x, jwePublic, { alg: 'ECDH-ES', enc: 'A256GCM' }),
+  'jwe.encrypt(p, x)': (x) => jwe.encrypt('p', x, { alg: 'ECDH-ES', enc: 'A256GCM' }),
+  'jwe.encrypt(p, key, x)': (x) => jwe.encrypt('p', jwePublic, x),
+  'jwe.encrypt(p, key, {alg: x})': (x) => jwe.encrypt('p', jwePublic, { alg: x, enc: 'A256GCM' }),
+  'jwe.encrypt(p, key, {enc: x})': (x) => jwe.encrypt('p', jwePublic, { alg: 'ECDH-ES', enc: x }),
+  'jwe.encrypt(p, key, {header: x})': (x) => jwe.encrypt('p', jwePublic, { alg: 'ECDH-ES', enc: 'A256GCM', header: x }),
+  'jwe.encrypt(p, key, {kid: x})': (x) => jwe.encrypt('p', jwePublic, { alg: 'ECDH-ES', enc: 'A256GCM', kid: x }),
+  'jwe.encrypt(p, key, {apu: x})': (x) => jwe.encrypt('p', jwePublic, { alg: 'ECDH-ES', enc: 'A256GCM', apu: x }),
+  'jwe.encrypt(p, key, {p2c: x})': (x) => jwe.encrypt('p', jweSecret, { alg: 'PBES2-HS256+A128KW', enc: 'A256GCM', p2c: x }),
+  'jwe.encrypt(p, key, {zip: x})': (x) => jwe.encrypt('p', jwePublic, { alg: 'ECDH-ES', enc: 'A256GCM', zip: x }),
+  'jwe.encrypt(p, key, {senderKey: x})': (x) => jwe.encrypt('p', jwePublic, { alg: 'ECDH-1PU', enc: 'A256GCM', senderKey: x }),
+  'jwe.encryptJson(p, x)': (x) => jwe.encryptJson('p', x, { enc: 'A256GCM' }),
+  'jwe.encryptJson(p, [x])': (x) => jwe.encryptJson('p', [x], { enc: 'A256GCM' }),
+  'jwe.encryptJson(p, [[key, x]])': (x) => jwe.encryptJson('p', [[jwePublic, x]], { enc: 'A256GCM' }),
+  'jwe.encryptJson(p, r, x)': (x) => jwe.encryptJson('p', [[jwePublic, 'ECDH-ES']], x),
+  'jwe.encryptJson(p, r, {aad: x})': (x) => jwe.encryptJson('p', [[jwePublic, 'ECDH-ES']], { enc: 'A256GCM', aad: x }),
+  'jwe.encryptJson(p, r, {general: x})': (x) => jwe.encryptJson('p', [[jwePublic, 'ECDH-ES']], { enc: 'A256GCM', general: x }),
+  'jwe.decrypt(x, key, o)': (x) => jwe.decrypt(x, jweKey, jweOptions),
+  'jwe.decrypt(t, x, o)': (x) => jwe.decrypt(jweToken, x, jweOptions),
+  'jwe.decrypt(t, [x], o)': (x) => jwe.decrypt(jweToken, [x], jweOptions),
+  'jwe.decrypt(t, key, x)': (x) => jwe.decrypt(jweToken, jweKey, x),
+  'jwe.decrypt(t, key, {senderKey: x})': (x) => jwe.decrypt(jweToken, jweKey, { ...JWE_OPTIONS, senderKey: x }),
+  'jwe.decryptJson(x, key, o)': (x) => jwe.decryptJson(x, jweKey, jweOptions),
+  'jwe.decryptJson(t, x, o)': (x) => jwe.decryptJson(jweJson, x, jweOptions),
+  'jwe.decryptJson(t, key, x)': (x) => jwe.decryptJson(jweJson, jweKey, x),
+  'jwe.encryptNested(x, ...)': (x) => jwe.encryptNested(x, key, jwePublic, { alg: 'ECDH-ES', enc: 'A256GCM' }),
+  'jwe.encryptNested(c, x, ...)': (x) => jwe.encryptNested({}, x, jwePublic, { alg: 'ECDH-ES', enc: 'A256GCM' }),
+  'jwe.encryptNested(c, k, x)': (x) => jwe.encryptNested({}, key, x, { alg: 'ECDH-ES', enc: 'A256GCM' }),
+  'jwe.encryptNested(c, k, k, x)': (x) => jwe.encryptNested({}, key, jwePublic, x),
+  'jwe.decryptNested(x, ...)': (x) => jwe.decryptNested(x, jweKey, key, NESTED),
+  'jwe.decryptNested(t, x, ...)': (x) => jwe.decryptNested(nestedToken, x, key, NESTED),
+  'jwe.decryptNested(t, k, x, o)': (x) => jwe.decryptNested(nestedToken, jweKey, x, NESTED),
+  'jwe.decryptNested(t, k, k, x)': (x) => jwe.decryptNested(nestedToken, jweKey, key, x),
+  'jwe.decryptNested(t, k, k, {validation: x})': (x) => jwe.decryptNested(nestedToken, jweKey, key, { ...NESTED, validation: x }),
+  'jwe.decryptNested(t, k, k, {decryption: x})': (x) => jwe.decryptNested(nestedToken, jweKey, key, { ...NESTED, decryption: x }),
+  'jwe.decodeHeader(x)': (x) => jwe.decodeHeader(x),
 };
 
 // What a call may end with: a value it makes (then the input was acceptable), or one of these.
@@ -235,6 +304,65 @@ test('tampered tokens of every shape are refused with an HxJwtError', () => {
   for (const t of variants) assert.throws(() => b.validate(t), hxjwt.HxJwtError, JSON.stringify(t.slice(0, 20)));
 });
 
+test('JWE: wrong types are TypeErrors, strings C cannot carry InvalidArgument, limits the library\'s', () => {
+  for (const value of [null, undefined, 42, true, {}, () => 1]) {
+    assert.throws(() => jwe.decrypt(value, jweKey, jweOptions), TypeError);
+    assert.throws(() => jwe.decrypt(jweToken, value, jweOptions), TypeError);
+    assert.throws(() => jwe.encrypt('p', value, { alg: 'ECDH-ES', enc: 'A256GCM' }), TypeError);
+    assert.throws(() => jwe.Key.generate(value), TypeError);
+    assert.throws(() => jwe.decodeHeader(value), TypeError);
+  }
+  // A JWS Key is not a JWE key, nor the reverse; a forged wrapper is refused.
+  assert.throws(() => jwe.decrypt(jweToken, key, jweOptions), TypeError);
+  assert.throws(() => jwe.decrypt(jweToken, Object.create(jwe.Key.prototype), jweOptions), TypeError);
+  assert.throws(() => jwe.decrypt(jweToken, [jweKey, { _ptr: () => 1234n }], jweOptions), TypeError);
+  assert.throws(() => jwe.decrypt(jweToken, jweKey, { ...JWE_OPTIONS, senderKey: key }), TypeError);
+  // Empty allow-lists and unknown names: the library's own errors.
+  assert.throws(() => jwe.decrypt(jweToken, jweKey, { algorithms: [], encryptions: ['A256GCM'] }), hxjwt.InvalidArgumentError);
+  assert.throws(() => jwe.decrypt(jweToken, jweKey, { algorithms: ['ECDH-ES'], encryptions: [] }), hxjwt.InvalidArgumentError);
+  assert.throws(() => jwe.decrypt(jweToken, [], jweOptions), hxjwt.InvalidArgumentError);
+  assert.throws(() => jwe.decrypt(jweToken, jweKey, { algorithms: ['ECDH-ES\u00e9'], encryptions: ['A256GCM'] }), hxjwt.UnsupportedAlgorithmError);
+  assert.throws(() => jwe.decrypt(jweToken, jweKey, { algorithms: ['none'], encryptions: ['A256GCM'] }), hxjwt.UnsupportedAlgorithmError);
+  assert.throws(() => jwe.encrypt('p', jwePublic, { alg: 'ecdh-es', enc: 'A256GCM' }), hxjwt.UnsupportedAlgorithmError);
+  // Embedded NULs and lone surrogates: InvalidArgument, never cut.
+  for (const call of [
+    () => jwe.decrypt(`${jweToken}\0`, jweKey, jweOptions),
+    () => jwe.decrypt(Buffer.from(`${jweToken}\0x`), jweKey, jweOptions),
+    () => jwe.decrypt(jweToken, jweKey, { algorithms: ['ECDH-ES\0'], encryptions: ['A256GCM'] }),
+    () => jwe.encrypt('p', jwePublic, { alg: 'ECDH-ES\0evil', enc: 'A256GCM' }),
+    () => jwe.encrypt('\ud800', jwePublic, { alg: 'ECDH-ES', enc: 'A256GCM' }),
+    () => jwe.Key.fromPassword('pass\udc00'),
+    () => jweKey.withKid('k\0'),
+    () => jwe.decodeHeader(`${jweToken}\0`),
+  ]) {
+    const err = caught(call);
+    assert.ok(err instanceof hxjwt.InvalidArgumentError, String(err));
+  }
+  // A NUL inside the plaintext is data, not a terminator.
+  assert.equal(jwe.decrypt(jwe.encrypt('a\0b', jwePublic, { alg: 'ECDH-ES', enc: 'A256GCM' }), jweKey, jweOptions).text(), 'a\0b');
+  // Bytes that are not UTF-8: the library's InvalidArgument.
+  assert.throws(() => jwe.decrypt(Buffer.from([0x61, 0xff, 0x2e]), jweKey, jweOptions), hxjwt.InvalidArgumentError);
+  assert.throws(() => jwe.decodeHeader(new Uint8Array([0xc3, 0x28])), hxjwt.InvalidArgumentError);
+  assert.throws(() => jwe.Key.fromJwk(Buffer.from([0x7b, 0xff, 0x7d])), hxjwt.InvalidArgumentError);
+  // Huge tokens stop at the length limit; a large plaintext round-trips.
+  assert.throws(() => jwe.decrypt(HUGE, jweKey, jweOptions), hxjwt.MalformedError);
+  assert.throws(() => jwe.decryptJson(HUGE, jweKey, jweOptions), hxjwt.MalformedError);
+  assert.throws(() => jwe.decrypt(`${'A'.repeat(2 ** 20)}.${'A'.repeat(2 ** 20)}.a.b.c`, jweKey, jweOptions), hxjwt.MalformedError);
+  assert.throws(() => jwe.decodeHeader(HUGE), hxjwt.MalformedError);
+  assert.throws(() => jwe.decryptJson(`{"a":${'['.repeat(100_000)}`, jweKey, jweOptions), hxjwt.MalformedError);
+  const big = Buffer.alloc(100 * 1024, 7);
+  assert.deepEqual(jwe.decrypt(jwe.encrypt(big, jwePublic, { alg: 'ECDH-ES', enc: 'A256GCM' }), jweKey, jweOptions).plaintext, big);
+  // Numbers out of range.
+  for (const value of [-1, 1.5, 2n ** 64n, Number.NaN]) {
+    assert.throws(() => jweOptions.setMaxTokenLength(value), RangeError);
+  }
+  assert.throws(() => jweOptions.setMaxP2c(2 ** 32), RangeError);
+  // Tokens of every wrong shape.
+  for (const t of ['', '.', '....', '.....', jweToken.split('.').slice(0, 4).join('.'), `${jweToken}.`, jweToken.replace(/^./, '+'), token, jwt]) {
+    assert.throws(() => jwe.decrypt(t, jweKey, jweOptions), hxjwt.HxJwtError, JSON.stringify(t.slice(0, 20)));
+  }
+});
+
 test.after(() => {
-  for (const h of [a, b, directory, alice, bob, key, validation]) h.close();
+  for (const h of [a, b, directory, alice, bob, key, validation, jweKey, jwePublic, jweSecret, jweOptions]) h.close();
 });
