@@ -587,8 +587,8 @@ class JweTest {
             // Claims and signature checks apply.
             fails(ErrorKind.WRONG_AUDIENCE,
                     () -> Jwe.decryptNested(token, x25519, o, verifying, otherAud));
-            try (Key other = Key.generate("ES256");
-                    Key otherPub = other.toPublic().withKid(verifying.kid().orElseThrow())) {
+            try (Key other = Key.generate("ES256"); Key otherHalf = other.toPublic();
+                    Key otherPub = otherHalf.withKid(verifying.kid().orElseThrow())) {
                 fails(ErrorKind.INVALID_SIGNATURE,
                         () -> Jwe.decryptNested(token, x25519, o, otherPub, v));
             }
