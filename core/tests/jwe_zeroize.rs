@@ -3,8 +3,9 @@
 //! PBES2-derived keys, the ECDH shared secret `Z` and the Concat KDF output, and decrypted
 //! plaintexts. It sees the Rust heap only (aws-lc cleanses its own copies; stack copies are out
 //! of reach: each scan runs on a fresh thread so that stack residue copied into a heap block's
-//! padding is not blamed on the heap), and the DEFLATE path is not covered (`miniz_oxide`'s
-//! buffers are not wiped).
+//! padding is not blamed on the heap). Inflated (`zip`) plaintexts are covered; the sender's
+//! DEFLATE is not (`miniz_oxide`'s compressor keeps its window in buffers of its own, freed
+//! unwiped).
 
 #![allow(
     clippy::unwrap_used,
@@ -83,6 +84,31 @@ fn decrypted_plaintexts_are_wiped() {
         });
         assert_eq!(n, 0, "{enc}");
     }
+}
+
+#[test]
+fn inflated_plaintexts_are_wiped_as_their_buffer_grows() {
+    // The needle early and late, with a long compressible run between: the output buffer
+    // is replaced several times while it already holds the first copy.
+    let needle = secret(4);
+    let mut plaintext = needle.to_vec();
+    plaintext.extend(std::iter::repeat_n(b'a', 20_000));
+    plaintext.extend_from_slice(&needle);
+    let key = Key::from_secret([9u8; 16]).unwrap();
+    let mut h = Header::new(Alg::A128KW, Enc::A128GCM);
+    h.zip = true;
+    let token = jwe::encrypt(&h, &plaintext, &key).unwrap();
+    assert!(
+        token.len() < 2_000,
+        "the run compresses: {} bytes",
+        token.len()
+    );
+    let d = Decryption::new(&[Alg::A128KW], &[Enc::A128GCM]).allow_zip(100_000);
+    let n = freed_copies(&needle, || {
+        let msg = jwe::decrypt(&token, &key, &d).unwrap();
+        assert_eq!(&*msg.plaintext, &plaintext[..]);
+    });
+    assert_eq!(n, 0);
 }
 
 /// RFC 7518 Appendix C: Bob decrypts; the shared secret Z and the derived key are known, so

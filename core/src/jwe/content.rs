@@ -84,6 +84,41 @@ pub(crate) fn decrypt(
     }
 }
 
+/// [`decrypt`] in place: `buf` holds the ciphertext and, on success, the plaintext (shorter
+/// for the CBC encryptions). The tag is checked before anything is decrypted, so a wrong key
+/// leaves `buf` as it was; any failure is the one [`decryption_failed`] error.
+pub(crate) fn decrypt_in_place(
+    enc: ContentAlgorithm,
+    cek: &[u8],
+    iv: &[u8],
+    aad: &[u8],
+    buf: &mut Zeroizing<Vec<u8>>,
+    tag: &[u8],
+) -> Result<()> {
+    if cek.len() != enc.key_len() || iv.len() != enc.iv_len() || tag.len() != enc.tag_len() {
+        return Err(decryption_failed());
+    }
+    match enc {
+        ContentAlgorithm::A128GCM | ContentAlgorithm::A192GCM | ContentAlgorithm::A256GCM => {
+            GcmKey::new(cek)
+                .ok_or_else(decryption_failed)?
+                .decrypt_in_place(iv, aad, buf, tag)
+        }
+        ContentAlgorithm::A128CbcHs256 => {
+            cbc_check::<Hmac<Sha256>>(cek_mac_half(cek), aad, iv, buf, tag)?;
+            cbc_decrypt_in_place::<Aes128>(cek_enc_half(cek), iv, buf)
+        }
+        ContentAlgorithm::A192CbcHs384 => {
+            cbc_check::<Hmac<Sha384>>(cek_mac_half(cek), aad, iv, buf, tag)?;
+            cbc_decrypt_in_place::<Aes192>(cek_enc_half(cek), iv, buf)
+        }
+        ContentAlgorithm::A256CbcHs512 => {
+            cbc_check::<Hmac<Sha512>>(cek_mac_half(cek), aad, iv, buf, tag)?;
+            cbc_decrypt_in_place::<Aes256>(cek_enc_half(cek), iv, buf)
+        }
+    }
+}
+
 /// RFC 7518 §5.2.2.1: `MAC_KEY` is the first half of the CEK, `ENC_KEY` the second.
 fn cek_mac_half(cek: &[u8]) -> &[u8] {
     cek.get(..cek.len() / 2).unwrap_or_default()
@@ -94,6 +129,79 @@ fn cek_enc_half(cek: &[u8]) -> &[u8] {
 }
 
 type Gcm<C> = AesGcm<C, U12>;
+
+/// An AES-GCM key schedule made once for a symmetric key (a `dir` key's content key, an
+/// `A*GCMKW` key-encryption key) and kept with it; the round keys and GHASH key are wiped on
+/// drop (the `zeroize` features of `aes` and `ghash`).
+pub(crate) enum GcmKey {
+    A128(Box<Gcm<Aes128>>),
+    A192(Box<Gcm<Aes192>>),
+    A256(Box<Gcm<Aes256>>),
+}
+
+impl GcmKey {
+    /// The schedule of a 16-, 24- or 32-byte key; `None` for any other length.
+    pub(crate) fn new(key: &[u8]) -> Option<GcmKey> {
+        match key.len() {
+            16 => Gcm::<Aes128>::new_from_slice(key)
+                .ok()
+                .map(|c| GcmKey::A128(Box::new(c))),
+            24 => Gcm::<Aes192>::new_from_slice(key)
+                .ok()
+                .map(|c| GcmKey::A192(Box::new(c))),
+            32 => Gcm::<Aes256>::new_from_slice(key)
+                .ok()
+                .map(|c| GcmKey::A256(Box::new(c))),
+            _ => None,
+        }
+    }
+
+    /// The content encryption this schedule serves as a `dir` key.
+    pub(crate) fn enc(&self) -> ContentAlgorithm {
+        match self {
+            GcmKey::A128(_) => ContentAlgorithm::A128GCM,
+            GcmKey::A192(_) => ContentAlgorithm::A192GCM,
+            GcmKey::A256(_) => ContentAlgorithm::A256GCM,
+        }
+    }
+
+    /// Encrypts `buf` in place; returns the tag.
+    pub(crate) fn encrypt_in_place(
+        &self,
+        iv: &[u8],
+        aad: &[u8],
+        buf: &mut [u8],
+    ) -> Result<[u8; 16]> {
+        let nonce = Nonce::<U12>::try_from(iv).map_err(|_| internal("AES-GCM IV length"))?;
+        let tag = match self {
+            GcmKey::A128(c) => c.encrypt_inout_detached(&nonce, aad, buf.into()),
+            GcmKey::A192(c) => c.encrypt_inout_detached(&nonce, aad, buf.into()),
+            GcmKey::A256(c) => c.encrypt_inout_detached(&nonce, aad, buf.into()),
+        }
+        .map_err(|_| Error::invalid_argument("the plaintext is too long for AES-GCM"))?;
+        Ok(tag.into())
+    }
+
+    /// Checks the tag, then decrypts `buf` in place; on any failure `buf` is left as it was
+    /// (the tag is checked before anything is decrypted) and the error is the one
+    /// [`decryption_failed`].
+    pub(crate) fn decrypt_in_place(
+        &self,
+        iv: &[u8],
+        aad: &[u8],
+        buf: &mut [u8],
+        tag: &[u8],
+    ) -> Result<()> {
+        let nonce = Nonce::<U12>::try_from(iv).map_err(|_| decryption_failed())?;
+        let tag = Tag::try_from(tag).map_err(|_| decryption_failed())?;
+        match self {
+            GcmKey::A128(c) => c.decrypt_inout_detached(&nonce, aad, buf.into(), &tag),
+            GcmKey::A192(c) => c.decrypt_inout_detached(&nonce, aad, buf.into(), &tag),
+            GcmKey::A256(c) => c.decrypt_inout_detached(&nonce, aad, buf.into(), &tag),
+        }
+        .map_err(|_| decryption_failed())
+    }
+}
 
 fn gcm_encrypt<C>(cek: &[u8], iv: &[u8], aad: &[u8], plaintext: &[u8]) -> Result<(Vec<u8>, Vec<u8>)>
 where
@@ -155,14 +263,24 @@ where
     C: cbc::cipher::BlockCipherDecrypt
         + cbc::cipher::BlockSizeUser<BlockSize = cbc::cipher::consts::U16>,
 {
-    let dec = cbc::Decryptor::<C>::new_from_slices(key, iv).map_err(|_| decryption_failed())?;
     let mut buf = Zeroizing::new(ciphertext.to_vec());
+    cbc_decrypt_in_place::<C>(key, iv, &mut buf)?;
+    Ok(buf)
+}
+
+fn cbc_decrypt_in_place<C>(key: &[u8], iv: &[u8], buf: &mut Zeroizing<Vec<u8>>) -> Result<()>
+where
+    cbc::Decryptor<C>: KeyIvInit,
+    C: cbc::cipher::BlockCipherDecrypt
+        + cbc::cipher::BlockSizeUser<BlockSize = cbc::cipher::consts::U16>,
+{
+    let dec = cbc::Decryptor::<C>::new_from_slices(key, iv).map_err(|_| decryption_failed())?;
     let len = dec
-        .decrypt_padded::<Pkcs7>(&mut buf)
+        .decrypt_padded::<Pkcs7>(buf.as_mut_slice())
         .map_err(|_| decryption_failed())?
         .len();
     buf.truncate(len);
-    Ok(buf)
+    Ok(())
 }
 
 /// `HMAC(MAC_KEY, A ‖ IV ‖ C ‖ AL)`, where `AL` is the bit length of A as a 64-bit big-endian number.

@@ -420,10 +420,9 @@ fn decrypt_json_impl(
                 encrypted_key: &encrypted_key,
                 iv: &iv,
                 aad: full_aad.as_bytes(),
-                ciphertext: ct,
                 tag: &tag,
             };
-            let plaintext = try_keys(&attempt, keys, sender, d)?;
+            let plaintext = try_keys(&attempt, ct, keys, sender, d)?;
             Ok::<_, Error>((alg, enc, plaintext))
         })();
         match outcome {

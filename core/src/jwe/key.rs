@@ -2,7 +2,8 @@
 //! (RSA-OAEP), EC on P-256/P-384/P-521 and X25519 (ECDH-ES, ECDH-1PU).
 
 use std::fmt;
-use std::sync::Arc;
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value, json};
 use sha2::{Digest as _, Sha256};
@@ -12,6 +13,7 @@ use zeroize::Zeroizing;
 
 use super::alg::{ContentAlgorithm, Family, KeyAlgorithm};
 use super::backend::{EcPrivate, RsaPrivate, RsaPublic, ec_check_public};
+use super::content::GcmKey;
 use crate::b64;
 use crate::error::{Error, Result, quote};
 use crate::json;
@@ -31,8 +33,32 @@ pub enum KeyKind {
     X25519,
 }
 
+/// A symmetric secret, and the AES-GCM key schedule made from it on first use (a `dir` key's
+/// content key, an `A*GCMKW` key-encryption key): made once per key, not once per token.
+pub(crate) struct Secret {
+    bytes: Zeroizing<Vec<u8>>,
+    gcm: OnceLock<Option<GcmKey>>,
+}
+
+impl Secret {
+    fn material(bytes: Zeroizing<Vec<u8>>) -> Material {
+        Material::Secret(Secret {
+            bytes,
+            gcm: OnceLock::new(),
+        })
+    }
+}
+
+impl Deref for Secret {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
 pub(crate) enum Material {
-    Secret(Zeroizing<Vec<u8>>),
+    Secret(Secret),
     Rsa {
         parts: Box<RsaParts>,
         public: Box<RsaPublic>,
@@ -150,7 +176,7 @@ impl Key {
         if secret.is_empty() {
             return Err(Error::invalid_key("the secret is empty"));
         }
-        Ok(Key::from_material(Material::Secret(Zeroizing::new(
+        Ok(Key::from_material(Secret::material(Zeroizing::new(
             secret.to_vec(),
         ))))
     }
@@ -205,7 +231,7 @@ impl Key {
         }
         let mut secret = Zeroizing::new(vec![0u8; len]);
         crate::random::fill(&mut secret)?;
-        Ok(Key::from_material(Material::Secret(secret)).with_thumbprint_kid())
+        Ok(Key::from_material(Secret::material(secret)).with_thumbprint_kid())
     }
 
     /// A new X25519 key pair, from the OS CSPRNG; its `kid` is its RFC 7638 thumbprint.
@@ -316,7 +342,7 @@ impl Key {
                 if k.is_empty() {
                     return Err(Error::invalid_key("JWK member \"k\" is empty"));
                 }
-                Key::from_material(Material::Secret(k))
+                Key::from_material(Secret::material(k))
             }
             "RSA" => {
                 if jwk.contains_key("oth") {
@@ -789,6 +815,14 @@ impl Key {
     pub(crate) fn secret(&self) -> Option<&[u8]> {
         match &*self.material {
             Material::Secret(k) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// The AES-GCM key schedule of a 16-, 24- or 32-byte secret, made on first use and kept.
+    pub(crate) fn gcm(&self) -> Option<&GcmKey> {
+        match &*self.material {
+            Material::Secret(k) => k.gcm.get_or_init(|| GcmKey::new(k)).as_ref(),
             _ => None,
         }
     }

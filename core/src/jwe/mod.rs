@@ -469,11 +469,21 @@ pub trait DecryptionKeys {
     /// when none does (or the token has none), those without a `kid` that fit `alg`. At most
     /// [`MAX_KEYS_TRIED`].
     fn candidates(&self, kid: Option<&str>, alg: KeyAlgorithm) -> Vec<&Key>;
+
+    /// The one key every token is tried with, whatever its `kid` (a single [`Key`]), so that
+    /// no list is built. Defaults to `None`: [`candidates`](Self::candidates) decides.
+    fn only(&self) -> Option<&Key> {
+        None
+    }
 }
 
 impl DecryptionKeys for Key {
     fn candidates(&self, _kid: Option<&str>, _alg: KeyAlgorithm) -> Vec<&Key> {
         vec![self]
+    }
+
+    fn only(&self) -> Option<&Key> {
+        Some(self)
     }
 }
 
@@ -504,6 +514,10 @@ impl<T: DecryptionKeys + ?Sized> DecryptionKeys for &T {
     fn candidates(&self, kid: Option<&str>, alg: KeyAlgorithm) -> Vec<&Key> {
         (**self).candidates(kid, alg)
     }
+
+    fn only(&self) -> Option<&Key> {
+        (**self).only()
+    }
 }
 
 /// Compresses with raw DEFLATE (RFC 1951).
@@ -512,15 +526,48 @@ fn deflate(plaintext: &[u8]) -> Vec<u8> {
 }
 
 /// Inflates raw DEFLATE, refusing as soon as the output would pass `max_len`.
-fn inflate(data: &[u8], max_len: usize) -> Result<Zeroizing<Vec<u8>>> {
-    miniz_oxide::inflate::decompress_to_vec_with_limit(data, max_len)
-        .map(Zeroizing::new)
-        .map_err(|e| match e.status {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => Error::malformed(format!(
-                "the plaintext inflates past {max_len} bytes (Decryption::max_inflated_len)"
-            )),
-            _ => decryption_failed(),
-        })
+///
+/// The output grows in buffers of our own, each wiped when it is replaced, so that no copy of
+/// the plaintext is freed unwiped (`decompress_to_vec_with_limit` grows a plain `Vec`).
+fn inflate(mut data: &[u8], max_len: usize) -> Result<Zeroizing<Vec<u8>>> {
+    use miniz_oxide::inflate::TINFLStatus;
+    use miniz_oxide::inflate::core::{DecompressorOxide, decompress, inflate_flags};
+    let too_long = || {
+        Error::malformed(format!(
+            "the plaintext inflates past {max_len} bytes (Decryption::max_inflated_len)"
+        ))
+    };
+    let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+    let mut out = Zeroizing::new(vec![
+        0u8;
+        data.len().saturating_mul(2).clamp(64, max_len.max(1))
+    ]);
+    let mut state = Box::<DecompressorOxide>::default();
+    let mut pos = 0;
+    loop {
+        let (status, consumed, written) = decompress(&mut state, data, &mut out, pos, flags);
+        pos = pos.saturating_add(written);
+        match status {
+            TINFLStatus::Done if pos <= max_len => {
+                out.truncate(pos);
+                return Ok(out);
+            }
+            TINFLStatus::Done => return Err(too_long()),
+            TINFLStatus::HasMoreOutput => {
+                data = data.get(consumed..).ok_or_else(decryption_failed)?;
+                if out.len() >= max_len {
+                    return Err(too_long());
+                }
+                let mut grown = Zeroizing::new(vec![0u8; out.len().saturating_mul(2).min(max_len)]);
+                grown
+                    .get_mut(..out.len())
+                    .ok_or_else(decryption_failed)?
+                    .copy_from_slice(&out);
+                out = grown;
+            }
+            _ => return Err(decryption_failed()),
+        }
+    }
 }
 
 /// Encrypts `plaintext` for `key` (the recipient's public key, or the shared secret) as a
@@ -616,7 +663,14 @@ fn encrypt_compact(
     };
     let mut protected = header.members(Some(key), sender)?;
     protected.insert("alg".into(), alg.name().into());
-    let (cek, mut wrapped) = if alg.is_direct() {
+    // dir with AES-GCM: the key's own schedule, made once (no content key copied).
+    let dir_gcm = (alg.family() == Family::Dir)
+        .then(|| key.gcm())
+        .flatten()
+        .filter(|g| g.enc() == enc);
+    let (cek, mut wrapped) = if dir_gcm.is_some() {
+        (Zeroizing::new(Vec::new()), None)
+    } else if alg.is_direct() {
         let (cek, members) = keymgmt::direct_cek(alg, enc, key, &opts)?;
         protected.extend(members);
         (cek, None)
@@ -640,9 +694,23 @@ fn encrypt_compact(
     let mut token =
         String::with_capacity(header_json.len() * 4 / 3 + plaintext.len() * 4 / 3 + 512);
     b64::encode_into(header_json.as_bytes(), &mut token);
-    let mut iv = vec![0u8; enc.iv_len()];
-    crate::random::fill(&mut iv)?;
-    let (ciphertext, tag) = content::encrypt(enc, &cek, &iv, token.as_bytes(), plaintext)?;
+    let mut iv_buf = [0u8; MAX_IV_LEN];
+    let iv = iv_buf
+        .get_mut(..enc.iv_len())
+        .ok_or_else(|| Error::new(ErrorKind::Internal, "IV length"))?;
+    crate::random::fill(iv)?;
+    let gcm_tag;
+    let (ciphertext, tag) = match dir_gcm {
+        Some(gcm) => {
+            let mut buf = plaintext.to_vec();
+            gcm_tag = gcm.encrypt_in_place(iv, token.as_bytes(), &mut buf)?;
+            (buf, std::borrow::Cow::Borrowed(&gcm_tag[..]))
+        }
+        None => {
+            let (ct, tag) = content::encrypt(enc, &cek, iv, token.as_bytes(), plaintext)?;
+            (ct, std::borrow::Cow::Owned(tag))
+        }
+    };
     let encrypted_key = match &mut wrapped {
         Some(w) => {
             keymgmt::finish(w, alg, enc, &party, &cek, &tag)?;
@@ -650,7 +718,7 @@ fn encrypt_compact(
         }
         None => Vec::new(),
     };
-    for part in [&encrypted_key, &iv, &ciphertext, &tag] {
+    for part in [&encrypted_key[..], iv, &ciphertext, &tag] {
         token.push('.');
         b64::encode_into(part, &mut token);
     }
@@ -679,16 +747,43 @@ pub fn decrypt_1pu(
     decrypt_compact(token, keys, Some(sender as &dyn DecryptionKeys), d)
 }
 
-/// The segments of a compact JWE, decoded, and its header checked.
+/// The segments of a compact JWE, split, and its header decoded and checked.
 struct Compact<'a> {
     aad: &'a str,
     header: Map<String, Value>,
     alg: KeyAlgorithm,
     enc: ContentAlgorithm,
-    encrypted_key: Vec<u8>,
-    iv: Vec<u8>,
-    ciphertext: Vec<u8>,
-    tag: Vec<u8>,
+    encrypted_key: &'a str,
+    iv: &'a str,
+    ciphertext: &'a str,
+    tag: &'a str,
+}
+
+/// The five segments of a compact token, or the error that says what it is instead.
+fn split_compact(token: &str) -> Result<[&str; 5]> {
+    let mut parts = token.splitn(6, '.');
+    let mut out = [""; 5];
+    let mut n = 0;
+    for slot in &mut out {
+        match parts.next() {
+            Some(part) => {
+                *slot = part;
+                n += 1;
+            }
+            None => break,
+        }
+    }
+    if n == 5 && parts.next().is_none() {
+        return Ok(out);
+    }
+    Err(Error::malformed(match n {
+        3 => "token has 3 segments: it is a JWS, not a JWE (5 segments)".to_owned(),
+        1 if token.trim_start().starts_with('{') => {
+            "token is JSON: use decrypt_json for the JSON serialization".to_owned()
+        }
+        n @ 1..=4 => format!("token has {n} segments; a compact JWE has 5"),
+        _ => "token has more than 5 segments; a compact JWE has 5".to_owned(),
+    }))
 }
 
 fn parse_compact<'a>(token: &'a str, d: &Decryption) -> Result<Compact<'a>> {
@@ -699,23 +794,9 @@ fn parse_compact<'a>(token: &'a str, d: &Decryption) -> Result<Compact<'a>> {
             d.max_token_len
         )));
     }
-    let segments: Vec<&str> = token.splitn(6, '.').collect();
-    let [h, ek, iv, ct, tag] = segments.as_slice() else {
-        return Err(Error::malformed(match segments.len() {
-            3 => "token has 3 segments: it is a JWS, not a JWE (5 segments)".to_owned(),
-            1 if token.trim_start().starts_with('{') => {
-                "token is JSON: use decrypt_json for the JSON serialization".to_owned()
-            }
-            n @ 1..=5 => format!("token has {n} segments; a compact JWE has 5"),
-            _ => "token has more than 5 segments; a compact JWE has 5".to_owned(),
-        }));
-    };
-    let (h, ek, iv, ct, tag) = (*h, *ek, *iv, *ct, *tag);
+    let [h, encrypted_key, iv, ciphertext, tag] = split_compact(token)?;
     let header = read_protected(h, d)?;
     let (alg, enc) = d.check_header(&header)?;
-    let (encrypted_key, iv, tag) = read_key_iv_tag(ek, iv, tag, enc)?;
-    // The ciphertext is decoded only for a header that passed.
-    let ciphertext = b64::decode(ct, "ciphertext segment")?;
     Ok(Compact {
         aad: h,
         header,
@@ -736,8 +817,34 @@ fn read_protected(h: &str, d: &Decryption) -> Result<Map<String, Value>> {
             h.len()
         )));
     }
-    let bytes = b64::decode(h, "protected header")?;
+    // Most headers fit on the stack; longer ones are decoded into a vector.
+    let mut buf = [0u8; 512];
+    let bytes = b64::decode_buf(h, &mut buf, "protected header")?;
     crate::json::parse_object(&bytes, d.max_depth, "protected header")
+}
+
+/// The longest IV (A*CBC-HS*: 16 bytes) and tag (A256CBC-HS512: 32 bytes) of any `enc`.
+const MAX_IV_LEN: usize = 16;
+const MAX_TAG_LEN: usize = 32;
+
+/// Decodes an IV or tag segment into `buf`, which must then hold exactly `want` bytes.
+fn read_exact<'b>(
+    text: &str,
+    buf: &'b mut [u8],
+    want: usize,
+    what: &str,
+    enc: ContentAlgorithm,
+) -> Result<&'b [u8]> {
+    let wrong = |got: usize| {
+        Error::malformed(format!(
+            "the {what} is {got} bytes; {enc} needs exactly {want}"
+        ))
+    };
+    let bytes = b64::decode_buf(text, buf, what)?;
+    match bytes {
+        std::borrow::Cow::Borrowed(b) if b.len() == want => Ok(b),
+        other => Err(wrong(other.len())),
+    }
 }
 
 /// Decodes the encrypted key, IV and tag, with their lengths checked.
@@ -747,29 +854,21 @@ fn read_key_iv_tag(
     tag: &str,
     enc: ContentAlgorithm,
 ) -> Result<(Vec<u8>, Vec<u8>, Vec<u8>)> {
+    let encrypted_key = read_encrypted_key(ek)?;
+    let (mut iv_buf, mut tag_buf) = ([0u8; MAX_IV_LEN], [0u8; MAX_TAG_LEN]);
+    let iv = read_exact(iv, &mut iv_buf, enc.iv_len(), "IV", enc)?.to_vec();
+    let tag = read_exact(tag, &mut tag_buf, enc.tag_len(), "authentication tag", enc)?.to_vec();
+    Ok((encrypted_key, iv, tag))
+}
+
+/// Decodes the encrypted key segment, bounded.
+fn read_encrypted_key(ek: &str) -> Result<Vec<u8>> {
     if ek.len() > MAX_ENCRYPTED_KEY_LEN * 4 / 3 + 4 {
         return Err(Error::malformed(format!(
             "the encrypted key is longer than {MAX_ENCRYPTED_KEY_LEN} bytes"
         )));
     }
-    let encrypted_key = b64::decode(ek, "encrypted key")?;
-    let iv = b64::decode(iv, "initialization vector")?;
-    if iv.len() != enc.iv_len() {
-        return Err(Error::malformed(format!(
-            "the IV is {} bytes; {enc} needs exactly {}",
-            iv.len(),
-            enc.iv_len()
-        )));
-    }
-    let tag = b64::decode(tag, "authentication tag")?;
-    if tag.len() != enc.tag_len() {
-        return Err(Error::malformed(format!(
-            "the authentication tag is {} bytes; {enc} needs exactly {}",
-            tag.len(),
-            enc.tag_len()
-        )));
-    }
-    Ok((encrypted_key, iv, tag))
+    b64::decode(ek, "encrypted key")
 }
 
 /// One recipient's view of a token: everything decryption needs.
@@ -780,7 +879,6 @@ pub(crate) struct Attempt<'a> {
     pub encrypted_key: &'a [u8],
     pub iv: &'a [u8],
     pub aad: &'a [u8],
-    pub ciphertext: &'a [u8],
     pub tag: &'a [u8],
 }
 
@@ -823,13 +921,39 @@ fn sender_key<'k>(
 /// Tries each candidate key; the plaintext of the first that decrypts.
 pub(crate) fn try_keys(
     attempt: &Attempt<'_>,
+    ciphertext: &[u8],
     keys: &dyn DecryptionKeys,
     sender: Option<&dyn DecryptionKeys>,
     d: &Decryption,
 ) -> Result<Zeroizing<Vec<u8>>> {
+    let mut buf = Zeroizing::new(ciphertext.to_vec());
+    try_keys_in_place(attempt, &mut buf, keys, sender, d)?;
+    Ok(buf)
+}
+
+/// [`try_keys`] over `buf`, which holds the ciphertext and, on success, the plaintext. A key
+/// that fails leaves `buf` as it was (tags are checked before anything is decrypted).
+fn try_keys_in_place(
+    attempt: &Attempt<'_>,
+    buf: &mut Zeroizing<Vec<u8>>,
+    keys: &dyn DecryptionKeys,
+    sender: Option<&dyn DecryptionKeys>,
+    d: &Decryption,
+) -> Result<()> {
     let sender = sender_key(attempt, sender)?;
     let kid = attempt.header.get("kid").and_then(Value::as_str);
-    let candidates = keys.candidates(kid, attempt.alg);
+    let one;
+    let many;
+    let candidates: &[&Key] = match keys.only() {
+        Some(key) => {
+            one = [key];
+            &one
+        }
+        None => {
+            many = keys.candidates(kid, attempt.alg);
+            &many
+        }
+    };
     if candidates.is_empty() {
         return Err(Error::new(
             ErrorKind::KeyNotFound,
@@ -843,6 +967,24 @@ pub(crate) fn try_keys(
             last_key_error = Some(e);
             continue;
         }
+        // dir with AES-GCM: the key's own schedule, made once (no content key copied).
+        if attempt.alg.family() == Family::Dir {
+            if !attempt.encrypted_key.is_empty() {
+                return Err(Error::malformed(
+                    "the encrypted key must be empty with a direct algorithm",
+                ));
+            }
+            if let Some(gcm) = key.gcm().filter(|g| g.enc() == attempt.enc) {
+                tried = true;
+                if gcm
+                    .decrypt_in_place(attempt.iv, attempt.aad, buf, attempt.tag)
+                    .is_ok()
+                {
+                    return Ok(());
+                }
+                continue;
+            }
+        }
         let input = UnwrapInput {
             header: attempt.header,
             encrypted_key: attempt.encrypted_key,
@@ -852,15 +994,10 @@ pub(crate) fn try_keys(
         };
         let cek = keymgmt::unwrap(attempt.alg, attempt.enc, key, &input)?;
         tried = true;
-        if let Ok(plaintext) = content::decrypt(
-            attempt.enc,
-            &cek,
-            attempt.iv,
-            attempt.aad,
-            attempt.ciphertext,
-            attempt.tag,
-        ) {
-            return Ok(plaintext);
+        if content::decrypt_in_place(attempt.enc, &cek, attempt.iv, attempt.aad, buf, attempt.tag)
+            .is_ok()
+        {
+            return Ok(());
         }
     }
     match (tried, last_key_error) {
@@ -892,18 +1029,30 @@ fn decrypt_compact(
     d: &Decryption,
 ) -> Result<Decrypted> {
     let c = parse_compact(token, d)?;
+    let encrypted_key = read_encrypted_key(c.encrypted_key)?;
+    let (mut iv_buf, mut tag_buf) = ([0u8; MAX_IV_LEN], [0u8; MAX_TAG_LEN]);
+    let iv = read_exact(c.iv, &mut iv_buf, c.enc.iv_len(), "IV", c.enc)?;
+    let tag = read_exact(
+        c.tag,
+        &mut tag_buf,
+        c.enc.tag_len(),
+        "authentication tag",
+        c.enc,
+    )?;
+    // The ciphertext is decoded only for a header that passed, into the buffer that will
+    // hold the plaintext (decrypted in place).
+    let mut buf = Zeroizing::new(b64::decode(c.ciphertext, "ciphertext segment")?);
     let attempt = Attempt {
         header: &c.header,
         alg: c.alg,
         enc: c.enc,
-        encrypted_key: &c.encrypted_key,
-        iv: &c.iv,
+        encrypted_key: &encrypted_key,
+        iv,
         aad: c.aad.as_bytes(),
-        ciphertext: &c.ciphertext,
-        tag: &c.tag,
+        tag,
     };
-    let plaintext = try_keys(&attempt, &KeysRef(keys), sender, d)?;
-    let plaintext = finish_plaintext(&c.header, plaintext, d)?;
+    try_keys_in_place(&attempt, &mut buf, &KeysRef(keys), sender, d)?;
+    let plaintext = finish_plaintext(&c.header, buf, d)?;
     Ok(Decrypted {
         header: c.header,
         alg: c.alg,
@@ -919,6 +1068,10 @@ struct KeysRef<'a, T: ?Sized>(&'a T);
 impl<T: DecryptionKeys + ?Sized> DecryptionKeys for KeysRef<'_, T> {
     fn candidates(&self, kid: Option<&str>, alg: KeyAlgorithm) -> Vec<&Key> {
         self.0.candidates(kid, alg)
+    }
+
+    fn only(&self) -> Option<&Key> {
+        self.0.only()
     }
 }
 
