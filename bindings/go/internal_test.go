@@ -1,7 +1,12 @@
 package hxjwt
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
 	"runtime"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 )
@@ -48,5 +53,98 @@ func TestFinalizersFreeForgottenHandles(t *testing.T) {
 	}
 	if got := handlesFreed.Load() - before; got < 3*n {
 		t.Fatalf("%d of %d forgotten handles freed", got, 3*n)
+	}
+}
+
+// Finalizers free forgotten JWE keys and decryptions too.
+func TestFinalizersFreeForgottenJWEHandles(t *testing.T) {
+	const n = 200
+	before := handlesFreed.Load()
+	for i := 0; i < n; i++ {
+		k, err := GenerateJWEKey("oct-32")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := k.WithKid("copy"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := NewJWEDecryption(JWEOptions{Algorithms: []string{"dir"}, Encryptions: []string{"A256GCM"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 1000 && handlesFreed.Load()-before < 3*n; i++ {
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+	}
+	if got := handlesFreed.Load() - before; got < 3*n {
+		t.Fatalf("%d of %d forgotten JWE handles freed", got, 3*n)
+	}
+}
+
+// notWrapped are the functions of include/hxjwt.h this package does not call, by name, each with
+// its reason; every other function of the header must be called (by a C wrapper of hxgo.h or
+// hxgo.c, or from Go), so that a function added to the header without a wrapper fails here.
+var notWrapped = map[string]string{
+	"hx_create_jwt": "hx_create_jwt_ex does all it does (Create with no option)",
+}
+
+func TestEveryHeaderFunctionIsWrapped(t *testing.T) {
+	header, err := os.ReadFile(filepath.Join("..", "..", "include", "hxjwt.h"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := map[string]bool{}
+	for _, m := range regexp.MustCompile(`\b(hx_[a-z0-9_]+)\(`).FindAllStringSubmatch(string(header), -1) {
+		declared[m[1]] = true
+	}
+	// What this package's sources call: C.hx_<name> from Go, hx_<name>(...) in hxgo.c, or
+	// hxgo_<name> made by an entry X(<name>, ...) of the X-macro of hxgo.h, which calls hx_<name>.
+	called := map[string]bool{}
+	read := func(f string) string {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	files, _ := filepath.Glob("*.go")
+	for _, f := range files {
+		if !strings.HasSuffix(f, "_test.go") {
+			for _, m := range regexp.MustCompile(`\bC\.(hx_[a-z0-9_]+)\b`).FindAllStringSubmatch(read(f), -1) {
+				called[m[1]] = true
+			}
+		}
+	}
+	for _, m := range regexp.MustCompile(`\b(hx_[a-z0-9_]+)\(`).FindAllStringSubmatch(read("hxgo.c"), -1) {
+		called[m[1]] = true
+	}
+	for _, m := range regexp.MustCompile(`(?m)^\s+X\(([a-z0-9_]+),`).FindAllStringSubmatch(read("hxgo.h"), -1) {
+		called["hx_"+m[1]] = true
+	}
+	var missing, stale []string
+	jwe := 0
+	for name := range declared {
+		if strings.HasPrefix(name, "hx_jwe_") {
+			jwe++
+		}
+		if !called[name] && notWrapped[name] == "" {
+			missing = append(missing, name)
+		}
+	}
+	for name := range notWrapped {
+		if !declared[name] || called[name] {
+			stale = append(stale, name)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(stale)
+	if len(declared) < 100 || jwe < 25 {
+		t.Fatalf("read %d functions (%d hx_jwe_*) from the header", len(declared), jwe)
+	}
+	if len(missing) > 0 {
+		t.Errorf("functions of include/hxjwt.h this package does not wrap: %v", missing)
+	}
+	if len(stale) > 0 {
+		t.Errorf("notWrapped names a function that is not in the header, or that is wrapped: %v", stale)
 	}
 }
