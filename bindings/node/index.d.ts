@@ -334,6 +334,260 @@ export function verifyRaw(token: TokenInput, key: Key | KeySet, options: Validat
 /** **Verifies nothing**: the header of a compact JWS. */
 export function decodeHeader(token: TokenInput): Record<string, unknown>;
 
+// ---- Standard JWE ---------------------------------------------------------------------------
+
+/** The JWS Key, by a name that jwe.Key does not shadow. */
+type JwsKey = Key;
+
+/**
+ * Standard encrypted JWTs: JWE (RFC 7516/7518), compact and JSON serializations, and
+ * sender-authenticated ECDH-1PU, over the C library's `hx_jwe_*` functions (the Python face's
+ * `hxjwt.jwe`, in JavaScript's idiom).
+ */
+export namespace jwe {
+  /** The key management algorithms (`alg`). RSA1_5 is never accepted. */
+  type KeyAlgorithm =
+    | 'dir'
+    | 'A128KW' | 'A192KW' | 'A256KW'
+    | 'A128GCMKW' | 'A192GCMKW' | 'A256GCMKW'
+    | 'RSA-OAEP' | 'RSA-OAEP-256' | 'RSA-OAEP-384' | 'RSA-OAEP-512'
+    | 'ECDH-ES' | 'ECDH-ES+A128KW' | 'ECDH-ES+A192KW' | 'ECDH-ES+A256KW'
+    | 'ECDH-1PU' | 'ECDH-1PU+A128KW' | 'ECDH-1PU+A192KW' | 'ECDH-1PU+A256KW'
+    | 'PBES2-HS256+A128KW' | 'PBES2-HS384+A192KW' | 'PBES2-HS512+A256KW';
+
+  /** The content encryptions (`enc`). */
+  type ContentEncryption =
+    | 'A128GCM' | 'A192GCM' | 'A256GCM'
+    | 'A128CBC-HS256' | 'A192CBC-HS384' | 'A256CBC-HS512';
+
+  /** What Key.generate() makes. */
+  type KeyKind =
+    | 'X25519' | 'P-256' | 'P-384' | 'P-521'
+    | 'RSA' | 'RSA-3072' | 'RSA-4096'
+    | 'oct-16' | 'oct-24' | 'oct-32' | 'oct-48' | 'oct-64';
+
+  /** A plaintext: bytes, a string (sent as UTF-8), or a plain object or array (compact JSON). */
+  type PlaintextInput = string | Uint8Array | { [key: string]: unknown } | unknown[];
+
+  /** Bytes, or a string taken as UTF-8. */
+  type BytesInput = string | Uint8Array;
+
+  /** One key, or several (the token's `kid` selects among them). */
+  type Keys = Key | Iterable<Key>;
+
+  /**
+   * A JWE key: a symmetric secret (`dir`, `A*KW`, `A*GCMKW`) or a PBES2 password, an RSA key
+   * (RSA-OAEP, 2048 to 8192 bits), an EC key on P-256/P-384/P-521 or an X25519 key (ECDH-ES,
+   * ECDH-1PU), private or public. A JWK's `alg`, `use` and `key_ops` are kept and enforced.
+   * A JWS `Key` and a `jwe.Key` are different types: neither is accepted for the other.
+   */
+  class Key extends Handle {
+    #private; // nominal: a JWS Key is not a jwe.Key, though they look alike
+    private constructor();
+    /** A key from a private or public JWK (`oct`, `RSA`, `EC`, `OKP` X25519); InvalidKeyError
+     * for one that is not a JWE key (`use` not "enc", a JWS `alg`, a point off its curve). */
+    static fromJwk(jwk: JsonInput): Key;
+    /** An RSA or EC key from PEM (PKCS#8, SPKI, PKCS#1, SEC1); `options.kid` sets its kid. */
+    static fromPem(pem: string | Uint8Array, options?: { kid?: string | null }): Key;
+    /** A symmetric secret: the content key of `dir` (16 to 64 bytes, as the `enc` needs) or the
+     * key-wrap key of `A*KW` / `A*GCMKW` (16, 24 or 32 bytes). A string is taken as UTF-8. */
+    static fromSecret(secret: BytesInput, options?: { kid?: string | null }): Key;
+    /** A PBES2 password (decrypting also needs the `PBES2-*` name in `algorithms`). */
+    static fromPassword(password: BytesInput, options?: { kid?: string | null }): Key;
+    /** A new private key of `kind`, its kid its RFC 7638 thumbprint; another kind is an
+     * InvalidArgumentError. */
+    static generate(kind: KeyKind | string): Key;
+    /** A copy whose `kid` is `kid` (written into the headers of tokens made for it). */
+    withKid(kid: string): Key;
+    /** The public half (same kid, alg, use); InvalidKeyError for a secret. */
+    toPublic(): Key;
+    /** The public JWK as JSON text; InvalidKeyError for a secret. */
+    toPublicJwk(): string;
+    /** The full JWK as JSON text, **private or secret members included**; store it like a
+     * password. For a public key, its public JWK. */
+    toPrivateJwk(): string;
+    /** The key's `kid`, or null. */
+    readonly kid: string | null;
+    /** Whether the key can decrypt (a secret or a private key). */
+    readonly isPrivate: boolean;
+  }
+
+  /** What decryption accepts. */
+  interface DecryptOptionsInit {
+    /** The accepted `alg` names: required, there is no default (an unknown name or RSA1_5 is
+     * an UnsupportedAlgorithmError, an empty list an InvalidArgumentError). */
+    algorithms: KeyAlgorithm | string | Iterable<KeyAlgorithm | string>;
+    /** The accepted `enc` names: required, there is no default. */
+    encryptions: ContentEncryption | string | Iterable<ContentEncryption | string>;
+    /** The longest token accepted, in bytes (checked before anything is decoded). Default
+     * 256 KiB; 0 is refused. */
+    maxTokenLength?: Integer | null;
+    /** The largest PBES2 `p2c` accepted (checked before any PBKDF2 work). Default 200000. */
+    maxP2c?: Integer | null;
+    /** Accept `zip: "DEF"`, inflating to at most this many bytes (250000 is sensible). Default:
+     * `zip` refused (UnknownHeaderError). */
+    allowZip?: Integer | null;
+    /** The `crit` names the caller understands and checks itself in the header. Default none:
+     * a token with `crit` is an UnknownHeaderError. */
+    critical?: string | Iterable<string> | null;
+    /** The required header `typ` (case-insensitive). Default none. */
+    typ?: string | null;
+  }
+
+  /** A decrypt() call's options: DecryptOptionsInit, plus the sender keys of ECDH-1PU. */
+  interface DecryptCallOptions extends DecryptOptionsInit {
+    /** The senders' public keys, selected by the token's `skid`: ECDH-1PU. */
+    senderKey?: Keys | null;
+  }
+
+  /** Decryption options, reusable across calls (cheaper than an options object each time). */
+  class DecryptOptions extends Handle {
+    #private;
+    constructor(options: DecryptOptionsInit);
+    /** The longest token accepted, in bytes (0 is refused). */
+    setMaxTokenLength(bytes: Integer): void;
+    /** The largest PBES2 `p2c` accepted. */
+    setMaxP2c(iterations: Integer): void;
+    /** Accepts `zip: "DEF"` up to `maxInflatedBytes` (0 refuses `zip` again). */
+    allowZip(maxInflatedBytes: Integer): void;
+    /** Replaces the `crit` names understood. */
+    setCritical(names: string | Iterable<string>): void;
+    /** Requires the header `typ` (case-insensitive); null removes the requirement. */
+    setTyp(typ: string | null): void;
+  }
+
+  /** A decrypted token. */
+  class Decrypted {
+    private constructor();
+    /** The JOSE header, a new object on each access (for the JSON serialization, the union of
+     * the protected, shared and recipient headers). */
+    readonly header: Record<string, unknown>;
+    /** The key management algorithm that decrypted it. */
+    readonly alg: string;
+    /** The content encryption. */
+    readonly enc: string;
+    /** The plaintext (inflated when `zip` was used). */
+    readonly plaintext: Buffer;
+    /** The JSON serialization's `aad`, decoded, or null. */
+    readonly aad: Buffer | null;
+    /** The plaintext as UTF-8 text (TypeError if it is not UTF-8). */
+    text(): string;
+    /** The plaintext parsed as JSON (SyntaxError if it is not JSON). */
+    json(): unknown;
+  }
+
+  /** Protected header members of an encryption. */
+  interface HeaderOptions {
+    /** The `typ` member. */
+    typ?: string | null;
+    /** The `cty` member (the plaintext's media type). */
+    cty?: string | null;
+    /** Other protected members, as an object (or JSON text when no named member is given);
+     * those hxjwt writes itself (`alg`, `enc`, `epk`, `crit`, ...) are an InvalidArgumentError. */
+    header?: JsonInput | null;
+    /** Compress the plaintext with DEFLATE (`zip: "DEF"`). Default false. */
+    zip?: boolean;
+    /** The PBES2 iteration count. */
+    p2c?: Integer | null;
+    /** ECDH party information (raw bytes; sent base64url-encoded). */
+    apu?: BytesInput | null;
+    /** ECDH party information (raw bytes; sent base64url-encoded). */
+    apv?: BytesInput | null;
+  }
+
+  /** Options of encrypt(). */
+  interface EncryptOptions extends HeaderOptions {
+    /** The key management algorithm. */
+    alg: KeyAlgorithm | string;
+    /** The content encryption. */
+    enc: ContentEncryption | string;
+    /** The `kid` written; defaults to the key's own. */
+    kid?: string | null;
+    /** The sender's private key: ECDH-1PU (required there, refused elsewhere). */
+    senderKey?: Key | null;
+  }
+
+  /** One recipient of encryptJson(): its key (public key or shared secret) and `alg`. */
+  type Recipient = { key: Key; alg: KeyAlgorithm | string } | [Key, KeyAlgorithm | string];
+
+  /** Options of encryptJson(). */
+  interface EncryptJsonOptions extends HeaderOptions {
+    /** The content encryption shared by the recipients. */
+    enc: ContentEncryption | string;
+    /** Additional authenticated data (authenticated, not encrypted). */
+    aad?: BytesInput | null;
+    /** The general form (default true); false writes the flattened form (one recipient). */
+    general?: boolean;
+    /** The sender's private key, for ECDH-1PU recipients. */
+    senderKey?: Key | null;
+  }
+
+  /** Encrypts `plaintext` for `key` (the recipient's public key, or the shared secret or
+   * password) as a compact JWE. */
+  function encrypt(plaintext: PlaintextInput, key: Key, options: EncryptOptions): string;
+
+  /** Encrypts `plaintext` for every recipient in the JSON serialization; returns JSON text. */
+  function encryptJson(plaintext: PlaintextInput, recipients: Iterable<Recipient>, options: EncryptJsonOptions): string;
+
+  /** Decrypts a compact JWE with one of `keys` under `options`; throws an HxJwtError subclass
+   * (DecryptionFailedError for every failure of the cryptography). */
+  function decrypt(token: TokenInput, keys: Keys, options: DecryptOptions | DecryptCallOptions): Decrypted;
+
+  /** decrypt() for the JSON serialization (general or flattened): text, bytes or an object. */
+  function decryptJson(
+    token: TokenInput | { [key: string]: unknown },
+    keys: Keys,
+    options: DecryptOptions | DecryptCallOptions,
+  ): Decrypted;
+
+  /** Options of encryptNested(). */
+  interface EncryptNestedOptions {
+    /** The JWS algorithm of the inner token; defaults to the signing key's own. */
+    algorithm?: Algorithm | string | null;
+    /** The key management algorithm of the JWE. */
+    alg: KeyAlgorithm | string;
+    /** The content encryption of the JWE. */
+    enc: ContentEncryption | string;
+  }
+
+  /** Signs `claims` with `signingKey` (as sign() does), then encrypts the signed token for
+   * `encryptionKey` with `cty: "JWT"`: a nested JWT. */
+  function encryptNested(claims: JsonInput, signingKey: JwsKey, encryptionKey: Key, options: EncryptNestedOptions): string;
+
+  /** Options of decryptNested(): both steps' checks. */
+  interface DecryptNestedOptions {
+    /** The checks of the signed token inside (a Validation or its options). */
+    validation: Validation | ValidationOptions;
+    /** What the decryption accepts (a DecryptOptions or its options). */
+    decryption: DecryptOptions | DecryptOptionsInit;
+  }
+
+  /** Decrypts a nested JWT, verifies the signed token inside with `verifyingKey` and returns its
+   * claims; never unverified. A JWE without `cty: "JWT"` is an InvalidClaimError (claim "cty"). */
+  function decryptNested<T = Record<string, unknown>>(
+    token: TokenInput,
+    keys: Keys,
+    verifyingKey: JwsKey | KeySet,
+    options: DecryptNestedOptions,
+  ): T;
+
+  /** As decryptNested(), returning the claims as JSON text exactly as signed. */
+  function decryptNestedRaw(token: TokenInput, keys: Keys, verifyingKey: JwsKey | KeySet, options: DecryptNestedOptions): string;
+
+  /** **Decrypts and checks nothing**: the protected header of a compact JWE, to choose a key. */
+  function decodeHeader(token: TokenInput): Record<string, unknown>;
+}
+
+/** jwe.Key under a top-level name. */
+export const JweKey: typeof jwe.Key;
+export type JweKey = jwe.Key;
+/** jwe.DecryptOptions under a top-level name. */
+export const JweDecryptOptions: typeof jwe.DecryptOptions;
+export type JweDecryptOptions = jwe.DecryptOptions;
+/** jwe.Decrypted under a top-level name. */
+export const JweDecrypted: typeof jwe.Decrypted;
+export type JweDecrypted = jwe.Decrypted;
+
 /** The version of the loaded libhxjwt. */
 export function libraryVersion(): string;
 

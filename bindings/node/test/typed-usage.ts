@@ -16,6 +16,11 @@ import {
   verify,
   verifyRaw,
   type ErrorKind,
+  jwe,
+  JweKey,
+  JweDecryptOptions,
+  type JweDecrypted,
+  InvalidClaimError,
 } from 'hxjwt';
 
 const alice: Identity = Identity.generate('alice.service');
@@ -64,3 +69,84 @@ store.ping();
 ReplayStore.redis('redis://127.0.0.1:6379/0', { keyPrefix: 'app:', commandTimeoutMs: 200 }).close();
 for (const h of [store, once, alice, bob, directory, sender, receiver, signing, verifying, v]) h.close();
 void size, payload, when, order, sub, raw, header, alg, kid;
+
+// ---- JWE ----
+const recipient: jwe.Key = jwe.Key.generate('X25519');
+const recipientPublic: JweKey = recipient.toPublic();
+const publicJwk: string = recipient.toPublicJwk();
+const fromJwk = JweKey.fromJwk(JSON.parse(publicJwk) as { [k: string]: unknown });
+const secretKey = jwe.Key.fromSecret(new Uint8Array(32), { kid: 's-1' });
+const password = jwe.Key.fromPassword('correct horse', { kid: null });
+const pemKey: (pem: string) => jwe.Key = (pem) => jwe.Key.fromPem(pem, { kid: 'pem' });
+const jweKid: string | null = recipient.kid;
+const canDecrypt: boolean = recipient.isPrivate;
+const compact: string = jwe.encrypt({ order: 42 }, recipientPublic, {
+  alg: 'ECDH-ES+A256KW',
+  enc: 'A256GCM',
+  typ: 'JWT',
+  cty: 'json',
+  header: { 'x-app': 1 },
+  zip: false,
+  apu: 'Alice',
+  apv: new Uint8Array([1]),
+});
+const decrypted: jwe.Decrypted = jwe.decrypt(compact, [recipient, fromJwk], {
+  algorithms: ['ECDH-ES+A256KW'],
+  encryptions: ['A256GCM'],
+  maxTokenLength: 65536,
+  maxP2c: 10_000n,
+  allowZip: 250_000,
+  critical: ['exp'],
+  typ: 'JWT',
+});
+const plaintextBytes: Buffer = decrypted.plaintext;
+const alsoDecrypted: JweDecrypted = decrypted;
+const jweHeader: Record<string, unknown> = decrypted.header;
+const aadOrNull: Buffer | null = decrypted.aad;
+const algName: string = decrypted.alg + decrypted.enc + decrypted.text();
+const parsed: unknown = decrypted.json();
+const reusable = new JweDecryptOptions({ algorithms: 'A256KW', encryptions: ['A128CBC-HS256'] });
+reusable.setMaxTokenLength(1024);
+reusable.setMaxP2c(1000);
+reusable.allowZip(0);
+reusable.setCritical([]);
+reusable.setTyp(null);
+const json: string = jwe.encryptJson(Buffer.from('x'), [{ key: recipientPublic, alg: 'ECDH-ES+A128KW' }, [secretKey, 'A256KW']], {
+  enc: 'A128CBC-HS256',
+  aad: 'bound',
+  general: true,
+});
+jwe.decryptJson(json, secretKey, reusable);
+jwe.decryptJson(JSON.parse(json) as { [k: string]: unknown }, secretKey, { algorithms: ['A256KW'], encryptions: ['A128CBC-HS256'] });
+const jweSender = jwe.Key.generate('X25519');
+const onePu: string = jwe.encrypt('hi', recipientPublic, { alg: 'ECDH-1PU', enc: 'A256GCM', senderKey: jweSender });
+jwe.decrypt(onePu, recipient, { algorithms: ['ECDH-1PU'], encryptions: ['A256GCM'], senderKey: [jweSender.toPublic()] });
+const nestedSigning = Key.generate('ES256');
+const nested: string = jwe.encryptNested({ sub: 'user-7' }, nestedSigning, recipientPublic, { alg: 'ECDH-ES', enc: 'A256GCM' });
+const nestedClaims = jwe.decryptNested<{ sub: string }>(nested, recipient, nestedSigning.toPublic(), {
+  validation: { algorithms: ['ES256'], requiredClaims: [] },
+  decryption: new jwe.DecryptOptions({ algorithms: ['ECDH-ES'], encryptions: ['A256GCM'] }),
+});
+const nestedSub: string = nestedClaims.sub;
+const nestedRaw: string = jwe.decryptNestedRaw(nested, [recipient], new KeySet([nestedSigning]), {
+  validation: new Validation({ algorithms: ['ES256'] }),
+  decryption: { algorithms: ['ECDH-ES'], encryptions: ['A256GCM'] },
+});
+const unverified: Record<string, unknown> = jwe.decodeHeader(Buffer.from(compact));
+try {
+  jwe.decryptNested(nested, recipient, nestedSigning, { validation: { algorithms: ['ES256'] }, decryption: reusable });
+} catch (err) {
+  if (err instanceof InvalidClaimError) {
+    const c: string | null = err.claim;
+    void c;
+  }
+}
+// A JWS Key is not a jwe.Key, nor the reverse.
+// @ts-expect-error
+jwe.encrypt('x', nestedSigning, { alg: 'dir', enc: 'A128GCM' });
+// @ts-expect-error
+jwe.encryptNested({}, recipient, recipientPublic, { alg: 'ECDH-ES', enc: 'A256GCM' });
+// @ts-expect-error: the allow-lists are required
+jwe.decrypt(compact, recipient, { algorithms: ['ECDH-ES'] });
+for (const h of [recipient, recipientPublic, fromJwk, secretKey, password, reusable, jweSender, nestedSigning]) h.close();
+void pemKey, jweKid, canDecrypt, plaintextBytes, alsoDecrypted, jweHeader, aadOrNull, algName, parsed, nestedSub, nestedRaw, unverified;
