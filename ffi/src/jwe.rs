@@ -1115,25 +1115,14 @@ pub unsafe extern "C" fn hx_jwe_decrypt_nested(
                 "pass exactly one of verifying_key and verifying_keyset",
             ));
         }
-        // jwe::decrypt_nested, with the claims kept exactly as signed (as hx_jwt_decode gives
-        // them) and an HxKeySet's keys reachable only through HxKeySet::decode_bytes: decrypt,
-        // check cty as the core does, then verify.
-        let msg = jwe::decrypt(token, &keys, &d)?;
-        let cty = msg.header.get("cty").and_then(Value::as_str);
-        if !cty.is_some_and(|c| c.eq_ignore_ascii_case("JWT")) {
-            return Err(hxjwt::Error::new(
-                hxjwt::ErrorKind::InvalidClaim,
-                "the JWE's cty is not \"JWT\": it does not hold a nested token",
-            )
-            .with_claim("cty")
-            .into());
-        }
-        let inner = std::str::from_utf8(&msg.plaintext).map_err(|_| {
-            hxjwt::Error::new(hxjwt::ErrorKind::Malformed, "the nested token is not UTF-8")
-        })?;
+        // The claims exactly as signed (as hx_jwt_decode gives them).
         let claims = match (key, keyset) {
-            (Some(key), _) => jws::decode_bytes(inner, &key.inner, &validation)?.claims,
-            (None, Some(set)) => set.decode_bytes(inner, &validation)?,
+            (Some(key), _) => {
+                jwe::decrypt_nested_bytes(token, &keys, &d, &key.inner, &validation)?.claims
+            }
+            (None, Some(set)) => set.verify_with(|verifying| {
+                Ok(jwe::decrypt_nested_bytes(token, &keys, &d, &verifying, &validation)?.claims)
+            })?,
             (None, None) => return Err(Fail::internal("no verifying key")),
         };
         let claims = String::from_utf8(claims)

@@ -39,16 +39,20 @@ impl HxKeySet {
     /// Verifies `token` with the keys of the set and checks its claims against `v`; returns
     /// the claims' JSON text as signed.
     pub(crate) fn decode_bytes(&self, token: &str, v: &Validation) -> FfiResult<Vec<u8>> {
-        let data = match &self.kind {
+        self.verify_with(|keys| Ok(jws::decode_bytes(token, &keys, v)?.claims))
+    }
+
+    /// Runs `f` with the set as the verifying keys of a decode (the keys in memory, or the
+    /// remote set, which fetches as it needs).
+    pub(crate) fn verify_with<R>(
+        &self,
+        f: impl FnOnce(&dyn jws::VerifyingKeys) -> FfiResult<R>,
+    ) -> FfiResult<R> {
+        match &self.kind {
             // A poisoned lock means a panic while adding a key, which leaves the set consistent.
-            Kind::Local(set) => jws::decode_bytes(
-                token,
-                &*set.read().unwrap_or_else(PoisonError::into_inner),
-                v,
-            )?,
-            Kind::Remote(remote) => jws::decode_bytes(token, remote, v)?,
-        };
-        Ok(data.claims)
+            Kind::Local(set) => f(&*set.read().unwrap_or_else(PoisonError::into_inner)),
+            Kind::Remote(remote) => f(remote),
+        }
     }
 
     /// Runs `f` on the keys: those held in memory, or the current set of a remote key set

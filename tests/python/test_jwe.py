@@ -754,7 +754,8 @@ def test_nested_claims_are_what_decode_returns(keys: Keys) -> None:
     signer = hxjwt.Key.generate("EdDSA")
     r = keys.ec["X25519"]
     claims: dict[str, Any] = {"z": 1, "a": {"y": [1, 2.5, None, True, {"b": "é\u2028\"q"}], "x": {}},
-                              "m": -7, "big": 2**63 + 5, "f": 1e300, "e": [], "s": "\u0000\\"}
+                              "m": -7, "big": 2**63 + 5, "f": 1e300, "e": [], "s": "\u0000\\",
+                              "huge": 123456789012345678901234567890, "neg": -(2**70)}
     token = jwe.encrypt_nested(claims, signer, algorithm="EdDSA", encryption_key=r.to_public(),
                                alg="ECDH-ES", enc="A128GCM")
     got = jwe.decrypt_nested(token, r, signer.to_public(), algorithms=["EdDSA"],
@@ -765,6 +766,9 @@ def test_nested_claims_are_what_decode_returns(keys: Keys) -> None:
     assert list(got) == list(want) == list(claims)
     assert list(got["a"]) == ["y", "x"]
     assert json.dumps(got) == json.dumps(claims)
+    # Integers past 64 bits come back as int, exactly (not rounded through a float).
+    assert type(got["huge"]) is int and got["huge"] == 123456789012345678901234567890
+    assert type(got["neg"]) is int and got["neg"] == -(2**70)
 
 
 def test_nested_joserfc_reads_it(keys: Keys) -> None:

@@ -897,104 +897,6 @@ pub(crate) fn encrypt_nested(
     )
 }
 
-/// The verified claims of a nested token as compact JSON text in the token's own member order,
-/// so that `decrypt_nested` returns the dict `json.loads` (and so `hxjwt.decode`) makes: the
-/// core hands the claims to a `Deserialize` type, and this one writes them back out as it reads.
-struct ClaimsText(String);
-
-impl<'de> serde::Deserialize<'de> for ClaimsText {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut out = String::new();
-        serde::de::DeserializeSeed::deserialize(JsonWriter(&mut out), d)?;
-        Ok(ClaimsText(out))
-    }
-}
-
-/// Writes the value it is given as JSON text into its string.
-struct JsonWriter<'a>(&'a mut String);
-
-impl<'de> serde::de::DeserializeSeed<'de> for JsonWriter<'_> {
-    type Value = ();
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl JsonWriter<'_> {
-    fn push<T: serde::Serialize + ?Sized, E: serde::de::Error>(self, v: &T) -> Result<(), E> {
-        let text = serde_json::to_string(v).map_err(E::custom)?;
-        self.0.push_str(&text);
-        Ok(())
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for JsonWriter<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<(), E> {
-        self.push(&v)
-    }
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<(), E> {
-        self.push(&v)
-    }
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(), E> {
-        self.push(&v)
-    }
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(), E> {
-        self.push(&v)
-    }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
-        self.push(v)
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
-        self.0.push_str("null");
-        Ok(())
-    }
-    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
-        self.visit_unit()
-    }
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        self.0.push('[');
-        let mut first = true;
-        loop {
-            let mark = self.0.len();
-            if !first {
-                self.0.push(',');
-            }
-            if seq.next_element_seed(JsonWriter(self.0))?.is_none() {
-                self.0.truncate(mark);
-                break;
-            }
-            first = false;
-        }
-        self.0.push(']');
-        Ok(())
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        self.0.push('{');
-        let mut first = true;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if !first {
-                self.0.push(',');
-            }
-            first = false;
-            let key = serde_json::to_string(&*key).map_err(serde::de::Error::custom)?;
-            self.0.push_str(&key);
-            self.0.push(':');
-            map.next_value_seed(JsonWriter(self.0))?;
-        }
-        self.0.push('}');
-        Ok(())
-    }
-}
-
 /// Decrypts a nested JWT with `decryption_key` (accepting `key_algorithms` and `encryptions`),
 /// then verifies the signed token inside with `verifying_key` as `hxjwt.decode` does
 /// (`algorithms`, `audience`, `issuer`, `subject`, `leeway`, `options`, ...) and returns its
@@ -1041,18 +943,14 @@ pub(crate) fn decrypt_nested<'py>(
         now,
         max_age,
     )?;
+    // The claims exactly as signed (member order, numbers of any size), read as decode reads
+    // them.
     let data = detached_result(py, || match &verifier {
-        crate::jwk::Verifier::One(k) => jwe::decrypt_nested::<ClaimsText>(token, &keys, &d, k, &v),
-        crate::jwk::Verifier::Set(set) => {
-            jwe::decrypt_nested::<ClaimsText>(token, &keys, &d, &**set, &v)
-        }
+        crate::jwk::Verifier::One(k) => jwe::decrypt_nested_bytes(token, &keys, &d, k, &v),
+        crate::jwk::Verifier::Set(set) => jwe::decrypt_nested_bytes(token, &keys, &d, &**set, &v),
     })
     .map_err(|e| to_jws_err(py, &e))?;
-    let text = data.claims.0;
-    match crate::pyjson::loads(py, text.as_bytes()) {
-        Some(claims) => Ok(claims),
-        None => json_object(py, &text),
-    }
+    crate::jws::json_value(py, &data.claims)
 }
 
 /// Adds the submodule `jwe` to `_hxjwt` (re-exported as `hxjwt.jwe` by `hxjwt/jwe.py`).

@@ -321,7 +321,7 @@ fn segment_json<'py>(py: Python<'py>, segment: &str) -> PyResult<Bound<'py, PyAn
 }
 
 /// JSON text the core accepted as a Python `dict`, exactly as `json.loads` makes it.
-fn json_value<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn json_value<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyAny>> {
     let value = match crate::pyjson::loads(py, bytes) {
         Some(v) => v,
         None => json_loads(py, PyBytes::new(py, bytes).as_any())?,

@@ -44,7 +44,7 @@ pub use alg::{ContentAlgorithm, KeyAlgorithm};
 pub use json::{JsonRecipient, decrypt_json, decrypt_json_1pu, encrypt_json, encrypt_json_1pu};
 pub use key::{Key, KeyKind};
 pub use keymgmt::{DEFAULT_MAX_P2C, DEFAULT_P2C, MIN_P2C, MIN_P2S_LEN};
-pub use nested::{decrypt_nested, encrypt_nested};
+pub use nested::{decrypt_nested, decrypt_nested_bytes, encrypt_nested};
 
 use crate::b64;
 use crate::error::{Error, ErrorKind, Result, quote};

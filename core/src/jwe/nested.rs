@@ -54,6 +54,44 @@ pub fn decrypt_nested<T: DeserializeOwned>(
     v: &jws::Validation,
 ) -> Result<jws::TokenData<T>> {
     let msg = decrypt(token, keys, d)?;
+    jws::decode(signed_inside(&msg)?, verifying, v)
+}
+
+/// [`decrypt_nested`] returning the claims' JSON text exactly as the issuer signed it (member
+/// order, numbers of any size), as [`jws::decode_bytes`] does: what the C and Python faces hand
+/// their callers.
+///
+/// ```
+/// use hxjwt::jwe::{self, ContentAlgorithm as Enc, Decryption, Header, Key, KeyAlgorithm as Alg};
+/// use hxjwt::jws::{self, Algorithm, Validation};
+///
+/// let signer = jws::Key::from_secret(&[7u8; 32])?;
+/// let recipient = Key::from_secret([9u8; 32])?;
+/// let signed = jws::encode_json(&jws::Header::new(Algorithm::HS256),
+///     r#"{"n":123456789012345678901234567890,"exp":4000000000}"#, &signer)?;
+/// let mut h = Header::new(Alg::Dir, Enc::A256GCM);
+/// h.cty = Some("JWT".into());
+/// let token = jwe::encrypt(&h, signed.as_bytes(), &recipient)?;
+///
+/// let d = Decryption::new(&[Alg::Dir], &[Enc::A256GCM]);
+/// let data = jwe::decrypt_nested_bytes(&token, &recipient, &d, &signer,
+///                                      &Validation::new(&[Algorithm::HS256]))?;
+/// assert_eq!(data.claims, br#"{"n":123456789012345678901234567890,"exp":4000000000}"#);
+/// # Ok::<(), hxjwt::Error>(())
+/// ```
+pub fn decrypt_nested_bytes(
+    token: &str,
+    keys: &impl DecryptionKeys,
+    d: &Decryption,
+    verifying: &impl jws::VerifyingKeys,
+    v: &jws::Validation,
+) -> Result<jws::TokenData<Vec<u8>>> {
+    let msg = decrypt(token, keys, d)?;
+    jws::decode_bytes(signed_inside(&msg)?, verifying, v)
+}
+
+/// The signed token a decrypted nested JWT holds: the JWE must say `cty: "JWT"`.
+fn signed_inside(msg: &super::Decrypted) -> Result<&str> {
     let cty = msg.header.get("cty").and_then(Value::as_str);
     if !cty.is_some_and(|c| c.eq_ignore_ascii_case("JWT")) {
         return Err(Error::new(
@@ -62,7 +100,6 @@ pub fn decrypt_nested<T: DeserializeOwned>(
         )
         .with_claim("cty"));
     }
-    let inner = std::str::from_utf8(&msg.plaintext)
-        .map_err(|_| Error::malformed("the nested token is not UTF-8"))?;
-    jws::decode(inner, verifying, v)
+    std::str::from_utf8(&msg.plaintext)
+        .map_err(|_| Error::malformed("the nested token is not UTF-8"))
 }
