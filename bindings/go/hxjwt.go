@@ -1,16 +1,20 @@
 // Package hxjwt is the Go face of hxjwt: standard JSON Web Tokens (JWS: HS256/384/512,
-// RS256/384/512, PS256/384/512, ES256/384/512, EdDSA) and HX1, sender-authenticated encrypted
-// JWTs between services. It is a thin cgo layer over the C library libhxjwt (include/hxjwt.h):
-// every decision about a token is the library's, so a token accepted or refused here is accepted
-// or refused the same way by the Rust crate, the C library, the Python module and the CLI.
+// RS256/384/512, PS256/384/512, ES256/384/512, EdDSA), standard encrypted JWTs (JWE, RFC
+// 7516/7518: compact and JSON serializations, ECDH-ES, RSA-OAEP, AES key wrap, PBES2, dir,
+// ECDH-1PU and nested JWTs; see JWEEncrypt and JWEDecrypt) and HX1, sender-authenticated
+// encrypted JWTs between services. It is a thin cgo layer over the C library libhxjwt
+// (include/hxjwt.h): every decision about a token is the library's, so a token accepted or
+// refused here is accepted or refused the same way by the Rust crate, the C library, the Python
+// module and the CLI.
 //
 // # Handles
 //
-// Identity, Directory, Endpoint, Key, KeySet and Validation own a handle of the C library. Call
-// Close when done with one (a finalizer frees it if you forget, but only when the garbage
-// collector gets to it). Close is idempotent, and any use after Close returns an error whose kind
+// Identity, Directory, Endpoint, Key, KeySet, Validation, ReplayStore, JWEKey and JWEDecryption
+// own a handle of the C library. Call Close when done with one (a finalizer frees it if you
+// forget, but only when the garbage collector gets to it). Close is idempotent, and any use after Close returns an error whose kind
 // is InvalidArgument, never a crash. Messages (Message) and every string or byte slice returned
-// are plain Go values: the C memory behind them is freed before the call returns.
+// are plain Go values: the C memory behind them is freed before the call returns (a decrypted
+// JWE plaintext is wiped there too; JWEDecrypted.Wipe zeroes the Go copy).
 //
 // # Errors
 //
