@@ -133,4 +133,78 @@ class InteropTest {
             assertTrue(r.err().startsWith("error: "), r.err());
         }
     }
+
+    /**
+     * The JWE commands: the program encrypts exactly the payload's bytes for a public (or
+     * oct) JWK, this package decrypts; this package encrypts, the program decrypts with only
+     * that ALG and ENC accepted and prints the plaintext exactly.
+     */
+    @Test
+    void jweBothWays() throws Exception {
+        byte[] payload = {'{', '}', 0, (byte) 0xff, '\n', ' '};
+        String payloadFile = file("jwe-payload", payload);
+        String[][] cases = {{"X25519", "ECDH-ES", "A256GCM"},
+            {"P-256", "ECDH-ES+A128KW", "A128CBC-HS256"}, {"oct-32", "dir", "A256GCM"},
+            {"oct-16", "A128GCMKW", "A128GCM"}};
+        for (String[] c : cases) {
+            try (JweKey key = JweKey.generate(c[0]);
+                    JweOptions o = JweOptions.builder().algorithms(c[1]).encryptions(c[2])
+                            .build()) {
+                boolean secret = c[0].startsWith("oct");
+                String privateJwk = file(c[0] + ".jwk", key.toPrivateJwk() + "\n");
+                String recipientJwk = secret ? privateJwk
+                        : file(c[0] + ".pub", key.toPublicJwk() + "\n");
+                // The program encrypts; this package decrypts.
+                Run encrypted = run("jwe-encrypt", c[1], c[2], recipientJwk, payloadFile);
+                assertEquals(0, encrypted.status(), encrypted.err());
+                assertTrue(encrypted.text().endsWith("\n"));
+                String token = encrypted.text().trim();
+                try (JweDecrypted d = Jwe.decrypt(token, key, o)) {
+                    assertArrayEquals(payload, d.plaintext());
+                    assertEquals(c[1], d.alg());
+                    assertEquals(c[2], d.enc());
+                }
+                // This package encrypts; the program decrypts and prints the bytes exactly.
+                String tokenFile;
+                if (secret) {
+                    tokenFile = file("jwe-" + c[0], Jwe.encrypt(payload, key, c[1], c[2]) + "\n");
+                } else {
+                    try (JweKey pub = key.toPublic()) {
+                        tokenFile = file("jwe-" + c[0], Jwe.encrypt(payload, pub, c[1], c[2])
+                                + "\n");
+                    }
+                }
+                Run decrypted = run("jwe-decrypt", c[1], c[2], privateJwk, tokenFile);
+                assertEquals(0, decrypted.status(), decrypted.err());
+                assertArrayEquals(payload, decrypted.out());
+                // Only that ALG and that ENC are accepted.
+                String otherEnc = c[2].equals("A256GCM") ? "A192GCM" : "A256GCM";
+                Run refused = run("jwe-decrypt", c[1], otherEnc, privateJwk, tokenFile);
+                assertEquals(1, refused.status());
+                assertTrue(refused.err().startsWith("error: UnsupportedAlgorithm: "),
+                        refused.err());
+                assertEquals(0, refused.out().length);
+            }
+        }
+        // The wrong key (another kid): KeyNotFound; RSA1_5: UnsupportedAlgorithm.
+        try (JweKey a = JweKey.generate("oct-32"); JweKey b = JweKey.generate("oct-32")) {
+            String tokenFile = file("jwe-wrong", Jwe.encrypt(payload, a, "A256KW", "A256GCM"));
+            Run r = run("jwe-decrypt", "A256KW", "A256GCM", file("b.jwk", b.toPrivateJwk()),
+                    tokenFile);
+            assertEquals(1, r.status());
+            assertTrue(r.err().startsWith("error: KeyNotFound: "), r.err());
+            Run unsupported = run("jwe-encrypt", "RSA1_5", "A256GCM",
+                    file("a.jwk", a.toPrivateJwk()), payloadFile);
+            assertEquals(1, unsupported.status());
+            assertTrue(unsupported.err().startsWith("error: UnsupportedAlgorithm: "),
+                    unsupported.err());
+        }
+        for (String[] args : new String[][] {{"jwe-encrypt", "dir", "A256GCM", "x"},
+            {"jwe-decrypt", "dir", "A256GCM", "x", "y", "z"},
+            {"jwe-decrypt", "dir", "A256GCM", "/nonexistent/jwk", "/nonexistent/t"}}) {
+            Run r = run(args);
+            assertEquals(2, r.status(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("error: "), r.err());
+        }
+    }
 }
