@@ -1,12 +1,13 @@
 # mk/node.mk: the Node.js face (bindings/node, the npm package `hxjwt` over libhxjwt through
 # koffi). Included by the top-level Makefile after mk/c.mk (which builds the library: c-lib,
 # HX_C_LIB); paths are relative to the repository root. Needs node >= 20 and npm: installed with
-# apt-get when `node` is missing; koffi and typescript come from the npm registry (npm ci, from
-# bindings/node/package-lock.json).
+# apt-get when `node` is missing; koffi, typescript and jose come from the npm registry (npm ci,
+# from bindings/node/package-lock.json).
 #
 #   node-test          npm ci when needed, tsc over the typed usage file, then node --test
-#                      (vectors, API, hostile input, leaks, worker_threads, the interop program);
-#                      its closing line is "node-test: N passed, N failed"
+#                      (vectors, jwe.json included; API and JWE API, hostile input, leaks,
+#                      worker_threads, the interop program, JWE interop with jose, a
+#                      devDependency); its closing line is "node-test: N passed, N failed"
 #   node-interop-tool  what `node bindings/node/bin/hxjwt-interop.js` needs (the library and
 #                      node_modules), for the interop matrix
 #   node-bench         per-call times of HX1 and HS256/ES256 with the release library
@@ -40,7 +41,7 @@ node-types: node-deps ## TypeScript: tsc --noEmit over the typed usage file, aga
 	cd $(NODE_DIR) && node_modules/.bin/tsc --noEmit -p test/tsconfig.json
 
 # node --test: the spec reporter to the console, TAP to a log whose totals make the closing line.
-node-test: c-lib node-types ## Node.js face: npm ci, tsc, node --test (vectors, API, hostile input, leaks, workers).
+node-test: c-lib node-types ## Node.js face: npm ci, tsc, node --test (vectors, API, JWE, hostile input, leaks, workers, jose).
 	@mkdir -p $(NODE_OUT)
 	@rm -f $(NODE_OUT)/node-test.tap
 	@status=0; cd $(NODE_DIR) && $(NODE_ENV) $(NODE) --test --test-reporter=spec --test-reporter-destination=stdout \
