@@ -1120,6 +1120,33 @@ fn ecdh_1pu_authenticates_the_sender() {
             let es = Decryption::new(&[Alg::EcdhEs, Alg::EcdhEsA256KW], &[enc]);
             let e = jwe::decrypt_1pu(&token, &bob, &public(&alice), &es).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::UnsupportedAlgorithm);
+            // A caller who gives a sender key gets sender authentication or nothing: an
+            // ECDH-ES token is refused even when the allow-list also names ECDH-ES.
+            let both = Decryption::new(&[alg, Alg::EcdhEs], &[enc]);
+            let anonymous = jwe::encrypt(
+                &Header::new(Alg::EcdhEs, enc),
+                b"from anyone",
+                &public(&bob),
+            )
+            .unwrap();
+            let e = jwe::decrypt_1pu(&anonymous, &bob, &public(&alice), &both).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::UnsupportedAlgorithm, "{e}");
+            assert!(
+                e.to_string().contains("does not authenticate the sender"),
+                "{e}"
+            );
+            let json = jwe::encrypt_json(
+                &Header::new(Alg::EcdhEs, enc),
+                &[JsonRecipient::new(Alg::EcdhEs, &public(&bob))],
+                b"from anyone",
+                None,
+                true,
+            )
+            .unwrap();
+            let e = jwe::decrypt_json_1pu(&json, &bob, &public(&alice), &both).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::UnsupportedAlgorithm, "{e}");
+            // Without the sender key, the same options decrypt it.
+            assert!(jwe::decrypt(&anonymous, &bob, &both).is_ok());
         }
         // Key wrapping is only defined with A*CBC-HS* (draft §2.1).
         let e = jwe::encrypt_1pu(

@@ -889,7 +889,17 @@ fn sender_key<'k>(
 ) -> Result<Option<&'k Key>> {
     let is_1pu = attempt.alg.family() == Family::Ecdh1Pu;
     match (is_1pu, sender) {
-        (false, _) => Ok(None),
+        // A caller who gives the sender's key asks for sender authentication: a token that
+        // cannot give it is refused, whatever else the allow-list names.
+        (false, Some(_)) => Err(Error::new(
+            ErrorKind::UnsupportedAlgorithm,
+            format!(
+                "{} does not authenticate the sender: with a sender key, only the ECDH-1PU \
+                 algorithms are accepted",
+                attempt.alg
+            ),
+        )),
+        (false, None) => Ok(None),
         (true, None) => Err(Error::new(
             ErrorKind::UnsupportedAlgorithm,
             format!("{} needs the sender's key: use decrypt_1pu", attempt.alg),
