@@ -144,7 +144,8 @@ public final class JweDecrypted implements AutoCloseable {
 
     private void requireOpen() {
         if (closed) {
-            throw new IllegalStateException("this decrypted JWE was closed: its plaintext is wiped");
+            throw new IllegalStateException(
+                    "this decrypted JWE was closed: its plaintext is wiped");
         }
     }
 

@@ -273,7 +273,8 @@ public final class JweKey extends NativeHandle {
             return "JweKey[closed]";
         }
         try {
-            return "JweKey[kid=" + kid().orElse("none") + (isPrivate() ? ", private]" : ", public]");
+            return "JweKey[kid=" + kid().orElse("none")
+                    + (isPrivate() ? ", private]" : ", public]");
         } catch (IllegalStateException closedMeanwhile) {
             return "JweKey[closed]";
         }

@@ -227,4 +227,80 @@ class ThreadsTest {
             assertNull(wrongThread.get());
         }
     }
+
+    /**
+     * JWE keys and options are shared by every thread: decryptions succeed together, each
+     * thread's failures keep their own kind and message, and a close() of the options racing
+     * with them frees them once, after the calls in progress.
+     */
+    @Test
+    void threadsShareJweKeysAndOptions() throws Exception {
+        try (JweKey key = JweKey.generate("oct-32"); JweKey other = JweKey.generate("oct-32")) {
+            JweOptions o = JweOptions.builder().algorithms("A256KW").encryptions("A256GCM")
+                    .build();
+            String good = Jwe.encrypt("shared", key, "A256KW", "A256GCM");
+            String wrongKid = Jwe.encrypt("other", other, "A256KW", "A256GCM");
+            AtomicInteger next = new AtomicInteger();
+            List<Integer> done = onAllThreads(() -> {
+                int n = 0;
+                for (int i = 0; i < 300; i++) {
+                    String text = "m" + next.incrementAndGet();
+                    String t = Jwe.encrypt(text, key, "A256KW", "A256GCM");
+                    try (JweDecrypted d = Jwe.decrypt(t, List.of(other, key), o)) {
+                        assertEquals(text, d.text());
+                    }
+                    try {
+                        Jwe.decrypt(wrongKid, key, o);
+                        throw new AssertionError("decrypted with another key");
+                    } catch (HxJwtException e) {
+                        assertEquals(ErrorKind.KEY_NOT_FOUND, e.kind());
+                        assertTrue(e.getMessage().startsWith("KeyNotFound: "), e.getMessage());
+                    }
+                    n++;
+                }
+                return n;
+            });
+            assertEquals(List.of(300, 300, 300, 300), done);
+            // close() while the threads decrypt: each call either ran to the end or saw the
+            // options closed; never a crash.
+            CyclicBarrier start = new CyclicBarrier(THREADS + 1);
+            AtomicInteger closedSeen = new AtomicInteger();
+            List<Future<Integer>> racing = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                racing.add(pool.submit(() -> {
+                    start.await();
+                    int ok = 0;
+                    for (int i = 0; i < 2000; i++) {
+                        try (JweDecrypted d = Jwe.decrypt(good, key, o)) {
+                            assertEquals("shared", d.text());
+                            ok++;
+                        } catch (IllegalStateException closed) {
+                            closedSeen.incrementAndGet();
+                            break;
+                        }
+                    }
+                    return ok;
+                }));
+            }
+            start.await();
+            Thread.sleep(20);
+            o.close();
+            for (Future<Integer> f : racing) {
+                f.get(300, TimeUnit.SECONDS);
+            }
+            assertTrue(o.isClosed());
+            assertTrue(closedSeen.get() <= THREADS);
+            assertInstanceOf(IllegalStateException.class, catchThrowable(
+                    () -> Jwe.decrypt(good, key, o)));
+        }
+    }
+
+    static Throwable catchThrowable(Runnable r) {
+        try {
+            r.run();
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
+    }
 }
