@@ -128,8 +128,23 @@ struct CreateArgs {
     /// The media type of the plaintext (cty), e.g. json.
     #[arg(long)]
     cty: Option<String>,
+    /// The token's mode: HX1 (fastest, read by hxjwt), or ECDH-1PU (a standard compact JWE that
+    /// joserfc or any ECDH-1PU stack reads with the two machine tokens). `validate` takes both.
+    #[arg(long, value_enum, default_value_t = Protocol::Hx1)]
+    protocol: Protocol,
     /// The plaintext, or - to read raw bytes from stdin.
     plaintext: String,
+}
+
+/// The two modes of an HX token.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Protocol {
+    /// HX1 (docs/PROTOCOL.md).
+    #[value(name = "HX1", alias = "hx1")]
+    Hx1,
+    /// ECDH-1PU (docs/PROTOCOL.md, "The ECDH-1PU mode").
+    #[value(name = "ECDH-1PU", alias = "ecdh-1pu")]
+    Ecdh1Pu,
 }
 
 #[derive(Args)]
@@ -431,13 +446,24 @@ fn create(args: &CreateArgs) -> Result<(), Failure> {
         jti: args.jti.clone(),
         cty: args.cty.clone(),
     };
+    let one_pu = args.protocol == Protocol::Ecdh1Pu;
     let token = match (&args.to_token, &args.to, &args.directory) {
         (Some(path), None, None) => {
-            endpoint.create_for(&load_machine_token(path)?, &plaintext, &opts)?
+            let recipient = load_machine_token(path)?;
+            if one_pu {
+                endpoint.create_1pu_for(&recipient, &plaintext, &opts)?
+            } else {
+                endpoint.create_for(&recipient, &plaintext, &opts)?
+            }
         }
-        (None, Some(to), Some(dir)) => endpoint
-            .with_shared_directory(load_directory(dir, args.allow_http)?)
-            .create(to, &plaintext, &opts)?,
+        (None, Some(to), Some(dir)) => {
+            let endpoint = endpoint.with_shared_directory(load_directory(dir, args.allow_http)?);
+            if one_pu {
+                endpoint.create_1pu(to, &plaintext, &opts)?
+            } else {
+                endpoint.create(to, &plaintext, &opts)?
+            }
+        }
         _ => {
             return Err(usage(
                 "give the recipient as --to-token FILE, or as --to NAME with --directory FILE",
@@ -480,6 +506,7 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
             "aud": message.audience(),
             "iat": message.issued_at(),
             "exp": message.expires_at(),
+            "protocol": message.protocol(),
         });
         if let Some(obj) = v.as_object_mut() {
             if let Some(nbf) = message.not_before() {

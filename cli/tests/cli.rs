@@ -220,6 +220,39 @@ fn keygen_create_validate_round_trip_in_both_modes() {
     assert_eq!(out["exp"], 1_767_225_660);
     assert_eq!(out["jti"], "j1");
     assert_eq!(out["plaintext"], "{\"a\":1}");
+    assert_eq!(out["protocol"], "HX1");
+
+    // The ECDH-1PU mode: a compact JWE (5 segments), by name or by machine token, and validate
+    // takes it and says so.
+    let alice_jwk = d.path("alice.jwk");
+    for recipient in [
+        vec!["--to", "bob.service", "--directory", p(&dir)],
+        vec!["--to-token", p(&bob_pub)],
+    ] {
+        let mut args = vec!["create", "--key", p(&alice_jwk), "--protocol", "ECDH-1PU"];
+        args.extend(recipient);
+        args.push("sealed for bob");
+        let c = run(&args, None);
+        assert!(c.status.success(), "{}", text(&c.stderr));
+        let token = text(&c.stdout);
+        assert_eq!(token.trim().split('.').count(), 5);
+        let v = run(
+            &[
+                "validate",
+                "--key",
+                p(&d.path("bob.jwk")),
+                "--from-token",
+                p(&alice_pub),
+                "--json",
+                token.trim(),
+            ],
+            None,
+        );
+        assert!(v.status.success(), "{}", text(&v.stderr));
+        let out: Value = serde_json::from_slice(&v.stdout).unwrap();
+        assert_eq!(out["protocol"], "ECDH-1PU");
+        assert_eq!(out["plaintext"], "sealed for bob");
+    }
 
     // Rejections exit 1 with the kind on stderr.
     let v = run(

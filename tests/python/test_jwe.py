@@ -884,3 +884,55 @@ def test_memory_is_stable_over_hostile_tokens(keys: Keys) -> None:
     round_of(200)
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     assert grown < 8 * 1024, f"peak RSS grew by {grown} KiB over 200 rounds of the hostile corpus"
+
+
+# ---------------------------------------------------------------------------------------------
+# HX endpoints in the ECDH-1PU mode: Endpoint.create(protocol="ECDH-1PU")
+# ---------------------------------------------------------------------------------------------
+
+def test_endpoint_ecdh_1pu_mode_round_trips_and_joserfc_reads_it() -> None:
+    from joserfc.errors import DecodeError
+    from joserfc.registry import HeaderParameter
+
+    alice, bob = hxjwt.Identity.generate("alice.svc"), hxjwt.Identity.generate("bob.svc")
+    directory = hxjwt.Directory([alice.machine_token, bob.machine_token])
+    a = hxjwt.Endpoint(alice, directory=directory)
+    b = hxjwt.Endpoint(bob, directory=directory)
+    token = a.create(b'{"order":42}', to="bob.svc", ttl=60, jti="req-1", protocol="ECDH-1PU")
+    assert token.count(".") == 4
+    header = jwe.get_unverified_header(token)
+    assert (header["alg"], header["enc"], header["iss"], header["aud"]) == (
+        "ECDH-1PU", "A256GCM", "alice.svc", "bob.svc")
+    msg = b.validate(token)
+    assert (msg.protocol, msg.issuer, msg.payload, msg.jti) == (
+        "ECDH-1PU", "alice.svc", b'{"order":42}', "req-1")
+    assert msg.expires_at - msg.issued_at == 60
+    # The default mode is HX1, and validate says so.
+    assert b.validate(a.create(b"x", to="bob.svc")).protocol == "HX1"
+    # A standard JWE: joserfc decrypts it with bob's private key and alice's public key ...
+    claims = {"iss": "str", "aud": "str", "iat": "int", "exp": "int", "nbf": "int", "jti": "str"}
+    registry = rjwe.JWERegistry(
+        header_registry={k: HeaderParameter(k, v) for k, v in claims.items()},
+        algorithms=["ECDH-1PU", "A256GCM"])
+    def okp(jwk: dict[str, str]) -> rjwk.OKPKey:
+        members: dict[str, str | list[str]] = dict(jwk)
+        return rjwk.OKPKey.import_key(members)
+
+    obj = rjwe.decrypt_compact(token, okp(bob.to_jwk()), registry=registry,
+                               sender_key=okp(alice.machine_token.to_jwk()))
+    assert obj.plaintext == b'{"order":42}'
+    # ... and not with another sender's key (sender authentication).
+    mallory = hxjwt.Identity.generate("mallory.svc")
+    with pytest.raises(DecodeError):
+        rjwe.decrypt_compact(token, okp(bob.to_jwk()), registry=registry,
+                             sender_key=okp(mallory.machine_token.to_jwk()))
+    # To a machine token instead of a name.
+    t2 = a.create(b"y", to=bob.machine_token, protocol="ECDH-1PU")
+    assert b.validate(t2, sender=alice.machine_token).protocol == "ECDH-1PU"
+
+
+def test_endpoint_protocol_names_are_checked() -> None:
+    alice = hxjwt.Identity.generate("alice.svc")
+    a = hxjwt.Endpoint(alice)
+    with pytest.raises(ValueError, match="protocol"):
+        a.create(b"x", to=alice.machine_token, protocol="ecdh-1pu")  # type: ignore[arg-type]

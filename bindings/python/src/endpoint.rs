@@ -198,11 +198,17 @@ impl PyEndpoint {
     ///
     /// `payload` is bytes, str (sent as UTF-8) or a dict (sent as compact JSON, read back with
     /// `Message.json()`). `jti`, `not_before` (Unix time) and `content_type` (the `cty` header)
-    /// are optional. Raises `UnknownIssuerError` for a name the directory does not know.
-    #[pyo3(signature = (payload, *, to, ttl = Int(300), jti = None, not_before = None, content_type = None))]
+    /// are optional. `protocol` is `"HX1"` (the default: fastest, read by hxjwt) or
+    /// `"ECDH-1PU"` (a standard compact JWE that joserfc or any ECDH-1PU stack reads with the two
+    /// machine tokens; past tokens stay sealed if the sender's key is stolen later); `validate`
+    /// takes both. Raises `UnknownIssuerError` for a name the directory does not know.
+    #[pyo3(signature = (
+        payload, *, to, ttl = Int(300), jti = None, not_before = None, content_type = None,
+        protocol = "HX1",
+    ))]
     #[pyo3(
         text_signature = "(self, /, payload, *, to, ttl=300, jti=None, not_before=None, \
-                             content_type=None)"
+                             content_type=None, protocol='HX1')"
     )]
     #[expect(clippy::too_many_arguments, reason = "Python keyword arguments")]
     fn create(
@@ -214,16 +220,28 @@ impl PyEndpoint {
         jti: Option<String>,
         not_before: Option<Int>,
         content_type: Option<String>,
+        protocol: &str,
     ) -> PyResult<String> {
+        let one_pu = match protocol {
+            "HX1" => false,
+            "ECDH-1PU" => true,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "protocol must be \"HX1\" or \"ECDH-1PU\", not {other:?}"
+                )));
+            }
+        };
         let plaintext = payload_bytes(payload)?;
         let opts = create_options(ttl, jti, not_before, content_type)?;
         let to = recipient(to)?;
         let plaintext: &[u8] = &plaintext;
         detached(py, || {
             let inner = self.read();
-            match &to {
-                Recipient::Name(name) => inner.create(name, plaintext, &opts),
-                Recipient::Token(token) => inner.create_for(token, plaintext, &opts),
+            match (&to, one_pu) {
+                (Recipient::Name(name), false) => inner.create(name, plaintext, &opts),
+                (Recipient::Token(token), false) => inner.create_for(token, plaintext, &opts),
+                (Recipient::Name(name), true) => inner.create_1pu(name, plaintext, &opts),
+                (Recipient::Token(token), true) => inner.create_1pu_for(token, plaintext, &opts),
             }
         })
     }
@@ -413,6 +431,12 @@ impl PyMessage {
     #[getter]
     fn content_type(&self) -> Option<&str> {
         self.inner.content_type()
+    }
+
+    /// The mode of the token: `"HX1"` or `"ECDH-1PU"` (see `Endpoint.create`'s `protocol`).
+    #[getter]
+    fn protocol(&self) -> &'static str {
+        self.inner.protocol()
     }
 
     /// The decrypted payload.

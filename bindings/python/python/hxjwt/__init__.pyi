@@ -2,7 +2,7 @@
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, final
+from typing import Any, Literal, final
 
 __version__: str
 """The version of the hxjwt Python package."""
@@ -143,8 +143,12 @@ class Endpoint:
         jti: str | None = None,
         not_before: int | None = None,
         content_type: str | None = None,
+        protocol: Literal["HX1", "ECDH-1PU"] = "HX1",
     ) -> str:
-        """Creates a token carrying ``payload`` for the peer ``to``, valid ``ttl`` seconds."""
+        """Creates a token carrying ``payload`` for the peer ``to``, valid ``ttl`` seconds.
+
+        ``protocol="ECDH-1PU"`` makes a standard compact JWE (joserfc reads it) instead of HX1.
+        """
     def validate(self, token: str | bytes, *, sender: MachineToken | None = None) -> Message:
         """Validates a token addressed to this endpoint; raises an InvalidTokenError subclass."""
     @property
@@ -201,6 +205,9 @@ class Message:
     @property
     def content_type(self) -> str | None:
         """The token's ``cty``, or None."""
+    @property
+    def protocol(self) -> Literal["HX1", "ECDH-1PU"]:
+        """The token's mode: ``"HX1"`` or ``"ECDH-1PU"``."""
     @property
     def payload(self) -> bytes:
         """The decrypted payload."""
