@@ -6,9 +6,12 @@
 #   java-test          c-lib, then: compile (javac -Xlint:all -Werror), javadoc -Xdoclint:all
 #                      -Werror, and the JUnit 5 tests (vectors, API, hostile input, leaks,
 #                      threads, the interop program) against the debug libhxjwt; the launcher's
-#                      summary gives the counts, and any failure fails the target
+#                      summary gives the counts, and any failure fails the target; JWE: every
+#                      entry of tests/vectors/jwe.json (counted), the API, hostile input, leaks
 #   java-interop-tool  c-lib, then target/java/hxjwt.jar and the wrapper target/java/hxjwt-interop
-#                      (the interop contract: hx1-create, hx1-validate, es256-sign, es256-verify)
+#                      (the interop contract: hx1-create, hx1-validate, es256-sign, es256-verify,
+#                      jwe-encrypt ALG ENC RECIPIENT_JWK PAYLOAD, jwe-decrypt ALG ENC PRIVATE_JWK
+#                      TOKEN)
 #   java-bench         per-call times of HX1 create/validate and ES256/HS256 sign/verify against a
 #                      release libhxjwt (JAVA_BENCH_LIB; built with cargo --release when not given)
 #
