@@ -1384,3 +1384,76 @@ fn export_tokens_for_the_interop_check() {
         std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
     }
 }
+
+#[test]
+fn decode_header_reads_only_a_compact_jwe() {
+    let key = Key::from_secret([3u8; 16]).unwrap();
+    let token = jwe::encrypt(&Header::new(Alg::A128KW, Enc::A128GCM), b"x", &key).unwrap();
+    assert_eq!(jwe::decode_header(&token).unwrap()["enc"], "A128GCM");
+    // A JWS (3 segments), even one whose header says nothing of enc, is not a JWE.
+    let jws = format!("{}.{}.sig", b64(br#"{"alg":"HS256"}"#), b64(b"{}"));
+    let e = jwe::decode_header(&jws).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Malformed);
+    assert!(e.to_string().contains("JWS"), "{e}");
+    // Five segments whose header has no enc.
+    let forged = format!("{}....", b64(br#"{"alg":"none"}"#));
+    assert_eq!(
+        jwe::decode_header(&forged).unwrap_err().kind(),
+        ErrorKind::Malformed
+    );
+    // The JSON serialization is not read here.
+    let e = jwe::decode_header(r#"{"protected":"e30"}"#).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Malformed);
+}
+
+#[test]
+fn keys_and_headers_that_no_recipient_would_read_are_refused_when_made() {
+    // A JWK, a secret and a password have bounds.
+    let big = "a".repeat(jwe::MAX_JWK_LEN);
+    let e = Key::from_jwk(&json!({"kty": "oct", "k": big}).to_string()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidKey);
+    assert!(e.to_string().contains("the limit is"), "{e}");
+    let e = Key::from_secret(vec![1u8; jwe::MAX_SECRET_LEN + 1]).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidKey);
+    assert!(Key::from_password(vec![b'p'; jwe::MAX_SECRET_LEN]).is_ok());
+    let k = b64(&[1u8; jwe::MAX_SECRET_LEN + 3]);
+    let e = Key::from_jwk(&json!({"kty": "oct", "k": k}).to_string()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidKey);
+    // A kid (or any header member) that makes the protected header longer than recipients
+    // read is refused at encryption, compact and JSON alike, not turned into a dead token.
+    let key = Key::from_secret([3u8; 16])
+        .unwrap()
+        .with_kid("k".repeat(jwe::MAX_HEADER_LEN));
+    let h = Header::new(Alg::A128KW, Enc::A128GCM);
+    let e = jwe::encrypt(&h, b"x", &key).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    assert!(e.to_string().contains("MAX_HEADER_LEN"), "{e}");
+    let e = jwe::encrypt_json(
+        &h,
+        &[JsonRecipient::new(Alg::A128KW, &key)],
+        b"x",
+        None,
+        true,
+    );
+    // The kid of a JSON recipient goes to its unprotected header; a long typ is protected.
+    let mut typ = Header::new(Alg::A128KW, Enc::A128GCM);
+    typ.typ = Some("t".repeat(jwe::MAX_HEADER_LEN));
+    let short = Key::from_secret([3u8; 16]).unwrap();
+    let e2 = jwe::encrypt_json(
+        &typ,
+        &[JsonRecipient::new(Alg::A128KW, &short)],
+        b"x",
+        None,
+        true,
+    )
+    .unwrap_err();
+    assert_eq!(e2.kind(), ErrorKind::InvalidArgument);
+    drop(e);
+    // Just under the bound still works and decrypts.
+    let ok = Key::from_secret([3u8; 16])
+        .unwrap()
+        .with_kid("k".repeat(5000));
+    let token = jwe::encrypt(&h, b"x", &ok).unwrap();
+    let d = Decryption::new(&[Alg::A128KW], &[Enc::A128GCM]);
+    assert_eq!(&*jwe::decrypt(&token, &ok, &d).unwrap().plaintext, b"x");
+}

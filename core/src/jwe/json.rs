@@ -198,6 +198,7 @@ fn encrypt_json_impl(
 
     let protected_json = serde_json::to_string(&shared)
         .map_err(|e| Error::invalid_argument(format!("header: {e}")))?;
+    super::check_header_len(protected_json.len())?;
     let protected_b64 = b64::encode(protected_json.as_bytes());
     let aad_b64 = aad.map(b64::encode);
     let mut full_aad = protected_b64.clone();

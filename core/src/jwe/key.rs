@@ -83,6 +83,12 @@ pub(crate) enum Op {
     Decrypt,
 }
 
+/// The longest JWK text [`Key::from_jwk`] reads (an 8192-bit RSA private key is under 7 KiB).
+pub const MAX_JWK_LEN: usize = 64 * 1024;
+
+/// The longest symmetric secret or PBES2 password, in bytes.
+pub const MAX_SECRET_LEN: usize = 4096;
+
 /// A key for encrypting or decrypting JWE tokens.
 ///
 /// The key decides which algorithms it serves: a symmetric secret `dir` (of the content key's
@@ -175,6 +181,13 @@ impl Key {
         let secret = secret.as_ref();
         if secret.is_empty() {
             return Err(Error::invalid_key("the secret is empty"));
+        }
+        if secret.len() > MAX_SECRET_LEN {
+            return Err(Error::invalid_key(format!(
+                "the secret is {} bytes; the limit is {MAX_SECRET_LEN} (a content or key-wrap \
+                 key is at most 64 bytes)",
+                secret.len()
+            )));
         }
         Ok(Key::from_material(Secret::material(Zeroizing::new(
             secret.to_vec(),
@@ -325,6 +338,12 @@ impl Key {
     /// # Ok::<(), hxjwt::Error>(())
     /// ```
     pub fn from_jwk(jwk: &str) -> Result<Key> {
+        if jwk.len() > MAX_JWK_LEN {
+            return Err(Error::invalid_key(format!(
+                "the JWK is {} bytes; the limit is {MAX_JWK_LEN}",
+                jwk.len()
+            )));
+        }
         let mut map = json::parse_object(jwk.as_bytes(), 8, "JWK")
             .map_err(|e| Error::invalid_key(e.detail().to_owned()))?;
         let key = Key::from_jwk_map(&map);
@@ -341,6 +360,12 @@ impl Key {
                 let k = required(jwk, "k")?;
                 if k.is_empty() {
                     return Err(Error::invalid_key("JWK member \"k\" is empty"));
+                }
+                if k.len() > MAX_SECRET_LEN {
+                    return Err(Error::invalid_key(format!(
+                        "JWK member \"k\" is {} bytes; the limit is {MAX_SECRET_LEN}",
+                        k.len()
+                    )));
                 }
                 Key::from_material(Secret::material(k))
             }

@@ -42,7 +42,7 @@ use zeroize::Zeroizing;
 
 pub use alg::{ContentAlgorithm, KeyAlgorithm};
 pub use json::{JsonRecipient, decrypt_json, decrypt_json_1pu, encrypt_json, encrypt_json_1pu};
-pub use key::{Key, KeyKind};
+pub use key::{Key, KeyKind, MAX_JWK_LEN, MAX_SECRET_LEN};
 pub use keymgmt::{DEFAULT_MAX_P2C, DEFAULT_P2C, MIN_P2C, MIN_P2S_LEN};
 pub use nested::{decrypt_nested, decrypt_nested_bytes, encrypt_nested};
 
@@ -691,6 +691,7 @@ fn encrypt_compact(
     };
     let header_json = serde_json::to_string(&protected)
         .map_err(|e| Error::invalid_argument(format!("header: {e}")))?;
+    check_header_len(header_json.len())?;
     let mut token =
         String::with_capacity(header_json.len() * 4 / 3 + plaintext.len() * 4 / 3 + 512);
     b64::encode_into(header_json.as_bytes(), &mut token);
@@ -723,6 +724,18 @@ fn encrypt_compact(
         b64::encode_into(part, &mut token);
     }
     Ok(token)
+}
+
+/// Refuses to write a protected header that every recipient would refuse to read.
+pub(crate) fn check_header_len(json_len: usize) -> Result<()> {
+    let encoded = json_len.div_ceil(3) * 4;
+    if encoded > MAX_HEADER_LEN {
+        return Err(Error::invalid_argument(format!(
+            "the protected header would be {encoded} bytes encoded; recipients refuse more than \
+             {MAX_HEADER_LEN} (MAX_HEADER_LEN): shorten kid, typ or the other members"
+        )));
+    }
+    Ok(())
 }
 
 /// Decrypts a compact JWE with one of `keys`, accepting only what `d` allows.
@@ -1087,10 +1100,16 @@ impl<T: DecryptionKeys + ?Sized> DecryptionKeys for KeysRef<'_, T> {
 
 /// The protected header of a compact JWE, decoded strictly but **not decrypted or checked**
 /// (to pick a key by `kid`, or to show it).
+///
+/// A token that is not a compact JWE (a JWS of 3 segments, the JSON serialization, …) is
+/// [`ErrorKind::Malformed`], as is a header without `enc`.
 pub fn decode_header(token: &str) -> Result<Map<String, Value>> {
-    let h = token
-        .split_once('.')
-        .map(|(h, _)| h)
-        .ok_or_else(|| Error::malformed("token has 1 segment; a compact JWE has 5"))?;
-    read_protected(h, &Decryption::new(&[], &[]))
+    let [h, ..] = split_compact(token)?;
+    let header = read_protected(h, &Decryption::new(&[], &[]))?;
+    if !header.get("enc").is_some_and(Value::is_string) {
+        return Err(Error::malformed(
+            "the header has no \"enc\": a JWS header, not a JWE one",
+        ));
+    }
+    Ok(header)
 }
