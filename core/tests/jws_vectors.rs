@@ -61,9 +61,15 @@ const RFC7515_A1_TOKEN: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3M
 const RFC8037_A4_KEY: &str = r#"{"kty":"OKP","crv":"Ed25519","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#;
 const RFC8037_A4_TOKEN: &str = "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc.hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg";
 
-/// The group orders n of the NIST curves (SEC 2), big-endian.
+/// ES256K tokens made by jwcrypto (over OpenSSL), not by hxjwt: one with a low and one with a
+/// high `s` (`tests/vectors/make_es256k_tokens.py`; RFC 8812 has no fixed-signature example).
+const ES256K_JWCRYPTO_LOW_S: &str = "eyJhbGciOiJFUzI1NksiLCJraWQiOiJlYy1zZWNwMjU2azEifQ.eyJzdWIiOiJ1c2VyLTciLCJuYW1lIjoiQWRhIExvdmVsYWNlIiwiYWRtaW4iOmZhbHNlLCJpYXQiOjE3NjcyMjU1NDAsImV4cCI6MTc2NzIyOTIwMCwiYXVkIjoiYXBpLmV4YW1wbGUuY29tIiwiaXNzIjoiaHR0cHM6Ly9sb2dpbi5leGFtcGxlLmNvbSIsImp0aSI6Imp3Y3J5cHRvLWxvdy1zIn0.N7D_jtRyt7xs1-YKtIaH8iYMiskonB2OsX8nCvLe8GJGuF9nIz1r5LvBPSds6MkKwdxiSWTLAIUsmZKzhflA7A";
+const ES256K_JWCRYPTO_HIGH_S: &str = "eyJhbGciOiJFUzI1NksiLCJraWQiOiJlYy1zZWNwMjU2azEifQ.eyJzdWIiOiJ1c2VyLTciLCJuYW1lIjoiQWRhIExvdmVsYWNlIiwiYWRtaW4iOmZhbHNlLCJpYXQiOjE3NjcyMjU1NDAsImV4cCI6MTc2NzIyOTIwMCwiYXVkIjoiYXBpLmV4YW1wbGUuY29tIiwiaXNzIjoiaHR0cHM6Ly9sb2dpbi5leGFtcGxlLmNvbSIsImp0aSI6Imp3Y3J5cHRvLWhpZ2gtcyJ9.dPOL5aXQCRYxU4yMtq7gme4SAe1uHxukGuazmd36JES5cb9lQWi3pL2TJW3uPo-rRQaxT9SSPxNdXPVg5bJ9iw";
+
+/// The group orders n of the NIST curves and secp256k1 (SEC 2), big-endian.
 const P256_N: &str = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
 const P384_N: &str = "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973";
+const SECP256K1_N: &str = "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141";
 const P521_N: &str = "01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409";
 /// The Ed25519 group order L, little-endian.
 const ED25519_L: [u8; 32] = [
@@ -77,6 +83,7 @@ fn is_randomized(alg: Algorithm) -> bool {
         Algorithm::ES256
             | Algorithm::ES384
             | Algorithm::ES512
+            | Algorithm::ES256K
             | Algorithm::PS256
             | Algorithm::PS384
             | Algorithm::PS512
@@ -89,7 +96,8 @@ fn key_name_for(alg: Algorithm) -> &'static str {
         Algorithm::ES256 => "ec-p256",
         Algorithm::ES384 => "ec-p384",
         Algorithm::ES512 => "ec-p521",
-        Algorithm::EdDSA => "ed25519",
+        Algorithm::ES256K => "ec-secp256k1",
+        Algorithm::EdDSA | Algorithm::Ed25519 => "ed25519",
         _ => "rsa-2048",
     }
 }
@@ -118,6 +126,7 @@ fn make_keys() -> BTreeMap<String, Key> {
         ("ec-p256", pem("ec-P-256.pkcs8.pem")),
         ("ec-p384", pem("ec-P-384.pkcs8.pem")),
         ("ec-p521", pem("ec-P-521.pkcs8.pem")),
+        ("ec-secp256k1", pem("ec-secp256k1.pkcs8.pem")),
         ("ed25519", pem("ed25519.pkcs8.pem")),
         ("rfc8037-a4", Key::from_jwk(RFC8037_A4_KEY).unwrap()),
     ];
@@ -742,6 +751,64 @@ fn valid_vectors(g: &mut Gen) {
         &tok,
         Gen::full_validation(Algorithm::ES256),
     );
+    let token = g.base_token(Algorithm::ES256K);
+    let (input, sig) = token.rsplit_once('.').unwrap();
+    let raw = b64::decode(sig, "sig").unwrap();
+    let neg = [raw[..32].to_vec(), be_sub(&hex(SECP256K1_N), &raw[32..])].concat();
+    let tok = format!("{input}.{}", b64::encode(&neg));
+    g.valid(
+        "es256k-s-negated",
+        Algorithm::ES256K,
+        "ec-secp256k1",
+        T0,
+        &tok,
+        Gen::full_validation(Algorithm::ES256K),
+    );
+    // ES256K from another implementation (jwcrypto over OpenSSL), with a low and a high s.
+    for (name, token, high) in [
+        ("es256k-jwcrypto-low-s", ES256K_JWCRYPTO_LOW_S, false),
+        ("es256k-jwcrypto-high-s", ES256K_JWCRYPTO_HIGH_S, true),
+    ] {
+        let sig = b64::decode(token.rsplit_once('.').unwrap().1, "sig").unwrap();
+        let half_n = {
+            // n / 2, big-endian: shift right by one bit.
+            let n = hex(SECP256K1_N);
+            let mut out = vec![0u8; n.len()];
+            let mut carry = 0u8;
+            for (o, b) in out.iter_mut().zip(&n) {
+                *o = (b >> 1) | carry;
+                carry = (b & 1) << 7;
+            }
+            out
+        };
+        assert_eq!(&sig[32..] > half_n.as_slice(), high, "{name}");
+        g.valid(
+            name,
+            Algorithm::ES256K,
+            "ec-secp256k1",
+            T0,
+            token,
+            Gen::full_validation(Algorithm::ES256K),
+        );
+    }
+    // RFC 9864's Ed25519 and RFC 8037's EdDSA: the same signature, only `alg` differs.
+    let ed = g.base_token(Algorithm::Ed25519);
+    let eddsa = g.base_token(Algorithm::EdDSA);
+    assert_eq!(
+        ed.rsplit_once('.').unwrap().1.len(),
+        eddsa.rsplit_once('.').unwrap().1.len()
+    );
+    g.valid(
+        "ed25519-token-allowed-with-eddsa",
+        Algorithm::Ed25519,
+        "ed25519",
+        T0,
+        &ed,
+        with(
+            algs(&[Algorithm::EdDSA, Algorithm::Ed25519]),
+            &json!({"audience": [AUD], "issuer": [ISS], "subject": "user-7"}),
+        ),
+    );
     // The size limit: exactly DEFAULT_MAX_TOKEN_LEN bytes passes.
     let tok = sized_token(g, DEFAULT_MAX_TOKEN_LEN);
     g.valid("token-at-size-limit", hs, "hmac", T0, &tok, v);
@@ -850,7 +917,34 @@ fn header_vectors(g: &mut Gen) {
         algs(&[Algorithm::PS256, Algorithm::ES256]),
         ErrorKind::UnsupportedAlgorithm,
     );
+    // EdDSA and Ed25519 name the same signature, but each is allowed only by its own name.
+    let tok = g.base_token(Algorithm::Ed25519);
+    g.invalid(
+        "alg-ed25519-not-allowed-by-eddsa",
+        "ed25519",
+        T0,
+        &tok,
+        algs(&[Algorithm::EdDSA]),
+        ErrorKind::UnsupportedAlgorithm,
+    );
+    let tok = g.base_token(Algorithm::ES256K);
+    g.invalid(
+        "alg-es256k-not-allowed-by-es256",
+        "ec-secp256k1",
+        T0,
+        &tok,
+        algs(&[Algorithm::ES256]),
+        ErrorKind::UnsupportedAlgorithm,
+    );
     let tok = g.base_token(Algorithm::EdDSA);
+    g.invalid(
+        "alg-eddsa-not-allowed-by-ed25519",
+        "ed25519",
+        T0,
+        &tok,
+        algs(&[Algorithm::Ed25519]),
+        ErrorKind::UnsupportedAlgorithm,
+    );
     g.invalid(
         "alg-eddsa-not-allowed",
         "ed25519",
@@ -862,14 +956,18 @@ fn header_vectors(g: &mut Gen) {
 
     // Algorithm confusion: HS256 keyed with the bytes of the verifier's public key.
     let confusion = |g: &mut Gen, name: &str, key: &str, secret: &[u8], accepted: &[Algorithm]| {
-        let attacker =
-            Key::from_jwk(&json!({"kty": "oct", "k": b64::encode(secret)}).to_string()).unwrap();
+        // The attacker's HMAC, computed directly: hxjwt refuses such bytes as a secret (an `oct`
+        // JWK whose `k` is PEM or OpenSSH text is InvalidKey), and the point is the verifier's
+        // side.
+        use hmac::{KeyInit as _, Mac as _};
         let input = format!(
             "{}.{}",
             b64::encode(br#"{"alg":"HS256","typ":"JWT"}"#),
             b64::encode(claims.as_bytes())
         );
-        let sig = b64::encode(&dangerous::jws_sign(&attacker, hs, input.as_bytes()).unwrap());
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret).unwrap();
+        mac.update(input.as_bytes());
+        let sig = b64::encode(&mac.finalize().into_bytes());
         g.invalid(
             name,
             key,
@@ -930,7 +1028,24 @@ fn header_vectors(g: &mut Gen) {
         algs(&[Algorithm::ES384]),
         ErrorKind::InvalidKey,
     );
+    let tok = g.base_token(Algorithm::ES256K);
+    g.invalid(
+        "es256k-token-for-p256-key",
+        "ec-p256",
+        T0,
+        &tok,
+        algs(&[Algorithm::ES256K]),
+        ErrorKind::InvalidKey,
+    );
     let tok = g.base_token(Algorithm::ES256);
+    g.invalid(
+        "es256-token-for-secp256k1-key",
+        "ec-secp256k1",
+        T0,
+        &tok,
+        algs(&[Algorithm::ES256]),
+        ErrorKind::InvalidKey,
+    );
     g.invalid(
         "es256-token-for-rsa-key",
         "rsa-2048",
@@ -1193,6 +1308,7 @@ fn signature_vectors(g: &mut Gen) {
         (Algorithm::ES256, "ec-p256", P256_N),
         (Algorithm::ES384, "ec-p384", P384_N),
         (Algorithm::ES512, "ec-p521", P521_N),
+        (Algorithm::ES256K, "ec-secp256k1", SECP256K1_N),
     ] {
         let token = g.base_token(alg);
         let (input, sig) = token.rsplit_once('.').unwrap();

@@ -56,7 +56,9 @@ fn algorithm_name(alg: Algorithm) -> &'static CStr {
         Algorithm::ES256 => c"ES256",
         Algorithm::ES384 => c"ES384",
         Algorithm::ES512 => c"ES512",
+        Algorithm::ES256K => c"ES256K",
         Algorithm::EdDSA => c"EdDSA",
+        Algorithm::Ed25519 => c"Ed25519",
     }
 }
 

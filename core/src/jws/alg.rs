@@ -1,4 +1,5 @@
-//! The JWS algorithms hxjwt signs and verifies (RFC 7518 §3, RFC 8037).
+//! The JWS algorithms hxjwt signs and verifies (RFC 7518 §3, RFC 8037, RFC 8812 `ES256K`, and
+//! RFC 9864's fully-specified `Ed25519`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -37,8 +38,17 @@ pub enum Algorithm {
     ES384,
     /// ECDSA on P-521 with SHA-512.
     ES512,
-    /// `EdDSA` with Ed25519 (RFC 8037).
+    /// ECDSA on secp256k1 with SHA-256 (RFC 8812 §3.2): JWK `crv` `"secp256k1"`, raw `r ‖ s`
+    /// signatures of 64 bytes. Signing gives low-S signatures when the backend does (the
+    /// pure-Rust one); verifying accepts both halves, as RFC 8812 does not require low-S.
+    ES256K,
+    /// `EdDSA` with Ed25519 (RFC 8037). The same keys serve [`Algorithm::Ed25519`].
     EdDSA,
+    /// Ed25519, the fully-specified name of RFC 9864 §2.2 for what `EdDSA` with an Ed25519 key
+    /// does (the same signature bytes; only the header's `alg` differs). A key whose JWK says
+    /// `"alg": "EdDSA"` is for `EdDSA` only, one that says `"Ed25519"` for `Ed25519` only, and
+    /// one without `alg` for both.
+    Ed25519,
 }
 
 /// The kind of key an algorithm needs.
@@ -48,7 +58,7 @@ pub enum KeyType {
     Hmac,
     /// An RSA key (`kty` `"RSA"`).
     Rsa,
-    /// An EC key on a NIST curve (`kty` `"EC"`).
+    /// An EC key on P-256, P-384, P-521 or secp256k1 (`kty` `"EC"`).
     Ec,
     /// An Ed25519 key (`kty` `"OKP"`).
     Ed25519,
@@ -68,7 +78,7 @@ impl KeyType {
 
 impl Algorithm {
     /// Every algorithm.
-    pub const ALL: [Algorithm; 13] = [
+    pub const ALL: [Algorithm; 15] = [
         Algorithm::HS256,
         Algorithm::HS384,
         Algorithm::HS512,
@@ -81,7 +91,9 @@ impl Algorithm {
         Algorithm::ES256,
         Algorithm::ES384,
         Algorithm::ES512,
+        Algorithm::ES256K,
         Algorithm::EdDSA,
+        Algorithm::Ed25519,
     ];
 
     /// The `alg` header value.
@@ -99,7 +111,9 @@ impl Algorithm {
             Algorithm::ES256 => "ES256",
             Algorithm::ES384 => "ES384",
             Algorithm::ES512 => "ES512",
+            Algorithm::ES256K => "ES256K",
             Algorithm::EdDSA => "EdDSA",
+            Algorithm::Ed25519 => "Ed25519",
         }
     }
 
@@ -119,8 +133,10 @@ impl Algorithm {
             | Algorithm::PS256
             | Algorithm::PS384
             | Algorithm::PS512 => KeyType::Rsa,
-            Algorithm::ES256 | Algorithm::ES384 | Algorithm::ES512 => KeyType::Ec,
-            Algorithm::EdDSA => KeyType::Ed25519,
+            Algorithm::ES256 | Algorithm::ES384 | Algorithm::ES512 | Algorithm::ES256K => {
+                KeyType::Ec
+            }
+            Algorithm::EdDSA | Algorithm::Ed25519 => KeyType::Ed25519,
         }
     }
 

@@ -1,5 +1,5 @@
-//! Signing and verification keys: HMAC secrets, RSA, EC (P-256/384/521) and Ed25519, from JWK,
-//! PEM or raw bytes, or freshly generated.
+//! Signing and verification keys: HMAC secrets, RSA, EC (P-256/384/521, secp256k1) and Ed25519,
+//! from JWK, PEM, OpenSSH public keys or raw bytes, or freshly generated.
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 
 use super::alg::{Algorithm, KeyType};
 use super::backend::{EcSigner, EcVerifier, EdSigner, EdVerifier, RsaSigner, RsaVerifier};
-use super::parts::{Curve, EcParts, EdParts, RsaParts, RsaPrivateParts};
+use super::parts::{Curve, EcCurve, EcParts, EdParts, RsaParts, RsaPrivateParts};
 use super::pem::{self, Parsed};
 use crate::b64;
 use crate::error::{Error, ErrorKind, Result, quote};
@@ -42,7 +42,8 @@ enum Material {
 /// A key for signing or verifying JWS tokens.
 ///
 /// The key decides which algorithms it may be used with: an HMAC secret only for HS*, an RSA key
-/// only for RS*/PS*, an EC key only for the ES* of its curve, an Ed25519 key only for `EdDSA`. So an
+/// only for RS*/PS*, an EC key only for the ES* of its curve (ES256K for secp256k1), an Ed25519
+/// key only for `EdDSA` and `Ed25519`. So an
 /// RSA public key can never be misused as an HMAC secret (the classic algorithm confusion).
 /// Cloning is cheap (the key material is shared); private material is zeroized on drop.
 ///
@@ -109,7 +110,7 @@ pub(crate) fn exact(v: &[u8], len: usize, what: &str) -> Result<()> {
 }
 
 /// Whether the bytes look like an asymmetric key (PEM, OpenSSH) rather than a secret.
-fn looks_like_public_key(secret: &[u8]) -> bool {
+pub(crate) fn looks_like_public_key(secret: &[u8]) -> bool {
     const PREFIXES: [&[u8]; 7] = [
         b"-----BEGIN ",
         b"ssh-rsa ",
@@ -212,14 +213,28 @@ impl Key {
         if secret.is_empty() {
             return Err(Error::invalid_key("the HMAC secret is empty"));
         }
-        if looks_like_public_key(secret) {
+        if Key::looks_like_public_key(secret) {
             return Err(Error::invalid_key(
-                "this looks like a PEM or SSH key, not an HMAC secret: load it with Key::from_pem",
+                "this looks like a PEM or OpenSSH key, not an HMAC secret: load it with \
+                 Key::from_pem (PEM) or Key::from_openssh (an OpenSSH public key line)",
             ));
         }
         Ok(Key::from_material(Material::Hmac(HmacSecret::new(
             Zeroizing::new(secret.to_vec()),
         ))))
+    }
+
+    /// Whether `bytes` look like an asymmetric key (a PEM block, or an OpenSSH public key line
+    /// such as `ssh-ed25519 AAAA…`) rather than a secret: [`from_secret`](Self::from_secret) and
+    /// `oct` JWKs refuse such bytes. For faces that want to say which call to make instead.
+    ///
+    /// ```
+    /// use hxjwt::jws::Key;
+    /// assert!(Key::looks_like_public_key(b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA user@host"));
+    /// assert!(!Key::looks_like_public_key(b"a secret of at least thirty-two bytes!!"));
+    /// ```
+    pub fn looks_like_public_key(bytes: &[u8]) -> bool {
+        looks_like_public_key(bytes)
     }
 
     /// Accepts HMAC secrets shorter than the hash output (RFC 7518 §3.2 forbids them; use only
@@ -246,10 +261,40 @@ impl Key {
     }
 
     /// A PEM key: `PRIVATE KEY` (PKCS#8), `PUBLIC KEY` (SPKI), `RSA PRIVATE KEY`,
-    /// `RSA PUBLIC KEY` (PKCS#1) or `EC PRIVATE KEY` (SEC1). RSA keys must have 2048 to 8192
-    /// bits.
+    /// `RSA PUBLIC KEY` (PKCS#1) or `EC PRIVATE KEY` (SEC1), on P-256, P-384, P-521 or
+    /// secp256k1. RSA keys must have 2048 to 8192 bits. An OpenSSH public key line
+    /// (`ssh-ed25519 …`, `ecdsa-sha2-nistp256 …`, `ssh-rsa …`) is accepted too, as by
+    /// [`from_openssh`](Self::from_openssh), so that one loader takes any key text.
     pub fn from_pem(pem: &str) -> Result<Key> {
-        match pem::parse_pem(pem)? {
+        if pem::is_openssh(pem) {
+            return Key::from_openssh(pem);
+        }
+        Key::from_parsed(pem::parse_pem(pem)?)
+    }
+
+    /// A verification key from an OpenSSH public key line (`authorized_keys` / `.pub` format,
+    /// RFC 4253 §6.6 and RFC 5656 §3.1): `ssh-ed25519` (`EdDSA`, `Ed25519`),
+    /// `ecdsa-sha2-nistp256`/`384`/`521` (ES256/384/512) or `ssh-rsa` (RS*/PS*, 2048 to 8192
+    /// bits), followed by the base64 key and an optional comment. Always a public key: it can
+    /// verify, never sign, and never serve as an HMAC secret. DSA, certificates, FIDO (`sk-`)
+    /// keys, `authorized_keys` options and OpenSSH private keys are refused with
+    /// [`ErrorKind::InvalidKey`].
+    ///
+    /// ```
+    /// use hxjwt::jws::{Algorithm, Key, KeyType};
+    /// let line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGXk4bXuXJ6B0bOcpbKe6i2m8u5iHhq0FWbsFE2FXrVD ci";
+    /// let key = Key::from_openssh(line)?;
+    /// assert_eq!(key.key_type(), KeyType::Ed25519);
+    /// assert!(!key.is_private());
+    /// assert_eq!(key.algorithms(), [Algorithm::EdDSA, Algorithm::Ed25519]);
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
+    pub fn from_openssh(text: &str) -> Result<Key> {
+        Key::from_parsed(pem::parse_openssh(text)?)
+    }
+
+    fn from_parsed(parsed: Parsed) -> Result<Key> {
+        match parsed {
             Parsed::Rsa(parts) => Key::from_rsa(parts),
             Parsed::Ec(parts) => Key::from_ec(parts),
             Parsed::Ed(parts) => Key::from_ed(parts),
@@ -267,11 +312,7 @@ impl Key {
                 pem::parse_pem(&pem)?
             }
         };
-        match parsed {
-            Parsed::Rsa(parts) => Key::from_rsa(parts),
-            Parsed::Ec(parts) => Key::from_ec(parts),
-            Parsed::Ed(parts) => Key::from_ed(parts),
-        }
+        Key::from_parsed(parsed)
     }
 
     fn from_rsa(parts: RsaParts) -> Result<Key> {
@@ -333,8 +374,11 @@ impl Key {
         }))
     }
 
-    /// A JWK (RFC 7517/7518/8037), private or public: `kty` `oct`, `RSA`, `EC` (P-256, P-384,
-    /// P-521) or `OKP` (Ed25519). `kid`, `alg`, `use` and `key_ops` are kept and enforced.
+    /// A JWK (RFC 7517/7518/8037/8812), private or public: `kty` `oct`, `RSA`, `EC` (P-256,
+    /// P-384, P-521, secp256k1) or `OKP` (Ed25519). `kid`, `alg`, `use` and `key_ops` are kept
+    /// and enforced (an Ed25519 JWK with `"alg": "EdDSA"` serves `EdDSA` only, one with
+    /// `"Ed25519"` serves `Ed25519` only, one without `alg` both). An `oct` secret that looks
+    /// like a PEM or OpenSSH key is refused, as by [`from_secret`](Self::from_secret).
     pub fn from_jwk(jwk: &str) -> Result<Key> {
         let mut map = json::parse_object(jwk.as_bytes(), 8, "JWK")
             .map_err(|e| Error::invalid_key(e.detail().to_owned()))?;
@@ -352,6 +396,12 @@ impl Key {
                 let k = required(jwk, "k")?;
                 if k.is_empty() {
                     return Err(Error::invalid_key("JWK member \"k\" is empty"));
+                }
+                if looks_like_public_key(&k) {
+                    return Err(Error::invalid_key(
+                        "JWK member \"k\" holds a PEM or OpenSSH key, not an HMAC secret: \
+                         give the key as its own JWK (RSA, EC, OKP) instead",
+                    ));
                 }
                 Key::from_material(Material::Hmac(HmacSecret::new(k)))
             }
@@ -377,9 +427,9 @@ impl Key {
             "EC" => {
                 let crv = str_member(jwk, "crv")?
                     .ok_or_else(|| Error::invalid_key("JWK is missing member \"crv\""))?;
-                let curve = Curve::from_name(crv).ok_or_else(|| {
+                let curve = EcCurve::from_name(crv).ok_or_else(|| {
                     Error::invalid_key(format!(
-                        "EC curve {} is not supported (P-256, P-384, P-521)",
+                        "EC curve {} is not supported (P-256, P-384, P-521, secp256k1)",
                         quote(crv)
                     ))
                 })?;
@@ -458,9 +508,10 @@ impl Key {
             }
             KeyType::Rsa => Key::from_rsa(super::backend::rsa_generate(2048)?)?,
             KeyType::Ec => Key::from_ec(super::backend::ec_generate(match alg {
-                Algorithm::ES384 => Curve::P384,
-                Algorithm::ES512 => Curve::P521,
-                _ => Curve::P256,
+                Algorithm::ES384 => EcCurve::Nist(Curve::P384),
+                Algorithm::ES512 => EcCurve::Nist(Curve::P521),
+                Algorithm::ES256K => EcCurve::Secp256k1,
+                _ => EcCurve::Nist(Curve::P256),
             })?)?,
             KeyType::Ed25519 => Key::from_ed(super::backend::ed_generate()?)?,
         };
@@ -491,10 +542,34 @@ impl Key {
         }
     }
 
-    /// The curve of an EC key.
+    /// The NIST curve of an EC key (`None` for secp256k1, which is not a [`Curve`] since JWE's
+    /// ECDH-ES does not use it: see [`crv`](Self::crv)).
     pub fn curve(&self) -> Option<Curve> {
         match &*self.material {
-            Material::Ec { parts, .. } => Some(parts.curve),
+            Material::Ec {
+                parts:
+                    EcParts {
+                        curve: EcCurve::Nist(c),
+                        ..
+                    },
+                ..
+            } => Some(*c),
+            _ => None,
+        }
+    }
+
+    /// The JWK `crv` of an EC or Ed25519 key: `"P-256"`, `"P-384"`, `"P-521"`, `"secp256k1"`
+    /// or `"Ed25519"`.
+    ///
+    /// ```
+    /// use hxjwt::jws::{Algorithm, Key};
+    /// assert_eq!(Key::generate(Algorithm::ES256K)?.crv(), Some("secp256k1"));
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
+    pub fn crv(&self) -> Option<&'static str> {
+        match &*self.material {
+            Material::Ec { parts, .. } => Some(parts.curve.name()),
+            Material::Ed { .. } => Some("Ed25519"),
             _ => None,
         }
     }
@@ -715,20 +790,21 @@ impl Key {
             | (Material::Ed { .. }, KeyType::Ed25519) => true,
             (Material::Ec { parts, .. }, KeyType::Ec) => matches!(
                 (parts.curve, alg),
-                (Curve::P256, Algorithm::ES256)
-                    | (Curve::P384, Algorithm::ES384)
-                    | (Curve::P521, Algorithm::ES512)
+                (EcCurve::Nist(Curve::P256), Algorithm::ES256)
+                    | (EcCurve::Nist(Curve::P384), Algorithm::ES384)
+                    | (EcCurve::Nist(Curve::P521), Algorithm::ES512)
+                    | (EcCurve::Secp256k1, Algorithm::ES256K)
             ),
             _ => false,
         };
         if fits {
             Ok(())
         } else {
-            let what = match (&*self.material, self.curve()) {
-                (Material::Hmac(_), _) => "an HMAC secret".to_owned(),
-                (Material::Rsa { .. }, _) => "an RSA key".to_owned(),
-                (_, Some(c)) => format!("an EC {} key", c.name()),
-                _ => "an Ed25519 key".to_owned(),
+            let what = match &*self.material {
+                Material::Hmac(_) => "an HMAC secret".to_owned(),
+                Material::Rsa { .. } => "an RSA key".to_owned(),
+                Material::Ec { parts, .. } => format!("an EC {} key", parts.curve.name()),
+                Material::Ed { .. } => "an Ed25519 key".to_owned(),
             };
             Err(Error::invalid_key(format!(
                 "{alg} cannot be used with {what}"
@@ -894,8 +970,8 @@ impl fmt::Debug for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Key");
         d.field("kty", &self.key_type().kty());
-        if let Some(c) = self.curve() {
-            d.field("crv", &c.name());
+        if let (KeyType::Ec, Some(c)) = (self.key_type(), self.crv()) {
+            d.field("crv", &c);
         }
         if let Some(bits) = self.rsa_bits() {
             d.field("bits", &bits);

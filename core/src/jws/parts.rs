@@ -72,6 +72,55 @@ impl Curve {
     }
 }
 
+/// The curve of a JWS EC key: one of the NIST curves of [`Curve`] (which JWE's ECDH-ES shares,
+/// so it stays NIST-only), or secp256k1 (RFC 8812, ES256K only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum EcCurve {
+    /// P-256, P-384 or P-521.
+    Nist(Curve),
+    /// SEC 2's secp256k1 (`"secp256k1"`).
+    Secp256k1,
+}
+
+impl EcCurve {
+    /// The JWK `crv` name.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            EcCurve::Nist(c) => c.name(),
+            EcCurve::Secp256k1 => "secp256k1",
+        }
+    }
+
+    /// The curve of a JWK `crv` name.
+    pub(crate) fn from_name(name: &str) -> Option<EcCurve> {
+        match name {
+            "secp256k1" => Some(EcCurve::Secp256k1),
+            _ => Curve::from_name(name).map(EcCurve::Nist),
+        }
+    }
+
+    /// Bytes of one coordinate (and of `d`, and of r and s in a signature).
+    pub(crate) const fn coordinate_len(self) -> usize {
+        match self {
+            EcCurve::Nist(c) => c.coordinate_len(),
+            EcCurve::Secp256k1 => 32,
+        }
+    }
+
+    /// The order n of the base point, big-endian, `coordinate_len` bytes.
+    pub(crate) fn order(self) -> &'static [u8] {
+        const SECP256K1: [u8; 32] = [
+            0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+            0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c,
+            0xd0, 0x36, 0x41, 0x41,
+        ];
+        match self {
+            EcCurve::Nist(c) => c.order(),
+            EcCurve::Secp256k1 => &SECP256K1,
+        }
+    }
+}
+
 /// RSA private numbers (CRT form).
 pub(crate) struct RsaPrivateParts {
     pub d: Zeroizing<Vec<u8>>,
@@ -123,9 +172,10 @@ impl RsaParts {
     }
 }
 
-/// An EC key on one of the NIST curves; `x`, `y` (and `d`) are exactly `coordinate_len` bytes.
+/// An EC key on one of the NIST curves or secp256k1; `x`, `y` (and `d`) are exactly
+/// `coordinate_len` bytes.
 pub(crate) struct EcParts {
-    pub curve: Curve,
+    pub curve: EcCurve,
     pub x: Vec<u8>,
     pub y: Vec<u8>,
     pub d: Option<Zeroizing<Vec<u8>>>,

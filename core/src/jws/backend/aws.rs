@@ -9,7 +9,7 @@ use aws_lc_rs::signature::{self, KeyPair as _, ParsedPublicKey};
 use zeroize::Zeroizing;
 
 use super::super::alg::Algorithm;
-use super::super::parts::{Curve, EcParts, EdParts, RsaParts, RsaPrivateParts};
+use super::super::parts::{Curve, EcCurve, EcParts, EdParts, RsaParts, RsaPrivateParts};
 use crate::error::{Error, ErrorKind, Result};
 
 fn internal(what: &str) -> Error {
@@ -129,19 +129,23 @@ pub(crate) fn rsa_generate(bits: usize) -> Result<RsaParts> {
     super::super::pem::rsa_parts_from_pkcs8(der.as_ref())
 }
 
-fn ec_signing(curve: Curve) -> &'static signature::EcdsaSigningAlgorithm {
+fn ec_signing(curve: EcCurve) -> &'static signature::EcdsaSigningAlgorithm {
     match curve {
-        Curve::P256 => &signature::ECDSA_P256_SHA256_FIXED_SIGNING,
-        Curve::P384 => &signature::ECDSA_P384_SHA384_FIXED_SIGNING,
-        Curve::P521 => &signature::ECDSA_P521_SHA512_FIXED_SIGNING,
+        EcCurve::Nist(Curve::P256) => &signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+        EcCurve::Nist(Curve::P384) => &signature::ECDSA_P384_SHA384_FIXED_SIGNING,
+        EcCurve::Nist(Curve::P521) => &signature::ECDSA_P521_SHA512_FIXED_SIGNING,
+        EcCurve::Secp256k1 => &signature::ECDSA_P256K1_SHA256_FIXED_SIGNING,
     }
 }
 
-fn ec_verification(curve: Curve) -> &'static signature::EcdsaVerificationAlgorithm {
+/// Verification accepts high `s` on every curve (aws-lc does not normalize, and RFC 8812 does
+/// not require low-S for ES256K).
+fn ec_verification(curve: EcCurve) -> &'static signature::EcdsaVerificationAlgorithm {
     match curve {
-        Curve::P256 => &signature::ECDSA_P256_SHA256_FIXED,
-        Curve::P384 => &signature::ECDSA_P384_SHA384_FIXED,
-        Curve::P521 => &signature::ECDSA_P521_SHA512_FIXED,
+        EcCurve::Nist(Curve::P256) => &signature::ECDSA_P256_SHA256_FIXED,
+        EcCurve::Nist(Curve::P384) => &signature::ECDSA_P384_SHA384_FIXED,
+        EcCurve::Nist(Curve::P521) => &signature::ECDSA_P521_SHA512_FIXED,
+        EcCurve::Secp256k1 => &signature::ECDSA_P256K1_SHA256_FIXED,
     }
 }
 
@@ -177,7 +181,7 @@ impl EcSigner {
 pub(crate) struct EcVerifier(ParsedPublicKey);
 
 impl EcVerifier {
-    pub(crate) fn new(curve: Curve, x: &[u8], y: &[u8]) -> Result<Self> {
+    pub(crate) fn new(curve: EcCurve, x: &[u8], y: &[u8]) -> Result<Self> {
         ParsedPublicKey::new(ec_verification(curve), uncompressed(x, y))
             .map(EcVerifier)
             .map_err(|_| Error::invalid_key("the EC public key is not a point on its curve"))
@@ -188,7 +192,7 @@ impl EcVerifier {
     }
 }
 
-pub(crate) fn ec_generate(curve: Curve) -> Result<EcParts> {
+pub(crate) fn ec_generate(curve: EcCurve) -> Result<EcParts> {
     let pair = signature::EcdsaKeyPair::generate(ec_signing(curve))
         .map_err(|_| internal("EC generation"))?;
     let point = pair.public_key().as_ref();

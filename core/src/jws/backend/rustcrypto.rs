@@ -1,7 +1,8 @@
 //! RSA, ECDSA and Ed25519 through the pure-Rust `RustCrypto` crates (the `pure-rust` feature).
 //!
 //! The same surface and semantics as `aws.rs`: RSA 2048..=8192 bits, PKCS#1 v1.5 and PSS with a
-//! salt as long as the hash (RFC 7518 §3.5); ECDSA signatures as fixed-size raw `r ‖ s`; Ed25519
+//! salt as long as the hash (RFC 7518 §3.5); ECDSA (P-256/384/521 and secp256k1) signatures as
+//! fixed-size raw `r ‖ s`; Ed25519
 //! verified strictly. Every random byte (RSA blinding and PSS salts, ECDSA hedging, key
 //! generation) comes from the OS CSPRNG through `getrandom`.
 //!
@@ -20,7 +21,7 @@ use zeroize::{Zeroize as _, Zeroizing};
 
 use super::super::alg::Algorithm;
 use super::super::parts::{
-    Curve, EcParts, EdParts, RSA_MAX_BITS, RSA_MIN_BITS, RsaParts, RsaPrivateParts, fixed,
+    Curve, EcCurve, EcParts, EdParts, RSA_MAX_BITS, RSA_MIN_BITS, RsaParts, RsaPrivateParts, fixed,
 };
 use crate::error::{Error, ErrorKind, Result};
 
@@ -183,6 +184,7 @@ enum EcSigning {
     P256(p256::ecdsa::SigningKey),
     P384(p384::ecdsa::SigningKey),
     P521(p521::ecdsa::SigningKey),
+    K256(k256::ecdsa::SigningKey),
 }
 
 /// Applies the same generic expression to whichever curve's key an enum holds.
@@ -192,6 +194,7 @@ macro_rules! per_curve {
             $enum::P256($k) => $body,
             $enum::P384($k) => $body,
             $enum::P521($k) => $body,
+            $enum::K256($k) => $body,
         }
     };
 }
@@ -202,9 +205,18 @@ impl EcSigner {
     pub(crate) fn new(parts: &EcParts, d: &[u8]) -> Result<Self> {
         let bad = |_| Error::invalid_key("the EC private key is not valid");
         let signing = match parts.curve {
-            Curve::P256 => EcSigning::P256(p256::ecdsa::SigningKey::from_slice(d).map_err(bad)?),
-            Curve::P384 => EcSigning::P384(p384::ecdsa::SigningKey::from_slice(d).map_err(bad)?),
-            Curve::P521 => EcSigning::P521(p521::ecdsa::SigningKey::from_slice(d).map_err(bad)?),
+            EcCurve::Nist(Curve::P256) => {
+                EcSigning::P256(p256::ecdsa::SigningKey::from_slice(d).map_err(bad)?)
+            }
+            EcCurve::Nist(Curve::P384) => {
+                EcSigning::P384(p384::ecdsa::SigningKey::from_slice(d).map_err(bad)?)
+            }
+            EcCurve::Nist(Curve::P521) => {
+                EcSigning::P521(p521::ecdsa::SigningKey::from_slice(d).map_err(bad)?)
+            }
+            EcCurve::Secp256k1 => {
+                EcSigning::K256(k256::ecdsa::SigningKey::from_slice(d).map_err(bad)?)
+            }
         };
         // As aws-lc does: the public key given must be the one of the private key.
         let point = per_curve!(&signing, EcSigning, k =>
@@ -219,6 +231,7 @@ impl EcSigner {
 
     /// A raw `r ‖ s` signature. The nonce is RFC 6979's, hedged with 32+ bytes from the OS
     /// CSPRNG (so a broken RNG does not leak the key, and a fault does not repeat a nonce).
+    /// secp256k1 signatures come out low-S (k256 normalizes them).
     pub(crate) fn sign(&self, msg: &[u8]) -> Result<Vec<u8>> {
         let mut rng = SysRng;
         let failed = |_| internal("ECDSA signing failed");
@@ -238,6 +251,11 @@ impl EcSigner {
                     k.try_sign_with_rng(&mut rng, msg).map_err(failed)?;
                 s.to_bytes().to_vec()
             }
+            EcSigning::K256(k) => {
+                let s: k256::ecdsa::Signature =
+                    k.try_sign_with_rng(&mut rng, msg).map_err(failed)?;
+                s.to_bytes().to_vec()
+            }
         })
     }
 }
@@ -246,29 +264,35 @@ enum EcVerifying {
     P256(p256::ecdsa::VerifyingKey),
     P384(p384::ecdsa::VerifyingKey),
     P521(p521::ecdsa::VerifyingKey),
+    K256(k256::ecdsa::VerifyingKey),
 }
 
 pub(crate) struct EcVerifier(EcVerifying);
 
 impl EcVerifier {
-    pub(crate) fn new(curve: Curve, x: &[u8], y: &[u8]) -> Result<Self> {
+    pub(crate) fn new(curve: EcCurve, x: &[u8], y: &[u8]) -> Result<Self> {
         let point = uncompressed(x, y);
         let bad = |_| Error::invalid_key("the EC public key is not a point on its curve");
         Ok(EcVerifier(match curve {
-            Curve::P256 => {
+            EcCurve::Nist(Curve::P256) => {
                 EcVerifying::P256(p256::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(bad)?)
             }
-            Curve::P384 => {
+            EcCurve::Nist(Curve::P384) => {
                 EcVerifying::P384(p384::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(bad)?)
             }
-            Curve::P521 => {
+            EcCurve::Nist(Curve::P521) => {
                 EcVerifying::P521(p521::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(bad)?)
+            }
+            EcCurve::Secp256k1 => {
+                EcVerifying::K256(k256::ecdsa::VerifyingKey::from_sec1_bytes(&point).map_err(bad)?)
             }
         }))
     }
 
     /// Verifies a raw `r ‖ s` signature of exactly twice the coordinate size, `r`, `s` in
-    /// `1..n`; high `s` is accepted, as aws-lc (and FIPS 186) does.
+    /// `1..n`; high `s` is accepted, as aws-lc (and FIPS 186) does. k256 refuses a high `s`
+    /// (Bitcoin's rule, not RFC 8812's), so a secp256k1 signature is normalized first: `(r, s)`
+    /// verifies exactly when `(r, n − s)` does.
     pub(crate) fn verify(&self, msg: &[u8], sig: &[u8]) -> bool {
         match &self.0 {
             EcVerifying::P256(k) => {
@@ -280,21 +304,26 @@ impl EcVerifier {
             EcVerifying::P521(k) => {
                 p521::ecdsa::Signature::from_slice(sig).is_ok_and(|s| k.verify(msg, &s).is_ok())
             }
+            EcVerifying::K256(k) => k256::ecdsa::Signature::from_slice(sig)
+                .is_ok_and(|s| k.verify(msg, &s.normalize_s()).is_ok()),
         }
     }
 }
 
-pub(crate) fn ec_generate(curve: Curve) -> Result<EcParts> {
+pub(crate) fn ec_generate(curve: EcCurve) -> Result<EcParts> {
     let failed = |_| internal("EC generation");
     let signing = match curve {
-        Curve::P256 => EcSigning::P256(
+        EcCurve::Nist(Curve::P256) => EcSigning::P256(
             p256::ecdsa::SigningKey::try_generate_from_rng(&mut SysRng).map_err(failed)?,
         ),
-        Curve::P384 => EcSigning::P384(
+        EcCurve::Nist(Curve::P384) => EcSigning::P384(
             p384::ecdsa::SigningKey::try_generate_from_rng(&mut SysRng).map_err(failed)?,
         ),
-        Curve::P521 => EcSigning::P521(
+        EcCurve::Nist(Curve::P521) => EcSigning::P521(
             p521::ecdsa::SigningKey::try_generate_from_rng(&mut SysRng).map_err(failed)?,
+        ),
+        EcCurve::Secp256k1 => EcSigning::K256(
+            k256::ecdsa::SigningKey::try_generate_from_rng(&mut SysRng).map_err(failed)?,
         ),
     };
     let d = per_curve!(&signing, EcSigning, k => {
