@@ -14,6 +14,23 @@
 #include <stdint.h>
 
 /**
+ * The longest token `hx_jwe_decrypt` accepts by default, in bytes
+ * (`hx_jwe_options_set_max_token_length`).
+ */
+#define HX_JWE_DEFAULT_MAX_TOKEN_LENGTH 262144
+
+/**
+ * The largest PBES2 `p2c` accepted by default (`hx_jwe_options_set_max_p2c`).
+ */
+#define HX_JWE_DEFAULT_MAX_P2C 200000
+
+/**
+ * A sensible bound for `hx_jwe_options_allow_zip`, in bytes (250 KB: a compression bomb costs
+ * no more).
+ */
+#define HX_JWE_DEFAULT_MAX_INFLATED_LENGTH 250000
+
+/**
  * The result of every fallible `hx_*` call: `HX_OK`, or one `HX_ERR_*` value per error kind of
  * the core: the kinds of PROTOCOL.md section 6 (HX1) from 100, then those of standard JWTs from
  * 114. On failure, `hx_last_error_message()` says what went wrong.
@@ -743,7 +760,30 @@ enum HxStatus hx_create_jwt_ex(const struct HxEndpoint *ep,
                                char **out_token);
 
 /**
- * Validates an HX1 token addressed to this endpoint (PROTOCOL.md section 4). When
+ * Like `hx_create_jwt_ex`, in the ECDH-1PU mode (docs/PROTOCOL.md): a standard compact JWE
+ * (`alg` `ECDH-1PU`, `enc` `A256GCM`, five segments) that joserfc or any
+ * ECDH-1PU stack can read with the two machine tokens, and whose past tokens stay sealed if the
+ * sender's identity key is stolen later (SECURITY.md). `hx_validate_jwt` validates both modes
+ * (`hx_message_protocol` says which). Same arguments, ownership and errors as
+ * `hx_create_jwt_ex`.
+ *
+ * # Safety
+ * As `hx_create_jwt_ex`.
+ */
+enum HxStatus hx_create_jwt_1pu(const struct HxEndpoint *ep,
+                                const char *recipient_name,
+                                const char *recipient_machine_token,
+                                const uint8_t *payload,
+                                size_t payload_len,
+                                uint64_t ttl_seconds,
+                                const int64_t *not_before,
+                                const char *jti,
+                                const char *content_type,
+                                char **out_token);
+
+/**
+ * Validates an HX1 token addressed to this endpoint (PROTOCOL.md section 4), or a token of the
+ * ECDH-1PU mode (`hx_create_jwt_1pu`, section 8; `hx_message_protocol` says which). When
  * `sender_machine_token` is NULL, the sender is resolved by the token's `iss` through the
  * endpoint's directory; otherwise it is the sender's public JWK, and a token from anyone else
  * fails with `HX_ERR_ISSUER_MISMATCH`. On success writes a new message to `*out` (free it with
@@ -832,6 +872,15 @@ const char *hx_message_jti(const struct HxMessage *m);
  * `m` is NULL or a live message.
  */
 const char *hx_message_content_type(const struct HxMessage *m);
+
+/**
+ * The mode of the token the message came from: `"HX1"` (`hx_create_jwt`, `hx_create_jwt_ex`) or
+ * `"ECDH-1PU"` (`hx_create_jwt_1pu`), a static string; NULL when `m` is NULL.
+ *
+ * # Safety
+ * `m` is NULL or a live message.
+ */
+const char *hx_message_protocol(const struct HxMessage *m);
 
 /**
  * Frees a message and wipes its payload. NULL is a no-op.
@@ -1523,6 +1572,44 @@ const char *hx_jwe_key_kid(const struct HxJweKey *key);
 bool hx_jwe_key_is_private(const struct HxJweKey *key);
 
 /**
+ * The key's JWK `kty`, a static string: `"oct"` (a secret or password), `"RSA"`, `"EC"` or
+ * `"OKP"` (X25519). NULL when `key` is NULL.
+ *
+ * # Safety
+ * `key` is NULL or a live key.
+ */
+const char *hx_jwe_key_kty(const struct HxJweKey *key);
+
+/**
+ * The curve of an EC or X25519 key (`"P-256"`, `"P-384"`, `"P-521"`, `"X25519"`), borrowed:
+ * valid while `key` lives. NULL for a secret or an RSA key, or when `key` is NULL.
+ *
+ * # Safety
+ * `key` is NULL or a live key.
+ */
+const char *hx_jwe_key_curve(const struct HxJweKey *key);
+
+/**
+ * The one key management algorithm the key is restricted to (its JWK `alg`, e.g.
+ * `"ECDH-ES+A256KW"`), borrowed: valid while `key` lives. NULL when the key serves every
+ * algorithm of its kind, or when `key` is NULL.
+ *
+ * # Safety
+ * `key` is NULL or a live key.
+ */
+const char *hx_jwe_key_algorithm(const struct HxJweKey *key);
+
+/**
+ * Writes the key's RFC 7638 JWK thumbprint (SHA-256, base64url; of the public members only, so
+ * a private key and its public half have the same) to `*out_thumbprint` (free it with
+ * `hx_string_free`).
+ *
+ * # Safety
+ * `key` is a live key; `out_thumbprint` is valid for one pointer write.
+ */
+enum HxStatus hx_jwe_key_thumbprint(const struct HxJweKey *key, char **out_thumbprint);
+
+/**
  * Frees a JWE key (its private material is wiped). NULL is a no-op.
  *
  * # Safety
@@ -1569,7 +1656,8 @@ enum HxStatus hx_jwe_options_set_max_token_length(struct HxJweOptions *options, 
 
 /**
  * Sets the largest PBES2 `p2c` (iteration count) accepted; a larger one fails with
- * `HX_ERR_MALFORMED` before any PBKDF2 work. Defaults to 200000 (the core's `DEFAULT_MAX_P2C`).
+ * `HX_ERR_MALFORMED` before any PBKDF2 work. Defaults to `HX_JWE_DEFAULT_MAX_P2C` (200000).
+ * 0 accepts no PBES2 token at all (every `p2c` is at least 1).
  *
  * # Safety
  * `options` is live options.
@@ -1684,7 +1772,8 @@ enum HxStatus hx_jwe_encrypt_1pu(const struct HxJweKey *recipient_key,
  * `hx_bytes_free(plaintext, len)`, which wipes it; the buffer has one more byte, a NUL, so a
  * text plaintext is also a C string, but a plaintext may itself contain NUL bytes), and, when
  * `out_header_json` is not NULL, the protected header as a JSON object to `*out_header_json`
- * (free it with `hx_string_free`). Nothing is written on failure.
+ * (free it with `hx_string_free`). Nothing is written on failure. `n_keys` 0 (no key at all) is
+ * `HX_ERR_INVALID_ARGUMENT`.
  *
  * The checks, in order; the first failure is returned: size and structure, exactly 5 segments
  * (`HX_ERR_MALFORMED`: a JWS or a JSON-serialized token is refused here); the header: `alg` and

@@ -320,6 +320,10 @@ pub unsafe extern "C" fn hx_endpoint_free(ep: *mut HxEndpoint) {
 ///
 /// # Safety
 /// The pointer arguments honour the contract of `hx_create_jwt_ex`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the C functions' arguments, forwarded, and the mode"
+)]
 unsafe fn create(
     ep: *const HxEndpoint,
     recipient_name: *const c_char,
@@ -327,6 +331,7 @@ unsafe fn create(
     payload: *const u8,
     payload_len: usize,
     opts: FfiResult<CreateOptions>,
+    one_pu: bool,
     out_token: *mut *mut c_char,
 ) -> HxStatus {
     guard(|| {
@@ -343,7 +348,11 @@ unsafe fn create(
         let opts = opts?;
         let endpoint = ep.read();
         let token = match (name, jwk) {
+            (Some(name), None) if one_pu => endpoint.create_1pu(name, payload, &opts)?,
             (Some(name), None) => endpoint.create(name, payload, &opts)?,
+            (None, Some(jwk)) if one_pu => {
+                endpoint.create_1pu_for(&MachineToken::from_jwk(jwk)?, payload, &opts)?
+            }
             (None, Some(jwk)) => {
                 endpoint.create_for(&MachineToken::from_jwk(jwk)?, payload, &opts)?
             }
@@ -394,6 +403,7 @@ pub unsafe extern "C" fn hx_create_jwt(
             payload,
             payload_len,
             Ok(CreateOptions::with_ttl(ttl_seconds)),
+            false,
             out_token,
         )
     }
@@ -419,18 +429,9 @@ pub unsafe extern "C" fn hx_create_jwt_ex(
     content_type: *const c_char,
     out_token: *mut *mut c_char,
 ) -> HxStatus {
-    let opts = || -> FfiResult<CreateOptions> {
-        Ok(CreateOptions {
-            ttl: ttl_seconds,
-            // SAFETY: `not_before` is NULL or valid for one read (this function's contract).
-            not_before: unsafe { not_before.as_ref() }.copied(),
-            // SAFETY: forwarded from this function's contract.
-            jti: unsafe { opt_str(jti, "jti") }?.map(str::to_owned),
-            // SAFETY: as above.
-            cty: unsafe { opt_str(content_type, "content_type") }?.map(str::to_owned),
-        })
-    };
     // SAFETY: forwarded from this function's contract.
+    let opts = unsafe { create_options(ttl_seconds, not_before, jti, content_type) };
+    // SAFETY: as above.
     unsafe {
         create(
             ep,
@@ -438,13 +439,76 @@ pub unsafe extern "C" fn hx_create_jwt_ex(
             recipient_machine_token,
             payload,
             payload_len,
-            opts(),
+            opts,
+            false,
             out_token,
         )
     }
 }
 
-/// Validates an HX1 token addressed to this endpoint (PROTOCOL.md section 4). When
+/// Like `hx_create_jwt_ex`, in the ECDH-1PU mode (docs/PROTOCOL.md): a standard compact JWE
+/// (`alg` `ECDH-1PU`, `enc` `A256GCM`, five segments) that joserfc or any
+/// ECDH-1PU stack can read with the two machine tokens, and whose past tokens stay sealed if the
+/// sender's identity key is stolen later (SECURITY.md). `hx_validate_jwt` validates both modes
+/// (`hx_message_protocol` says which). Same arguments, ownership and errors as
+/// `hx_create_jwt_ex`.
+///
+/// # Safety
+/// As `hx_create_jwt_ex`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hx_create_jwt_1pu(
+    ep: *const HxEndpoint,
+    recipient_name: *const c_char,
+    recipient_machine_token: *const c_char,
+    payload: *const u8,
+    payload_len: usize,
+    ttl_seconds: u64,
+    not_before: *const i64,
+    jti: *const c_char,
+    content_type: *const c_char,
+    out_token: *mut *mut c_char,
+) -> HxStatus {
+    // SAFETY: forwarded from this function's contract.
+    let opts = unsafe { create_options(ttl_seconds, not_before, jti, content_type) };
+    // SAFETY: as above.
+    unsafe {
+        create(
+            ep,
+            recipient_name,
+            recipient_machine_token,
+            payload,
+            payload_len,
+            opts,
+            true,
+            out_token,
+        )
+    }
+}
+
+/// The options of `hx_create_jwt_ex` and `hx_create_jwt_1pu`.
+///
+/// # Safety
+/// `not_before` is NULL or valid for one read; `jti` and `content_type` are NULL or
+/// NUL-terminated strings.
+unsafe fn create_options(
+    ttl_seconds: u64,
+    not_before: *const i64,
+    jti: *const c_char,
+    content_type: *const c_char,
+) -> FfiResult<CreateOptions> {
+    Ok(CreateOptions {
+        ttl: ttl_seconds,
+        // SAFETY: forwarded from this function's contract.
+        not_before: unsafe { not_before.as_ref() }.copied(),
+        // SAFETY: as above.
+        jti: unsafe { opt_str(jti, "jti") }?.map(str::to_owned),
+        // SAFETY: as above.
+        cty: unsafe { opt_str(content_type, "content_type") }?.map(str::to_owned),
+    })
+}
+
+/// Validates an HX1 token addressed to this endpoint (PROTOCOL.md section 4), or a token of the
+/// ECDH-1PU mode (`hx_create_jwt_1pu`, section 8; `hx_message_protocol` says which). When
 /// `sender_machine_token` is NULL, the sender is resolved by the token's `iss` through the
 /// endpoint's directory; otherwise it is the sender's public JWK, and a token from anyone else
 /// fails with `HX_ERR_ISSUER_MISMATCH`. On success writes a new message to `*out` (free it with

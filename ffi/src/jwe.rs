@@ -6,6 +6,7 @@ use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
 use hxjwt::jwe::{
     self, ContentAlgorithm, Decrypted, Decryption, Header, JsonRecipient, Key, KeyAlgorithm,
+    KeyKind,
 };
 use hxjwt::jws;
 use serde_json::Value;
@@ -29,6 +30,10 @@ use crate::validation::HxValidation;
 pub struct HxJweKey {
     inner: Key,
     kid: Option<CString>,
+    /// The JWK `alg` the key is restricted to, if any.
+    alg: Option<CString>,
+    /// The curve of an EC or X25519 key.
+    crv: Option<CString>,
 }
 
 impl HxJweKey {
@@ -44,9 +49,30 @@ impl HxJweKey {
                 })
             })
             .transpose()?;
-        Ok(HxJweKey { inner, kid })
+        // Algorithm and curve names are ASCII without NUL: `CString::new` cannot fail on them.
+        let alg = inner.algorithm().and_then(|a| CString::new(a.name()).ok());
+        let crv = match inner.kind() {
+            KeyKind::Ec(curve) => CString::new(curve.name()).ok(),
+            KeyKind::X25519 => CString::new("X25519").ok(),
+            KeyKind::Symmetric | KeyKind::Rsa => None,
+        };
+        Ok(HxJweKey {
+            inner,
+            kid,
+            alg,
+            crv,
+        })
     }
 }
+
+/// The longest token `hx_jwe_decrypt` accepts by default, in bytes
+/// (`hx_jwe_options_set_max_token_length`).
+pub const HX_JWE_DEFAULT_MAX_TOKEN_LENGTH: usize = 262_144;
+/// The largest PBES2 `p2c` accepted by default (`hx_jwe_options_set_max_p2c`).
+pub const HX_JWE_DEFAULT_MAX_P2C: u32 = 200_000;
+/// A sensible bound for `hx_jwe_options_allow_zip`, in bytes (250 KB: a compression bomb costs
+/// no more).
+pub const HX_JWE_DEFAULT_MAX_INFLATED_LENGTH: usize = 250_000;
 
 /// What `hx_jwe_decrypt` (and the other `hx_jwe_decrypt_*` calls) accept: the `alg` and `enc`
 /// values (explicit lists; the token's header never chooses), the longest token, the largest
@@ -384,6 +410,73 @@ pub unsafe extern "C" fn hx_jwe_key_is_private(key: *const HxJweKey) -> bool {
     unsafe { key.as_ref() }.is_some_and(|k| k.inner.is_private())
 }
 
+/// The key's JWK `kty`, a static string: `"oct"` (a secret or password), `"RSA"`, `"EC"` or
+/// `"OKP"` (X25519). NULL when `key` is NULL.
+///
+/// # Safety
+/// `key` is NULL or a live key.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hx_jwe_key_kty(key: *const HxJweKey) -> *const c_char {
+    // SAFETY: `key` is NULL or a live key (this function's contract).
+    unsafe { key.as_ref() }.map_or(std::ptr::null(), |k| {
+        match k.inner.kind() {
+            KeyKind::Symmetric => c"oct",
+            KeyKind::Rsa => c"RSA",
+            KeyKind::Ec(_) => c"EC",
+            KeyKind::X25519 => c"OKP",
+        }
+        .as_ptr()
+    })
+}
+
+/// The curve of an EC or X25519 key (`"P-256"`, `"P-384"`, `"P-521"`, `"X25519"`), borrowed:
+/// valid while `key` lives. NULL for a secret or an RSA key, or when `key` is NULL.
+///
+/// # Safety
+/// `key` is NULL or a live key.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hx_jwe_key_curve(key: *const HxJweKey) -> *const c_char {
+    // SAFETY: `key` is NULL or a live key (this function's contract).
+    unsafe { key.as_ref() }
+        .and_then(|k| k.crv.as_ref())
+        .map_or(std::ptr::null(), |c| c.as_ptr())
+}
+
+/// The one key management algorithm the key is restricted to (its JWK `alg`, e.g.
+/// `"ECDH-ES+A256KW"`), borrowed: valid while `key` lives. NULL when the key serves every
+/// algorithm of its kind, or when `key` is NULL.
+///
+/// # Safety
+/// `key` is NULL or a live key.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hx_jwe_key_algorithm(key: *const HxJweKey) -> *const c_char {
+    // SAFETY: `key` is NULL or a live key (this function's contract).
+    unsafe { key.as_ref() }
+        .and_then(|k| k.alg.as_ref())
+        .map_or(std::ptr::null(), |a| a.as_ptr())
+}
+
+/// Writes the key's RFC 7638 JWK thumbprint (SHA-256, base64url; of the public members only, so
+/// a private key and its public half have the same) to `*out_thumbprint` (free it with
+/// `hx_string_free`).
+///
+/// # Safety
+/// `key` is a live key; `out_thumbprint` is valid for one pointer write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hx_jwe_key_thumbprint(
+    key: *const HxJweKey,
+    out_thumbprint: *mut *mut c_char,
+) -> HxStatus {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let key = unsafe { arg_ref(key, "key") }?;
+        // SAFETY: as above.
+        let out = unsafe { arg_out(out_thumbprint, "out_thumbprint") }?;
+        *out = c_string(&key.inner.thumbprint())?;
+        Ok(())
+    })
+}
+
 /// Frees a JWE key (its private material is wiped). NULL is a no-op.
 ///
 /// # Safety
@@ -487,7 +580,8 @@ pub unsafe extern "C" fn hx_jwe_options_set_max_token_length(
 }
 
 /// Sets the largest PBES2 `p2c` (iteration count) accepted; a larger one fails with
-/// `HX_ERR_MALFORMED` before any PBKDF2 work. Defaults to 200000 (the core's `DEFAULT_MAX_P2C`).
+/// `HX_ERR_MALFORMED` before any PBKDF2 work. Defaults to `HX_JWE_DEFAULT_MAX_P2C` (200000).
+/// 0 accepts no PBES2 token at all (every `p2c` is at least 1).
 ///
 /// # Safety
 /// `options` is live options.
@@ -732,7 +826,8 @@ unsafe fn encrypt_impl(
 /// `hx_bytes_free(plaintext, len)`, which wipes it; the buffer has one more byte, a NUL, so a
 /// text plaintext is also a C string, but a plaintext may itself contain NUL bytes), and, when
 /// `out_header_json` is not NULL, the protected header as a JSON object to `*out_header_json`
-/// (free it with `hx_string_free`). Nothing is written on failure.
+/// (free it with `hx_string_free`). Nothing is written on failure. `n_keys` 0 (no key at all) is
+/// `HX_ERR_INVALID_ARGUMENT`.
 ///
 /// The checks, in order; the first failure is returned: size and structure, exactly 5 segments
 /// (`HX_ERR_MALFORMED`: a JWS or a JSON-serialized token is refused here); the header: `alg` and
@@ -1157,6 +1252,20 @@ pub unsafe extern "C" fn hx_jwe_decode_header(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_exported_defaults_are_the_cores() {
+        // Literals for cbindgen, which cannot evaluate the core's constants.
+        assert_eq!(
+            super::HX_JWE_DEFAULT_MAX_TOKEN_LENGTH,
+            hxjwt::jwe::DEFAULT_MAX_TOKEN_LEN
+        );
+        assert_eq!(super::HX_JWE_DEFAULT_MAX_P2C, hxjwt::jwe::DEFAULT_MAX_P2C);
+        assert_eq!(
+            super::HX_JWE_DEFAULT_MAX_INFLATED_LENGTH,
+            hxjwt::jwe::DEFAULT_MAX_INFLATED_LEN
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -51,7 +51,10 @@ use zeroize::Zeroize;
 pub use directory::{HxDirectory, HxResolveFn};
 pub use endpoint::HxEndpoint;
 pub use identity::HxIdentity;
-pub use jwe::{HxJweKey, HxJweOptions};
+pub use jwe::{
+    HX_JWE_DEFAULT_MAX_INFLATED_LENGTH, HX_JWE_DEFAULT_MAX_P2C, HX_JWE_DEFAULT_MAX_TOKEN_LENGTH,
+    HxJweKey, HxJweOptions,
+};
 pub use key::HxKey;
 pub use keyset::HxKeySet;
 pub use message::HxMessage;

@@ -1,6 +1,6 @@
 //! `HxMessage`: a validated token's contents.
 
-use std::ffi::{CString, c_char};
+use std::ffi::{CStr, CString, c_char};
 
 use hxjwt::Message;
 use zeroize::Zeroizing;
@@ -18,6 +18,8 @@ pub struct HxMessage {
     not_before: Option<i64>,
     jti: Option<CString>,
     content_type: Option<CString>,
+    /// `"HX1"` or `"ECDH-1PU"`, NUL-terminated.
+    protocol: &'static CStr,
     /// The plaintext followed by one NUL byte (not counted in `payload_len`).
     payload: Zeroizing<Vec<u8>>,
     payload_len: usize,
@@ -49,6 +51,11 @@ impl HxMessage {
             not_before: m.not_before(),
             jti: m.jti().map(|j| c_member(j, "jti")).transpose()?,
             content_type: m.content_type().map(|c| c_member(c, "cty")).transpose()?,
+            protocol: if m.protocol() == "ECDH-1PU" {
+                c"ECDH-1PU"
+            } else {
+                c"HX1"
+            },
             payload: bytes,
             payload_len: payload.len(),
         })
@@ -170,6 +177,17 @@ pub unsafe extern "C" fn hx_message_content_type(m: *const HxMessage) -> *const 
     unsafe { message(m) }
         .and_then(|m| m.content_type.as_ref())
         .map_or(std::ptr::null(), |s| s.as_ptr())
+}
+
+/// The mode of the token the message came from: `"HX1"` (`hx_create_jwt`, `hx_create_jwt_ex`) or
+/// `"ECDH-1PU"` (`hx_create_jwt_1pu`), a static string; NULL when `m` is NULL.
+///
+/// # Safety
+/// `m` is NULL or a live message.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hx_message_protocol(m: *const HxMessage) -> *const c_char {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { message(m) }.map_or(std::ptr::null(), |m| m.protocol.as_ptr())
 }
 
 /// Frees a message and wipes its payload. NULL is a no-op.

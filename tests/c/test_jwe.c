@@ -888,6 +888,117 @@ static void threads(void) {
     hx_jwe_key_free(key);
 }
 
+/* The key accessors, the exported defaults, decode_header on a JWS, and the sender-key rule. */
+static void key_accessors_and_rules(void) {
+    const HxJweKey *bob = vector_key("x25519", 0), *bob_pub = vector_key("x25519", 1);
+    const HxJweKey *alice_pub = vector_key("x25519-sender", 1);
+    const HxJweKey *p384 = vector_key("p384", 0), *rsa = vector_key("rsa2048", 0);
+    const HxJweKey *oct = vector_key("oct16", 0);
+    const char *algs[] = {"ECDH-1PU", "ECDH-ES"}, *encs[] = {"A256GCM"};
+    char *t1 = NULL, *t2 = NULL, *token = NULL, *out = (char *)SENTINEL;
+    uint8_t *plaintext = (uint8_t *)SENTINEL;
+    size_t len = 7;
+    HxJweOptions *o = NULL;
+    HxJweKey *restricted = NULL;
+    CHECK(strcmp(hx_jwe_key_kty(bob), "OKP") == 0 && strcmp(hx_jwe_key_curve(bob), "X25519") == 0);
+    CHECK(strcmp(hx_jwe_key_kty(p384), "EC") == 0 && strcmp(hx_jwe_key_curve(p384), "P-384") == 0);
+    CHECK(strcmp(hx_jwe_key_kty(rsa), "RSA") == 0 && hx_jwe_key_curve(rsa) == NULL);
+    CHECK(strcmp(hx_jwe_key_kty(oct), "oct") == 0 && hx_jwe_key_curve(oct) == NULL);
+    CHECK(hx_jwe_key_kty(NULL) == NULL && hx_jwe_key_curve(NULL) == NULL &&
+          hx_jwe_key_algorithm(NULL) == NULL);
+    CHECK(hx_jwe_key_algorithm(bob) == NULL);
+    CHECK_STATUS(hx_jwe_key_from_jwk("{\"kty\":\"oct\",\"k\":\"AAECAwQFBgcICQoLDA0ODw\","
+                                     "\"alg\":\"A128KW\"}",
+                                     &restricted),
+                 HX_OK);
+    CHECK(restricted != NULL && strcmp(hx_jwe_key_algorithm(restricted), "A128KW") == 0);
+    /* The thumbprint is of the public members: a key and its public half agree. */
+    CHECK_STATUS(hx_jwe_key_thumbprint(bob, &t1), HX_OK);
+    CHECK_STATUS(hx_jwe_key_thumbprint(bob_pub, &t2), HX_OK);
+    CHECK(t1 != NULL && t2 != NULL && strlen(t1) == 43 && strcmp(t1, t2) == 0);
+    CHECK_STATUS(hx_jwe_key_thumbprint(NULL, &out), HX_ERR_INVALID_ARGUMENT);
+    CHECK(out == SENTINEL);
+    CHECK(HX_JWE_DEFAULT_MAX_TOKEN_LENGTH == 256 * 1024 && HX_JWE_DEFAULT_MAX_P2C == 200000 &&
+          HX_JWE_DEFAULT_MAX_INFLATED_LENGTH == 250000);
+    /* A sender key asks for sender authentication: an ECDH-ES token is refused even though the
+     * options also name ECDH-ES. */
+    REQUIRE(hx_jwe_options_new(algs, 2, encs, 1, &o) == HX_OK);
+    CHECK_STATUS(hx_jwe_encrypt(bob_pub, "ECDH-ES", "A256GCM", NULL, (const uint8_t *)"hi", 2,
+                                &token),
+                 HX_OK);
+    CHECK_STATUS(hx_jwe_decrypt_1pu(&bob, 1, &alice_pub, 1, token, o, &plaintext, &len, &out),
+                 HX_ERR_UNSUPPORTED_ALGORITHM);
+    CHECK(plaintext == SENTINEL && len == 7 && out == SENTINEL);
+    /* decode_header reads a JWE's header, and refuses a JWS. */
+    CHECK_STATUS(hx_jwe_decode_header(token, &out), HX_OK);
+    CHECK(out != SENTINEL && strstr(out, "\"ECDH-ES\"") != NULL);
+    hx_string_free(out);
+    out = (char *)SENTINEL;
+    CHECK_STATUS(hx_jwe_decode_header("eyJhbGciOiJIUzI1NiJ9.e30.c2ln", &out), HX_ERR_MALFORMED);
+    CHECK(out == SENTINEL);
+    hx_string_free(t1);
+    hx_string_free(t2);
+    hx_string_free(token);
+    hx_jwe_key_free(restricted);
+    hx_jwe_options_free(o);
+}
+
+/* HX endpoints in the ECDH-1PU mode: hx_create_jwt_1pu, validated by hx_validate_jwt. */
+static void endpoint_1pu(void) {
+    HxIdentity *alice = NULL, *bob = NULL;
+    HxEndpoint *a = NULL, *b = NULL;
+    HxMessage *m = NULL;
+    char *alice_token = NULL, *bob_token = NULL, *token = NULL, *hx1 = NULL;
+    const char *dots;
+    size_t n = 0, len = 0;
+    const uint8_t *payload;
+    const int64_t nbf = 1000;
+    REQUIRE(hx_identity_generate("alice.svc", &alice) == HX_OK);
+    REQUIRE(hx_identity_generate("bob.svc", &bob) == HX_OK);
+    REQUIRE(hx_identity_machine_token(alice, &alice_token) == HX_OK);
+    REQUIRE(hx_identity_machine_token(bob, &bob_token) == HX_OK);
+    REQUIRE(hx_endpoint_new(alice, NULL, &a) == HX_OK);
+    REQUIRE(hx_endpoint_new(bob, NULL, &b) == HX_OK);
+    CHECK_STATUS(hx_create_jwt_1pu(a, NULL, bob_token, (const uint8_t *)"{\"n\":1}", 7, 60, &nbf,
+                                   "req-1", "json", &token),
+                 HX_OK);
+    for (dots = token; dots != NULL && *dots; dots++) n += *dots == '.';
+    CHECK(n == 4);
+    CHECK_STATUS(hx_validate_jwt(b, token, alice_token, &m), HX_OK);
+    if (m != NULL) {
+        payload = hx_message_payload(m, &len);
+        CHECK(len == 7 && memcmp(payload, "{\"n\":1}", 7) == 0);
+        CHECK(strcmp(hx_message_protocol(m), "ECDH-1PU") == 0);
+        CHECK(strcmp(hx_message_jti(m), "req-1") == 0);
+        CHECK(strcmp(hx_message_content_type(m), "json") == 0);
+        CHECK(hx_message_expires_at(m) - hx_message_issued_at(m) == 60);
+        hx_message_free(m);
+        m = NULL;
+    }
+    CHECK(hx_message_protocol(NULL) == NULL);
+    CHECK_STATUS(hx_create_jwt(a, NULL, bob_token, (const uint8_t *)"x", 1, 60, &hx1), HX_OK);
+    CHECK_STATUS(hx_validate_jwt(b, hx1, alice_token, &m), HX_OK);
+    if (m != NULL) {
+        CHECK(strcmp(hx_message_protocol(m), "HX1") == 0);
+        hx_message_free(m);
+    }
+    /* The same argument rules as hx_create_jwt_ex. */
+    CHECK_STATUS(hx_create_jwt_1pu(a, NULL, NULL, (const uint8_t *)"x", 1, 60, NULL, NULL, NULL,
+                                   &hx1),
+                 HX_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(hx_create_jwt_1pu(a, "nobody", NULL, (const uint8_t *)"x", 1, 60, NULL, NULL,
+                                   NULL, &hx1),
+                 HX_ERR_INVALID_ARGUMENT); /* a name, but no directory to resolve it */
+    hx_string_free(hx1);
+    hx_string_free(token);
+    hx_string_free(alice_token);
+    hx_string_free(bob_token);
+    hx_endpoint_free(a);
+    hx_endpoint_free(b);
+    hx_identity_free(alice);
+    hx_identity_free(bob);
+}
+
 int main(void) {
     size_t len = 0;
     char *text = hxt_read_file(hxt_vector_path("jwe.json"), &len);
@@ -902,6 +1013,8 @@ int main(void) {
     one_pu();
     json_serialization();
     nested();
+    key_accessors_and_rules();
+    endpoint_1pu();
     bad_arguments();
     hostile();
     generated_keys();
