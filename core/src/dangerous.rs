@@ -90,3 +90,24 @@ pub fn jws_sign(
 ) -> Result<Vec<u8>> {
     key.sign(alg, input)
 }
+
+/// Verifies a signature over arbitrary bytes with a JWS key and algorithm (the key's checks
+/// still apply): `Ok(())`, or [`crate::ErrorKind::InvalidSignature`]. For callers that build
+/// the signing input themselves (the Python face's `PyJWS`, RFC 7797 unencoded payloads).
+///
+/// ```
+/// use hxjwt::jws::{Algorithm, Key};
+/// let key = Key::from_secret(b"a secret of at least thirty-two bytes!!")?;
+/// let sig = hxjwt::dangerous::jws_sign(&key, Algorithm::HS256, b"input")?;
+/// hxjwt::dangerous::jws_verify(&key, Algorithm::HS256, b"input", &sig)?;
+/// assert!(hxjwt::dangerous::jws_verify(&key, Algorithm::HS256, b"other", &sig).is_err());
+/// # Ok::<(), hxjwt::Error>(())
+/// ```
+pub fn jws_verify(
+    key: &crate::jws::Key,
+    alg: crate::jws::Algorithm,
+    input: &[u8],
+    signature: &[u8],
+) -> Result<()> {
+    key.verify(alg, input, signature)
+}

@@ -537,6 +537,17 @@ impl PyJwk {
         }
     }
 
+    /// `PyJWT`'s `Algorithm` object of this key's algorithm (`hxjwt.algorithms`): its
+    /// `sign`/`verify` run in the core, as every signature does.
+    #[getter]
+    #[pyo3(name = "Algorithm")]
+    fn algorithm_object<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py.import("hxjwt.algorithms")?
+            .getattr("get_default_algorithms")?
+            .call0()?
+            .get_item(self.algorithm.name())
+    }
+
     fn __repr__(&self, py: Python<'_>) -> String {
         format!(
             "PyJWK(key_type={}, key_id={}, algorithm_name={})",

@@ -207,7 +207,7 @@ impl Options {
             verify_jti: flag("verify_jti", verify_signature)?,
             require,
             strict_aud: flag("strict_aud", false)?,
-            enforce_minimum_key_length: flag("enforce_minimum_key_length", true)?,
+            enforce_minimum_key_length: flag("enforce_minimum_key_length", !pyjwt_defaults())?,
         })
     }
 
@@ -528,6 +528,9 @@ fn decode_impl<'py>(
         ));
     }
     let resolved = resolve(key, !o.enforce_minimum_key_length)?;
+    if !o.enforce_minimum_key_length && pyjwt_defaults() {
+        warn_short_secret(py, &resolved, header_alg(token))?;
+    }
     let accepted = accepted_algorithms(algorithms, resolved.bound)?;
     let v = validation(&accepted, &o, args)?;
     let result = detached_result(py, || match &resolved.verifier {
@@ -878,6 +881,9 @@ pub(crate) fn encode(
         }
     }
     let alg = algorithm_named(name.as_deref().unwrap_or("none"))?;
+    if !o.enforce_minimum_key_length && pyjwt_defaults() {
+        warn_short_secret(py, &resolved, Some(alg))?;
+    }
     let header = header(alg, headers, json_encoder)?;
     let result = detached_result(py, || jws::encode_json(&header, &claims_json, signing_key));
     result.map_err(|e| key_error(py, &e, &resolved, Some(alg), o.enforce_minimum_key_length))
@@ -920,4 +926,152 @@ pub(crate) fn nested_verification<'py>(
     let accepted = accepted_algorithms(Some(algorithms), resolved.bound)?;
     let v = validation(&accepted, &o, &args)?;
     Ok((resolved.verifier, v))
+}
+
+/// Whether `hxjwt.compat.install(pyjwt_defaults=True)` asked for `PyJWT`'s defaults: HMAC
+/// secrets shorter than the hash then warn (`InsecureKeyLengthWarning`) instead of raising,
+/// unless `options={"enforce_minimum_key_length": True}`.
+static PYJWT_DEFAULTS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether `PyJWT`'s defaults are on (see [`_set_pyjwt_defaults`]).
+pub(crate) fn pyjwt_defaults() -> bool {
+    PYJWT_DEFAULTS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Turns `PyJWT`'s defaults on or off for the process (`hxjwt.compat.install` calls it):
+/// short HMAC secrets warn instead of raising where `PyJWT` warns. Returns the previous value.
+#[pyfunction]
+pub(crate) fn _set_pyjwt_defaults(on: bool) -> bool {
+    PYJWT_DEFAULTS.swap(on, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `PyJWT`'s warning for an HMAC secret shorter than the hash, when the secret is short and
+/// short secrets are accepted.
+fn warn_short_secret(py: Python<'_>, resolved: &Resolved, alg: Option<Algorithm>) -> PyResult<()> {
+    let (Some(len), Some(alg)) = (resolved.secret_len, alg) else {
+        return Ok(());
+    };
+    if alg.key_type() != KeyType::Hmac || len >= alg.min_secret_len() {
+        return Ok(());
+    }
+    let category = py
+        .import("hxjwt.warnings")?
+        .getattr("InsecureKeyLengthWarning")?;
+    let message = std::ffi::CString::new(format!(
+        "The HMAC key is {len} bytes long, which is below the minimum recommended length of \
+         {} bytes for SHA{}. See RFC 7518 Section 3.2.",
+        alg.min_secret_len(),
+        alg.min_secret_len() * 8
+    ))
+    .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    PyErr::warn(py, &category, &message, 2)
+}
+
+/// The core key of a key argument, for one signature (`hxjwt.algorithms`).
+fn one_key(key: &Bound<'_, PyAny>, allow_short: bool) -> PyResult<jws::Key> {
+    match resolve(key, allow_short)?.verifier {
+        Verifier::One(k) => Ok(k),
+        Verifier::Set(_) => Err(PyTypeError::new_err(
+            "a signature takes one key: pass a PyJWK of the set, not the PyJWKSet",
+        )),
+    }
+}
+
+/// Signs `msg` with `key` under the algorithm named `alg`: the core's signature (PyJWT's
+/// `Algorithm.sign`, for `hxjwt.algorithms`). `allow_short` accepts a short HMAC secret.
+#[pyfunction]
+#[pyo3(signature = (alg, key, msg, *, allow_short = false))]
+pub(crate) fn _jws_sign<'py>(
+    py: Python<'py>,
+    alg: &str,
+    key: &Bound<'py, PyAny>,
+    msg: &[u8],
+    allow_short: bool,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let alg = algorithm_named(alg)?;
+    let key = one_key(key, allow_short)?;
+    let sig = detached_result(py, || hxjwt::dangerous::jws_sign(&key, alg, msg))
+        .map_err(|e| to_jws_err(py, &e))?;
+    Ok(PyBytes::new(py, &sig))
+}
+
+/// Whether `sig` is `key`'s signature of `msg` under `alg` (the core's verification; PyJWT's
+/// `Algorithm.verify`). A key that cannot be used with `alg` raises `InvalidKeyError`.
+#[pyfunction]
+#[pyo3(signature = (alg, key, msg, sig, *, allow_short = false))]
+pub(crate) fn _jws_verify(
+    py: Python<'_>,
+    alg: &str,
+    key: &Bound<'_, PyAny>,
+    msg: &[u8],
+    sig: &[u8],
+    allow_short: bool,
+) -> PyResult<bool> {
+    let alg = algorithm_named(alg)?;
+    let key = one_key(key, allow_short)?;
+    match detached_result(py, || hxjwt::dangerous::jws_verify(&key, alg, msg, sig)) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == ErrorKind::InvalidSignature => Ok(false),
+        Err(e) => Err(to_jws_err(py, &e)),
+    }
+}
+
+/// The parts of a compact JWS, decoded by the core (strict base64url, strict JSON header) but
+/// **not verified**: `(header: dict, payload: bytes, signature: bytes)` (`hxjwt.api_jws`).
+#[pyfunction]
+pub(crate) fn _jws_parts<'py>(
+    py: Python<'py>,
+    jwt: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+    let token = token_str(jwt)?;
+    let parts = detached_result(py, || hxjwt::dangerous::decode_unverified(&token))
+        .map_err(|e| to_jws_err(py, &e))?;
+    let (h, _, _) = segments(token.trim());
+    Ok((
+        segment_json(py, h)?,
+        PyBytes::new(py, &parts.payload),
+        PyBytes::new(py, &parts.signature),
+    ))
+}
+
+/// The core's claim checks on a payload (JSON text) whose signature the caller has verified
+/// (`hxjwt.api_jwt.PyJWT`, after `PyJWS` checked the signature): `PyJWT`'s `options`,
+/// `audience`, `issuer`, `subject`, `leeway`. Returns the claims as a dict.
+#[pyfunction]
+#[pyo3(signature = (payload, options = None, audience = None, issuer = None, subject = None,
+                    leeway = None))]
+pub(crate) fn _check_claims<'py>(
+    py: Python<'py>,
+    payload: &[u8],
+    options: Option<&Bound<'py, PyAny>>,
+    audience: Option<&Bound<'py, PyAny>>,
+    issuer: Option<&Bound<'py, PyAny>>,
+    subject: Option<String>,
+    leeway: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let o = Options::read(options)?;
+    let zero = 0i64.into_pyobject(py)?;
+    let args = ClaimArgs {
+        audience: audience.filter(|a| !a.is_none()),
+        issuer: issuer.filter(|i| !i.is_none()),
+        subject,
+        leeway: leeway.filter(|l| !l.is_none()).unwrap_or(zero.as_any()),
+        now: None,
+        typ: None,
+        max_age: None,
+        replay_store: None,
+    };
+    let claims = json_value(py, payload)?;
+    if o.any_claim_check() {
+        let v = validation(&[Algorithm::HS256], &o, &args)?;
+        check_unverified(py, payload, &v)?;
+    }
+    if o.strict_aud && o.verify_aud {
+        let aud_is_string = claims
+            .get_item("aud")
+            .ok()
+            .map(|a| a.is_instance_of::<PyString>());
+        check_strict_aud(args.audience, aud_is_string)?;
+    }
+    Ok(claims)
 }

@@ -40,7 +40,10 @@ mod _hxjwt {
     #[pymodule_export]
     use super::jwk::{PyJwk, PyJwkSet, PyKey};
     #[pymodule_export]
-    use super::jws::{decode, decode_complete, encode, get_unverified_header};
+    use super::jws::{
+        _check_claims, _jws_parts, _jws_sign, _jws_verify, _set_pyjwt_defaults, decode,
+        decode_complete, encode, get_unverified_header,
+    };
     #[pymodule_export]
     use super::jws_errors::{
         InvalidIssuedAtError, InvalidJTIError, InvalidSubjectError, MissingCryptographyError,

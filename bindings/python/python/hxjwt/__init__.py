@@ -146,3 +146,44 @@ __all__ += ["MemoryReplayStore", "RedisReplayStore", "RedisRevocationStore", "To
 from . import jwe  # noqa: E402
 
 __all__ += ["jwe"]
+
+# PyJWT's module layout (jwt.algorithms, jwt.api_jws, ...), its classes and warnings; and
+# hxjwt.compat, which registers hxjwt under the name `jwt` for code that imports PyJWT.
+from . import (  # noqa: E402
+    algorithms,
+    api_jwk,
+    api_jws,
+    api_jwt,
+    compat,
+    jwks_client,
+    types,
+    utils,
+    warnings,
+)
+from .api_jws import PyJWS  # noqa: E402
+from .api_jwt import PyJWT  # noqa: E402
+from .api_jws import (  # noqa: E402
+    get_algorithm_by_name,
+    register_algorithm,
+    unregister_algorithm,
+)
+from .warnings import InsecureKeyLengthWarning, RemovedInPyjwt3Warning  # noqa: E402
+
+__all__ += [
+    "InsecureKeyLengthWarning",
+    "PyJWS",
+    "PyJWT",
+    "RemovedInPyjwt3Warning",
+    "algorithms",
+    "api_jwk",
+    "api_jws",
+    "api_jwt",
+    "compat",
+    "get_algorithm_by_name",
+    "jwks_client",
+    "register_algorithm",
+    "types",
+    "unregister_algorithm",
+    "utils",
+    "warnings",
+]

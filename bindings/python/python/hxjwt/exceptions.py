@@ -77,3 +77,17 @@ __all__ = [
     "UnknownHeaderError",
     "UnknownIssuerError",
 ]
+
+
+def _missing_claim_init(self: MissingRequiredClaimError, claim: object = None, *args: object) -> None:
+    Exception.__init__(self, claim, *args)
+    self.claim = claim if isinstance(claim, str) or claim is None else str(claim)
+
+
+def _missing_claim_str(self: MissingRequiredClaimError) -> str:
+    return f'Token is missing the "{self.claim}" claim'
+
+
+# PyJWT's MissingRequiredClaimError(claim): `.claim` is the claim and str() names it.
+MissingRequiredClaimError.__init__ = _missing_claim_init  # type: ignore[method-assign,assignment]
+MissingRequiredClaimError.__str__ = _missing_claim_str  # type: ignore[method-assign,assignment]
