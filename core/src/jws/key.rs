@@ -282,7 +282,7 @@ impl Key {
     ///
     /// ```
     /// use hxjwt::jws::{Algorithm, Key, KeyType};
-    /// let line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGXk4bXuXJ6B0bOcpbKe6i2m8u5iHhq0FWbsFE2FXrVD ci";
+    /// let line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMWVmTRLure4Ggbu10A4aZizd617mHTpCrX7tN4CgZtG ci";
     /// let key = Key::from_openssh(line)?;
     /// assert_eq!(key.key_type(), KeyType::Ed25519);
     /// assert!(!key.is_private());
