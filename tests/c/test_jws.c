@@ -18,7 +18,7 @@ static char sentinel_storage;
 
 static const char *const ALGS[] = {"HS256", "HS384", "HS512", "RS256", "RS384",
                                    "RS512", "PS256", "PS384", "PS512", "ES256",
-                                   "ES384", "ES512", "EdDSA"};
+                                   "ES384", "ES512", "ES256K", "EdDSA", "Ed25519"};
 #define N_ALGS (sizeof ALGS / sizeof ALGS[0])
 
 /* exp one hour after T0. */
@@ -309,7 +309,45 @@ static void test_pem_keys(void) {
 
     /* Keys hxjwt refuses: RSA under 2048 bits, a curve it does not support. */
     CHECK(pem_key("rsa1024.pkcs8.pem", HX_ERR_INVALID_KEY) == NULL);
-    CHECK(pem_key("ec-secp256k1.pkcs8.pem", HX_ERR_INVALID_KEY) == NULL);
+    /* secp256k1 is ES256K's curve (RFC 8812): OpenSSL's key signs ES256K and nothing else. */
+    {
+        HxKey *k1 = pem_key("ec-secp256k1.pkcs8.pem", HX_OK);
+        HxValidation *v = validation_for("ES256K");
+        char *token = encode(k1, "ES256K", NULL, CLAIMS), *bad = NULL;
+        JsonValue *claims = decode_ok(k1, NULL, token, v);
+        json_free(claims);
+        CHECK_STATUS(hx_jwt_encode(k1, "ES256", NULL, CLAIMS, &bad), HX_ERR_INVALID_KEY);
+        CHECK(bad == NULL);
+        hx_string_free(token);
+        hx_validation_free(v);
+        hx_key_free(k1);
+    }
+    /* An OpenSSH public key line through hx_key_from_pem: it verifies, never signs, and is
+     * never an HMAC secret (ssh-keygen -y of keys/ec-P-256.pkcs8.pem). */
+    {
+        static const char SSH_P256[] =
+            "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBKw6isKVbHzwsxVf"
+            "NR+ejgYVbC3RHOCjKM9T9N29plFYtO2hVo2NbL/uZtPQhpRCWQFvAgMT6yAlbFeeqlXa7ns= ci@hxjwt\n";
+        HxKey *priv = pem_key("ec-P-256.pkcs8.pem", HX_OK), *ssh = NULL, *secret = (HxKey *)SENTINEL;
+        HxValidation *v = validation_for("ES256");
+        char *token = encode(priv, "ES256", NULL, CLAIMS), *bad = NULL;
+        JsonValue *claims;
+        CHECK_STATUS(hx_key_from_pem(SSH_P256, &ssh), HX_OK);
+        REQUIRE(ssh != NULL);
+        CHECK(!hx_key_is_private(ssh));
+        claims = decode_ok(ssh, NULL, token, v);
+        json_free(claims);
+        CHECK_STATUS(hx_jwt_encode(ssh, "ES256", NULL, CLAIMS, &bad), HX_ERR_INVALID_KEY);
+        CHECK_STATUS(hx_jwt_encode(ssh, "HS256", NULL, CLAIMS, &bad), HX_ERR_INVALID_KEY);
+        CHECK(bad == NULL);
+        CHECK_STATUS(hx_key_from_secret((const uint8_t *)SSH_P256, strlen(SSH_P256), &secret),
+                     HX_ERR_INVALID_KEY);
+        CHECK(secret == (HxKey *)SENTINEL);
+        hx_string_free(token);
+        hx_validation_free(v);
+        hx_key_free(ssh);
+        hx_key_free(priv);
+    }
     {
         HxKey *key = (HxKey *)SENTINEL;
         CHECK_STATUS(hx_key_from_pem("not a pem", &key), HX_ERR_INVALID_KEY);
