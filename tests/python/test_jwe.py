@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import threading
 import time
 import zlib
@@ -823,6 +824,37 @@ def test_gil_released_during_rsa_decrypts() -> None:
         ticker.join()
     # With the GIL held through each call, the ticker would tick about once per call.
     assert ticks > 3 * batch, (ticks, elapsed, batch)
+
+
+def test_gil_released_for_large_symmetric_tokens() -> None:
+    # A dir token under 16 KiB is decrypted with the GIL held (cheaper than releasing it); a
+    # large one releases it like the asymmetric algorithms: the ticker runs during the calls.
+    key = jwe.Key.from_secret(bytes(range(32)))
+    big = os.urandom(24 << 20)
+    token = jwe.encrypt(big, key, alg="dir", enc="A256GCM")
+    d: dict[str, Any] = {"algorithms": ["dir"], "encryptions": ["A256GCM"],
+                         "max_token_length": len(token)}
+    ticks = 0
+    stop = threading.Event()
+
+    def tick() -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+            time.sleep(0.001)
+
+    ticker = threading.Thread(target=tick)
+    ticker.start()
+    try:
+        for _ in range(3):
+            assert jwe.decrypt(token, key, **d).plaintext == big
+    finally:
+        stop.set()
+        ticker.join()
+    assert ticks > 3 * 3, ticks
+    # Small tokens decrypt the same either way.
+    small = jwe.encrypt(b"hi", key, alg="dir", enc="A256GCM")
+    assert jwe.decrypt(small, key, algorithms=["dir"], encryptions=["A256GCM"]).plaintext == b"hi"
 
 
 def test_threads_decrypt_in_parallel(keys: Keys) -> None:
