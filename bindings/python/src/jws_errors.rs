@@ -94,18 +94,58 @@ fn pyjwt_class<'py>(
     py: Python<'py>,
     kind: ErrorKind,
     claim: Option<&str>,
+    detail: &str,
 ) -> Option<(Bound<'py, PyType>, Option<String>)> {
+    let text = |t: &str| Some(t.to_owned());
     Some(match (kind, claim) {
         (ErrorKind::MissingClaim, Some(claim)) => (
             py.get_type::<MissingRequiredClaimError>(),
             Some(format!("Token is missing the \"{claim}\" claim")),
         ),
-        (ErrorKind::InvalidClaim, Some("iat")) => (py.get_type::<InvalidIssuedAtError>(), None),
-        (ErrorKind::InvalidClaim, Some("exp" | "nbf")) => (py.get_type::<DecodeError>(), None),
-        (ErrorKind::InvalidClaim, Some("aud")) => (py.get_type::<InvalidAudienceError>(), None),
-        (ErrorKind::InvalidClaim, Some("iss")) => (py.get_type::<InvalidIssuerError>(), None),
-        (ErrorKind::InvalidClaim, Some("sub")) => (py.get_type::<InvalidSubjectError>(), None),
-        (ErrorKind::InvalidClaim, Some("jti")) => (py.get_type::<InvalidJTIError>(), None),
+        (ErrorKind::InvalidClaim, Some("iat")) => (
+            py.get_type::<InvalidIssuedAtError>(),
+            text("Issued At claim (iat) must be an integer."),
+        ),
+        (ErrorKind::InvalidClaim, Some("exp")) => (
+            py.get_type::<DecodeError>(),
+            text("Expiration Time claim (exp) must be an integer."),
+        ),
+        (ErrorKind::InvalidClaim, Some("nbf")) => (
+            py.get_type::<DecodeError>(),
+            text("Not Before claim (nbf) must be an integer."),
+        ),
+        (ErrorKind::InvalidClaim, Some("aud")) => (
+            py.get_type::<InvalidAudienceError>(),
+            text("Invalid claim format in token"),
+        ),
+        (ErrorKind::InvalidClaim, Some("iss")) => (
+            py.get_type::<InvalidIssuerError>(),
+            text("Payload Issuer (iss) must be a string"),
+        ),
+        (ErrorKind::InvalidClaim, Some("sub")) => (
+            py.get_type::<InvalidSubjectError>(),
+            if detail.starts_with("subject ") {
+                text("Invalid subject")
+            } else {
+                text("Subject must be a string")
+            },
+        ),
+        (ErrorKind::InvalidClaim, Some("jti")) => (
+            py.get_type::<InvalidJTIError>(),
+            text("JWT ID must be a string"),
+        ),
+        (ErrorKind::WrongAudience, _) => (
+            py.get_type::<InvalidAudienceError>(),
+            if detail.starts_with("the token has an audience, but") {
+                text("Invalid audience")
+            } else {
+                text("Audience doesn't match")
+            },
+        ),
+        (ErrorKind::IssuerMismatch, _) => {
+            (py.get_type::<crate::errors::IssuerMismatchError>(), text("Invalid issuer"))
+        }
+        (ErrorKind::Malformed, _) => (py.get_type::<DecodeError>(), pyjwt_decode_message(detail)),
         (ErrorKind::Expired, Some("exp")) => (
             py.get_type::<ExpiredSignatureError>(),
             Some("Signature has expired".to_owned()),
@@ -122,11 +162,34 @@ fn pyjwt_class<'py>(
     })
 }
 
+/// `PyJWT`'s message for a token the core could not decode, where `PyJWT` has one for the same
+/// failure (`None`: the core's own message).
+fn pyjwt_decode_message(detail: &str) -> Option<String> {
+    let m = if detail.starts_with("token has 1 segment") || detail.starts_with("token has 2 segments")
+        || detail.starts_with("a JWT has exactly 3 segments")
+    {
+        "Not enough segments".to_owned()
+    } else if detail.starts_with("header segment") {
+        "Invalid header padding".to_owned()
+    } else if detail.starts_with("payload segment") {
+        "Invalid payload padding".to_owned()
+    } else if detail.starts_with("signature segment") {
+        "Invalid crypto padding".to_owned()
+    } else if detail == "header is not a JSON object" {
+        "Invalid header string: must be a json object".to_owned()
+    } else if let Some(rest) = detail.strip_prefix("header") {
+        format!("Invalid header string: {}", rest.trim_start_matches([':', ' ']))
+    } else {
+        return None;
+    };
+    Some(m)
+}
+
 /// A core error from a standard-JWT call as the exception `PyJWT` would raise (see the module
 /// doc), with `.kind` and `.claim` set on the instance.
 pub(crate) fn to_jws_err(py: Python<'_>, e: &hxjwt::Error) -> PyErr {
     let claim = e.claim();
-    let err = match pyjwt_class(py, e.kind(), claim) {
+    let err = match pyjwt_class(py, e.kind(), claim, e.detail()) {
         Some((class, message)) => {
             PyErr::from_type(class, message.unwrap_or_else(|| e.detail().to_owned()))
         }

@@ -371,7 +371,8 @@ impl Validation {
             return Ok(());
         }
         let values: Vec<&str> = match aud {
-            None => {
+            // `"aud": null` is no audience (as in PyJWT).
+            None | Some(Value::Null) => {
                 if self.audiences.is_some() {
                     return Err(Error::new(
                         ErrorKind::MissingClaim,

@@ -168,6 +168,31 @@ class PyJWT:
         )
         return decoded
 
+    def _validate_claims(
+        self,
+        payload: dict[str, Any],
+        options: dict[str, Any],
+        audience: str | Iterable[str] | None = None,
+        issuer: str | Container[str] | None = None,
+        subject: str | None = None,
+        leeway: float | timedelta = 0,
+    ) -> None:
+        """The core's claim checks on ``payload`` (a dict) with ``options`` (PyJWT's)."""
+        if audience is not None and not isinstance(audience, (str, Iterable)):
+            raise TypeError("audience must be a string, iterable or None")
+        claim_options = {name: bool(options.get(name, True)) for name in _VERIFY}
+        claim_options["verify_signature"] = False
+        claim_options["require"] = options.get("require") or []
+        claim_options["strict_aud"] = bool(options.get("strict_aud", False))
+        _hxjwt._check_claims(
+            json.dumps(payload).encode("utf-8"), claim_options, audience, issuer, subject, leeway
+        )
+
+    def _validate_iss(self, payload: dict[str, Any], issuer: Any) -> None:
+        """The core's ``iss`` check alone (PyJWT's private method)."""
+        only = {name: name == "verify_iss" for name in _VERIFY}
+        self._validate_claims(payload, {**only, "require": []}, issuer=issuer)
+
     def _decode_payload(self, decoded: dict[str, Any]) -> dict[str, Any]:
         """The claims of a decoded JWS (compact JSON); subclasses may decompress."""
         try:
