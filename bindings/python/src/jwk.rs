@@ -97,9 +97,13 @@ fn looks_like_jwk(bytes: &[u8]) -> bool {
     bytes.trim_ascii_start().starts_with(b"{") && bytes.windows(5).any(|w| w == b"\"kty\"")
 }
 
-/// A key given as text or bytes: PEM, JWK JSON, or an HMAC secret.
+/// What `Key.from_secret` says of bytes that are a public key: the calls to make instead.
+const NOT_A_SECRET: &str = "this looks like a PEM or OpenSSH key, not an HMAC secret: load it \
+     with hxjwt.Key.from_pem(text) (PEM) or hxjwt.Key.from_openssh(line) (an OpenSSH public key)";
+
+/// A key given as text or bytes: PEM or an OpenSSH public key line, JWK JSON, or an HMAC secret.
 fn key_from_bytes(py: Python<'_>, bytes: &[u8]) -> PyResult<Resolved> {
-    let is_pem = bytes.trim_ascii_start().starts_with(b"-----BEGIN");
+    let is_pem = Key::looks_like_public_key(bytes);
     if is_pem || looks_like_jwk(bytes) {
         let text = std::str::from_utf8(bytes)
             .map_err(|_| InvalidKeyError::new_err("a PEM or JWK key must be UTF-8 text"))?;
@@ -236,8 +240,9 @@ pub(crate) struct PyKey {
 #[pymethods]
 impl PyKey {
     /// A key from PEM text (`str` or `bytes`): PKCS#8 `PRIVATE KEY`, SPKI `PUBLIC KEY`, PKCS#1
-    /// `RSA PRIVATE KEY`/`RSA PUBLIC KEY` or SEC1 `EC PRIVATE KEY`. RSA keys must have 2048 to
-    /// 8192 bits. Raises `InvalidKeyError` otherwise.
+    /// `RSA PRIVATE KEY`/`RSA PUBLIC KEY` or SEC1 `EC PRIVATE KEY` (P-256/384/521, secp256k1).
+    /// RSA keys must have 2048 to 8192 bits. An OpenSSH public key line is taken too, as by
+    /// `Key.from_openssh`. Raises `InvalidKeyError` otherwise.
     #[staticmethod]
     fn from_pem(py: Python<'_>, pem: &Bound<'_, PyAny>) -> PyResult<Self> {
         let text: String = if let Ok(b) = pem.cast::<PyBytes>() {
@@ -248,6 +253,28 @@ impl PyKey {
         };
         let text = text.as_str();
         let inner = parse_detached(py, || Key::from_pem(text))?;
+        Ok(PyKey {
+            inner,
+            secret_len: None,
+        })
+    }
+
+    /// A verification key from an OpenSSH public key line (`str` or `bytes`, as in
+    /// `authorized_keys` or a `.pub` file): `ssh-ed25519` (`EdDSA`, `Ed25519`),
+    /// `ecdsa-sha2-nistp256`/`384`/`521` (ES256/384/512) or `ssh-rsa` (RS*/PS*, 2048 to 8192
+    /// bits), with an optional comment. It verifies, never signs, and is never an HMAC secret.
+    /// Raises `InvalidKeyError` for anything else (DSA, certificates, `sk-` keys, options, a
+    /// private key, a malformed line).
+    #[staticmethod]
+    fn from_openssh(py: Python<'_>, line: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let text: String = if let Ok(b) = line.cast::<PyBytes>() {
+            String::from_utf8(b.as_bytes().to_vec())
+                .map_err(|_| InvalidKeyError::new_err("an OpenSSH key line must be ASCII"))?
+        } else {
+            line.extract()?
+        };
+        let text = text.as_str();
+        let inner = parse_detached(py, || Key::from_openssh(text))?;
         Ok(PyKey {
             inner,
             secret_len: None,
@@ -285,6 +312,9 @@ impl PyKey {
                 type_name(secret)
             )));
         };
+        if Key::looks_like_public_key(&bytes) {
+            return Err(InvalidKeyError::new_err(NOT_A_SECRET));
+        }
         let key = Key::from_secret(&bytes).map_err(|e| to_jws_err(py, &e))?;
         Ok(PyKey {
             inner: if allow_short {
@@ -296,9 +326,10 @@ impl PyKey {
         })
     }
 
-    /// A new key for `algorithm` (`"HS256"` ... `"EdDSA"`) from the OS's CSPRNG: a hash-sized
-    /// HMAC secret, a 2048-bit RSA key, a key on the algorithm's curve, or an Ed25519 key. The
-    /// key is bound to `algorithm` and its `kid` is its RFC 7638 thumbprint.
+    /// A new key for `algorithm` (`"HS256"` ... `"ES256K"`, `"EdDSA"`, `"Ed25519"`) from the
+    /// OS's CSPRNG: a hash-sized HMAC secret, a 2048-bit RSA key, a key on the algorithm's curve,
+    /// or an Ed25519 key. The key is bound to `algorithm` and its `kid` is its RFC 7638
+    /// thumbprint.
     #[staticmethod]
     fn generate(py: Python<'_>, algorithm: &str) -> PyResult<Self> {
         let alg = crate::jws::algorithm_named(algorithm)?;
