@@ -488,13 +488,18 @@ def get_unverified_header(jwt: str | bytes) -> dict[str, Any]:
 
 @final
 class Key:
-    """A key for standard JWTs, parsed once: an HMAC secret, or an RSA, EC (P-256/384/521) or
-    Ed25519 key, private or public. Pass it to ``encode``/``decode`` to skip parsing on every
-    call. ``repr()`` never shows key material."""
+    """A key for standard JWTs, parsed once: an HMAC secret, or an RSA, EC (P-256/384/521,
+    secp256k1) or Ed25519 key, private or public. Pass it to ``encode``/``decode`` to skip
+    parsing on every call. ``repr()`` never shows key material."""
 
     @staticmethod
     def from_pem(pem: str | bytes) -> Key:
-        """PKCS#8, SPKI, PKCS#1 (RSA) or SEC1 (EC) PEM; RSA keys of 2048 to 8192 bits."""
+        """PKCS#8, SPKI, PKCS#1 (RSA) or SEC1 (EC) PEM; RSA keys of 2048 to 8192 bits. An
+        OpenSSH public key line is taken too, as by ``from_openssh``."""
+    @staticmethod
+    def from_openssh(line: str | bytes) -> Key:
+        """A verification key from an OpenSSH public key line (``ssh-ed25519``,
+        ``ecdsa-sha2-nistp256/384/521``, ``ssh-rsa``); never signs, never an HMAC secret."""
     @staticmethod
     def from_jwk(jwk: str | Mapping[str, Any]) -> Key:
         """A private or public JWK; its ``kid``, ``alg``, ``use``, ``key_ops`` are enforced."""
