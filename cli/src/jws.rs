@@ -20,7 +20,8 @@ pub(crate) struct SignArgs {
     /// An HMAC secret, as the raw bytes of this file.
     #[arg(long, value_name = "FILE", conflicts_with = "key")]
     secret_file: Option<PathBuf>,
-    /// The algorithm (HS256, HS384, HS512, RS256 … PS512, ES256, ES384, ES512, EdDSA).
+    /// The algorithm (HS256, HS384, HS512, RS256 … PS512, ES256, ES384, ES512, ES256K, EdDSA,
+    /// Ed25519).
     #[arg(long, value_name = "ALG")]
     alg: String,
     /// The kid header (defaults to the key's kid, if any).
@@ -44,7 +45,9 @@ pub(crate) struct SignArgs {
 
 #[derive(Args)]
 pub(crate) struct VerifyArgs {
-    /// The verification key: a public (or private) JWK or PEM file, or an HMAC JWK.
+    /// The verification key: a public (or private) JWK or PEM file, an OpenSSH public key file
+    /// (ssh-ed25519, ecdsa-sha2-nistp*, ssh-rsa: an authorized_keys line or a .pub file), or an
+    /// HMAC JWK.
     #[arg(long, value_name = "FILE", required_unless_present_any = ["jwks", "secret_file"])]
     key: Option<PathBuf>,
     /// A JWK Set, a file or an https:// URL (an issuer's jwks_uri); the key is selected by the
@@ -100,12 +103,23 @@ fn algorithm(name: &str) -> Result<Algorithm, Failure> {
     name.parse::<Algorithm>().map_err(Failure::from)
 }
 
-/// A key from a JWK or PEM file (by its content), or an HMAC secret file.
+/// A key from a JWK, PEM or OpenSSH public key file (by its content), or an HMAC secret file.
 fn load_key(path: Option<&Path>, secret: Option<&Path>, allow_short: bool) -> Result<Key, Failure> {
     let key = match (path, secret) {
         (_, Some(secret)) => {
             let bytes =
                 zeroize::Zeroizing::new(crate::read_bounded(secret, "secret file", 1 << 20)?);
+            if Key::looks_like_public_key(&bytes) {
+                return Err(hxjwt::Error::new(
+                    hxjwt::ErrorKind::InvalidKey,
+                    format!(
+                        "{}: this looks like a PEM or OpenSSH key, not an HMAC secret: give it \
+                         with --key FILE",
+                        secret.display()
+                    ),
+                )
+                .into());
+            }
             Key::from_secret(&*bytes)
         }
         (Some(path), None) => {

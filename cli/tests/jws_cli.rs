@@ -44,7 +44,8 @@ fn err(o: &Output) -> String {
 fn keygen_sign_verify_for_every_algorithm() {
     let d = dir("all");
     for alg in [
-        "HS256", "HS384", "HS512", "RS256", "PS384", "ES256", "ES384", "ES512", "EdDSA",
+        "HS256", "HS384", "HS512", "RS256", "PS384", "ES256", "ES384", "ES512", "ES256K", "EdDSA",
+        "Ed25519",
     ] {
         let private = d.join(format!("{alg}.jwk"));
         let public = d.join(format!("{alg}.pub"));
@@ -324,4 +325,137 @@ fn key_files_are_read_with_a_bound() {
         "x.y.z",
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+}
+
+/// The public half of tests/vectors/keys/ec-P-256.pkcs8.pem and ed25519.pkcs8.pem as OpenSSH
+/// lines (`ssh-keygen -y`; pyca/cryptography for Ed25519).
+const P256_SSH: &str = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBKw6isKVbHzwsxVfNR+ejgYVbC3RHOCjKM9T9N29plFYtO2hVo2NbL/uZtPQhpRCWQFvAgMT6yAlbFeeqlXa7ns= ops@example";
+const ED25519_SSH: &str =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMWVmTRLure4Ggbu10A4aZizd617mHTpCrX7tN4CgZtG";
+
+#[test]
+fn openssh_public_keys_verify_and_are_never_hmac_secrets() {
+    let d = dir("ssh");
+    let keys = format!("{}/../tests/vectors/keys", env!("CARGO_MANIFEST_DIR"));
+    for (private, line, alg) in [
+        ("ec-P-256.pkcs8.pem", P256_SSH, "ES256"),
+        ("ed25519.pkcs8.pem", ED25519_SSH, "EdDSA"),
+        ("ed25519.pkcs8.pem", ED25519_SSH, "Ed25519"),
+    ] {
+        let pubfile = d.join(format!("{alg}.pub"));
+        std::fs::write(&pubfile, format!("{line}\n")).unwrap();
+        let t = run(&[
+            "sign",
+            "--key",
+            &format!("{keys}/{private}"),
+            "--alg",
+            alg,
+            "--now",
+            "1767225600",
+            "--ttl",
+            "300",
+            r#"{"sub":"u1"}"#,
+        ]);
+        assert!(t.status.success(), "{alg}: {}", err(&t));
+        let token = out(&t);
+        let header: serde_json::Value = serde_json::from_slice(
+            &hxjwt::b64::decode(token.split('.').next().unwrap(), "h").unwrap(),
+        )
+        .unwrap();
+        assert_eq!(header["alg"], alg);
+        let ok = run(&[
+            "verify",
+            "--key",
+            s(&pubfile),
+            "--alg",
+            alg,
+            "--now",
+            "1767225700",
+            &token,
+        ]);
+        assert!(ok.status.success(), "{alg}: {}", err(&ok));
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&out(&ok)).unwrap()["sub"],
+            "u1"
+        );
+        // An OpenSSH key cannot sign.
+        let sign = run(&["sign", "--key", s(&pubfile), "--alg", alg, r#"{"a":1}"#]);
+        assert_ne!(sign.status.code(), Some(0), "{alg}");
+        assert!(err(&sign).contains("InvalidKey"), "{}", err(&sign));
+        // As an HMAC secret: refused before any token is read, naming the option to use.
+        let confused = run(&[
+            "verify",
+            "--secret-file",
+            s(&pubfile),
+            "--alg",
+            "HS256",
+            "--now",
+            "1767225700",
+            &token,
+        ]);
+        assert_eq!(confused.status.code(), Some(2), "{}", err(&confused));
+        assert!(err(&confused).contains("InvalidKey"), "{}", err(&confused));
+        assert!(err(&confused).contains("--key FILE"), "{}", err(&confused));
+        // With an HS algorithm and the OpenSSH key as --key: a key of the wrong type.
+        let hs = run(&[
+            "verify",
+            "--key",
+            s(&pubfile),
+            "--alg",
+            "HS256",
+            "--now",
+            "1767225700",
+            &token,
+        ]);
+        assert_ne!(hs.status.code(), Some(0));
+    }
+    // A DSA line and a 1024-bit RSA line are refused with InvalidKey.
+    let dsa = d.join("dsa.pub");
+    std::fs::write(&dsa, "ssh-dss AAAAB3NzaC1kc3M= old@host\n").unwrap();
+    let v = run(&["verify", "--key", s(&dsa), "--alg", "ES256", "x.y.z"]);
+    assert_ne!(v.status.code(), Some(0));
+    assert!(
+        err(&v).contains("InvalidKey") && err(&v).contains("DSA"),
+        "{}",
+        err(&v)
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn keygen_es256k_makes_a_secp256k1_jwk_that_openssl_keys_interoperate_with() {
+    let d = dir("es256k");
+    let k = run(&[
+        "keygen",
+        "--alg",
+        "ES256K",
+        "k1",
+        "-o",
+        s(&d.join("k1.jwk")),
+        "--public",
+        s(&d.join("k1.pub.jwk")),
+    ]);
+    assert!(k.status.success(), "{}", err(&k));
+    let public: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("k1.pub.jwk")).unwrap()).unwrap();
+    assert_eq!(public["crv"], "secp256k1");
+    assert_eq!(public["alg"], "ES256K");
+    // OpenSSL's secp256k1 PEM signs; ES256 with that key is refused.
+    let keys = format!("{}/../tests/vectors/keys", env!("CARGO_MANIFEST_DIR"));
+    let pem = format!("{keys}/ec-secp256k1.pkcs8.pem");
+    let t = run(&["sign", "--key", &pem, "--alg", "ES256K", r#"{"a":1}"#]);
+    assert!(t.status.success(), "{}", err(&t));
+    let v = run(&[
+        "verify",
+        "--key",
+        &pem,
+        "--alg",
+        "ES256K",
+        "--no-exp-required",
+        &out(&t),
+    ]);
+    assert!(v.status.success(), "{}", err(&v));
+    let wrong = run(&["sign", "--key", &pem, "--alg", "ES256", r#"{"a":1}"#]);
+    assert!(err(&wrong).contains("InvalidKey"), "{}", err(&wrong));
+    let _ = std::fs::remove_dir_all(&d);
 }
