@@ -572,6 +572,45 @@ fn finish<'py>(
     }
 }
 
+/// `PyJWT`'s warnings for the arguments it still takes and ignores: other keywords
+/// (`RemovedInPyjwt3Warning`, `hxjwt.warnings`) and a `verify` that contradicts
+/// `options["verify_signature"]` (`DeprecationWarning`). `PyJWT` 2 ignores both; so does hxjwt.
+fn legacy_arguments(
+    py: Python<'_>,
+    function: &str,
+    verify: Option<&Bound<'_, PyAny>>,
+    options: Option<&Bound<'_, PyAny>>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<()> {
+    if let Some(kwargs) = kwargs.filter(|k| !k.is_empty()) {
+        let names = kwargs.keys().to_tuple().repr()?;
+        let category = py
+            .import("hxjwt.warnings")?
+            .getattr("RemovedInPyjwt3Warning")?;
+        let message = std::ffi::CString::new(format!(
+            "passing additional kwargs to {function}() is deprecated and will be removed in \
+             pyjwt version 3. Unsupported kwargs: {names}"
+        ))
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        PyErr::warn(py, &category, &message, 1)?;
+    }
+    if let Some(verify) = verify.filter(|v| !v.is_none()) {
+        let verify_signature = Options::read(options)?.verify_signature;
+        if verify.is_truthy()? != verify_signature {
+            let category = py.get_type::<pyo3::exceptions::PyDeprecationWarning>();
+            PyErr::warn(
+                py,
+                &category,
+                c"The `verify` argument to `decode` does nothing in PyJWT 2.0 and newer. The \
+                  equivalent is setting `verify_signature` to False in the `options` dictionary. \
+                  This invocation has a mismatch between the kwarg and the option entry.",
+                1,
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// Verifies a JWT and returns its claims (a dict), as `PyJWT`'s `jwt.decode`.
 ///
 /// See the stubs (`hxjwt/__init__.pyi`) for the arguments. hxjwt's own keywords: `now` (a Unix
@@ -583,12 +622,12 @@ fn finish<'py>(
 #[pyo3(signature = (
     jwt, key = None, algorithms = None, options = None, verify = None, detached_payload = None,
     audience = None, subject = None, issuer = None, leeway = None, *, now = None, typ = None,
-    max_age = None, replay_store = None,
+    max_age = None, replay_store = None, **kwargs,
 ))]
 #[pyo3(
     text_signature = "(jwt, key='', algorithms=None, options=None, verify=None, \
                       detached_payload=None, audience=None, subject=None, issuer=None, leeway=0, \
-                      *, now=None, typ=None, max_age=None, replay_store=None)"
+                      *, now=None, typ=None, max_age=None, replay_store=None, **kwargs)"
 )]
 #[expect(clippy::too_many_arguments, reason = "PyJWT's keyword arguments")]
 pub(crate) fn decode<'py>(
@@ -607,8 +646,9 @@ pub(crate) fn decode<'py>(
     typ: Option<String>,
     max_age: Option<&Bound<'py, PyAny>>,
     replay_store: Option<&Bound<'py, PyAny>>,
+    kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let _ = verify; // PyJWT 2 ignores it too: options["verify_signature"] decides
+    legacy_arguments(py, "decode", verify, options, kwargs)?;
     let empty = PyString::new(py, "");
     let zero = 0i64.into_pyobject(py)?;
     let args = ClaimArgs {
@@ -641,12 +681,12 @@ pub(crate) fn decode<'py>(
 #[pyo3(signature = (
     jwt, key = None, algorithms = None, options = None, verify = None, detached_payload = None,
     audience = None, issuer = None, subject = None, leeway = None, *, now = None, typ = None,
-    max_age = None, replay_store = None,
+    max_age = None, replay_store = None, **kwargs,
 ))]
 #[pyo3(
     text_signature = "(jwt, key='', algorithms=None, options=None, verify=None, \
                       detached_payload=None, audience=None, issuer=None, subject=None, leeway=0, \
-                      *, now=None, typ=None, max_age=None, replay_store=None)"
+                      *, now=None, typ=None, max_age=None, replay_store=None, **kwargs)"
 )]
 #[expect(clippy::too_many_arguments, reason = "PyJWT's keyword arguments")]
 pub(crate) fn decode_complete<'py>(
@@ -665,8 +705,9 @@ pub(crate) fn decode_complete<'py>(
     typ: Option<String>,
     max_age: Option<&Bound<'py, PyAny>>,
     replay_store: Option<&Bound<'py, PyAny>>,
+    kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let _ = verify;
+    legacy_arguments(py, "decode_complete", verify, options, kwargs)?;
     let empty = PyString::new(py, "");
     let zero = 0i64.into_pyobject(py)?;
     let args = ClaimArgs {

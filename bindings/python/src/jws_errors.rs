@@ -142,9 +142,10 @@ fn pyjwt_class<'py>(
                 text("Audience doesn't match")
             },
         ),
-        (ErrorKind::IssuerMismatch, _) => {
-            (py.get_type::<crate::errors::IssuerMismatchError>(), text("Invalid issuer"))
-        }
+        (ErrorKind::IssuerMismatch, _) => (
+            py.get_type::<crate::errors::IssuerMismatchError>(),
+            text("Invalid issuer"),
+        ),
         (ErrorKind::Malformed, _) => (py.get_type::<DecodeError>(), pyjwt_decode_message(detail)),
         (ErrorKind::Expired, Some("exp")) => (
             py.get_type::<ExpiredSignatureError>(),
@@ -165,7 +166,8 @@ fn pyjwt_class<'py>(
 /// `PyJWT`'s message for a token the core could not decode, where `PyJWT` has one for the same
 /// failure (`None`: the core's own message).
 fn pyjwt_decode_message(detail: &str) -> Option<String> {
-    let m = if detail.starts_with("token has 1 segment") || detail.starts_with("token has 2 segments")
+    let m = if detail.starts_with("token has 1 segment")
+        || detail.starts_with("token has 2 segments")
         || detail.starts_with("a JWT has exactly 3 segments")
     {
         "Not enough segments".to_owned()
@@ -178,7 +180,10 @@ fn pyjwt_decode_message(detail: &str) -> Option<String> {
     } else if detail == "header is not a JSON object" {
         "Invalid header string: must be a json object".to_owned()
     } else if let Some(rest) = detail.strip_prefix("header") {
-        format!("Invalid header string: {}", rest.trim_start_matches([':', ' ']))
+        format!(
+            "Invalid header string: {}",
+            rest.trim_start_matches([':', ' '])
+        )
     } else {
         return None;
     };

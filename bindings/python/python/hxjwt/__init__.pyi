@@ -273,6 +273,9 @@ class MissingRequiredClaimError(InvalidTokenError):
     claim: str
     """The missing claim (as in PyJWT)."""
 
+    def __init__(self, claim: object = None, *args: object) -> None:
+        """``MissingRequiredClaimError("exp")``: ``str()`` is 'Token is missing the "exp" claim'."""
+
 class InvalidClaimError(InvalidTokenError):
     """InvalidClaim: a claim has the wrong type, or a value the validation does not accept."""
 
@@ -560,6 +563,9 @@ class PyJWK:
     def algorithm_name(self) -> str:
         """The algorithm this key is used with."""
     @property
+    def Algorithm(self) -> Any:
+        """PyJWT's ``Algorithm`` object of ``algorithm_name`` (``hxjwt.algorithms``)."""
+    @property
     def key(self) -> Key:
         """The key, not bound to ``algorithm_name``."""
 
@@ -760,3 +766,41 @@ __all__ += ["MemoryReplayStore", "RedisReplayStore", "RedisRevocationStore", "To
 from . import jwe as jwe
 
 __all__ += ["jwe"]
+
+# PyJWT's module layout (jwt.algorithms, jwt.api_jws, ...) and hxjwt.compat (registers hxjwt as
+# `jwt` for code that imports PyJWT).
+from . import algorithms as algorithms
+from . import api_jwk as api_jwk
+from . import api_jws as api_jws
+from . import api_jwt as api_jwt
+from . import compat as compat
+from . import jwks_client as jwks_client
+from . import types as types
+from . import utils as utils
+from . import warnings as warnings
+from .api_jws import PyJWS as PyJWS
+from .api_jws import get_algorithm_by_name as get_algorithm_by_name
+from .api_jws import register_algorithm as register_algorithm
+from .api_jws import unregister_algorithm as unregister_algorithm
+from .api_jwt import PyJWT as PyJWT
+from .warnings import InsecureKeyLengthWarning as InsecureKeyLengthWarning
+from .warnings import RemovedInPyjwt3Warning as RemovedInPyjwt3Warning
+
+__all__ += [
+    "InsecureKeyLengthWarning",
+    "PyJWS",
+    "PyJWT",
+    "RemovedInPyjwt3Warning",
+    "algorithms",
+    "api_jwk",
+    "api_jws",
+    "api_jwt",
+    "compat",
+    "get_algorithm_by_name",
+    "jwks_client",
+    "register_algorithm",
+    "types",
+    "unregister_algorithm",
+    "utils",
+    "warnings",
+]

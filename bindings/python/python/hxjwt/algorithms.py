@@ -18,7 +18,7 @@ import hashlib
 import json
 from typing import Any, Callable, ClassVar, NoReturn
 
-from . import _hxjwt
+from ._native import _hxjwt
 from .exceptions import InvalidKeyError
 from .utils import (
     base64url_decode,
@@ -502,14 +502,15 @@ class ECAlgorithm(Algorithm):
     @staticmethod
     def to_jwk(key_obj: Any, as_dict: bool = False) -> Any:
         if _is_core_key(key_obj):
-            obj = _core_jwk(key_obj)
-            return obj if as_dict else json.dumps(obj)
+            core = _core_jwk(key_obj)
+            return core if as_dict else json.dumps(core)
         if not has_crypto or not isinstance(
             key_obj, (_ec.EllipticCurvePrivateKey, _ec.EllipticCurvePublicKey)
         ):
             raise InvalidKeyError("Not a public or private key")
         private = isinstance(key_obj, _ec.EllipticCurvePrivateKey)
-        numbers = (key_obj.public_key() if private else key_obj).public_numbers()
+        ec_key: Any = key_obj
+        numbers = (ec_key.public_key() if private else ec_key).public_numbers()
         curve = _EC_CURVES.get(key_obj.curve.name)
         if curve is None:
             raise InvalidKeyError(f"Invalid curve: {key_obj.curve}")
@@ -522,7 +523,7 @@ class ECAlgorithm(Algorithm):
         }
         if private:
             obj["d"] = to_base64url_uint(
-                key_obj.private_numbers().private_value, bit_length=bits
+                ec_key.private_numbers().private_value, bit_length=bits
             ).decode()
         return obj if as_dict else json.dumps(obj)
 
@@ -547,12 +548,13 @@ class ECAlgorithm(Algorithm):
         size = _EC_CURVES[name][1]
         if not len(x) == len(y) == size:
             raise InvalidKeyError(f"Coords should be {size} bytes for curve {crv}")
-        curve_obj = {
+        curve_types: dict[str, Any] = {
             "secp256r1": _ec.SECP256R1,
             "secp384r1": _ec.SECP384R1,
             "secp521r1": _ec.SECP521R1,
             "secp256k1": _ec.SECP256K1,
-        }[name]()
+        }
+        curve_obj = curve_types[name]()
         try:
             public = _ec.EllipticCurvePublicNumbers(
                 int.from_bytes(x, "big"), int.from_bytes(y, "big"), curve_obj
@@ -596,6 +598,7 @@ class OKPAlgorithm(Algorithm):
         key_str = key_bytes.decode("utf-8", "replace")
         if not has_crypto:
             return _core_parse(key_bytes)
+        loaded: Any
         try:
             if "-----BEGIN PUBLIC" in key_str:
                 loaded = _ser.load_pem_public_key(key_bytes)

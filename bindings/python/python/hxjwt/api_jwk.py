@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from ._hxjwt import PyJWK, PyJWKSet
+from . import PyJWK, PyJWKSet
 
 __all__ = ["PyJWK", "PyJWKSet", "PyJWTSetWithTimestamp"]
 

@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-from . import _hxjwt
+from ._native import _hxjwt
 from .algorithms import Algorithm, get_default_algorithms, has_crypto, requires_cryptography
 from .exceptions import (
     DecodeError,

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Container
 
-from . import _hxjwt
+from ._native import _hxjwt
 from .api_jws import _ALGORITHM_UNSET, PyJWS, _enforce_default
 from .exceptions import DecodeError
 from .warnings import RemovedInPyjwt3Warning
@@ -159,7 +159,7 @@ class PyJWT:
             text = json.dumps(self._decode_payload(decoded)).encode("utf-8")
         if audience is not None and not isinstance(audience, (str, Iterable)):
             raise TypeError("audience must be a string, iterable or None")
-        claim_options = {name: bool(merged.get(name, True)) for name in _VERIFY}
+        claim_options: dict[str, Any] = {name: bool(merged.get(name, True)) for name in _VERIFY}
         claim_options["verify_signature"] = False
         claim_options["require"] = merged.get("require") or []
         claim_options["strict_aud"] = bool(merged.get("strict_aud", False))
@@ -180,7 +180,7 @@ class PyJWT:
         """The core's claim checks on ``payload`` (a dict) with ``options`` (PyJWT's)."""
         if audience is not None and not isinstance(audience, (str, Iterable)):
             raise TypeError("audience must be a string, iterable or None")
-        claim_options = {name: bool(options.get(name, True)) for name in _VERIFY}
+        claim_options: dict[str, Any] = {name: bool(options.get(name, True)) for name in _VERIFY}
         claim_options["verify_signature"] = False
         claim_options["require"] = options.get("require") or []
         claim_options["strict_aud"] = bool(options.get("strict_aud", False))

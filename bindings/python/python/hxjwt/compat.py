@@ -25,7 +25,7 @@ import importlib
 import sys
 import types
 
-from . import _hxjwt
+from ._native import _hxjwt
 
 __all__ = ["install", "installed", "pyjwt_defaults_enabled", "uninstall"]
 

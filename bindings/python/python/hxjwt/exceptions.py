@@ -81,7 +81,7 @@ __all__ = [
 
 def _missing_claim_init(self: MissingRequiredClaimError, claim: object = None, *args: object) -> None:
     Exception.__init__(self, claim, *args)
-    self.claim = claim if isinstance(claim, str) or claim is None else str(claim)
+    self.claim = claim if isinstance(claim, str) or claim is None else str(claim)  # type: ignore[assignment]
 
 
 def _missing_claim_str(self: MissingRequiredClaimError) -> str:

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from ._hxjwt import PyJWKClient
+from . import PyJWKClient
 
 __all__ = ["PyJWKClient"]
