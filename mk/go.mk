@@ -3,10 +3,12 @@
 # library in $(HX_C_LIB)); paths are relative to the repository root.
 #
 #   go-test            gofmt and go vet, then go test -v and go test -race over bindings/go (the shared
-#                      vectors, jwe.json included; round trips, JWE ones too; hostile input; leak
-#                      tests; goroutines sharing one endpoint, and JWE keys and options; memory and
-#                      Redis replay stores; every header function wrapped; the examples), then the
-#                      interop program; installs golang-go with apt-get when `go` is missing
+#                      vectors, jwe.json included; round trips, JWE ones and the endpoints'
+#                      ECDH-1PU mode too; the JWE key accessors; hostile input; leak tests;
+#                      goroutines sharing one endpoint, and JWE keys and options; memory and Redis
+#                      replay stores; every header function wrapped, and the HX_JWE_DEFAULT_*
+#                      constants; the examples), then the interop program; installs golang-go with
+#                      apt-get when `go` is missing
 #   go-interop-tool    target/go/hxjwt-interop, the Go program of the interop matrix
 #                      (tests/interop/README.md), linked against $(HX_C_LIB) with an rpath
 #   go-bench           the Go benchmarks (HX1 create/validate, HS256/ES256 sign/verify) against

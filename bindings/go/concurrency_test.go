@@ -32,13 +32,18 @@ func TestGoroutinesShareOneEndpoint(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < rounds; i++ {
 				payload := []byte(fmt.Sprintf("worker %d round %d", w, i))
-				token, err := a.Create("bob.service", payload, time.Minute)
+				// Odd rounds in the ECDH-1PU mode.
+				protocol := hxjwt.ProtocolHX1
+				if i%2 == 1 {
+					protocol = hxjwt.ProtocolECDH1PU
+				}
+				token, err := a.Create("bob.service", payload, time.Minute, hxjwt.WithProtocol(protocol))
 				if err != nil {
 					errs <- err
 					return
 				}
 				m, err := b.Validate(token)
-				if err != nil || string(m.Payload) != string(payload) {
+				if err != nil || string(m.Payload) != string(payload) || m.Protocol != protocol {
 					errs <- fmt.Errorf("worker %d: %v %v", w, m, err)
 					return
 				}

@@ -6,12 +6,13 @@ package hxjwt
 import "C"
 
 import (
+	"fmt"
 	"runtime"
 	"time"
 )
 
-// Endpoint is one identity with its directory, validation policy and caches: it creates HX1
-// tokens for peers and validates tokens from them. Share one Endpoint per identity between all
+// Endpoint is one identity with its directory, validation policy and caches: it creates tokens
+// for peers (HX1, or the ECDH-1PU mode with WithProtocol) and validates tokens from them. Share one Endpoint per identity between all
 // the goroutines of a service: any number of them may create and validate at once, and SetTime
 // and UseSystemClock may be called at any time. Close it when no goroutine uses it any more.
 type Endpoint struct {
@@ -213,12 +214,41 @@ func (ep *Endpoint) set(call func(*C.HxEndpoint, *C.hxgo_err) C.uint32_t) error 
 	return nil
 }
 
-// CreateOption is an optional header member of a token made by Create or CreateFor.
+// CreateOption is an optional header member of a token made by Create or CreateFor, or its mode
+// (WithProtocol).
 type CreateOption func(*createOptions) error
 
 type createOptions struct {
 	nbf      *C.int64_t
 	jti, cty []byte
+	protocol Protocol
+}
+
+// Protocol is the mode of an endpoint's token (docs/PROTOCOL.md): ProtocolHX1 or ProtocolECDH1PU.
+type Protocol string
+
+const (
+	// ProtocolHX1 is the HX1 token (PROTOCOL.md sections 3 and 4): the default of Create and
+	// CreateFor.
+	ProtocolHX1 Protocol = "HX1"
+	// ProtocolECDH1PU is the ECDH-1PU mode (PROTOCOL.md section 8): a standard compact JWE (alg
+	// "ECDH-1PU", enc "A256GCM", five segments) that joserfc or any ECDH-1PU stack reads with the
+	// two machine tokens, and whose past tokens stay sealed if the sender's identity key is
+	// stolen later (SECURITY.md).
+	ProtocolECDH1PU Protocol = "ECDH-1PU"
+)
+
+// WithProtocol makes the token in the mode p: ProtocolHX1 (the default) or ProtocolECDH1PU, with
+// the same arguments, header members and errors. Validate and ValidateFrom take both modes
+// (Message.Protocol says which). Another value fails with ErrInvalidArgument.
+func WithProtocol(p Protocol) CreateOption {
+	return func(o *createOptions) error {
+		if p != ProtocolHX1 && p != ProtocolECDH1PU {
+			return argumentError(fmt.Sprintf("unknown protocol %q (HX1 or ECDH-1PU)", string(p)))
+		}
+		o.protocol = p
+		return nil
+	}
 }
 
 // WithNotBefore sets the token's nbf: it is not valid before t (whole seconds).
@@ -246,9 +276,10 @@ func WithContentType(cty string) CreateOption {
 	}
 }
 
-// Create makes an HX1 token from the endpoint's identity to the service named to (resolved by
-// the endpoint's directory; an unknown name fails with ErrUnknownIssuer), carrying payload
-// (encrypted; nil or empty is fine), issued now and valid for ttl (whole seconds, at least one).
+// Create makes an HX1 token (an ECDH-1PU one with WithProtocol(ProtocolECDH1PU)) from the
+// endpoint's identity to the service named to (resolved by the endpoint's directory; an unknown
+// name fails with ErrUnknownIssuer), carrying payload (encrypted; nil or empty is fine), issued
+// now and valid for ttl (whole seconds, at least one).
 func (ep *Endpoint) Create(to string, payload []byte, ttl time.Duration, opts ...CreateOption) (string, error) {
 	cto, err := cstring(to, "recipient name")
 	if err != nil {
@@ -289,15 +320,22 @@ func (ep *Endpoint) create(name, token, payload []byte, ttl time.Duration, opts 
 	// is), and the library only reads it during the call.
 	var out *C.char
 	var e C.hxgo_err
-	st := C.hxgo_create_jwt_ex(p, cptr(name), cptr(token), bytesPtr(payload), C.size_t(len(payload)),
-		s, o.nbf, cptr(o.jti), cptr(o.cty), &out, &e)
+	var st C.uint32_t
+	if o.protocol == ProtocolECDH1PU {
+		st = C.hxgo_create_jwt_1pu(p, cptr(name), cptr(token), bytesPtr(payload), C.size_t(len(payload)),
+			s, o.nbf, cptr(o.jti), cptr(o.cty), &out, &e)
+	} else {
+		st = C.hxgo_create_jwt_ex(p, cptr(name), cptr(token), bytesPtr(payload), C.size_t(len(payload)),
+			s, o.nbf, cptr(o.jti), cptr(o.cty), &out, &e)
+	}
 	if st != 0 {
 		return "", failure(st, &e)
 	}
 	return takeString(out), nil
 }
 
-// Message is a validated HX1 token: who sent it, to whom, when, and the decrypted payload. It is
+// Message is a validated token (HX1 or ECDH-1PU mode): who sent it, to whom, when, and the
+// decrypted payload. It is
 // a plain Go value (the library's message is freed before Validate returns).
 type Message struct {
 	// Issuer is the sender's name (iss), authenticated.
@@ -314,14 +352,17 @@ type Message struct {
 	JTI string
 	// ContentType is the media type of the payload (cty), "" when it had none.
 	ContentType string
+	// Protocol is the mode of the token: ProtocolHX1 or ProtocolECDH1PU (WithProtocol).
+	Protocol Protocol
 	// Payload is the decrypted payload (never nil, possibly empty).
 	Payload []byte
 }
 
-// Validate validates an HX1 token addressed to this endpoint, resolving the sender by the token's
-// iss through the endpoint's directory. It returns the first check that failed (PROTOCOL.md §4)
-// as an *Error: ErrMalformed, ErrWrongAudience, ErrUnknownIssuer, ErrInvalidSignature,
-// ErrExpired, ErrReplayed, ...
+// Validate validates a token addressed to this endpoint, of either mode (HX1 or ECDH-1PU:
+// Message.Protocol says which), resolving the sender by the token's iss through the endpoint's
+// directory. It returns the first check that failed (PROTOCOL.md §4 and §8) as an *Error:
+// ErrMalformed, ErrWrongAudience, ErrUnknownIssuer, ErrInvalidSignature, ErrExpired,
+// ErrReplayed, ...
 func (ep *Endpoint) Validate(token string) (*Message, error) {
 	return ep.validate(token, "")
 }
@@ -363,6 +404,9 @@ func (ep *Endpoint) validate(token, sender string) (*Message, error) {
 		IssuedAt:  time.Unix(int64(m.issued_at), 0),
 		ExpiresAt: time.Unix(int64(m.expires_at), 0),
 		Payload:   copyBytes(m.payload, m.payload_len),
+	}
+	if m.protocol != nil {
+		out.Protocol = Protocol(C.GoString(m.protocol))
 	}
 	if m.has_not_before {
 		out.NotBefore = time.Unix(int64(m.not_before), 0)

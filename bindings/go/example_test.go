@@ -1,9 +1,11 @@
 package hxjwt_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
+	"strings"
 	"time"
 
 	"hxjwt.dev/hxjwt"
@@ -102,4 +104,50 @@ func ExampleVerify() {
 	// Output:
 	// verified
 	// Expired exp
+}
+
+// The ECDH-1PU mode: the endpoint makes a standard compact JWE (five segments) that any
+// ECDH-1PU implementation reads with the two machine tokens; Validate takes both modes.
+func ExampleWithProtocol() {
+	alice, err := hxjwt.GenerateIdentity("alice.service")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer alice.Close()
+	bob, err := hxjwt.GenerateIdentity("bob.service")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer bob.Close()
+	aliceToken, _ := alice.MachineToken()
+	bobToken, _ := bob.MachineToken()
+	a, err := hxjwt.NewEndpoint(alice, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer a.Close()
+	b, err := hxjwt.NewEndpoint(bob, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer b.Close()
+
+	token, err := a.CreateFor(bobToken, []byte(`{"order":42}`), time.Minute,
+		hxjwt.WithProtocol(hxjwt.ProtocolECDH1PU), hxjwt.WithJTI("order-42"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	header, _ := hxjwt.JWEDecodeHeader(token) // unverified: only to show what it is
+	var h struct{ Alg, Enc string }
+	_ = json.Unmarshal(header, &h)
+	fmt.Println(strings.Count(token, ".")+1, "segments,", h.Alg, h.Enc)
+
+	message, err := b.ValidateFrom(token, aliceToken)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%s from %s (%s): %s\n", message.Protocol, message.Issuer, message.JTI, message.Payload)
+	// Output:
+	// 5 segments, ECDH-1PU A256GCM
+	// ECDH-1PU from alice.service (order-42): {"order":42}
 }

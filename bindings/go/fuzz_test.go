@@ -19,7 +19,13 @@ func FuzzValidate(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, seed := range []string{token, tamper(token), token + "\x00x", "\xff\xfe.\xc3\x28.\x80", "", "a.b.c", "..", token[:len(token)/2]} {
+	// A token of the ECDH-1PU mode (five segments) is accepted too.
+	pu, err := a.Create("bob.service", []byte("payload"), time.Hour, hxjwt.WithProtocol(hxjwt.ProtocolECDH1PU))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{token, tamper(token), token + "\x00x", "\xff\xfe.\xc3\x28.\x80", "", "a.b.c", "..", token[:len(token)/2],
+		pu, tamper(pu), pu[:len(pu)/2], "a.b.c.d.e", "...."} {
 		f.Add(seed, false)
 		f.Add(seed, true)
 	}
@@ -32,7 +38,7 @@ func FuzzValidate(f *testing.F) {
 			m, err = b.Validate(input)
 		}
 		if err == nil {
-			if input != token || string(m.Payload) != "payload" {
+			if (input != token && input != pu) || string(m.Payload) != "payload" {
 				t.Fatalf("accepted %q: %+v", input, m)
 			}
 			return

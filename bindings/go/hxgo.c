@@ -110,6 +110,7 @@ uint32_t hxgo_validate_jwt(const HxEndpoint *ep, const char *token, const char *
     m->audience = hx_message_audience(*out);
     m->jti = hx_message_jti(*out);
     m->content_type = hx_message_content_type(*out);
+    m->protocol = hx_message_protocol(*out);
     m->payload = hx_message_payload(*out, &m->payload_len);
     m->issued_at = hx_message_issued_at(*out);
     m->expires_at = hx_message_expires_at(*out);
@@ -134,7 +135,11 @@ void hxgo_key_describe(const HxKey *key, const char **kid, const char **alg, boo
     *is_private = hx_key_is_private(key);
 }
 
-void hxgo_jwe_key_describe(const HxJweKey *key, const char **kid, bool *is_private) {
+void hxgo_jwe_key_describe(const HxJweKey *key, const char **kid, bool *is_private,
+                           const char **kty, const char **curve, const char **alg) {
     *kid = hx_jwe_key_kid(key);
     *is_private = hx_jwe_key_is_private(key);
+    *kty = hx_jwe_key_kty(key);
+    *curve = hx_jwe_key_curve(key);
+    *alg = hx_jwe_key_algorithm(key);
 }

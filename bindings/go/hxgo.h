@@ -59,6 +59,10 @@ void hxgo_err_free(hxgo_err *e);
       const HxEndpoint *ep, const char *name, const char *token, const uint8_t *payload,       \
       size_t len, uint64_t ttl, const int64_t *nbf, const char *jti, const char *cty,          \
       char **out)                                                                              \
+    X(create_jwt_1pu, (ep, name, token, payload, len, ttl, nbf, jti, cty, out),                \
+      const HxEndpoint *ep, const char *name, const char *token, const uint8_t *payload,       \
+      size_t len, uint64_t ttl, const int64_t *nbf, const char *jti, const char *cty,          \
+      char **out)                                                                              \
     X(key_from_jwk, (jwk, out), const char *jwk, HxKey **out)                                  \
     X(key_from_pem, (pem, out), const char *pem, HxKey **out)                                  \
     X(key_from_der, (der, len, out), const uint8_t *der, size_t len, HxKey **out)              \
@@ -112,6 +116,7 @@ void hxgo_err_free(hxgo_err *e);
     X(jwe_key_to_public, (key, out), const HxJweKey *key, HxJweKey **out)                      \
     X(jwe_key_to_public_jwk, (key, out), const HxJweKey *key, char **out)                      \
     X(jwe_key_to_private_jwk, (key, out), const HxJweKey *key, char **out)                     \
+    X(jwe_key_thumbprint, (key, out), const HxJweKey *key, char **out)                         \
     X(jwe_options_new, (algs, n_algs, encs, n_encs, out), const char *const *algs,             \
       size_t n_algs, const char *const *encs, size_t n_encs, HxJweOptions **out)               \
     X(jwe_options_set_max_token_length, (o, n), HxJweOptions *o, size_t n)                     \
@@ -162,6 +167,7 @@ typedef struct hxgo_msg {
     const char *audience;
     const char *jti;
     const char *content_type;
+    const char *protocol;
     const uint8_t *payload;
     size_t payload_len;
     int64_t issued_at;
@@ -193,7 +199,8 @@ uint32_t hxgo_validation_set_replay_store(HxValidation *v, const HxReplayStore *
 /* The borrowed accessors of a key, in one call. */
 void hxgo_key_describe(const HxKey *key, const char **kid, const char **alg, bool *is_private);
 
-/* The borrowed accessors of a JWE key, in one call. */
-void hxgo_jwe_key_describe(const HxJweKey *key, const char **kid, bool *is_private);
+/* The static and borrowed accessors of a JWE key, in one call. */
+void hxgo_jwe_key_describe(const HxJweKey *key, const char **kid, bool *is_private,
+                           const char **kty, const char **curve, const char **alg);
 
 #endif /* HXGO_H */

@@ -1,8 +1,9 @@
 // Package hxjwt is the Go face of hxjwt: standard JSON Web Tokens (JWS: HS256/384/512,
-// RS256/384/512, PS256/384/512, ES256/384/512, EdDSA), standard encrypted JWTs (JWE, RFC
-// 7516/7518: compact and JSON serializations, ECDH-ES, RSA-OAEP, AES key wrap, PBES2, dir,
-// ECDH-1PU and nested JWTs; see JWEEncrypt and JWEDecrypt) and HX1, sender-authenticated
-// encrypted JWTs between services. It is a thin cgo layer over the C library libhxjwt
+// RS256/384/512, PS256/384/512, ES256/384/512, ES256K, EdDSA, Ed25519), standard encrypted JWTs
+// (JWE, RFC 7516/7518: compact and JSON serializations, ECDH-ES, RSA-OAEP, AES key wrap, PBES2,
+// dir, ECDH-1PU and nested JWTs; see JWEEncrypt and JWEDecrypt) and HX1, sender-authenticated
+// encrypted JWTs between services (Endpoint; also in the ECDH-1PU mode, a standard JWE: see
+// WithProtocol). It is a thin cgo layer over the C library libhxjwt
 // (include/hxjwt.h): every decision about a token is the library's, so a token accepted or
 // refused here is accepted or refused the same way by the Rust crate, the C library, the Python
 // module and the CLI.

@@ -1,6 +1,7 @@
 package hxjwt
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -146,5 +147,33 @@ func TestEveryHeaderFunctionIsWrapped(t *testing.T) {
 	}
 	if len(stale) > 0 {
 		t.Errorf("notWrapped names a function that is not in the header, or that is wrapped: %v", stale)
+	}
+}
+
+// The JWE bounds the package names are the header's (HX_JWE_DEFAULT_*), read from its text.
+func TestJWEDefaultsMatchTheHeader(t *testing.T) {
+	header, err := os.ReadFile(filepath.Join("..", "..", "include", "hxjwt.h"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defines := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?m)^#define (HX_JWE_DEFAULT_[A-Z0-9_]+) ([0-9]+)$`).FindAllStringSubmatch(string(header), -1) {
+		defines[m[1]] = m[2]
+	}
+	for name, value := range map[string]int{
+		"HX_JWE_DEFAULT_MAX_TOKEN_LENGTH":    JWEDefaultMaxTokenLength,
+		"HX_JWE_DEFAULT_MAX_P2C":             JWEDefaultMaxP2C,
+		"HX_JWE_DEFAULT_MAX_INFLATED_LENGTH": JWEDefaultMaxInflatedLength,
+	} {
+		if defines[name] != fmt.Sprint(value) {
+			t.Errorf("%s is %q in the header, %d here", name, defines[name], value)
+		}
+	}
+	if len(defines) != 3 {
+		t.Errorf("the header defines %v", defines)
+	}
+	if JWESensibleMaxInflated != JWEDefaultMaxInflatedLength || JWEDefaultMaxTokenLength != 256<<10 ||
+		JWEDefaultMaxP2C != 200000 || JWEDefaultMaxInflatedLength != 250000 {
+		t.Error("the documented values")
 	}
 }

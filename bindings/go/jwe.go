@@ -19,18 +19,24 @@ import (
 // its type, and its JWK alg, use and key_ops are honoured. Keys are immutable and may be used
 // from several goroutines at once; Close one when done (its private material is wiped).
 type JWEKey struct {
-	h         handle[C.HxJweKey]
-	kid       string
-	isPrivate bool
+	h                  handle[C.HxJweKey]
+	kid, kty, crv, alg string
+	isPrivate          bool
 }
 
 func newJWEKey(p *C.HxJweKey) *JWEKey {
-	var kid *C.char
+	var kid, kty, crv, alg *C.char
 	var private C.bool
-	C.hxgo_jwe_key_describe(p, &kid, &private)
+	C.hxgo_jwe_key_describe(p, &kid, &private, &kty, &crv, &alg)
 	k := &JWEKey{isPrivate: bool(private)}
-	if kid != nil {
-		k.kid = C.GoString(kid)
+	// Borrowed (kid, crv, alg) or static (kty) strings: copied while the key is alive.
+	for _, f := range []struct {
+		dst *string
+		src *C.char
+	}{{&k.kid, kid}, {&k.kty, kty}, {&k.crv, crv}, {&k.alg, alg}} {
+		if f.src != nil {
+			*f.dst = C.GoString(f.src)
+		}
 	}
 	k.h.ptr = p
 	k.h.free = func(p *C.HxJweKey) { C.hx_jwe_key_free(p) }
@@ -181,6 +187,42 @@ func (k *JWEKey) Kid() string {
 	return k.kid
 }
 
+// Kty is the key's JWK kty: "oct" (a secret or a password), "RSA", "EC" or "OKP" (X25519); ""
+// when k is nil.
+func (k *JWEKey) Kty() string {
+	if k == nil {
+		return ""
+	}
+	return k.kty
+}
+
+// Curve is the curve of an EC or X25519 key ("P-256", "P-384", "P-521", "X25519"); "" for a
+// secret, a password or an RSA key (or when k is nil).
+func (k *JWEKey) Curve() string {
+	if k == nil {
+		return ""
+	}
+	return k.crv
+}
+
+// Algorithm is the one key management algorithm the key is restricted to (its JWK alg, e.g.
+// "ECDH-ES+A256KW"); "" when it serves every algorithm of its kind (or k is nil).
+func (k *JWEKey) Algorithm() string {
+	if k == nil {
+		return ""
+	}
+	return k.alg
+}
+
+// Thumbprint is the RFC 7638 JWK thumbprint of k (base64url SHA-256 of its required public
+// members), the same for a private key and its public half, whatever its kid. For a secret or a
+// password the required member is k itself: treat that thumbprint as sensitive.
+func (k *JWEKey) Thumbprint() (string, error) {
+	return k.text(func(p *C.HxJweKey, out **C.char, e *C.hxgo_err) C.uint32_t {
+		return C.hxgo_jwe_key_thumbprint(p, out, e)
+	})
+}
+
 // IsPrivate reports whether the key can decrypt: a secret, a password or a private key.
 func (k *JWEKey) IsPrivate() bool {
 	return k != nil && k.isPrivate
@@ -279,8 +321,9 @@ func keysPtr(list []*C.HxJweKey) **C.HxJweKey {
 }
 
 // JWEOptions are what a decryption accepts. Algorithms and Encryptions are required; the zero
-// value of every other field is the library's default: tokens up to 256 KiB, PBES2 p2c up to
-// 200000, zip refused, no crit name understood, no typ required.
+// value of every other field is the library's default: tokens up to JWEDefaultMaxTokenLength
+// (256 KiB), PBES2 p2c up to JWEDefaultMaxP2C (200000), zip refused, no crit name understood, no
+// typ required.
 type JWEOptions struct {
 	// Algorithms are the accepted key management algorithms ("dir", "A128KW", "ECDH-ES",
 	// "ECDH-ES+A256KW", "ECDH-1PU", "RSA-OAEP-256", "PBES2-HS256+A128KW", ...; exact names).
@@ -292,14 +335,16 @@ type JWEOptions struct {
 	// required as Algorithms.
 	Encryptions []string
 	// MaxTokenLength is the longest token accepted, in bytes (compact or JSON); a longer one
-	// fails with ErrMalformed before anything is decoded. 0 keeps the default, 256 KiB.
+	// fails with ErrMalformed before anything is decoded. 0 keeps the default,
+	// JWEDefaultMaxTokenLength (256 KiB).
 	MaxTokenLength int
 	// MaxP2C is the largest PBES2 p2c (iteration count) accepted; a larger one fails with
-	// ErrMalformed before any PBKDF2 work. 0 keeps the default, 200000.
+	// ErrMalformed before any PBKDF2 work. 0 keeps the default, JWEDefaultMaxP2C (200000). To
+	// accept no PBES2 token at all, leave the PBES2 algorithms out of Algorithms.
 	MaxP2C int
 	// AllowZip accepts zip "DEF", inflating to at most that many bytes (a larger plaintext fails
 	// with ErrMalformed as soon as it passes the limit). 0: zip is refused with ErrUnknownHeader.
-	// JWESensibleMaxInflated is a sensible value.
+	// JWEDefaultMaxInflatedLength is a sensible value.
 	AllowZip int
 	// Critical are the crit header names the caller understands (and checks itself in
 	// JWEDecrypted.Header). Empty: a token with crit fails with ErrUnknownHeader.
@@ -309,8 +354,23 @@ type JWEOptions struct {
 	Typ string
 }
 
-// JWESensibleMaxInflated is a sensible JWEOptions.AllowZip (250 000 bytes).
-const JWESensibleMaxInflated = 250_000
+// The library's JWE bounds, taken from include/hxjwt.h when the package is built (a test checks
+// them against the header's text too).
+const (
+	// JWEDefaultMaxTokenLength is the longest token a decryption accepts by default, in bytes:
+	// 262144 (256 KiB), equal to HX_JWE_DEFAULT_MAX_TOKEN_LENGTH (JWEOptions.MaxTokenLength 0).
+	JWEDefaultMaxTokenLength = C.HX_JWE_DEFAULT_MAX_TOKEN_LENGTH
+	// JWEDefaultMaxP2C is the largest PBES2 p2c a decryption accepts by default: 200000, equal to
+	// HX_JWE_DEFAULT_MAX_P2C (JWEOptions.MaxP2C 0).
+	JWEDefaultMaxP2C = C.HX_JWE_DEFAULT_MAX_P2C
+	// JWEDefaultMaxInflatedLength is a sensible JWEOptions.AllowZip, in bytes: 250000 (a
+	// compression bomb costs no more), equal to HX_JWE_DEFAULT_MAX_INFLATED_LENGTH.
+	JWEDefaultMaxInflatedLength = C.HX_JWE_DEFAULT_MAX_INFLATED_LENGTH
+)
+
+// JWESensibleMaxInflated is JWEDefaultMaxInflatedLength (250000 bytes), its earlier name, kept
+// for the programs that use it.
+const JWESensibleMaxInflated = JWEDefaultMaxInflatedLength
 
 // JWEDecryption is a set of JWEOptions made once by NewJWEDecryption, for JWEDecrypt and the
 // other JWEDecrypt* functions, and shared by any number of goroutines. Close it when no goroutine

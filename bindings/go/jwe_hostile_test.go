@@ -1,6 +1,7 @@
 package hxjwt_test
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 
@@ -28,7 +29,10 @@ func TestJWENilValues(t *testing.T) {
 	wantKind(t, "nil JWEKey PublicJWK", err, inv)
 	_, err = key.PrivateJWK()
 	wantKind(t, "nil JWEKey PrivateJWK", err, inv)
-	if key.Kid() != "" || key.IsPrivate() || key.Close() != nil || d.Close() != nil {
+	_, err = key.Thumbprint()
+	wantKind(t, "nil JWEKey Thumbprint", err, inv)
+	if key.Kid() != "" || key.IsPrivate() || key.Kty() != "" || key.Curve() != "" || key.Algorithm() != "" ||
+		key.Close() != nil || d.Close() != nil {
 		t.Error("nil JWEKey accessors / Close")
 	}
 	dec.Wipe() // a nil result: nothing to wipe, no panic
@@ -86,6 +90,7 @@ func TestJWEUseAfterClose(t *testing.T) {
 	inv := hxjwt.ErrInvalidArgument
 	key := must[*hxjwt.JWEKey](t)(hxjwt.GenerateJWEKey("X25519"))
 	kid := key.Kid()
+	thumbprint := must[string](t)(key.Thumbprint())
 	public := must[*hxjwt.JWEKey](t)(key.Public())
 	defer public.Close()
 	token := must[string](t)(hxjwt.JWEEncrypt([]byte("x"), public, "ECDH-ES", "A128GCM"))
@@ -96,8 +101,13 @@ func TestJWEUseAfterClose(t *testing.T) {
 			t.Fatal("Close")
 		}
 	}
-	if key.Kid() != kid || !key.IsPrivate() {
-		t.Error("Kid/IsPrivate changed after Close")
+	if key.Kid() != kid || !key.IsPrivate() || key.Kty() != "OKP" || key.Curve() != "X25519" || key.Algorithm() != "" {
+		t.Error("Kid/IsPrivate/Kty/Curve/Algorithm changed after Close")
+	}
+	if tp, err := key.Thumbprint(); tp != "" {
+		t.Errorf("Thumbprint after Close: %q (before: %q)", tp, thumbprint)
+	} else {
+		wantKind(t, "Thumbprint after Close", err, inv)
 	}
 	_, err := hxjwt.JWEDecrypt(token, key, decryption(t, only("ECDH-ES", "A128GCM")))
 	wantKind(t, "JWEDecrypt with a closed key", err, inv)
@@ -255,9 +265,30 @@ func TestJWEBadValues(t *testing.T) {
 	jws := must[string](t)(hxjwt.Sign(`{}`, sig, "HS256"))
 	_, err = hxjwt.JWEDecrypt(jws, key, d)
 	wantKind(t, "a JWS", err, hxjwt.ErrMalformed)
-	// JWEDecodeHeader reads a JWS's header too (it checks nothing but the header).
-	if header, err := hxjwt.JWEDecodeHeader(jws); err == nil && !strings.Contains(string(header), `"HS256"`) {
-		t.Errorf("JWEDecodeHeader of a JWS: %s", header)
+	// JWEDecodeHeader reads only a compact JWE's header: a JWS (three segments), or five segments
+	// whose header has no enc, are Malformed.
+	_, err = hxjwt.JWEDecodeHeader(jws)
+	wantKind(t, "JWEDecodeHeader of a JWS", err, hxjwt.ErrMalformed)
+	noEnc := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"A128KW"}`)) + token[strings.IndexByte(token, '.'):]
+	_, err = hxjwt.JWEDecodeHeader(noEnc)
+	wantKind(t, "JWEDecodeHeader of a header without enc", err, hxjwt.ErrMalformed)
+	// A token of neither ECDH-1PU algorithm, given sender keys, is refused even when the options
+	// name its algorithm too (a sender key never decrypts an unauthenticated token).
+	x := must[*hxjwt.JWEKey](t)(hxjwt.GenerateJWEKey("X25519"))
+	defer x.Close()
+	xPublic := must[*hxjwt.JWEKey](t)(x.Public())
+	defer xPublic.Close()
+	both := hxjwt.JWEOptions{Algorithms: []string{"ECDH-ES", "ECDH-1PU"}, Encryptions: []string{"A256GCM"}}
+	bothD := must[*hxjwt.JWEDecryption](t)(hxjwt.NewJWEDecryption(both))
+	defer bothD.Close()
+	es := must[string](t)(hxjwt.JWEEncrypt([]byte("unauthenticated"), xPublic, "ECDH-ES", "A256GCM"))
+	_, err = hxjwt.JWEDecrypt1PU(es, x, xPublic, bothD)
+	wantKind(t, "an ECDH-ES token through JWEDecrypt1PU", err, unsupported)
+	esJSON := must[string](t)(hxjwt.JWEEncryptJSON([]byte("unauthenticated"), []hxjwt.JWERecipient{{Key: xPublic, Alg: "ECDH-ES"}}, "A256GCM", &hxjwt.JWEJSONOptions{Flattened: true}))
+	_, err = hxjwt.JWEDecryptJSON(esJSON, x, xPublic, bothD)
+	wantKind(t, "an ECDH-ES JSON token with sender keys", err, unsupported)
+	if got, err := hxjwt.JWEDecryptJSON(esJSON, x, nil, bothD); err != nil || string(got.Plaintext) != "unauthenticated" {
+		t.Errorf("the same JSON token without sender keys: %v", err)
 	}
 }
 
@@ -274,16 +305,41 @@ func TestJWEHugeInputs(t *testing.T) {
 	_, err := hxjwt.JWEDecodeHeader(huge + ".a.b.c.d")
 	wantKind(t, "JWEDecodeHeader of 16 MiB", err, hxjwt.ErrMalformed)
 	_, err = hxjwt.JWEKeyFromJWK(huge)
-	wantKind(t, "a 16 MiB JWK", err, hxjwt.ErrInvalidKey, hxjwt.ErrMalformed)
-	// A 16 MiB kid is taken as it is (the library sets no bound on a kid).
+	wantKind(t, "a 16 MiB JWK", err, hxjwt.ErrInvalidKey)
+	// A JWK over 64 KiB (a valid one, padded with a member), a secret or a password over 4 KiB.
+	padded := `{"kty":"oct","k":"AAECAwQFBgcICQoLDA0ODw","x-pad":"` + strings.Repeat("p", 64<<10) + `"}`
+	_, err = hxjwt.JWEKeyFromJWK(padded)
+	wantKind(t, "a JWK over 64 KiB", err, hxjwt.ErrInvalidKey)
+	if k, err := hxjwt.JWEKeyFromJWK(padded[:len(padded)-2-(1<<10)] + `"}`); err != nil {
+		t.Errorf("a JWK of 63 KiB: %v", err)
+	} else {
+		k.Close()
+	}
+	_, err = hxjwt.JWEKeyFromSecret(make([]byte, 4<<10+1))
+	wantKind(t, "a secret over 4 KiB", err, hxjwt.ErrInvalidKey)
+	_, err = hxjwt.JWEKeyFromPassword(make([]byte, 4<<10+1))
+	wantKind(t, "a password over 4 KiB", err, hxjwt.ErrInvalidKey)
+	if k, err := hxjwt.JWEKeyFromPassword([]byte(strings.Repeat("p", 4<<10))); err != nil {
+		t.Errorf("a password of 4 KiB: %v", err)
+	} else {
+		k.Close()
+	}
+	// A 16 MiB kid is taken as it is (the library sets no bound on a kid), but a token whose
+	// protected header it would make over 8 KiB is refused when encrypting, compact and JSON.
 	if k, err := key.WithKid(huge); err != nil {
 		wantKind(t, "a 16 MiB kid", err, hxjwt.ErrInvalidArgument, hxjwt.ErrInvalidKey)
 	} else {
 		if k.Kid() != huge {
 			t.Error("a 16 MiB kid changed")
 		}
+		_, err = hxjwt.JWEEncrypt([]byte("x"), k, "A128KW", "A128GCM")
+		wantKind(t, "encrypting with a 16 MiB kid", err, hxjwt.ErrInvalidArgument)
+		_, err = hxjwt.JWEEncryptJSON([]byte("x"), []hxjwt.JWERecipient{{Key: k, Alg: "A128KW"}}, "A128GCM", &hxjwt.JWEJSONOptions{Flattened: true})
+		wantKind(t, "encrypting JSON with a 16 MiB kid", err, hxjwt.ErrInvalidArgument)
 		k.Close()
 	}
+	_, err = hxjwt.JWEEncryptWithHeader([]byte("x"), map[string]string{"x-big": strings.Repeat("h", 9<<10)}, key, "A128KW", "A128GCM")
+	wantKind(t, "a protected header over 8 KiB", err, hxjwt.ErrInvalidArgument)
 	// A 1 MiB plaintext encrypts; its token is over the default 256 KiB and refused, unless the
 	// options allow it.
 	big := make([]byte, 1<<20)

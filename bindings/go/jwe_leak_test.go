@@ -82,6 +82,9 @@ func TestJWENoLeak(t *testing.T) {
 			if err != nil || jwk == "" {
 				t.Fatal(err)
 			}
+			if tp, err := k2.Thumbprint(); err != nil || len(tp) != 43 {
+				t.Fatal(err)
+			}
 			o, err := hxjwt.NewJWEDecryption(hxjwt.JWEOptions{Algorithms: []string{"A128KW"}, Encryptions: []string{"A128GCM"}, Typ: "x", Critical: []string{"c"}, AllowZip: 1000})
 			if err != nil {
 				t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -498,5 +499,129 @@ func TestJWEDecryptionOptions(t *testing.T) {
 	got := must[*hxjwt.JWEDecrypted](t)(hxjwt.JWEDecrypt(extra, key, decryption(t, only("A128KW", "A128GCM"))))
 	if got.Header["x-trace"] != "abc" || got.Header["n"] != json.Number("7") {
 		t.Errorf("header %v", got.Header)
+	}
+}
+
+// rfc7638 computes the RFC 7638 thumbprint of a JWK from its required members, in Go.
+func rfc7638(t testing.TB, jwk string) string {
+	t.Helper()
+	var m map[string]any
+	must[struct{}](t)(struct{}{}, json.Unmarshal([]byte(jwk), &m))
+	required := map[string][]string{"oct": {"k", "kty"}, "RSA": {"e", "kty", "n"}, "EC": {"crv", "kty", "x", "y"}, "OKP": {"crv", "kty", "x"}}
+	names, ok := required[fmt.Sprint(m["kty"])]
+	if !ok {
+		t.Fatalf("kty %v", m["kty"])
+	}
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%q:%q", n, m[n])
+	}
+	sum := sha256.Sum256([]byte("{" + strings.Join(parts, ",") + "}"))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+func TestJWEKeyAccessors(t *testing.T) {
+	password := must[*hxjwt.JWEKey](t)(hxjwt.JWEKeyFromPassword([]byte("correct horse battery staple")))
+	defer password.Close()
+	secret := must[*hxjwt.JWEKey](t)(hxjwt.JWEKeyFromSecret([]byte("0123456789abcdef")))
+	defer secret.Close()
+	ec, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der := must[[]byte](t)(x509.MarshalPKCS8PrivateKey(ec))
+	fromPEM := must[*hxjwt.JWEKey](t)(hxjwt.JWEKeyFromPEM(string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))))
+	defer fromPEM.Close()
+	restricted := must[*hxjwt.JWEKey](t)(hxjwt.JWEKeyFromJWK(`{"kty":"oct","k":"AAECAwQFBgcICQoLDA0ODw","alg":"A128KW","kid":"wrap"}`))
+	defer restricted.Close()
+	cases := []struct {
+		name      string
+		key       *hxjwt.JWEKey
+		kty, crv  string
+		alg       string
+		hasPublic bool
+	}{
+		{"X25519", jweKey(t, "X25519"), "OKP", "X25519", "", true},
+		{"P-256", jweKey(t, "P-256"), "EC", "P-256", "", true},
+		{"P-384", jweKey(t, "P-384"), "EC", "P-384", "", true},
+		{"P-521", jweKey(t, "P-521"), "EC", "P-521", "", true},
+		{"RSA", jweKey(t, "RSA"), "RSA", "", "", true},
+		{"RSA-3072", jweKey(t, "RSA-3072"), "RSA", "", "", true},
+		{"oct-32", jweKey(t, "oct-32"), "oct", "", "", false},
+		{"secret", secret, "oct", "", "", false},
+		{"password", password, "oct", "", "", false},
+		{"PEM P-384", fromPEM, "EC", "P-384", "", true},
+		{"JWK with alg", restricted, "oct", "", "A128KW", false},
+	}
+	for _, c := range cases {
+		c := c
+		t.Run(c.name, func(t *testing.T) {
+			k := c.key
+			if k.Kty() != c.kty || k.Curve() != c.crv || k.Algorithm() != c.alg {
+				t.Errorf("kty %q curve %q alg %q, want %q %q %q", k.Kty(), k.Curve(), k.Algorithm(), c.kty, c.crv, c.alg)
+			}
+			tp := must[string](t)(k.Thumbprint())
+			if len(tp) != 43 || strings.ContainsAny(tp, "+/=") {
+				t.Errorf("thumbprint %q", tp)
+			}
+			if c.name != "password" { // a password key's JWK is not written with its k
+				if want := rfc7638(t, must[string](t)(k.PrivateJWK())); tp != want {
+					t.Errorf("thumbprint %q, RFC 7638 over the JWK %q", tp, want)
+				}
+			}
+			// Another kid: the same thumbprint, kty, curve and alg.
+			renamed := must[*hxjwt.JWEKey](t)(k.WithKid("renamed"))
+			defer renamed.Close()
+			if must[string](t)(renamed.Thumbprint()) != tp || renamed.Kty() != c.kty || renamed.Curve() != c.crv || renamed.Algorithm() != c.alg {
+				t.Errorf("WithKid changed the thumbprint or the accessors")
+			}
+			// Reloaded from its JWK: the same.
+			if jwk, err := k.PrivateJWK(); err == nil && c.name != "password" {
+				reloaded := must[*hxjwt.JWEKey](t)(hxjwt.JWEKeyFromJWK(jwk))
+				defer reloaded.Close()
+				if must[string](t)(reloaded.Thumbprint()) != tp || reloaded.Kty() != c.kty || reloaded.Curve() != c.crv || reloaded.Algorithm() != c.alg {
+					t.Errorf("reloaded from %s: %q %q %q", jwk, reloaded.Kty(), reloaded.Curve(), reloaded.Algorithm())
+				}
+			}
+			if !c.hasPublic {
+				return
+			}
+			// A key and its public half (from Public, or from the public JWK) have the same.
+			public := publicOf(t, k)
+			fromJWK := must[*hxjwt.JWEKey](t)(hxjwt.JWEKeyFromJWK(must[string](t)(k.PublicJWK())))
+			defer fromJWK.Close()
+			for _, p := range []*hxjwt.JWEKey{public, fromJWK} {
+				if p.IsPrivate() || must[string](t)(p.Thumbprint()) != tp || p.Kty() != c.kty || p.Curve() != c.crv || p.Algorithm() != c.alg {
+					t.Errorf("public half: private %v kty %q curve %q alg %q", p.IsPrivate(), p.Kty(), p.Curve(), p.Algorithm())
+				}
+			}
+			if want := rfc7638(t, must[string](t)(k.PublicJWK())); tp != want {
+				t.Errorf("thumbprint %q, RFC 7638 over the public JWK %q", tp, want)
+			}
+			// A generated key's kid is its thumbprint.
+			if strings.HasPrefix(c.name, "P-") || c.name == "X25519" || strings.HasPrefix(c.name, "RSA") {
+				if k.Kid() != tp {
+					t.Errorf("kid %q, thumbprint %q", k.Kid(), tp)
+				}
+			}
+		})
+	}
+	// Different keys have different thumbprints.
+	a, b := jweKey(t, "X25519"), jweKey(t, "X25519")
+	if must[string](t)(a.Thumbprint()) == must[string](t)(b.Thumbprint()) {
+		t.Error("two keys, one thumbprint")
+	}
+	// An EC key restricted by its JWK's alg keeps it in its public half.
+	p256 := jweKey(t, "P-256")
+	var jwk map[string]any
+	must[struct{}](t)(struct{}{}, json.Unmarshal([]byte(must[string](t)(p256.PrivateJWK())), &jwk))
+	jwk["alg"] = "ECDH-ES+A256KW"
+	withAlg := must[*hxjwt.JWEKey](t)(hxjwt.JWEKeyFromJWK(string(must[[]byte](t)(json.Marshal(jwk)))))
+	defer withAlg.Close()
+	if withAlg.Algorithm() != "ECDH-ES+A256KW" || publicOf(t, withAlg).Algorithm() != "ECDH-ES+A256KW" {
+		t.Errorf("alg %q, public %q", withAlg.Algorithm(), publicOf(t, withAlg).Algorithm())
+	}
+	if must[string](t)(withAlg.Thumbprint()) != must[string](t)(p256.Thumbprint()) {
+		t.Error("the JWK's alg changed the thumbprint")
 	}
 }

@@ -38,8 +38,9 @@ func jsonObject(v any, what string) ([]byte, error) {
 	}
 }
 
-// Sign signs a standard JWT (compact JWS) with key and the algorithm alg ("HS256" ... "EdDSA",
-// exactly; key.Algorithm() gives a generated key's). claims is the payload: JSON text as []byte,
+// Sign signs a standard JWT (compact JWS) with key and the algorithm alg ("HS256" ... "ES256K",
+// "EdDSA", "Ed25519", exactly; passed to the library as given; key.Algorithm() gives a generated
+// key's). claims is the payload: JSON text as []byte,
 // json.RawMessage or string (signed exactly as given), or a value such as a map or a struct,
 // encoded with encoding/json; it must be one JSON object. The header is
 // {"alg":alg,"typ":"JWT"}, plus the key's kid if it has one.

@@ -89,8 +89,8 @@ func KeyFromSecret(secret []byte) (*Key, error) {
 	})
 }
 
-// GenerateKey makes a new key for the algorithm alg ("HS256" ... "EdDSA", exactly), restricted
-// to alg, whose kid is its RFC 7638 thumbprint. An unknown name ("none" included) fails with
+// GenerateKey makes a new key for the algorithm alg ("HS256" ... "ES256K", "EdDSA", "Ed25519",
+// exactly; passed to the library as given), restricted to alg, whose kid is its RFC 7638 thumbprint. An unknown name ("none" included) fails with
 // ErrUnsupportedAlgorithm.
 func GenerateKey(alg string) (*Key, error) {
 	c, err := cstring(alg, "alg")

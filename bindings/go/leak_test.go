@@ -101,6 +101,20 @@ func TestNoLeak(t *testing.T) {
 			}
 			ep.Close()
 			id.Close()
+		case 5: // the ECDH-1PU mode, now and then (two X25519 agreements each way)
+			if i%50 != 5 {
+				break
+			}
+			pu, err := a.CreateFor(bobToken, payload, time.Minute, hxjwt.WithProtocol(hxjwt.ProtocolECDH1PU), hxjwt.WithJTI("j"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m, err := b.ValidateFrom(pu, aliceToken); err != nil || m.Protocol != hxjwt.ProtocolECDH1PU {
+				t.Fatalf("%v %v", m, err)
+			}
+			if _, err := b.Validate(pu[:len(pu)-4]); err == nil {
+				t.Fatal("a truncated ECDH-1PU token validated")
+			}
 		}
 	}
 	warmup := leakIterations / 10

@@ -258,7 +258,7 @@ func TestDirectoryFromFunc(t *testing.T) {
 	}
 }
 
-var allAlgorithms = []string{"HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+var allAlgorithms = []string{"HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "ES256K", "EdDSA", "Ed25519"}
 
 func TestSignVerifyEveryAlgorithm(t *testing.T) {
 	for _, alg := range allAlgorithms {

@@ -16,8 +16,9 @@ import (
 // required; no audience (a token with an aud is then refused), issuer, subject, typ or maximum
 // age required; tokens up to 64 KiB; the system clock.
 type ValidationOptions struct {
-	// Algorithms are the accepted alg names ("HS256" ... "EdDSA", exactly): there is no default,
-	// so a token's header never chooses. Required.
+	// Algorithms are the accepted alg names ("HS256" ... "ES256K", "EdDSA", "Ed25519", exactly;
+	// passed to the library as given): there is no default, so a token's header never chooses.
+	// Required.
 	Algorithms []string
 	// Leeway is the clock skew tolerated on exp, nbf, iat and the maximum age (whole seconds).
 	Leeway time.Duration
