@@ -37,7 +37,8 @@ def test_install_registers_hxjwt_and_its_submodules_as_jwt(alias: object) -> Non
     from jwt.algorithms import RSAAlgorithm
     from jwt.api_jws import PyJWS
 
-    assert jwt is hxjwt
+    assert jwt.encode is hxjwt.encode and jwt.PyJWT is hxjwt.PyJWT
+    assert jwt.PyJWKClient is hxjwt.jwks_client.PyJWKClient
     assert RSAAlgorithm is hxjwt.algorithms.RSAAlgorithm
     assert PyJWS is hxjwt.PyJWS
     assert sys.modules["jwt.exceptions"] is hxjwt.exceptions

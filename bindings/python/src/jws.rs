@@ -1103,6 +1103,20 @@ pub(crate) fn _check_claims<'py>(
         replay_store: None,
     };
     let claims = json_value(py, payload)?;
+    if o.strict_aud && o.verify_aud {
+        // PyJWT's strict mode: one audience, one `aud`, equal (checked before the core's
+        // audience check so that the message is PyJWT's).
+        let token_aud = claims.get_item("aud").ok();
+        let aud_is_string = token_aud.as_ref().map(|a| a.is_instance_of::<PyString>());
+        check_strict_aud(args.audience, aud_is_string)?;
+        if let (Some(want), Some(got)) = (args.audience, token_aud.as_ref()) {
+            if aud_is_string == Some(true) && !want.eq(got)? {
+                return Err(crate::errors::InvalidAudienceError::new_err(
+                    "Audience doesn't match (strict)",
+                ));
+            }
+        }
+    }
     if o.any_claim_check() {
         let v = validation(&[Algorithm::HS256], &o, &args)?;
         check_unverified(py, payload, &v)?;

@@ -239,6 +239,8 @@ class HMACAlgorithm(Algorithm):
         return "HS" + _hash_name(self.hash_alg)[3:]
 
     def prepare_key(self, key: str | bytes) -> bytes:
+        if _is_core_key(key):
+            return key  # type: ignore[return-value]  # an hxjwt.Key (a PyJWK's .key)
         key_bytes = force_bytes(key)
         if is_pem_format(key_bytes) or is_ssh_key(key_bytes):
             raise InvalidKeyError(
@@ -276,6 +278,8 @@ class HMACAlgorithm(Algorithm):
         return self._core_sign(msg, key)
 
     def verify(self, msg: bytes, key: bytes, sig: bytes) -> bool:
+        if isinstance(key, (bytes, str)) and not key:
+            return False  # no secret verifies anything (the core refuses an empty one)
         return self._core_verify(msg, key, sig)
 
 

@@ -7,7 +7,8 @@ For an application that must run code it does not control (a third-party package
     hxjwt.compat.install()                       # before anything imports jwt
     import jwt                                   # hxjwt, with jwt.algorithms, jwt.api_jws, ...
 
-``install()`` puts ``hxjwt`` and its PyJWT-named submodules (``jwt.algorithms``,
+``install()`` puts hxjwt's namespace (with PyJWT's ``PyJWKClient``, see ``hxjwt.jwks_client``)
+and its PyJWT-named submodules (``jwt.algorithms``,
 ``jwt.api_jws``, ``jwt.api_jwt``, ``jwt.api_jwk``, ``jwt.jwks_client``, ``jwt.exceptions``,
 ``jwt.utils``, ``jwt.warnings``, ``jwt.types``) into ``sys.modules`` under PyJWT's names. It
 replaces a PyJWT already imported (modules that imported it keep their reference to it).
@@ -24,6 +25,7 @@ from __future__ import annotations
 import importlib
 import sys
 import types
+from typing import Any
 
 from ._native import _hxjwt
 
@@ -42,16 +44,18 @@ SUBMODULES = (
     "warnings",
 )
 
-_state = {"pyjwt_defaults": False}
+_state: dict[str, Any] = {"pyjwt_defaults": False, "module": None}
 
 
 def pyjwt_defaults_enabled() -> bool:
     """Whether ``install(pyjwt_defaults=True)`` is in effect."""
-    return _state["pyjwt_defaults"]
+    return bool(_state["pyjwt_defaults"])
 
 
 def install(*, pyjwt_defaults: bool = False, name: str = "jwt") -> types.ModuleType:
-    """Registers hxjwt as ``name`` (``jwt``) and its submodules as ``name.<sub>``; returns it.
+    """Registers hxjwt as ``name`` (``jwt``) and its submodules as ``name.<sub>``; returns the
+    module registered: hxjwt's namespace, but for ``PyJWKClient``, which is PyJWT's
+    (``hxjwt.jwks_client.PyJWKClient``).
 
     ``pyjwt_defaults=True``: short HMAC secrets warn (``InsecureKeyLengthWarning``) instead of
     raising ``InvalidKeyError``, process-wide, as PyJWT does by default.
@@ -61,7 +65,16 @@ def install(*, pyjwt_defaults: bool = False, name: str = "jwt") -> types.ModuleT
     package = importlib.import_module("hxjwt")
     for stale in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
         del sys.modules[stale]
-    sys.modules[name] = package
+    # The module `jwt` is hxjwt's namespace, but PyJWKClient is PyJWT's (hxjwt.jwks_client:
+    # urllib, headers, ssl_context), as code written for PyJWT expects.
+    view = types.ModuleType(name, package.__doc__)
+    view.__dict__.update(
+        {k: v for k, v in vars(package).items() if not k.startswith("__") or k == "__version__"}
+    )
+    view.__all__ = list(getattr(package, "__all__", []))  # type: ignore[attr-defined]
+    view.PyJWKClient = importlib.import_module("hxjwt.jwks_client").PyJWKClient  # type: ignore[attr-defined]
+    sys.modules[name] = view
+    _state["module"] = view
     for sub in SUBMODULES:
         sys.modules[f"{name}.{sub}"] = importlib.import_module(f"hxjwt.{sub}")
     _state["pyjwt_defaults"] = bool(pyjwt_defaults)
@@ -70,15 +83,15 @@ def install(*, pyjwt_defaults: bool = False, name: str = "jwt") -> types.ModuleT
 
 
 def installed(name: str = "jwt") -> bool:
-    """Whether ``name`` is hxjwt in ``sys.modules``."""
-    return sys.modules.get(name) is importlib.import_module("hxjwt")
+    """Whether ``name`` is hxjwt's alias in ``sys.modules``."""
+    return _state["module"] is not None and sys.modules.get(name) is _state["module"]
 
 
 def uninstall(name: str = "jwt") -> None:
     """Removes the aliases ``install`` made and turns PyJWT's defaults off."""
-    package = importlib.import_module("hxjwt")
-    if sys.modules.get(name) is package:
+    if _state["module"] is not None and sys.modules.get(name) is _state["module"]:
         del sys.modules[name]
+    _state["module"] = None
     for sub in SUBMODULES:
         if sys.modules.get(f"{name}.{sub}") is sys.modules.get(f"hxjwt.{sub}"):
             sys.modules.pop(f"{name}.{sub}", None)
