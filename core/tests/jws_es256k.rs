@@ -372,3 +372,34 @@ fn base64_std_encode(b: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(b)
 }
+
+/// Sign and verify costs of ES256K beside ES256 and `EdDSA`, on this machine (prints only; no
+/// assertion on time): `cargo test --release -p hxjwt --test jws_es256k measure -- --ignored
+/// --nocapture` (add `--no-default-features --features pure-rust,std-fs` for the other backend).
+#[test]
+#[ignore = "a measurement, not a test: run it by name"]
+fn measure_es256k_beside_es256_and_eddsa() {
+    const ROUNDS: u32 = 2000;
+    for alg in [Algorithm::ES256, Algorithm::ES256K, Algorithm::EdDSA] {
+        let key = Key::generate(alg).unwrap();
+        let public = key.to_public().unwrap();
+        let val = v(&[alg]);
+        let start = std::time::Instant::now();
+        let mut token = String::new();
+        for _ in 0..ROUNDS {
+            token = jws::encode(&Header::new(alg), &claims(), &key).unwrap();
+        }
+        let sign = start.elapsed() / ROUNDS;
+        let start = std::time::Instant::now();
+        for _ in 0..ROUNDS {
+            jws::decode::<Value>(&token, &public, &val).unwrap();
+        }
+        let verify = start.elapsed() / ROUNDS;
+        println!(
+            "{} {alg}: encode {:.1} µs, decode {:.1} µs",
+            jws::BACKEND,
+            sign.as_secs_f64() * 1e6,
+            verify.as_secs_f64() * 1e6
+        );
+    }
+}
