@@ -6,11 +6,11 @@
 # top-level Makefile; needs py-develop (the venv has pytest and cryptography).
 
 PYJWT_SUITE_VERSION ?= 2.12.0
-PYJWT_SUITE_MIN ?= 0
+PYJWT_SUITE_MIN ?= 95
 PYJWT_SUITE_DIR ?= target/pyjwt-suite
 
 .PHONY: pyjwt-suite
 
 pyjwt-suite: py-develop ## PyJWT's own tests (pinned sdist) against hxjwt, both modes: per-file table.
 	$(PY_ENV) $(PY) tests/python/pyjwt_suite.py --version $(PYJWT_SUITE_VERSION) \
-	  --work $(PYJWT_SUITE_DIR) --min-faithful $(PYJWT_SUITE_MIN)
+	  --work $(PYJWT_SUITE_DIR) --min-faithful $(PYJWT_SUITE_MIN) --strict

@@ -83,17 +83,32 @@ def run(suite: Path, faithful: bool) -> dict[str, dict[str, list[str]]]:
         parts = classname.split(".")
         file = next((p for p in parts if p.startswith("test_")), classname) + ".py"
         name = f"{classname}::{case.get('name')}"
-        failed = any(child.tag in ("failure", "error") for child in case)
+        failures = [c for c in case if c.tag in ("failure", "error")]
         skipped = any(child.tag == "skipped" for child in case)
         bucket = results.setdefault(file, {"passed": [], "failed": [], "skipped": []})
-        bucket["skipped" if skipped else "failed" if failed else "passed"].append(name)
+        bucket["skipped" if skipped else "failed" if failures else "passed"].append(name)
+        if failures:
+            MESSAGES[name] = " ".join(
+                (c.get("message") or "") + " " + (c.text or "") for c in failures
+            )
     return results
 
 
-# Tests that fail in the default mode, each for a difference documented in
-# bindings/python/README.md ("Running PyJWT's own tests"); the key is a substring of the
-# test id. Filled from an actual run.
-EXPECTED_DEFAULT_FAILURES: dict[str, str] = {}
+MESSAGES: dict[str, str] = {}
+
+# The tests that fail, each for a difference documented in bindings/python/README.md ("PyJWT's
+# own suite"): test-name substring -> the difference. In the default mode, a test may also fail
+# because PyJWT's tests sign with 6- and 19-byte HMAC secrets (SHORT_SECRET below).
+EXPECTED_FAILURES: dict[str, str] = {
+    "test_okp_ed448": "Ed448 is not implemented by the core",
+    "alg_none": "alg none is never made nor accepted",
+    "algo_none": "alg none is never made nor accepted",
+    "test_decodes_complete_valid_jwt_with_compressed_payload": "non-canonical base64url (padding)",
+    "test_decode_works_if_iat_is_str_of_a_number": "iat must be a number",
+    "test_raise_exception_audience_as_bytes": "an audience must be str",
+    "test_decode_invalid_payload_string": "the core's message for a payload that is not JSON",
+}
+SHORT_SECRET = ("HMAC secret is", "HMAC key is")
 
 
 def main() -> int:
@@ -103,6 +118,8 @@ def main() -> int:
     parser.add_argument("--mode", choices=("default", "pyjwt", "both"), default="both")
     parser.add_argument("--min-faithful", type=float, default=0.0)
     parser.add_argument("--list-failures", action="store_true")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 on a failure that is not a documented difference")
     args = parser.parse_args()
     suite = fetch(args.version, Path(args.work).resolve())
     modes = {"default": [False], "pyjwt": [True], "both": [False, True]}[args.mode]
@@ -138,12 +155,24 @@ def main() -> int:
         if 100 * p / max(n, 1) < args.min_faithful:
             print(f"faithful mode: {p}/{n} is under {args.min_faithful} %", file=sys.stderr)
             status = 1
-    if False in runs and EXPECTED_DEFAULT_FAILURES:
-        unexpected = [name for r in runs[False].values() for name in r["failed"]
-                      if not any(k in name for k in EXPECTED_DEFAULT_FAILURES)]
+    for faithful in runs:
+        mode = "pyjwt_defaults" if faithful else "default"
+        short = 0
+        unexpected = []
+        for r in runs[faithful].values():
+            for name in r["failed"]:
+                if any(k in name for k in EXPECTED_FAILURES):
+                    continue
+                if not faithful and any(k in MESSAGES.get(name, "") for k in SHORT_SECRET):
+                    short += 1
+                    continue
+                unexpected.append(name)
+        if not faithful:
+            print(f"default mode: {short} tests fail only because short HMAC secrets are refused")
         for name in unexpected:
-            print(f"default mode: unexpected failure {name}", file=sys.stderr)
-        if unexpected:
+            print(f"{mode} mode: failure not among the documented differences: {name}",
+                  file=sys.stderr)
+        if unexpected and args.strict:
             status = 1
     return status
 
