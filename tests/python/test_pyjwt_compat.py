@@ -33,14 +33,17 @@ def faithful() -> Iterator[object]:
 
 
 def test_install_registers_hxjwt_and_its_submodules_as_jwt(alias: object) -> None:
-    import jwt
-    from jwt.algorithms import RSAAlgorithm
-    from jwt.api_jws import PyJWS
+    import importlib
+    from typing import Any
+
+    jwt: Any = importlib.import_module("jwt")
+    algorithms: Any = importlib.import_module("jwt.algorithms")
+    api_jws: Any = importlib.import_module("jwt.api_jws")
 
     assert jwt.encode is hxjwt.encode and jwt.PyJWT is hxjwt.PyJWT
     assert jwt.PyJWKClient is hxjwt.jwks_client.PyJWKClient
-    assert RSAAlgorithm is hxjwt.algorithms.RSAAlgorithm
-    assert PyJWS is hxjwt.PyJWS
+    assert algorithms.RSAAlgorithm is hxjwt.algorithms.RSAAlgorithm
+    assert api_jws.PyJWS is hxjwt.PyJWS
     assert sys.modules["jwt.exceptions"] is hxjwt.exceptions
     assert compat.installed()
 
@@ -162,3 +165,50 @@ def test_pyjws_detached_and_unencoded_payloads() -> None:
                 LONG,
                 algorithms=["HS256"],
             )
+
+
+def test_pyjwt_jwks_client_sends_headers_and_caches_for_lifespan() -> None:
+    import http.server
+    import json
+    import threading
+
+    from hxjwt.jwks_client import PyJWKClient
+
+    key = hxjwt.Key.generate("ES256")
+    jwks = {"keys": [{**key.to_public_jwk(), "use": "sig"}]}
+    seen: list[str | None] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            seen.append(self.headers.get("User-Agent"))
+            body = json.dumps(jwks).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
+        client = PyJWKClient(url, headers={"User-Agent": "waf-friendly/1.0"}, timeout=5)
+        token = hxjwt.encode({"sub": "x"}, key, algorithm="ES256")
+        signing = client.get_signing_key_from_jwt(token)
+        assert hxjwt.decode(token, signing, algorithms=["ES256"]) == {"sub": "x"}
+        client.get_signing_key(key.kid or "")
+        assert seen == ["waf-friendly/1.0"]  # one fetch: the set is cached for `lifespan`
+        assert client.jwk_set_cache is not None
+        with pytest.raises(hxjwt.PyJWKClientError, match="Unable to find a signing key"):
+            client.get_signing_key("no-such-kid")
+        assert len(seen) == 2  # an unknown kid refetches once
+    finally:
+        server.shutdown()
+        server.server_close()
+    with pytest.raises(ValueError):
+        PyJWKClient("file:///etc/passwd")
+    with pytest.raises(hxjwt.PyJWKClientError, match="Lifespan must be greater than 0"):
+        PyJWKClient("https://example.com/jwks.json", lifespan=0)
