@@ -7,7 +7,8 @@
 #                      -Werror, and the JUnit 5 tests (vectors, API, hostile input, leaks,
 #                      threads, the interop program) against the debug libhxjwt; the launcher's
 #                      summary gives the counts, and any failure fails the target; JWE: every
-#                      entry of tests/vectors/jwe.json (counted), the API, hostile input, leaks
+#                      entry of tests/vectors/jwe.json (counted), the API, hostile input, leaks;
+#                      endpoints' ECDH-1PU mode; the header's HX_JWE_DEFAULT_* values
 #   java-interop-tool  c-lib, then target/java/hxjwt.jar and the wrapper target/java/hxjwt-interop
 #                      (the interop contract: hx1-create, hx1-validate, es256-sign, es256-verify,
 #                      jwe-encrypt ALG ENC RECIPIENT_JWK PAYLOAD, jwe-decrypt ALG ENC PRIVATE_JWK

@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How an HX1 token is made: its lifetime and the optional {@code nbf}, {@code jti} and
- * {@code cty} header members. Immutable; each {@code with} method returns a copy.
+ * How an endpoint's token is made: its lifetime, the optional {@code nbf}, {@code jti} and
+ * {@code cty} members, and its {@linkplain Protocol mode} (HX1 unless
+ * {@link #withProtocol(Protocol)} says otherwise). Immutable; each {@code with} method returns a
+ * copy.
  *
  * <pre>{@code
  * CreateOptions o = CreateOptions.ttl(Duration.ofMinutes(5)).withJti("order-42").withContentType("json");
+ * CreateOptions jwe = CreateOptions.ttl(Duration.ofMinutes(5)).withProtocol(Protocol.ECDH_1PU);
  * }</pre>
  */
 public final class CreateOptions {
@@ -16,12 +19,15 @@ public final class CreateOptions {
     private final Long notBefore;
     private final String jti;
     private final String contentType;
+    private final Protocol protocol;
 
-    private CreateOptions(Duration ttl, Long notBefore, String jti, String contentType) {
+    private CreateOptions(Duration ttl, Long notBefore, String jti, String contentType,
+            Protocol protocol) {
         this.ttl = ttl;
         this.notBefore = notBefore;
         this.jti = jti;
         this.contentType = contentType;
+        this.protocol = protocol;
     }
 
     /**
@@ -34,7 +40,7 @@ public final class CreateOptions {
      */
     public static CreateOptions ttl(Duration ttl) {
         HxNative.seconds(ttl, "ttl");
-        return new CreateOptions(ttl, null, null, null);
+        return new CreateOptions(ttl, null, null, null, Protocol.HX1);
     }
 
     /**
@@ -44,7 +50,7 @@ public final class CreateOptions {
      * @return the new options
      */
     public CreateOptions withNotBefore(long unixSeconds) {
-        return new CreateOptions(ttl, unixSeconds, jti, contentType);
+        return new CreateOptions(ttl, unixSeconds, jti, contentType, protocol);
     }
 
     /**
@@ -55,7 +61,8 @@ public final class CreateOptions {
      * @throws NullPointerException when {@code jti} is null
      */
     public CreateOptions withJti(String jti) {
-        return new CreateOptions(ttl, notBefore, Objects.requireNonNull(jti, "jti"), contentType);
+        return new CreateOptions(ttl, notBefore, Objects.requireNonNull(jti, "jti"), contentType,
+                protocol);
     }
 
     /**
@@ -67,7 +74,22 @@ public final class CreateOptions {
      */
     public CreateOptions withContentType(String contentType) {
         return new CreateOptions(ttl, notBefore, jti,
-                Objects.requireNonNull(contentType, "contentType"));
+                Objects.requireNonNull(contentType, "contentType"), protocol);
+    }
+
+    /**
+     * A copy that makes the token in another mode: {@link Protocol#ECDH_1PU} for a standard
+     * compact JWE (five segments) that ECDH-1PU stacks such as joserfc can read with the two
+     * machine tokens, or {@link Protocol#HX1} (the default). The recipient's
+     * {@link Endpoint#validate(String)} accepts both and {@link Message#protocol()} tells which.
+     *
+     * @param protocol the mode
+     * @return the new options
+     * @throws NullPointerException when {@code protocol} is null
+     */
+    public CreateOptions withProtocol(Protocol protocol) {
+        return new CreateOptions(ttl, notBefore, jti, contentType,
+                Objects.requireNonNull(protocol, "protocol"));
     }
 
     Duration ttl() {
@@ -84,5 +106,9 @@ public final class CreateOptions {
 
     String contentType() {
         return contentType;
+    }
+
+    Protocol protocol() {
+        return protocol;
     }
 }

@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One identity with its directory, validation policy and caches: creates HX1 tokens for peers
- * and validates tokens from them. Safe to share between threads: any number of threads may
- * create and validate at once (they share its key cache and replay store, so share one endpoint
- * per identity), and the setters may be called at any time. Close it when done.
+ * One identity with its directory, validation policy and caches: creates tokens for peers (HX1, or
+ * a standard ECDH-1PU JWE: {@link CreateOptions#withProtocol(Protocol)}) and validates tokens of
+ * either mode from them ({@link Message#protocol()} tells which). Safe to share between threads:
+ * any number of threads may create and validate at once (they share its key cache and replay store,
+ * so share one endpoint per identity), and the setters may be called at any time. Close it when
+ * done.
  *
  * <pre>{@code
  * try (Endpoint orders = new Endpoint(ordersId, fleet);
@@ -277,7 +279,8 @@ public final class Endpoint extends NativeHandle {
      *
      * @param to the recipient's name
      * @param payload the bytes to encrypt
-     * @param options the lifetime and the optional {@code nbf}, {@code jti}, {@code cty}
+     * @param options the lifetime, the optional {@code nbf}, {@code jti}, {@code cty}, and the
+     *     {@linkplain CreateOptions#withProtocol(Protocol) mode}
      * @return the token
      * @throws HxJwtException as {@link #create(String, byte[], Duration)}
      * @throws NullPointerException when an argument is null
@@ -325,7 +328,8 @@ public final class Endpoint extends NativeHandle {
      *
      * @param recipientMachineToken the recipient's public JWK
      * @param payload the bytes to encrypt
-     * @param options the lifetime and the optional {@code nbf}, {@code jti}, {@code cty}
+     * @param options the lifetime, the optional {@code nbf}, {@code jti}, {@code cty}, and the
+     *     {@linkplain CreateOptions#withProtocol(Protocol) mode}
      * @return the token
      * @throws HxJwtException as {@link #createFor(String, byte[], Duration)}
      * @throws NullPointerException when an argument is null
@@ -345,15 +349,19 @@ public final class Endpoint extends NativeHandle {
         long p = acquire();
         try {
             int status;
-            if (options.notBefore() == null && options.jti() == null
-                    && options.contentType() == null) {
+            if (options.protocol() == Protocol.HX1 && options.notBefore() == null
+                    && options.jti() == null && options.contentType() == null) {
                 status = HxNative.hx_create_jwt(p, name, machineToken, payload, payload.length,
                         ttl, out);
             } else {
                 long[] nbf = options.notBefore() == null ? null : new long[] {options.notBefore()};
-                status = HxNative.hx_create_jwt_ex(p, name, machineToken, payload,
-                        payload.length, ttl, nbf, HxNative.cstrOrNull(options.jti(), "jti"),
-                        HxNative.cstrOrNull(options.contentType(), "contentType"), out);
+                byte[] jti = HxNative.cstrOrNull(options.jti(), "jti");
+                byte[] cty = HxNative.cstrOrNull(options.contentType(), "contentType");
+                status = options.protocol() == Protocol.ECDH_1PU
+                        ? HxNative.hx_create_jwt_1pu(p, name, machineToken, payload,
+                                payload.length, ttl, nbf, jti, cty, out)
+                        : HxNative.hx_create_jwt_ex(p, name, machineToken, payload,
+                                payload.length, ttl, nbf, jti, cty, out);
             }
             HxNative.check(status);
             return HxNative.owned(out[0]);
@@ -368,7 +376,7 @@ public final class Endpoint extends NativeHandle {
      * Validates a token addressed to this endpoint, resolving its sender ({@code iss}) through
      * the directory.
      *
-     * @param token the HX1 token
+     * @param token the token, of either {@linkplain Protocol mode}
      * @return the authenticated, decrypted message
      * @throws HxJwtException the kind of the first check that failed (PROTOCOL.md section 4):
      *     {@link ErrorKind#MALFORMED}, {@link ErrorKind#WRONG_AUDIENCE},
@@ -385,7 +393,7 @@ public final class Endpoint extends NativeHandle {
      * Validates a token from the sender whose machine token is given (no directory needed); a
      * token from anyone else fails with {@link ErrorKind#ISSUER_MISMATCH}.
      *
-     * @param token the HX1 token
+     * @param token the token, of either {@linkplain Protocol mode}
      * @param senderMachineToken the sender's public JWK
      * @return the authenticated, decrypted message
      * @throws HxJwtException as {@link #validate(String)}, and {@link ErrorKind#INVALID_KEY}

@@ -101,6 +101,9 @@ final class HxNative {
     static native int hx_create_jwt_ex(long ep, byte[] recipientName,
             byte[] recipientMachineToken, byte[] payload, long payloadLen, long ttlSeconds,
             long[] notBefore, byte[] jti, byte[] contentType, long[] outToken);
+    static native int hx_create_jwt_1pu(long ep, byte[] recipientName,
+            byte[] recipientMachineToken, byte[] payload, long payloadLen, long ttlSeconds,
+            long[] notBefore, byte[] jti, byte[] contentType, long[] outToken);
     static native int hx_validate_jwt(long ep, byte[] token, byte[] senderMachineToken,
             long[] out);
 
@@ -113,6 +116,7 @@ final class HxNative {
     static native byte hx_message_not_before(long m, long[] out);
     static native long hx_message_jti(long m);
     static native long hx_message_content_type(long m);
+    static native long hx_message_protocol(long m);
     static native void hx_message_free(long m);
 
     // ---- keys -----------------------------------------------------------------------------
@@ -180,6 +184,10 @@ final class HxNative {
     static native int hx_jwe_key_to_private_jwk(long key, long[] outPrivateJwkJson);
     static native long hx_jwe_key_kid(long key);
     static native byte hx_jwe_key_is_private(long key);
+    static native long hx_jwe_key_kty(long key);
+    static native long hx_jwe_key_curve(long key);
+    static native long hx_jwe_key_algorithm(long key);
+    static native int hx_jwe_key_thumbprint(long key, long[] outThumbprint);
     static native void hx_jwe_key_free(long key);
 
     static native int hx_jwe_options_new(Pointer algorithms, long nAlgorithms,

@@ -263,7 +263,75 @@ public final class JweKey extends NativeHandle {
     }
 
     /**
-     * The key's {@code kid} and whether it is private; never key material.
+     * The key's JWK {@code kty}: {@code "oct"} (a secret or a password), {@code "RSA"},
+     * {@code "EC"} or {@code "OKP"} (X25519).
+     *
+     * @return the key type
+     * @throws IllegalStateException when this key is closed
+     */
+    public String kty() {
+        long p = acquire();
+        try {
+            return HxNative.staticString(HxNative.hx_jwe_key_kty(p));
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * The curve of an EC or X25519 key: {@code "P-256"}, {@code "P-384"}, {@code "P-521"} or
+     * {@code "X25519"}.
+     *
+     * @return the curve, or empty for a secret, a password or an RSA key
+     * @throws IllegalStateException when this key is closed
+     */
+    public Optional<String> curve() {
+        long p = acquire();
+        try {
+            return Optional.ofNullable(HxNative.borrowed(HxNative.hx_jwe_key_curve(p)));
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * The one key management algorithm the key is restricted to (its JWK {@code alg}, e.g.
+     * {@code "ECDH-ES+A256KW"}).
+     *
+     * @return the algorithm, or empty when the key serves every algorithm of its kind
+     * @throws IllegalStateException when this key is closed
+     */
+    public Optional<String> algorithm() {
+        long p = acquire();
+        try {
+            return Optional.ofNullable(HxNative.borrowed(HxNative.hx_jwe_key_algorithm(p)));
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * The RFC 7638 JWK thumbprint (base64url SHA-256 of the required public members: the same
+     * for a private key and its {@linkplain #toPublic() public half}; a {@link #generate(String)
+     * generated} key's {@code kid}). For a secret or a password it is computed over the secret:
+     * treat it as sensitive.
+     *
+     * @return the thumbprint
+     * @throws IllegalStateException when this key is closed
+     */
+    public String thumbprint() {
+        long p = acquire();
+        try {
+            long[] out = new long[1];
+            HxNative.check(HxNative.hx_jwe_key_thumbprint(p, out));
+            return HxNative.owned(out[0]);
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * The key's {@code kid}, type, curve and whether it is private; never key material.
      *
      * @return a description for logs
      */
@@ -273,7 +341,8 @@ public final class JweKey extends NativeHandle {
             return "JweKey[closed]";
         }
         try {
-            return "JweKey[kid=" + kid().orElse("none")
+            return "JweKey[kid=" + kid().orElse("none") + ", " + kty()
+                    + curve().map(c -> " " + c).orElse("")
                     + (isPrivate() ? ", private]" : ", public]");
         } catch (IllegalStateException closedMeanwhile) {
             return "JweKey[closed]";

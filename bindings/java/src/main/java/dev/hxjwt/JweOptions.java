@@ -27,13 +27,15 @@ import java.util.Objects;
  */
 public final class JweOptions extends NativeHandle {
     /** The longest token accepted unless {@link Builder#maxTokenLength(long)} says otherwise
-     *  (256 KiB). */
-    public static final long DEFAULT_MAX_TOKEN_LENGTH = 256 * 1024;
+     *  (256 KiB): equal to the C library's {@code HX_JWE_DEFAULT_MAX_TOKEN_LENGTH}. */
+    public static final long DEFAULT_MAX_TOKEN_LENGTH = 262_144;
     /** The largest PBES2 {@code p2c} accepted unless {@link Builder#maxP2c(long)} says
-     *  otherwise; checked before any PBKDF2 work. */
+     *  otherwise; checked before any PBKDF2 work. Equal to the C library's
+     *  {@code HX_JWE_DEFAULT_MAX_P2C}. */
     public static final long DEFAULT_MAX_P2C = 200_000;
     /** A sensible value for {@link Builder#allowZip(long)} (250 000 bytes); {@code zip} is
-     *  refused unless it is called. */
+     *  refused unless it is called. Equal to the C library's
+     *  {@code HX_JWE_DEFAULT_MAX_INFLATED_LENGTH}. */
     public static final long DEFAULT_MAX_INFLATED_LENGTH = 250_000;
 
     private JweOptions(long peer) {
@@ -115,7 +117,8 @@ public final class JweOptions extends NativeHandle {
          * The largest PBES2 {@code p2c} (iteration count) accepted; a larger one fails with
          * {@link ErrorKind#MALFORMED} before any PBKDF2 work.
          *
-         * @param iterations 0 to 4294967295; defaults to {@link #DEFAULT_MAX_P2C}
+         * @param iterations 0 to 4294967295 (0 accepts no PBES2 token at all); defaults to
+         *     {@link #DEFAULT_MAX_P2C}
          * @return this builder
          * @throws IllegalArgumentException when out of that range
          */

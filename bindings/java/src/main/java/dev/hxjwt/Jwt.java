@@ -24,7 +24,8 @@ public final class Jwt {
      *
      * @param claimsJson the claims, a JSON object
      * @param key a private key or HMAC secret that fits {@code alg}
-     * @param alg {@code "HS256"} ... {@code "EdDSA"}, exactly
+     * @param alg {@code "HS256"} ... {@code "EdDSA"}, {@code "ES256K"},
+     *     {@code "Ed25519"}: any name the library knows, passed as given (exactly)
      * @return the compact JWS
      * @throws HxJwtException {@link ErrorKind#UNSUPPORTED_ALGORITHM} for an unknown {@code alg},
      *     {@link ErrorKind#INVALID_KEY} when the key does not fit or cannot sign,
@@ -41,7 +42,8 @@ public final class Jwt {
      *
      * @param claimsJson the claims, a JSON object
      * @param key a private key or HMAC secret that fits {@code alg}
-     * @param alg {@code "HS256"} ... {@code "EdDSA"}, exactly
+     * @param alg {@code "HS256"} ... {@code "EdDSA"}, {@code "ES256K"},
+     *     {@code "Ed25519"}: any name the library knows, passed as given (exactly)
      * @param headerJson null, or a JSON object whose members are added to the header (its
      *     {@code typ}, {@code kid} and {@code cty} replace the defaults; {@code alg},
      *     {@code crit} and {@code b64} cannot be set)

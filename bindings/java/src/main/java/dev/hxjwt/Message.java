@@ -7,7 +7,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * A validated HX1 token: who sent it, to whom, when, and the decrypted payload. A plain
+ * A validated endpoint token: who sent it, to whom, when, in which {@linkplain Protocol mode},
+ * and the decrypted payload. A plain
  * immutable value (the library's message handle is copied and freed during
  * {@link Endpoint#validate(String)}), safe to share between threads; nothing to close.
  */
@@ -19,10 +20,12 @@ public final class Message {
     private final OptionalLong notBefore;
     private final String jti;
     private final String contentType;
+    private final Protocol protocol;
     private final byte[] payload;
 
     private Message(String issuer, String audience, long issuedAt, long expiresAt,
-            OptionalLong notBefore, String jti, String contentType, byte[] payload) {
+            OptionalLong notBefore, String jti, String contentType, Protocol protocol,
+            byte[] payload) {
         this.issuer = issuer;
         this.audience = audience;
         this.issuedAt = issuedAt;
@@ -30,6 +33,7 @@ public final class Message {
         this.notBefore = notBefore;
         this.jti = jti;
         this.contentType = contentType;
+        this.protocol = protocol;
         this.payload = payload;
     }
 
@@ -45,6 +49,15 @@ public final class Message {
         long[] nbf = new long[1];
         OptionalLong notBefore = HxNative.hx_message_not_before(m, nbf) != 0
                 ? OptionalLong.of(nbf[0]) : OptionalLong.empty();
+        String mode = HxNative.staticString(HxNative.hx_message_protocol(m));
+        Protocol protocol;
+        try {
+            protocol = Protocol.fromWireName(mode == null ? "" : mode);
+        } catch (IllegalArgumentException e) {
+            throw new HxJwtException(ErrorKind.INTERNAL, ErrorKind.INTERNAL.status(),
+                    "Internal: the library names a protocol this binding does not know: " + mode,
+                    null);
+        }
         return new Message(
                 HxNative.borrowed(HxNative.hx_message_issuer(m)),
                 HxNative.borrowed(HxNative.hx_message_audience(m)),
@@ -53,6 +66,7 @@ public final class Message {
                 notBefore,
                 HxNative.borrowed(HxNative.hx_message_jti(m)),
                 HxNative.borrowed(HxNative.hx_message_content_type(m)),
+                protocol,
                 payload);
     }
 
@@ -120,6 +134,16 @@ public final class Message {
     }
 
     /**
+     * The mode of the token: {@link Protocol#HX1} or {@link Protocol#ECDH_1PU} (how the sender
+     * made it, {@link CreateOptions#withProtocol(Protocol)}).
+     *
+     * @return the mode
+     */
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    /**
      * The decrypted payload, exactly as sent.
      *
      * @return a fresh copy of the bytes
@@ -150,7 +174,7 @@ public final class Message {
      */
     @Override
     public String toString() {
-        return "Message[" + issuer + " -> " + audience + ", iat=" + issuedAt + ", exp="
-                + expiresAt + ", " + payload.length + " bytes]";
+        return "Message[" + issuer + " -> " + audience + ", " + protocol.wireName() + ", iat="
+                + issuedAt + ", exp=" + expiresAt + ", " + payload.length + " bytes]";
     }
 }

@@ -35,7 +35,9 @@ public final class Validation extends NativeHandle {
     /**
      * Starts building a validation that accepts tokens signed with one of {@code algorithms}.
      *
-     * @param algorithms {@code "HS256"} ... {@code "EdDSA"}, exactly; at least one
+     * @param algorithms {@code "HS256"} ... {@code "EdDSA"}, {@code "ES256K"},
+     *     {@code "Ed25519"}: any name the library knows, passed as given (exactly); at least
+     *     one
      * @return a builder
      * @throws NullPointerException when the array or one of its elements is null
      */

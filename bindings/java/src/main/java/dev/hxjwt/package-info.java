@@ -1,18 +1,20 @@
 /**
  * hxjwt for Java: standard JWTs (JWS: HS256/384/512, RS256/384/512, PS256/384/512, ES256/384/512,
- * EdDSA), standard encrypted JWTs (JWE: compact and JSON serializations, ECDH-1PU, nested JWTs)
- * and HX1 sender-authenticated encrypted JWTs between services, over the C library libhxjwt
- * through JNA. Every decision about a token is the library's; this package only converts types
- * and errors.
+ * ES256K, EdDSA, Ed25519: algorithm names are passed to the library as given), standard encrypted
+ * JWTs (JWE: compact and JSON serializations, ECDH-1PU, nested JWTs) and sender-authenticated
+ * encrypted JWTs between services (HX1, or the ECDH-1PU mode: {@link dev.hxjwt.Protocol}), over
+ * the C library libhxjwt through JNA. Every decision about a token is the library's; this package
+ * only converts types and errors.
  *
- * <p><b>HX1</b>: an {@link dev.hxjwt.Identity} per service, a {@link dev.hxjwt.Directory} of
- * their machine tokens, an {@link dev.hxjwt.Endpoint} that creates and validates tokens, a {@link
- * dev.hxjwt.Message} for each validated token. <b>Standard JWTs</b>: {@link dev.hxjwt.Key},
- * {@link dev.hxjwt.KeySet}, {@link dev.hxjwt.Validation} and {@link dev.hxjwt.Jwt}. <b>Standard
- * JWE</b>: {@link dev.hxjwt.JweKey}, {@link dev.hxjwt.JweOptions} (the {@code alg} and {@code
- * enc} allow-lists, required), {@link dev.hxjwt.Jwe} and {@link dev.hxjwt.JweDecrypted}. Every
- * failure is an {@link dev.hxjwt.HxJwtException} whose {@link dev.hxjwt.HxJwtException#kind()
- * kind} is an {@link dev.hxjwt.ErrorKind}.
+ * <p><b>HX1</b>: an {@link dev.hxjwt.Identity} per service, a {@link dev.hxjwt.Directory} of their
+ * machine tokens, an {@link dev.hxjwt.Endpoint} that creates and validates tokens, a {@link
+ * dev.hxjwt.Message} for each validated token (with its {@link dev.hxjwt.Protocol}). <b>Standard
+ * JWTs</b>: {@link dev.hxjwt.Key}, {@link dev.hxjwt.KeySet}, {@link dev.hxjwt.Validation} and
+ * {@link dev.hxjwt.Jwt}. <b>Standard JWE</b>: {@link dev.hxjwt.JweKey}, {@link
+ * dev.hxjwt.JweOptions} (the {@code alg} and {@code enc} allow-lists, required), {@link
+ * dev.hxjwt.Jwe} and {@link dev.hxjwt.JweDecrypted}. Every failure is an {@link
+ * dev.hxjwt.HxJwtException} whose {@link dev.hxjwt.HxJwtException#kind() kind} is an {@link
+ * dev.hxjwt.ErrorKind}.
  *
  * <p><b>Resources.</b> Identity, Directory, Endpoint, Key, KeySet, Validation, JweKey and
  * JweOptions hold native handles: they are {@link java.lang.AutoCloseable} (use

@@ -227,6 +227,120 @@ class ApiTest {
         fails(ErrorKind.EXPIRED, () -> b.validate(token));
     }
 
+    // ---- the ECDH-1PU mode --------------------------------------------------------------
+
+    @Test
+    void ecdh1puModeRoundTrip() {
+        a.setTime(T0);
+        b.setTime(T0);
+        byte[] payload = "{\"order\":42,\"name\":\"Zoë 😀\"}".getBytes(StandardCharsets.UTF_8);
+        CreateOptions o = CreateOptions.ttl(Duration.ofSeconds(90)).withNotBefore(T0 - 5)
+                .withJti("id-1pu").withContentType("json").withProtocol(Protocol.ECDH_1PU);
+        String token = a.create("bob.service", payload, o);
+        assertEquals(5, token.split("\\.", -1).length, token);
+        Map<String, Object> header = Json.object(Jwe.decodeHeader(token));
+        assertEquals("ECDH-1PU", header.get("alg"));
+        assertEquals("A256GCM", header.get("enc"));
+        Message m = b.validate(token);
+        assertEquals(Protocol.ECDH_1PU, m.protocol());
+        assertEquals("ECDH-1PU", m.protocol().wireName());
+        assertArrayEquals(payload, m.payload());
+        assertEquals("alice.service", m.issuer());
+        assertEquals("bob.service", m.audience());
+        assertEquals("id-1pu", m.jti().orElseThrow());
+        assertEquals("json", m.contentType().orElseThrow());
+        assertEquals(OptionalLong.of(T0 - 5), m.notBefore());
+        assertEquals(T0, m.issuedAt());
+        assertEquals(T0 + 90, m.expiresAt());
+        assertTrue(m.toString().contains("ECDH-1PU"), m.toString());
+        assertFalse(m.toString().contains("order"), "toString never shows the payload");
+        // The default mode, with and without the optional members, says HX1.
+        String hx1 = a.create("bob.service", payload, CreateOptions.ttl(TTL).withJti("id-hx1"));
+        assertNotEquals(5, hx1.split("\\.", -1).length, hx1);
+        assertEquals(Protocol.HX1, b.validate(hx1).protocol());
+        assertEquals(Protocol.HX1, b.validate(a.create("bob.service", "x", TTL)).protocol());
+        assertEquals(Protocol.HX1, b.validate(a.create("bob.service", payload,
+                o.withProtocol(Protocol.HX1))).protocol());
+        // Time applies as in HX1.
+        b.setTime(T0 + 91);
+        fails(ErrorKind.EXPIRED, () -> b.validate(token));
+        b.setTime(T0 - 6);
+        fails(ErrorKind.NOT_YET_VALID, () -> b.validate(token));
+        b.setTime(T0);
+        b.setMaxLifetime(Duration.ofSeconds(60));
+        fails(ErrorKind.LIFETIME_TOO_LONG, () -> b.validate(token));
+    }
+
+    @Test
+    void ecdh1puModeWithMachineTokens() {
+        CreateOptions o = CreateOptions.ttl(TTL).withProtocol(Protocol.ECDH_1PU);
+        try (Endpoint lonely = new Endpoint(alice); Endpoint other = new Endpoint(bob);
+                Identity carol = Identity.generate("carol.service")) {
+            byte[] payload = {0, 1, 2, (byte) 0xff, 0, (byte) 0xc3};
+            // No optional member: the mode alone chooses hx_create_jwt_1pu.
+            String token = lonely.createFor(bob.machineToken(), payload, o);
+            assertEquals(5, token.split("\\.", -1).length, token);
+            Message m = other.validateFrom(token, alice.machineToken());
+            assertEquals(Protocol.ECDH_1PU, m.protocol());
+            assertArrayEquals(payload, m.payload());
+            assertEquals(300, m.expiresAt() - m.issuedAt());
+            assertFalse(m.jti().isPresent());
+            assertFalse(m.contentType().isPresent());
+            assertEquals(OptionalLong.empty(), m.notBefore());
+            // Another sender's machine token: refused.
+            assertThrows(HxJwtException.class,
+                    () -> other.validateFrom(token, carol.machineToken()));
+            // An empty payload.
+            assertEquals(0, other.validateFrom(lonely.createFor(bob.machineToken(), new byte[0],
+                    o), alice.machineToken()).payload().length);
+            // Sealed to bob: alice cannot read it, nor carol's endpoint.
+            try (Endpoint carolEp = new Endpoint(carol)) {
+                assertThrows(HxJwtException.class,
+                        () -> carolEp.validateFrom(token, alice.machineToken()));
+            }
+        }
+        // Through the directory, replay protection covers this mode too.
+        b.setReplayProtection(true);
+        String t = a.create("bob.service", new byte[] {7}, o.withJti("once"));
+        assertEquals(Protocol.ECDH_1PU, b.validate(t).protocol());
+        fails(ErrorKind.REPLAYED, () -> b.validate(t));
+    }
+
+    @Test
+    void ecdh1puModeRefusesWhatCreateRefuses() {
+        CreateOptions o = CreateOptions.ttl(TTL).withProtocol(Protocol.ECDH_1PU);
+        fails(ErrorKind.UNKNOWN_ISSUER, () -> a.create("carol.service", new byte[] {1}, o));
+        fails(ErrorKind.INVALID_ARGUMENT, () -> a.create("bob.service", new byte[] {1},
+                CreateOptions.ttl(Duration.ZERO).withProtocol(Protocol.ECDH_1PU)));
+        fails(ErrorKind.INVALID_ARGUMENT, () -> a.create("bob.service", new byte[] {1},
+                o.withJti("j".repeat(129))));
+        fails(ErrorKind.INVALID_ARGUMENT, () -> a.create("bob.service", new byte[] {1},
+                o.withContentType("c".repeat(256))));
+        // An empty name is looked up like any other, in both modes.
+        fails(ErrorKind.UNKNOWN_ISSUER, () -> a.create("", new byte[] {1}, CreateOptions.ttl(TTL)));
+        fails(ErrorKind.UNKNOWN_ISSUER, () -> a.create("", new byte[] {1}, o));
+        try (Endpoint lonely = new Endpoint(alice)) {
+            fails(ErrorKind.INVALID_ARGUMENT, () -> lonely.create("bob.service", new byte[0], o));
+            try (Key es = Key.generate("ES256")) {
+                fails(ErrorKind.INVALID_KEY,
+                        () -> lonely.createFor(es.toPublicJwk(), new byte[0], o));
+            }
+        }
+        assertThrows(NullPointerException.class, () -> o.withProtocol(null));
+        assertThrows(NullPointerException.class, () -> a.create("bob.service", null, o));
+        assertThrows(IllegalArgumentException.class, () -> a.create("bob.service", "x",
+                Duration.ofMillis(1500)));
+        assertEquals(Protocol.ECDH_1PU, Protocol.fromWireName("ECDH-1PU"));
+        assertEquals(Protocol.HX1, Protocol.fromWireName("HX1"));
+        assertThrows(IllegalArgumentException.class, () -> Protocol.fromWireName("ecdh-1pu"));
+        assertThrows(IllegalArgumentException.class, () -> Protocol.fromWireName(""));
+        assertThrows(NullPointerException.class, () -> Protocol.fromWireName(null));
+        Endpoint closed = new Endpoint(alice, fleet);
+        closed.close();
+        assertThrows(IllegalStateException.class,
+                () -> closed.create("bob.service", new byte[0], o));
+    }
+
     @Test
     void builderAppliesEverySetting() {
         // An alias: bob's key published under another name.

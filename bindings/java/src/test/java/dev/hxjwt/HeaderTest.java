@@ -59,6 +59,32 @@ class HeaderTest {
         return out;
     }
 
+    /** The header's integer macros ({@code #define HX_NAME 123}). */
+    static Map<String, Long> headerConstants() throws IOException {
+        Path header = Vectors.dir().resolve("../../include/hxjwt.h").normalize();
+        String text = Files.readString(header, StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("(?m)^#define\\s+(HX_[A-Z0-9_]+)\\s+(\\d+)\\s*$")
+                .matcher(text);
+        Map<String, Long> out = new TreeMap<>();
+        while (m.find()) {
+            out.put(m.group(1), Long.parseLong(m.group(2)));
+        }
+        return out;
+    }
+
+    /**
+     * The Java constants that restate the header's macros have the header's values, and every
+     * integer macro of the header is restated.
+     */
+    @Test
+    void constantsAreTheHeaders() throws IOException {
+        Map<String, Long> java = new TreeMap<>(Map.of(
+                "HX_JWE_DEFAULT_MAX_TOKEN_LENGTH", JweOptions.DEFAULT_MAX_TOKEN_LENGTH,
+                "HX_JWE_DEFAULT_MAX_P2C", JweOptions.DEFAULT_MAX_P2C,
+                "HX_JWE_DEFAULT_MAX_INFLATED_LENGTH", JweOptions.DEFAULT_MAX_INFLATED_LENGTH));
+        assertEquals(java, headerConstants());
+    }
+
     @Test
     void everyFunctionOfTheHeaderIsDeclared() throws IOException {
         Map<String, Integer> header = headerFunctions();

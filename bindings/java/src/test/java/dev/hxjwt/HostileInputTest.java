@@ -3,6 +3,7 @@ package dev.hxjwt;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.function.Executable;
  */
 class HostileInputTest {
     static final Duration TTL = Duration.ofMinutes(5);
+    static final CreateOptions ONE_PU = CreateOptions.ttl(TTL).withProtocol(Protocol.ECDH_1PU);
     static Identity alice;
     static Identity bob;
     static Directory fleet;
@@ -100,6 +103,12 @@ class HostileInputTest {
         m.put("CreateOptions.ttl", () -> CreateOptions.ttl(null));
         m.put("CreateOptions.withJti", () -> CreateOptions.ttl(TTL).withJti(null));
         m.put("CreateOptions.withContentType", () -> CreateOptions.ttl(TTL).withContentType(null));
+        m.put("CreateOptions.withProtocol", () -> CreateOptions.ttl(TTL).withProtocol(null));
+        m.put("Protocol.fromWireName", () -> Protocol.fromWireName(null));
+        m.put("create(1PU, to)", () -> a.create(null, new byte[0], ONE_PU));
+        m.put("create(1PU, payload)", () -> a.create("bob.service", null, ONE_PU));
+        m.put("createFor(1PU, token)", () -> a.createFor(null, new byte[0], ONE_PU));
+        m.put("createFor(1PU, payload)", () -> a.createFor(mt, null, ONE_PU));
         m.put("Key.fromJwk", () -> Key.fromJwk(null));
         m.put("Key.fromPem", () -> Key.fromPem(null));
         m.put("Key.fromDer", () -> Key.fromDer(null));
@@ -173,6 +182,11 @@ class HostileInputTest {
             calls.put("Validation.audience", () -> Validation.builder("HS256").audience(s).build());
             calls.put("jti", () -> a.create("bob.service", new byte[0],
                     CreateOptions.ttl(TTL).withJti(s)));
+            calls.put("create(1PU, to)", () -> a.create(s, new byte[0], ONE_PU));
+            calls.put("createFor(1PU)", () -> a.createFor(s, new byte[0], ONE_PU));
+            calls.put("jti (1PU)", () -> a.create("bob.service", new byte[0], ONE_PU.withJti(s)));
+            calls.put("cty (1PU)", () -> a.create("bob.service", new byte[0],
+                    ONE_PU.withContentType(s)));
             for (Map.Entry<String, Executable> c : calls.entrySet()) {
                 tests.add(dynamicTest(c.getKey() + " with " + e.getKey(),
                         () -> invalidArgument(c.getValue())));
@@ -258,6 +272,66 @@ class HostileInputTest {
         invalidArgument(() -> Identity.generate("n".repeat(1 << 20)));
         invalidArgument(() -> a.create("bob.service", new byte[0],
                 CreateOptions.ttl(TTL).withJti("j".repeat(129))));
+        // The ECDH-1PU mode: the same limits.
+        String big1pu = a.create("bob.service", payload, ONE_PU);
+        assertEquals(5, big1pu.split("\\.", -1).length);
+        assertEquals(ErrorKind.MALFORMED,
+                assertThrows(HxJwtException.class, () -> b.validate(big1pu)).kind());
+        try (Endpoint roomy = Endpoint.builder(bob).directory(fleet).maxTokenLength(4 << 20)
+                .build()) {
+            Message m = roomy.validate(big1pu);
+            assertArrayEquals(payload, m.payload());
+            assertEquals(Protocol.ECDH_1PU, m.protocol());
+        }
+        invalidArgument(() -> a.create("bob.service", new byte[0],
+                ONE_PU.withJti("j".repeat(129))));
+        invalidArgument(() -> a.create("bob.service", new byte[0],
+                ONE_PU.withContentType("c".repeat(1 << 20))));
+        assertEquals(assertThrows(HxJwtException.class,
+                () -> a.create("n".repeat(1 << 20), new byte[0], TTL)).kind(),
+                assertThrows(HxJwtException.class,
+                        () -> a.create("n".repeat(1 << 20), new byte[0], ONE_PU)).kind());
+        assertThrows(HxJwtException.class, () -> a.createFor("{\"kty\":\"OKP\",\"x\":\""
+                + "A".repeat(8 << 20) + "\"}", new byte[0], ONE_PU));
+        invalidArgument(() -> a.create("bob.service", new byte[0],
+                CreateOptions.ttl(Duration.ofSeconds(Long.MAX_VALUE))
+                        .withProtocol(Protocol.ECDH_1PU)));
+    }
+
+    /** Garbage in the shape of the ECDH-1PU mode's tokens, and damaged ones. */
+    @Test
+    void garbageEcdh1puTokens() {
+        String good = a.create("bob.service", new byte[] {'x'}, ONE_PU);
+        assertEquals("x", b.validate(good).text());
+        String[] parts = good.split("\\.", -1);
+        List<String> junk = new ArrayList<>(List.of("a.b.c.d.e", "....", ".....",
+                "eyJ9.eyJ9.eyJ9.eyJ9.eyJ9", good + ".", good + ".x", "." + good, good + " ",
+                good.substring(0, good.length() - 1), good.replace('.', ',')));
+        for (int i = 0; i < parts.length; i++) {
+            String[] p = parts.clone();
+            p[i] = "";
+            junk.add(String.join(".", p));
+            p = parts.clone();
+            p[i] = p[i].isEmpty() ? "AA" : (p[i].charAt(0) == 'A' ? "B" : "A") + p[i].substring(1);
+            junk.add(String.join(".", p));
+        }
+        // Another sender's 1PU header on bob's token, and another alg.
+        String alg = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "{\"alg\":\"ECDH-ES\",\"enc\":\"A256GCM\"}".getBytes(StandardCharsets.UTF_8));
+        junk.add(alg + good.substring(good.indexOf('.')));
+        junk.remove(good); // (blanking the empty encrypted-key segment changes nothing)
+        for (String j : junk) {
+            HxJwtException e = assertThrows(HxJwtException.class, () -> b.validate(j), j);
+            assertNotEquals(ErrorKind.INTERNAL, e.kind(), e.getMessage());
+            e = assertThrows(HxJwtException.class, () -> b.validateFrom(j, alice.machineToken()));
+            assertNotEquals(ErrorKind.INTERNAL, e.kind(), e.getMessage());
+        }
+        // Replayed against another endpoint, or a bad sender JWK: refused, never a crash.
+        assertThrows(HxJwtException.class, () -> a.validate(good));
+        for (String jwk : new String[] {"", "{", "{}", "{\"kty\":\"OKP\",\"crv\":\"X25519\"}"}) {
+            assertThrows(HxJwtException.class, () -> b.validateFrom(good, jwk), jwk);
+            assertThrows(HxJwtException.class, () -> a.createFor(jwk, new byte[] {1}, ONE_PU), jwk);
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.hxjwt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
@@ -228,16 +229,63 @@ class JweHostileInputTest {
             assertEquals(plaintext.length, Jwe.decrypt(t, bob, large).plaintext().length);
         }
         // A huge JWK, PEM and header.
-        // (An oct JWK of any length is a PBES2 password to the library: accepted, and freed.)
-        try (JweKey k = JweKey.fromJwk("{\"kty\":\"oct\",\"k\":\"" + huge + "\"}")) {
-            assertTrue(k.isPrivate());
+        // (A JWK over 64 KiB, or a secret or password over 4 KiB, is refused at the door.)
+        assertEquals(ErrorKind.INVALID_KEY, assertThrows(HxJwtException.class,
+                () -> JweKey.fromJwk("{\"kty\":\"oct\",\"k\":\"" + huge + "\"}")).kind());
+        String justOver = "{\"kty\":\"oct\",\"k\":\"" + "A".repeat(64 * 1024) + "\"}";
+        assertEquals(ErrorKind.INVALID_KEY, assertThrows(HxJwtException.class,
+                () -> JweKey.fromJwk(justOver)).kind());
+        assertEquals(ErrorKind.INVALID_KEY, assertThrows(HxJwtException.class,
+                () -> JweKey.fromSecret(new byte[4097])).kind());
+        assertEquals(ErrorKind.INVALID_KEY, assertThrows(HxJwtException.class,
+                () -> JweKey.fromPassword(new byte[4097])).kind());
+        try (JweKey pw = JweKey.fromPassword(new byte[4096])) {
+            assertEquals("oct", pw.kty());
         }
         refused(() -> JweKey.fromPem(huge));
-        // (Encrypting puts no bound on the header; the token made is refused by the decryption.)
-        String hugeHeader = Jwe.encrypt(P, bobPub, "ECDH-ES", "A256GCM", "{\"x\":\"" + huge
-                + "\"}");
-        assertEquals(ErrorKind.MALFORMED, assertThrows(HxJwtException.class,
-                () -> Jwe.decrypt(hugeHeader, bob, o)).kind());
+        // (A protected header recipients would refuse, a huge member or kid, is refused when
+        // encrypting.)
+        assertEquals(ErrorKind.INVALID_ARGUMENT, assertThrows(HxJwtException.class,
+                () -> Jwe.encrypt(P, bobPub, "ECDH-ES", "A256GCM", "{\"x\":\"" + huge
+                        + "\"}")).kind());
+        try (JweKey bigKid = bobPub.withKid("k".repeat(9 * 1024))) {
+            assertEquals(ErrorKind.INVALID_ARGUMENT, assertThrows(HxJwtException.class,
+                    () -> Jwe.encrypt(P, bigKid, "ECDH-ES", "A256GCM")).kind());
+            assertEquals(ErrorKind.INVALID_ARGUMENT, assertThrows(HxJwtException.class,
+                    () -> Jwe.encryptJson(P, List.of(new Jwe.Recipient(bigKid, "ECDH-ES")),
+                            "A256GCM", null, null, false, null)).kind());
+        }
+    }
+
+    /** The key accessors on keys from hostile JWKs: answers, never a crash. */
+    @Test
+    void keyAccessorsOnOddKeys() {
+        String[] odd = {
+            "{\"kty\":\"oct\",\"k\":\"AAAAAAAAAAAAAAAAAAAAAA\",\"kid\":\"\\u0000é😀\"}",
+            "{\"kty\":\"oct\",\"k\":\"AAAAAAAAAAAAAAAAAAAAAA\",\"alg\":\"A128KW\","
+                + "\"x-y\":[1,{}]}",
+            bob.toPrivateJwk(), alicePub.toPublicJwk()};
+        for (String j : odd) {
+            JweKey loaded;
+            try {
+                loaded = JweKey.fromJwk(j);
+            } catch (HxJwtException refusedKey) {
+                assertEquals(ErrorKind.INVALID_KEY, refusedKey.kind(), j);
+                continue;
+            }
+            try (JweKey k = loaded) {
+                assertTrue(List.of("oct", "OKP").contains(k.kty()), k.kty());
+                assertTrue(k.thumbprint().matches("[A-Za-z0-9_-]{43}"));
+                k.curve().ifPresent(c -> assertEquals("X25519", c));
+                k.algorithm().ifPresent(a -> assertEquals("A128KW", a));
+                assertFalse(k.toString().contains("AAAAAAAAAAAAAAAA"), k.toString());
+            }
+        }
+        // A kid that is not a thumbprint does not change the thumbprint.
+        try (JweKey named = bobPub.withKid("\u00e9\ud83d\ude00 not a thumbprint")) {
+            assertEquals(bob.thumbprint(), named.thumbprint());
+            assertEquals(bob.kid().orElseThrow(), named.thumbprint());
+        }
     }
 
     @Test
@@ -280,8 +328,9 @@ class JweHostileInputTest {
         String jws = Jwt.sign("{\"exp\":4000000000}", es, "ES256");
         assertEquals(ErrorKind.MALFORMED,
                 assertThrows(HxJwtException.class, () -> Jwe.decrypt(jws, bob, o)).kind());
-        // (Jwe.decodeHeader, which verifies nothing, decodes a JWS's header too: the library's
-        // hx_jwe_decode_header only checks the first segment.)
+        // Jwe.decodeHeader reads only a compact JWE: a JWS's header is refused.
+        assertEquals(ErrorKind.MALFORMED,
+                assertThrows(HxJwtException.class, () -> Jwe.decodeHeader(jws)).kind());
         refused(() -> Jwt.verify(token, es, v));
     }
 

@@ -270,6 +270,110 @@ class JweTest {
         }
     }
 
+    /** RFC 7638: base64url SHA-256 of the required members, in order, without spaces. */
+    static String thumbprintOf(String canonicalJson) throws Exception {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(canonicalJson.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void keyAccessorsOnEveryKind() throws Exception {
+        String[][] kinds = {{"X25519", "OKP", "X25519"}, {"P-256", "EC", "P-256"},
+            {"P-384", "EC", "P-384"}, {"P-521", "EC", "P-521"}, {"RSA", "RSA", null},
+            {"oct-16", "oct", null}, {"oct-32", "oct", null}};
+        for (String[] kind : kinds) {
+            try (JweKey k = JweKey.generate(kind[0])) {
+                assertEquals(kind[1], k.kty(), kind[0]);
+                assertEquals(java.util.Optional.ofNullable(kind[2]), k.curve(), kind[0]);
+                assertFalse(k.algorithm().isPresent(), kind[0] + ": unrestricted");
+                String tp = k.thumbprint();
+                assertTrue(tp.matches("[A-Za-z0-9_-]{43}"), tp);
+                assertEquals(tp, k.kid().orElseThrow(), kind[0] + ": the kid is the thumbprint");
+                assertEquals(tp, k.thumbprint(), "stable");
+                try (JweKey renamed = k.withKid("other")) {
+                    assertEquals(tp, renamed.thumbprint(), "the kid is not in the thumbprint");
+                    assertEquals(kind[1], renamed.kty());
+                }
+                Map<String, Object> jwk = Json.object(k.toPrivateJwk());
+                if (kind[1].equals("oct")) {
+                    assertEquals(thumbprintOf("{\"k\":\"" + jwk.get("k") + "\",\"kty\":\"oct\"}"),
+                            tp);
+                    fails(ErrorKind.INVALID_KEY, k::toPublic);
+                    continue;
+                }
+                try (JweKey pub = k.toPublic(); JweKey reread = JweKey.fromJwk(k.toPublicJwk())) {
+                    assertEquals(tp, pub.thumbprint(), kind[0] + ": a key and its public half");
+                    assertEquals(tp, reread.thumbprint());
+                    assertEquals(kind[1], pub.kty());
+                    assertEquals(k.curve(), pub.curve());
+                    assertFalse(pub.algorithm().isPresent());
+                }
+                String canonical = switch (kind[1]) {
+                    case "OKP" -> "{\"crv\":\"X25519\",\"kty\":\"OKP\",\"x\":\"" + jwk.get("x")
+                            + "\"}";
+                    case "EC" -> "{\"crv\":\"" + kind[2] + "\",\"kty\":\"EC\",\"x\":\""
+                            + jwk.get("x") + "\",\"y\":\"" + jwk.get("y") + "\"}";
+                    default -> "{\"e\":\"" + jwk.get("e") + "\",\"kty\":\"RSA\",\"n\":\""
+                            + jwk.get("n") + "\"}";
+                };
+                assertEquals(thumbprintOf(canonical), tp, kind[0]);
+            }
+        }
+        // Secrets and passwords: oct, no curve, a thumbprint over the secret.
+        byte[] secret = new byte[32];
+        Arrays.fill(secret, (byte) 7);
+        try (JweKey s = JweKey.fromSecret(secret);
+                JweKey pw = JweKey.fromPassword("correct horse".toCharArray())) {
+            assertEquals("oct", s.kty());
+            assertEquals("oct", pw.kty());
+            assertFalse(s.curve().isPresent());
+            assertFalse(pw.curve().isPresent());
+            assertFalse(s.algorithm().isPresent());
+            assertEquals(thumbprintOf("{\"k\":\""
+                    + Base64.getUrlEncoder().withoutPadding().encodeToString(secret)
+                    + "\",\"kty\":\"oct\"}"), s.thumbprint());
+            assertNotEquals(s.thumbprint(), pw.thumbprint());
+        }
+        // A JWK's alg restricts the key, and the public half keeps it.
+        try (JweKey gen = JweKey.generate("P-384")) {
+            Map<String, Object> jwk = Json.object(gen.toPrivateJwk());
+            jwk.put("alg", "ECDH-ES+A256KW");
+            jwk.put("kid", "restricted");
+            try (JweKey k = JweKey.fromJwk(Json.write(jwk)); JweKey pub = k.toPublic()) {
+                assertEquals("ECDH-ES+A256KW", k.algorithm().orElseThrow());
+                assertEquals("ECDH-ES+A256KW", pub.algorithm().orElseThrow());
+                assertEquals("EC", pub.kty());
+                assertEquals("P-384", pub.curve().orElseThrow());
+                assertEquals(gen.thumbprint(), k.thumbprint());
+                assertEquals(gen.thumbprint(), pub.thumbprint());
+                assertTrue(k.toString().contains("EC P-384"), k.toString());
+            }
+        }
+        try (JweKey oct = JweKey.fromJwk("{\"kty\":\"oct\",\"k\":\"AAAAAAAAAAAAAAAAAAAAAA\","
+                + "\"alg\":\"A128KW\"}")) {
+            assertEquals("A128KW", oct.algorithm().orElseThrow());
+            assertEquals("oct", oct.kty());
+        }
+        // PEM keys (no kid) answer the same.
+        KeyPairGenerator rsaGen = KeyPairGenerator.getInstance("RSA");
+        rsaGen.initialize(2048);
+        KeyPair r = rsaGen.generateKeyPair();
+        try (JweKey priv = JweKey.fromPem(pem("PRIVATE KEY", r.getPrivate().getEncoded()));
+                JweKey pub = JweKey.fromPem(pem("PUBLIC KEY", r.getPublic().getEncoded()))) {
+            assertEquals("RSA", priv.kty());
+            assertFalse(priv.curve().isPresent());
+            assertEquals(priv.thumbprint(), pub.thumbprint());
+        }
+        // Closed keys.
+        JweKey closed = JweKey.generate("X25519");
+        closed.close();
+        assertThrows(IllegalStateException.class, closed::kty);
+        assertThrows(IllegalStateException.class, closed::curve);
+        assertThrows(IllegalStateException.class, closed::algorithm);
+        assertThrows(IllegalStateException.class, closed::thumbprint);
+    }
+
     @Test
     void theKidSelectsAmongSeveralKeys() {
         try (JweKey a = JweKey.generate("X25519"); JweKey aPub = a.toPublic();
@@ -337,8 +441,10 @@ class JweTest {
         assertThrows(IllegalArgumentException.class,
                 () -> JweOptions.builder().maxTokenLength(-1));
         assertThrows(IllegalArgumentException.class, () -> JweOptions.builder().allowZip(-5));
+        // (HeaderTest checks these against the header's HX_JWE_DEFAULT_* macros.)
         assertEquals(256 * 1024, JweOptions.DEFAULT_MAX_TOKEN_LENGTH);
         assertEquals(200_000, JweOptions.DEFAULT_MAX_P2C);
+        assertEquals(250_000, JweOptions.DEFAULT_MAX_INFLATED_LENGTH);
     }
 
     @Test
@@ -561,6 +667,22 @@ class JweTest {
             fails(ErrorKind.INVALID_KEY, () -> Jwe.encrypt1pu(PAYLOAD, x25519Public, p,
                     "ECDH-1PU", "A256GCM", null));
         }
+        // With sender keys, only an ECDH-1PU token is accepted, even when the options also
+        // name the token's algorithm.
+        try (JweKey sender = JweKey.generate("X25519"); JweKey senderPub = sender.toPublic();
+                JweOptions both = JweOptions.builder().algorithms("ECDH-ES", "ECDH-1PU")
+                        .encryptions("A256GCM").build()) {
+            String es = Jwe.encrypt(PAYLOAD, x25519Public, "ECDH-ES", "A256GCM");
+            assertArrayEquals(PAYLOAD, Jwe.decrypt(es, x25519, both).plaintext());
+            fails(ErrorKind.UNSUPPORTED_ALGORITHM,
+                    () -> Jwe.decrypt1pu(es, x25519, senderPub, both));
+            String json = Jwe.encryptJson(PAYLOAD,
+                    List.of(new Jwe.Recipient(x25519Public, "ECDH-ES")), "A256GCM");
+            fails(ErrorKind.UNSUPPORTED_ALGORITHM, () -> Jwe.decryptJson(json, List.of(x25519),
+                    List.of(senderPub), both));
+            assertArrayEquals(PAYLOAD, Jwe.decryptJson(json, List.of(x25519), List.of(), both)
+                    .plaintext());
+        }
     }
 
     // ---- nested JWTs --------------------------------------------------------------------
@@ -644,6 +766,16 @@ class JweTest {
         assertTrue(h.containsKey("epk"));
         fails(ErrorKind.MALFORMED, () -> Jwe.decodeHeader("not a token"));
         fails(ErrorKind.MALFORMED, () -> Jwe.decodeHeader(""));
+        // Only a compact JWE: a JWS (3 segments), or 5 segments whose header has no enc, is
+        // refused.
+        try (Key es = Key.generate("ES256")) {
+            fails(ErrorKind.MALFORMED, () -> Jwe.decodeHeader(Jwt.sign("{}", es, "ES256")));
+        }
+        String noEnc = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "{\"alg\":\"ECDH-ES\"}".getBytes(StandardCharsets.UTF_8));
+        String[] parts = token.split("\\.", -1);
+        parts[0] = noEnc;
+        fails(ErrorKind.MALFORMED, () -> Jwe.decodeHeader(String.join(".", parts)));
     }
 
     // ---- handles ------------------------------------------------------------------------
