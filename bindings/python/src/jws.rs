@@ -1018,7 +1018,7 @@ fn one_key(key: &Bound<'_, PyAny>, allow_short: bool) -> PyResult<jws::Key> {
     }
 }
 
-/// Signs `msg` with `key` under the algorithm named `alg`: the core's signature (PyJWT's
+/// Signs `msg` with `key` under the algorithm named `alg`: the core's signature (`PyJWT`'s
 /// `Algorithm.sign`, for `hxjwt.algorithms`). `allow_short` accepts a short HMAC secret.
 #[pyfunction]
 #[pyo3(signature = (alg, key, msg, *, allow_short = false))]
@@ -1036,7 +1036,7 @@ pub(crate) fn _jws_sign<'py>(
     Ok(PyBytes::new(py, &sig))
 }
 
-/// Whether `sig` is `key`'s signature of `msg` under `alg` (the core's verification; PyJWT's
+/// Whether `sig` is `key`'s signature of `msg` under `alg` (the core's verification; `PyJWT`'s
 /// `Algorithm.verify`). A key that cannot be used with `alg` raises `InvalidKeyError`.
 #[pyfunction]
 #[pyo3(signature = (alg, key, msg, sig, *, allow_short = false))]
@@ -1107,7 +1107,9 @@ pub(crate) fn _check_claims<'py>(
         // PyJWT's strict mode: one audience, one `aud`, equal (checked before the core's
         // audience check so that the message is PyJWT's).
         let token_aud = claims.get_item("aud").ok();
-        let aud_is_string = token_aud.as_ref().map(|a| a.is_instance_of::<PyString>());
+        let aud_is_string = token_aud
+            .as_ref()
+            .map(pyo3::types::PyAnyMethods::is_instance_of::<PyString>);
         check_strict_aud(args.audience, aud_is_string)?;
         if let (Some(want), Some(got)) = (args.audience, token_aud.as_ref()) {
             if aud_is_string == Some(true) && !want.eq(got)? {
