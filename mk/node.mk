@@ -5,9 +5,10 @@
 # from bindings/node/package-lock.json).
 #
 #   node-test          npm ci when needed, tsc over the typed usage file, then node --test
-#                      (vectors, jwe.json included; API and JWE API, hostile input, leaks,
-#                      worker_threads, the interop program, JWE interop with jose, a
-#                      devDependency); its closing line is "node-test: N passed, N failed"
+#                      (vectors, jwe.json included; API, the ECDH-1PU mode and JWE API,
+#                      hostile input, leaks, worker_threads, the interop program, JWE interop
+#                      with jose, a devDependency); its closing line is
+#                      "node-test: N passed, N failed"
 #   node-interop-tool  what `node bindings/node/bin/hxjwt-interop.js` needs (the library and
 #                      node_modules), for the interop matrix
 #   node-bench         per-call times of HX1 and HS256/ES256 with the release library

@@ -149,7 +149,18 @@ export interface CreateOptions {
   notBefore?: Integer | null;
   /** The token's `cty` (the payload's media type, e.g. "json"). */
   contentType?: string | null;
+  /** "HX1" (the default: fastest, read by hxjwt) or "ECDH-1PU" (a standard compact JWE, `alg`
+   * ECDH-1PU and `enc` A256GCM, that jose/joserfc or any ECDH-1PU stack reads with the two
+   * machine tokens; past tokens stay sealed if the sender's key is stolen later). validate()
+   * takes both. Another string is a RangeError. */
+  protocol?: Protocol | null;
 }
+
+/** The modes of Endpoint.create() and Message.protocol. */
+export type Protocol = 'HX1' | 'ECDH-1PU';
+
+/** Every protocol's name: ["HX1", "ECDH-1PU"]. */
+export const PROTOCOLS: readonly Protocol[];
 
 /** Options of Endpoint.validate(). */
 export interface ValidateOptions {
@@ -157,7 +168,7 @@ export interface ValidateOptions {
   sender?: MachineTokenInput | null;
 }
 
-/** A validated HX1 token. */
+/** A validated token, of either protocol. */
 export class Message {
   private constructor();
   /** The sender's name (`iss`), authenticated. */
@@ -174,6 +185,8 @@ export class Message {
   readonly jti: string | null;
   /** The token's `cty`, or null. */
   readonly contentType: string | null;
+  /** The token's mode: "HX1" or "ECDH-1PU" (Endpoint.create()'s `protocol`). */
+  readonly protocol: Protocol;
   /** The decrypted payload. */
   readonly payload: Buffer;
   /** The payload as UTF-8 text (TypeError if it is not UTF-8). */
@@ -188,7 +201,8 @@ export class Endpoint extends Handle {
   constructor(identity: Identity, options?: EndpointOptions);
   /** The name of this endpoint's identity. */
   readonly name: string;
-  /** Creates a token carrying `payload` (text as UTF-8, bytes, or a plain object as JSON). */
+  /** Creates a token carrying `payload` (text as UTF-8, bytes, or a plain object as JSON), in
+   * HX1 or, with `protocol: "ECDH-1PU"`, as a standard compact JWE. */
   create(payload: string | Uint8Array | { [key: string]: unknown } | unknown[], options: CreateOptions): string;
   /** Validates a token addressed to this endpoint; throws an HxJwtError subclass. */
   validate(token: TokenInput, options?: ValidateOptions): Message;
@@ -218,10 +232,12 @@ export type Algorithm =
   | 'RS256' | 'RS384' | 'RS512'
   | 'PS256' | 'PS384' | 'PS512'
   | 'ES256' | 'ES384' | 'ES512'
-  | 'EdDSA';
+  | 'ES256K'
+  | 'EdDSA' | 'Ed25519';
 
 /** A key for signing or verifying standard JWTs. */
 export class Key extends Handle {
+  #private; // nominal: a jwe.Key, which has every member of a Key, is not one
   private constructor();
   /** A key from a JWK, private or public. */
   static fromJwk(jwk: JsonInput): Key;
@@ -345,6 +361,14 @@ type JwsKey = Key;
  * `hxjwt.jwe`, in JavaScript's idiom).
  */
 export namespace jwe {
+  /** The longest token decryption accepts by default, in bytes (262144, 256 KiB): the header's
+   * HX_JWE_DEFAULT_MAX_TOKEN_LENGTH. */
+  const DEFAULT_MAX_TOKEN_LENGTH: number;
+  /** The largest PBES2 `p2c` accepted by default (200000): HX_JWE_DEFAULT_MAX_P2C. */
+  const DEFAULT_MAX_P2C: number;
+  /** A sensible bound for `allowZip`, in bytes (250000): HX_JWE_DEFAULT_MAX_INFLATED_LENGTH. */
+  const DEFAULT_MAX_INFLATED_LENGTH: number;
+
   /** The key management algorithms (`alg`). RSA1_5 is never accepted. */
   type KeyAlgorithm =
     | 'dir'
@@ -410,6 +434,15 @@ export namespace jwe {
     readonly kid: string | null;
     /** Whether the key can decrypt (a secret or a private key). */
     readonly isPrivate: boolean;
+    /** The JWK `kty`: "oct" (a secret or a password), "RSA", "EC" or "OKP" (X25519). */
+    readonly kty: 'oct' | 'RSA' | 'EC' | 'OKP';
+    /** The curve of an EC or X25519 key; null for a secret or an RSA key. */
+    readonly curve: 'P-256' | 'P-384' | 'P-521' | 'X25519' | null;
+    /** The one key management algorithm the key is restricted to (its JWK `alg`), or null. */
+    readonly algorithm: KeyAlgorithm | string | null;
+    /** The RFC 7638 thumbprint (base64url SHA-256) of the public members: a private key and its
+     * public half have the same. For a secret it is computed over the secret: keep it private. */
+    thumbprint(): string;
   }
 
   /** What decryption accepts. */
@@ -420,11 +453,13 @@ export namespace jwe {
     /** The accepted `enc` names: required, there is no default. */
     encryptions: ContentEncryption | string | Iterable<ContentEncryption | string>;
     /** The longest token accepted, in bytes (checked before anything is decoded). Default
-     * 256 KiB; 0 is refused. */
+     * DEFAULT_MAX_TOKEN_LENGTH; 0 is refused. */
     maxTokenLength?: Integer | null;
-    /** The largest PBES2 `p2c` accepted (checked before any PBKDF2 work). Default 200000. */
+    /** The largest PBES2 `p2c` accepted (checked before any PBKDF2 work). Default
+     * DEFAULT_MAX_P2C. */
     maxP2c?: Integer | null;
-    /** Accept `zip: "DEF"`, inflating to at most this many bytes (250000 is sensible). Default:
+    /** Accept `zip: "DEF"`, inflating to at most this many bytes (DEFAULT_MAX_INFLATED_LENGTH is
+     * sensible). Default:
      * `zip` refused (UnknownHeaderError). */
     allowZip?: Integer | null;
     /** The `crit` names the caller understands and checks itself in the header. Default none:
@@ -448,7 +483,8 @@ export namespace jwe {
     setMaxTokenLength(bytes: Integer): void;
     /** The largest PBES2 `p2c` accepted. */
     setMaxP2c(iterations: Integer): void;
-    /** Accepts `zip: "DEF"` up to `maxInflatedBytes` (0 refuses `zip` again). */
+    /** Accepts `zip: "DEF"` up to `maxInflatedBytes` (DEFAULT_MAX_INFLATED_LENGTH is sensible;
+     * 0 refuses `zip` again). */
     allowZip(maxInflatedBytes: Integer): void;
     /** Replaces the `crit` names understood. */
     setCritical(names: string | Iterable<string>): void;
@@ -590,6 +626,21 @@ export type JweDecrypted = jwe.Decrypted;
 
 /** The version of the loaded libhxjwt. */
 export function libraryVersion(): string;
+
+/** The library's defaults for Directory.fromUrl() and KeySet.fromUrl(), with their actual
+ * values (hx_remote_options_default): a new object on each call, to show or adjust. */
+export function defaultRemoteOptions(): Required<{ [K in keyof RemoteOptions]: K extends 'allowHttp' ? boolean : number }>;
+
+/** The library's defaults for ReplayStore.redis(), with their actual values
+ * (hx_redis_options_default); `keyPrefix` and `caFile` are null (the prefix "hxjwt:" and the
+ * Web PKI roots). A new object on each call. */
+export function defaultRedisOptions(): {
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+  maxConnections: number;
+  keyPrefix: string | null;
+  caFile: string | null;
+};
 
 /** The path the library was loaded from ($HXJWT_LIB, or "libhxjwt.so.0"). */
 export const LIBRARY_PATH: string;

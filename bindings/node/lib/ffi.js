@@ -234,15 +234,29 @@ const JWE_SIGNATURES = [
   'int hx_jwe_decode_header(const char *token, _Out_ void **out_header_json)',
 ];
 
+// The ECDH-1PU mode of HX endpoints, the message's protocol, the JWE key accessors: declared when
+// the loaded library has them, as LATER_SIGNATURES are.
+const PROTOCOL_SIGNATURES = [
+  'int hx_create_jwt_1pu(const HxEndpoint *ep, const char *recipient_name, ' +
+    'const char *recipient_machine_token, const uint8_t *payload, size_t payload_len, ' +
+    'uint64_t ttl_seconds, const int64_t *not_before, const char *jti, ' +
+    'const char *content_type, _Out_ void **out_token)',
+  'const char *hx_message_protocol(const HxMessage *m)',
+  'const char *hx_jwe_key_kty(const HxJweKey *key)',
+  'const char *hx_jwe_key_curve(const HxJweKey *key)',
+  'const char *hx_jwe_key_algorithm(const HxJweKey *key)',
+  'int hx_jwe_key_thumbprint(const HxJweKey *key, _Out_ void **out_thumbprint)',
+];
+
 const nameOf = (signature) => /(hx_[a-z0-9_]+)\(/.exec(signature)[1];
 
 /** Every function of the header, by its C name. */
 const hx = {};
 for (const signature of SIGNATURES) hx[nameOf(signature)] = lib.func(signature);
 
-/** The functions of LATER_SIGNATURES and JWE_SIGNATURES that the loaded library lacks. */
+/** The functions of LATER_SIGNATURES, JWE_SIGNATURES and PROTOCOL_SIGNATURES that the loaded library lacks. */
 const missing = new Set();
-for (const signature of [...LATER_SIGNATURES, ...JWE_SIGNATURES]) {
+for (const signature of [...LATER_SIGNATURES, ...JWE_SIGNATURES, ...PROTOCOL_SIGNATURES]) {
   const name = nameOf(signature);
   try {
     hx[name] = lib.func(signature);

@@ -2,7 +2,7 @@
 // hxjwt for Node.js: a thin face over libhxjwt (include/hxjwt.h). Every decision about a token
 // is the C library's; this file checks JS types, converts values and maps errors, nothing more.
 
-const { koffi, hx, HxResolveFn, strdup, copyBytes, decodeString, LIBRARY_PATH } = require('./ffi');
+const { koffi, hx, missing, HxResolveFn, strdup, copyBytes, decodeString, LIBRARY_PATH } = require('./ffi');
 const {
   KINDS,
   HxJwtError,
@@ -186,12 +186,23 @@ class Handle {
   #ptr;
   #held;
   #what;
+  #cls;
 
   constructor(ptr, release, what) {
+    this.#cls = new.target;
     this.#ptr = ptr;
     this.#what = what;
     this.#held = { ptr, release };
     finalizers.register(this, this.#held, this);
+  }
+
+  /**
+   * Whether `value` is a wrapper this package made (not a look-alike) of class `cls` (or of a
+   * subclass of it), by the class it was constructed as, not by its prototype. @internal
+   */
+  static _isHandle(value, cls) {
+    if (value === null || typeof value !== 'object' || !(#ptr in value)) return false;
+    return value.#cls === cls || Object.prototype.isPrototypeOf.call(cls, value.#cls);
   }
 
   /** The C pointer; throws once closed. @internal */
@@ -218,6 +229,20 @@ if (typeof Symbol.dispose === 'symbol') {
   Handle.prototype[Symbol.dispose] = function dispose() {
     this.close();
   };
+}
+
+/**
+ * The C pointer of a handle of class `cls`, read through Handle's own method (never an object's
+ * own `_ptr`): anything but a wrapper of that class made by this package (a look-alike, a
+ * forged or foreign `this` given with call(), a handle of another class) is a TypeError, never a
+ * pointer handed to the library; a closed one is a TypeError [ERR_INVALID_STATE].
+ */
+const handlePtr = Handle.prototype._ptr;
+function ptrOf(handle, cls = Handle) {
+  if (!Handle._isHandle(handle, cls)) {
+    throw new TypeError(`expected ${cls === Handle ? 'an hxjwt handle' : `a ${cls.name}`}, not ${describe(handle)}`);
+  }
+  return handlePtr.call(handle);
 }
 
 function newHandle(cls, ptr) {
@@ -261,13 +286,13 @@ class Identity extends Handle {
 
   /** The identity's name. */
   get name() {
-    this._ptr();
+    ptrOf(this, Identity);
     return this.#name;
   }
 
   /** The machine token: the public OKP X25519 JWK, as JSON text, to give to peers. */
   get machineToken() {
-    const ptr = this._ptr();
+    const ptr = ptrOf(this, Identity);
     if (this.#machineToken === null) {
       const out = [null];
       check(hx.hx_identity_machine_token(ptr, out));
@@ -279,27 +304,59 @@ class Identity extends Handle {
   /** The private JWK as JSON text, **including the private key `d`**: store it like a password. */
   toJwk() {
     const out = [null];
-    check(hx.hx_identity_to_jwk(this._ptr(), out));
+    check(hx.hx_identity_to_jwk(ptrOf(this, Identity), out));
     return takeString(out[0]);
   }
 }
 
+const REMOTE_FIELDS = [
+  ['connectTimeoutMs', 'connect_timeout_ms'],
+  ['timeoutMs', 'timeout_ms'],
+  ['maxResponseBytes', 'max_response_bytes'],
+  ['defaultTtl', 'default_ttl_s'],
+  ['minTtl', 'min_ttl_s'],
+  ['maxTtl', 'max_ttl_s'],
+  ['refreshCooldown', 'refresh_cooldown_s'],
+  ['maxStale', 'max_stale_s'],
+];
+
 /** Remote options (camelCase, seconds and milliseconds as in C) into an HxRemoteOptions. */
 function remoteOptions(options) {
   const o = optionsArg(options);
-  const fields = [
-    ['connectTimeoutMs', 'connect_timeout_ms'],
-    ['timeoutMs', 'timeout_ms'],
-    ['maxResponseBytes', 'max_response_bytes'],
-    ['defaultTtl', 'default_ttl_s'],
-    ['minTtl', 'min_ttl_s'],
-    ['maxTtl', 'max_ttl_s'],
-    ['refreshCooldown', 'refresh_cooldown_s'],
-    ['maxStale', 'max_stale_s'],
-  ];
   const c = { allow_http: o.allowHttp === undefined ? false : boolArg(o.allowHttp, 'allowHttp') };
-  for (const [js, cName] of fields) c[cName] = o[js] === undefined ? 0 : u64(o[js], js);
+  for (const [js, cName] of REMOTE_FIELDS) c[cName] = o[js] === undefined ? 0 : u64(o[js], js);
   return c;
+}
+
+/**
+ * The library's defaults for Directory.fromUrl() and KeySet.fromUrl(), with their actual values
+ * (hx_remote_options_default), in the options' own names: a new object on each call, to show or
+ * adjust (omitting an option, or giving 0, is the default too).
+ */
+function defaultRemoteOptions() {
+  const c = {};
+  check(hx.hx_remote_options_default(c));
+  const o = {};
+  for (const [js, cName] of REMOTE_FIELDS) o[js] = Number(c[cName]);
+  o.allowHttp = Boolean(c.allow_http);
+  return o;
+}
+
+/**
+ * The library's defaults for ReplayStore.redis(), with their actual values
+ * (hx_redis_options_default): `keyPrefix` and `caFile` are null (the prefix "hxjwt:" and the
+ * Web PKI roots). A new object on each call.
+ */
+function defaultRedisOptions() {
+  const c = {};
+  check(hx.hx_redis_options_default(c));
+  return {
+    connectTimeoutMs: Number(c.connect_timeout_ms),
+    commandTimeoutMs: Number(c.command_timeout_ms),
+    maxConnections: Number(c.max_connections),
+    keyPrefix: c.key_prefix ?? null,
+    caFile: c.ca_file ?? null,
+  };
 }
 
 /**
@@ -426,39 +483,42 @@ class Directory extends Handle {
   /** Adds (or replaces) the machine token of its name. In-memory directories only. */
   add(machineToken) {
     const text = jsonArg(machineToken, 'machineToken');
-    check(hx.hx_directory_add(this._ptr(), text));
+    check(hx.hx_directory_add(ptrOf(this, Directory), text));
   }
 
   /** Makes `machineToken` the newest key of its name, keeping its others (rotation). */
   rotateIn(machineToken) {
     const text = jsonArg(machineToken, 'machineToken');
-    check(hx.hx_directory_rotate_in(this._ptr(), text));
+    check(hx.hx_directory_rotate_in(ptrOf(this, Directory), text));
   }
 
   /** Removes this one key of its name; whether it was there. */
   retire(machineToken) {
     const text = jsonArg(machineToken, 'machineToken');
     const out = [false];
-    check(hx.hx_directory_retire(this._ptr(), text, out));
+    check(hx.hx_directory_retire(ptrOf(this, Directory), text, out));
     return out[0];
   }
 
   /** The number of names. */
   get size() {
     const out = [0];
-    check(hx.hx_directory_len(this._ptr(), out));
+    check(hx.hx_directory_len(ptrOf(this, Directory), out));
     return Number(out[0]);
   }
 
   /** The directory as a JWK Set, JSON text sorted by name: what a web server publishes. */
   toJwks() {
     const out = [null];
-    check(hx.hx_directory_to_jwks(this._ptr(), out));
+    check(hx.hx_directory_to_jwks(ptrOf(this, Directory), out));
     return takeString(out[0]);
   }
 }
 
-/** A validated HX1 token: sender, recipient, times (Unix seconds) and the decrypted payload. */
+/**
+ * A validated token (HX1 or the ECDH-1PU mode): sender, recipient, times (Unix seconds), the
+ * decrypted payload and the token's protocol.
+ */
 class Message {
   /** @internal */
   constructor(token, fields) {
@@ -477,6 +537,8 @@ class Message {
     this.jti = fields.jti;
     /** The token's `cty`, or null. */
     this.contentType = fields.contentType;
+    /** The token's mode: "HX1" or "ECDH-1PU" (Endpoint.create()'s `protocol`). */
+    this.protocol = fields.protocol;
     /** The decrypted payload (a copy: the library wiped its own). */
     this.payload = fields.payload;
     Object.freeze(this);
@@ -512,6 +574,8 @@ function takeMessage(m) {
       notBefore: hasNbf ? nbf[0] : null,
       jti: hx.hx_message_jti(m),
       contentType: hx.hx_message_content_type(m),
+      // A library from before hx_message_protocol validates HX1 tokens only.
+      protocol: missing.has('hx_message_protocol') ? 'HX1' : hx.hx_message_protocol(m),
       payload,
     });
   } finally {
@@ -563,7 +627,7 @@ class ReplayStore extends Handle {
 
   /** Checks that the store answers; throws StoreUnavailableError when it does not. */
   ping() {
-    check(hx.hx_replay_store_ping(this._ptr()));
+    check(hx.hx_replay_store_ping(ptrOf(this, ReplayStore)));
   }
 }
 
@@ -578,6 +642,21 @@ function replayStoreArg(value, what) {
 /** A machine token argument: JSON text or a JWK object. */
 function machineTokenArg(value, what) {
   return value === undefined || value === null ? null : jsonArg(value, what);
+}
+
+/** The protocols of Endpoint.create(), by name. */
+const PROTOCOLS = Object.freeze(['HX1', 'ECDH-1PU']);
+
+/** Endpoint.create()'s `protocol`: "HX1" (the default) or "ECDH-1PU"; whether it is the latter. */
+function protocolArg(value) {
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'string') {
+    throw new TypeError(`options.protocol must be "HX1" or "ECDH-1PU", not ${describe(value)}`);
+  }
+  if (!PROTOCOLS.includes(value)) {
+    throw new RangeError(`options.protocol must be "HX1" or "ECDH-1PU", not ${JSON.stringify(value.slice(0, 40))}`);
+  }
+  return value === 'ECDH-1PU';
 }
 
 /**
@@ -615,7 +694,7 @@ class Endpoint extends Handle {
     const store = o.replayStore === undefined ? undefined : replayStoreArg(o.replayStore, 'options.replayStore');
 
     const out = [null];
-    check(hx.hx_endpoint_new(identity._ptr(), directory === null ? null : directory._ptr(), out));
+    check(hx.hx_endpoint_new(ptrOf(identity), directory === null ? null : ptrOf(directory), out));
     const resolver = directory === null ? null : directory._resolver();
     if (resolver !== null) resolver.acquire();
     super(
@@ -638,7 +717,7 @@ class Endpoint extends Handle {
       if (replay !== null) check(hx.hx_endpoint_set_replay_protection(ep, replay));
       if (maxTokenLength !== null) check(hx.hx_endpoint_set_max_token_length(ep, maxTokenLength));
       if (now !== null) check(hx.hx_endpoint_set_time(ep, now));
-      if (store !== undefined) check(hx.hx_endpoint_set_replay_store(ep, store === null ? null : store._ptr()));
+      if (store !== undefined) check(hx.hx_endpoint_set_replay_store(ep, store === null ? null : ptrOf(store)));
     } catch (err) {
       this.close();
       throw err;
@@ -647,7 +726,7 @@ class Endpoint extends Handle {
 
   /** The name of this endpoint's identity. */
   get name() {
-    this._ptr();
+    ptrOf(this, Endpoint);
     return this.#name;
   }
 
@@ -664,11 +743,16 @@ class Endpoint extends Handle {
    * Creates a token carrying `payload` (a string, bytes, or a plain object sent as JSON) for
    * one peer: `to` (a name, resolved by the directory) or `recipientToken` (its machine token),
    * valid `ttl` seconds (default 300), with the optional `jti`, `notBefore` and `contentType`.
+   * `protocol` is "HX1" (the default: fastest, read by hxjwt) or "ECDH-1PU" (a standard compact
+   * JWE, `alg` ECDH-1PU and `enc` A256GCM, that jose/joserfc or any ECDH-1PU stack reads with the
+   * two machine tokens; past tokens stay sealed if the sender's key is stolen later); validate()
+   * takes both and the Message's `protocol` says which.
    */
   create(payload, options) {
-    const ep = this._ptr();
+    const ep = ptrOf(this, Endpoint);
     const bytes = payloadArg(payload);
     const o = optionsArg(options);
+    const onePu = protocolArg(o.protocol);
     const to = optionalCString(o.to, 'options.to');
     const recipient = machineTokenArg(o.recipientToken, 'options.recipientToken');
     const ttl = o.ttl === undefined ? 300 : u64(o.ttl, 'options.ttl');
@@ -679,10 +763,14 @@ class Endpoint extends Handle {
     const data = bytes.length === 0 ? null : bytes;
     if (this.#resolver !== null) this.#resolver.takeError(); // none left from an earlier call
     const out = [null];
-    const status =
-      jti === null && contentType === null && notBefore === null
-        ? hx.hx_create_jwt(ep, to, recipient, data, bytes.length, ttl, out)
-        : hx.hx_create_jwt_ex(ep, to, recipient, data, bytes.length, ttl, notBefore, jti, contentType, out);
+    let status;
+    if (onePu) {
+      status = hx.hx_create_jwt_1pu(ep, to, recipient, data, bytes.length, ttl, notBefore, jti, contentType, out);
+    } else if (jti === null && contentType === null && notBefore === null) {
+      status = hx.hx_create_jwt(ep, to, recipient, data, bytes.length, ttl, out);
+    } else {
+      status = hx.hx_create_jwt_ex(ep, to, recipient, data, bytes.length, ttl, notBefore, jti, contentType, out);
+    }
     if (status !== 0) this.#fail(status);
     return takeString(out[0]);
   }
@@ -693,7 +781,7 @@ class Endpoint extends Handle {
    * throws an HxJwtError subclass (ExpiredError, InvalidSignatureError, ...).
    */
   validate(token, options) {
-    const ep = this._ptr();
+    const ep = ptrOf(this, Endpoint);
     const t = tokenArg(token);
     const o = optionsArg(options);
     const sender = machineTokenArg(o.sender, 'options.sender');
@@ -707,12 +795,12 @@ class Endpoint extends Handle {
   /** For tests, vectors and replaying recorded traffic: stops this endpoint's clock. */
   setTime(unixSeconds) {
     const t = i64(unixSeconds, 'unixSeconds');
-    check(hx.hx_endpoint_set_time(this._ptr(), t));
+    check(hx.hx_endpoint_set_time(ptrOf(this, Endpoint), t));
   }
 
   /** Reads the system clock again (the default). */
   useSystemClock() {
-    check(hx.hx_endpoint_use_system_clock(this._ptr()));
+    check(hx.hx_endpoint_use_system_clock(ptrOf(this, Endpoint)));
   }
 
   /**
@@ -721,13 +809,13 @@ class Endpoint extends Handle {
    */
   setReplayStore(store) {
     const s = replayStoreArg(store, 'store');
-    check(hx.hx_endpoint_set_replay_store(this._ptr(), s === null ? null : s._ptr()));
+    check(hx.hx_endpoint_set_replay_store(ptrOf(this, Endpoint), s === null ? null : ptrOf(s)));
   }
 
   /** Also accepts tokens addressed to `name` (an alias). */
   addAudience(name) {
     const n = cString(name, 'name');
-    check(hx.hx_endpoint_add_audience(this._ptr(), n));
+    check(hx.hx_endpoint_add_audience(ptrOf(this, Endpoint), n));
   }
 
   /** Keeps `identity`'s key for receiving too (key rotation, docs/ROTATION.md). */
@@ -735,7 +823,7 @@ class Endpoint extends Handle {
     if (!(identity instanceof Identity)) {
       throw new TypeError(`identity must be an Identity, not ${describe(identity)}`);
     }
-    check(hx.hx_endpoint_add_previous_identity(this._ptr(), identity._ptr()));
+    check(hx.hx_endpoint_add_previous_identity(ptrOf(this, Endpoint), ptrOf(identity)));
   }
 
   /** `identity` becomes current; the old key keeps receiving. */
@@ -743,18 +831,18 @@ class Endpoint extends Handle {
     if (!(identity instanceof Identity)) {
       throw new TypeError(`identity must be an Identity, not ${describe(identity)}`);
     }
-    check(hx.hx_endpoint_rotate_identity(this._ptr(), identity._ptr()));
+    check(hx.hx_endpoint_rotate_identity(ptrOf(this, Endpoint), ptrOf(identity)));
   }
 
   /** Forgets the previous identities. */
   clearPreviousIdentities() {
-    check(hx.hx_endpoint_clear_previous_identities(this._ptr()));
+    check(hx.hx_endpoint_clear_previous_identities(ptrOf(this, Endpoint)));
   }
 
   /** How many previous identities are kept for receiving (0 to 2). */
   get previousIdentityCount() {
     const out = [0];
-    check(hx.hx_endpoint_previous_identity_count(this._ptr(), out));
+    check(hx.hx_endpoint_previous_identity_count(ptrOf(this, Endpoint), out));
     return Number(out[0]);
   }
 }
@@ -808,7 +896,7 @@ class Key extends Handle {
     const key = Key.#make(hx.hx_key_from_secret, bytes.length === 0 ? null : bytes, bytes.length);
     if (!allowShort) return key;
     try {
-      return Key.#make(hx.hx_key_allow_short_secret, key._ptr());
+      return Key.#make(hx.hx_key_allow_short_secret, ptrOf(key));
     } finally {
       key.close();
     }
@@ -821,48 +909,48 @@ class Key extends Handle {
 
   /** A copy of this key whose `kid` is `kid`. */
   withKid(kid) {
-    return Key.#make(hx.hx_key_with_kid, this._ptr(), cString(kid, 'kid'));
+    return Key.#make(hx.hx_key_with_kid, ptrOf(this, Key), cString(kid, 'kid'));
   }
 
   /** The public half (what verifiers get); InvalidKeyError for an HMAC secret. */
   toPublic() {
-    return Key.#make(hx.hx_key_to_public, this._ptr());
+    return Key.#make(hx.hx_key_to_public, ptrOf(this, Key));
   }
 
   /** The public JWK as JSON text; InvalidKeyError for an HMAC secret. */
   toPublicJwk() {
     const out = [null];
-    check(hx.hx_key_to_public_jwk(this._ptr(), out));
+    check(hx.hx_key_to_public_jwk(ptrOf(this, Key), out));
     return takeString(out[0]);
   }
 
   /** The full JWK as JSON text, **private members included**: store it like a password. */
   toPrivateJwk() {
     const out = [null];
-    check(hx.hx_key_to_private_jwk(this._ptr(), out));
+    check(hx.hx_key_to_private_jwk(ptrOf(this, Key), out));
     return takeString(out[0]);
   }
 
   /** The RFC 7638 thumbprint (base64url SHA-256). */
   thumbprint() {
     const out = [null];
-    check(hx.hx_key_thumbprint(this._ptr(), out));
+    check(hx.hx_key_thumbprint(ptrOf(this, Key), out));
     return takeString(out[0]);
   }
 
   /** The key's `kid`, or null. */
   get kid() {
-    return hx.hx_key_kid(this._ptr());
+    return hx.hx_key_kid(ptrOf(this, Key));
   }
 
   /** The one algorithm the key is restricted to, or null. */
   get algorithm() {
-    return hx.hx_key_algorithm(this._ptr());
+    return hx.hx_key_algorithm(ptrOf(this, Key));
   }
 
   /** Whether the key can sign (a private key or an HMAC secret). */
   get isPrivate() {
-    return hx.hx_key_is_private(this._ptr());
+    return hx.hx_key_is_private(ptrOf(this, Key));
   }
 }
 
@@ -888,7 +976,7 @@ class KeySet extends Handle {
     check(hx.hx_keyset_new(out));
     super(out[0], hx.hx_keyset_free, 'KeySet');
     try {
-      for (const key of list) check(hx.hx_keyset_add(out[0], key._ptr()));
+      for (const key of list) check(hx.hx_keyset_add(out[0], ptrOf(key)));
     } catch (err) {
       this.close();
       throw err;
@@ -915,20 +1003,20 @@ class KeySet extends Handle {
   /** Adds a copy of `key`. */
   add(key) {
     if (!(key instanceof Key)) throw new TypeError(`key must be a Key, not ${describe(key)}`);
-    check(hx.hx_keyset_add(this._ptr(), key._ptr()));
+    check(hx.hx_keyset_add(ptrOf(this, KeySet), ptrOf(key)));
   }
 
   /** The number of keys. */
   get size() {
     const out = [0];
-    check(hx.hx_keyset_len(this._ptr(), out));
+    check(hx.hx_keyset_len(ptrOf(this, KeySet), out));
     return Number(out[0]);
   }
 
   /** The public JWK Set as JSON text (HMAC secrets left out): what an issuer publishes. */
   toPublicJwks() {
     const out = [null];
-    check(hx.hx_keyset_to_public_jwks(this._ptr(), out));
+    check(hx.hx_keyset_to_public_jwks(ptrOf(this, KeySet), out));
     return takeString(out[0]);
   }
 }
@@ -986,7 +1074,7 @@ class Validation extends Handle {
       if (maxLen !== null) check(hx.hx_validation_set_max_token_length(v, maxLen));
       for (const [fn, on] of flags) check(fn(v, on));
       if (now !== null) check(hx.hx_validation_set_time(v, now));
-      if (store !== null) check(hx.hx_validation_set_replay_store(v, store._ptr()));
+      if (store !== null) check(hx.hx_validation_set_replay_store(v, ptrOf(store)));
     } catch (err) {
       this.close();
       throw err;
@@ -996,12 +1084,12 @@ class Validation extends Handle {
   /** For tests and vectors: stops this validation's clock at `unixSeconds`. */
   setTime(unixSeconds) {
     const t = i64(unixSeconds, 'unixSeconds');
-    check(hx.hx_validation_set_time(this._ptr(), t));
+    check(hx.hx_validation_set_time(ptrOf(this, Validation), t));
   }
 
   /** Reads the system clock again (the default). */
   useSystemClock() {
-    check(hx.hx_validation_use_system_clock(this._ptr()));
+    check(hx.hx_validation_use_system_clock(ptrOf(this, Validation)));
   }
 }
 
@@ -1014,7 +1102,7 @@ function sign(claims, key, options) {
   const claimsJson = jsonArg(claims, 'claims');
   if (!(key instanceof Key)) throw new TypeError(`key must be a Key, not ${describe(key)}`);
   const o = optionsArg(options);
-  const k = key._ptr();
+  const k = ptrOf(key);
   let alg = o.algorithm;
   if (alg === undefined || alg === null) {
     alg = hx.hx_key_algorithm(k);
@@ -1032,14 +1120,14 @@ function verifyToJson(token, keyOrKeySet, options) {
   const t = tokenArg(token);
   let key = null;
   let keyset = null;
-  if (keyOrKeySet instanceof Key) key = keyOrKeySet._ptr();
-  else if (keyOrKeySet instanceof KeySet) keyset = keyOrKeySet._ptr();
+  if (keyOrKeySet instanceof Key) key = ptrOf(keyOrKeySet);
+  else if (keyOrKeySet instanceof KeySet) keyset = ptrOf(keyOrKeySet);
   else throw new TypeError(`key must be a Key or a KeySet, not ${describe(keyOrKeySet)}`);
   const owned = !(options instanceof Validation);
   const validation = owned ? new Validation(options) : options;
   try {
     const out = [null];
-    check(hx.hx_jwt_decode(key, keyset, t, validation._ptr(), out));
+    check(hx.hx_jwt_decode(key, keyset, t, ptrOf(validation), out));
     return takeString(out[0]);
   } finally {
     if (owned) validation.close();
@@ -1078,6 +1166,7 @@ function libraryVersion() {
 // Standard JWE: lib/jwe.js, given this file's converters and handle classes.
 const jwe = require('./jwe').create({
   hx,
+  ptrOf,
   copyBytes,
   Handle,
   INTERNAL,
@@ -1108,6 +1197,7 @@ module.exports = {
   Directory,
   Endpoint,
   Message,
+  PROTOCOLS,
   Key,
   KeySet,
   Validation,
@@ -1121,6 +1211,8 @@ module.exports = {
   JweDecryptOptions: jwe.DecryptOptions,
   JweDecrypted: jwe.Decrypted,
   libraryVersion,
+  defaultRemoteOptions,
+  defaultRedisOptions,
   LIBRARY_PATH,
   KINDS,
   HxJwtError,

@@ -9,6 +9,7 @@
 function create(shared) {
   const {
     hx,
+    ptrOf,
     copyBytes,
     Handle,
     INTERNAL,
@@ -35,6 +36,14 @@ function create(shared) {
   } = shared;
 
   const u32 = (value, what) => integerArg(value, what, 0n, 0xffffffffn);
+
+  // The library's defaults, equal to the header's #defines (test/jwe.test.js reads them there).
+  /** The longest token decryption accepts by default, in bytes: HX_JWE_DEFAULT_MAX_TOKEN_LENGTH. */
+  const DEFAULT_MAX_TOKEN_LENGTH = 262144;
+  /** The largest PBES2 `p2c` accepted by default: HX_JWE_DEFAULT_MAX_P2C. */
+  const DEFAULT_MAX_P2C = 200000;
+  /** A sensible bound for `allowZip`, in bytes: HX_JWE_DEFAULT_MAX_INFLATED_LENGTH. */
+  const DEFAULT_MAX_INFLATED_LENGTH = 250000;
 
   /**
    * Bytes from a secret-bearing JS value: a Buffer/Uint8Array is used as it is (the caller's
@@ -170,18 +179,18 @@ function create(shared) {
 
     /** A copy of this key whose `kid` is `kid` (written into the headers of tokens made for it). */
     withKid(kid) {
-      return JweKey.#make(hx.hx_jwe_key_with_kid, this._ptr(), cString(kid, 'kid'));
+      return JweKey.#make(hx.hx_jwe_key_with_kid, ptrOf(this, JweKey), cString(kid, 'kid'));
     }
 
     /** The public half (same kid, alg, use): what senders encrypt to. InvalidKeyError for a secret. */
     toPublic() {
-      return JweKey.#make(hx.hx_jwe_key_to_public, this._ptr());
+      return JweKey.#make(hx.hx_jwe_key_to_public, ptrOf(this, JweKey));
     }
 
     /** The public JWK as JSON text (no private member); InvalidKeyError for a secret. */
     toPublicJwk() {
       const out = [null];
-      check(hx.hx_jwe_key_to_public_jwk(this._ptr(), out));
+      check(hx.hx_jwe_key_to_public_jwk(ptrOf(this, JweKey), out));
       return takeString(out[0]);
     }
 
@@ -191,29 +200,54 @@ function create(shared) {
      */
     toPrivateJwk() {
       const out = [null];
-      check(hx.hx_jwe_key_to_private_jwk(this._ptr(), out));
+      check(hx.hx_jwe_key_to_private_jwk(ptrOf(this, JweKey), out));
       return takeString(out[0]);
     }
 
     /** The key's `kid`, or null. */
     get kid() {
-      return hx.hx_jwe_key_kid(this._ptr());
+      return hx.hx_jwe_key_kid(ptrOf(this, JweKey));
     }
 
     /** Whether the key can decrypt: a secret or a private key (true), or a public key (false). */
     get isPrivate() {
-      return hx.hx_jwe_key_is_private(this._ptr());
+      return hx.hx_jwe_key_is_private(ptrOf(this, JweKey));
+    }
+
+    /** The JWK `kty`: "oct" (a secret or a password), "RSA", "EC" or "OKP" (X25519). */
+    get kty() {
+      return hx.hx_jwe_key_kty(ptrOf(this, JweKey));
+    }
+
+    /** The curve of an EC or X25519 key ("P-256", "P-384", "P-521", "X25519"); null otherwise. */
+    get curve() {
+      return hx.hx_jwe_key_curve(ptrOf(this, JweKey));
+    }
+
+    /** The one key management algorithm the key is restricted to (its JWK `alg`), or null. */
+    get algorithm() {
+      return hx.hx_jwe_key_algorithm(ptrOf(this, JweKey));
+    }
+
+    /**
+     * The RFC 7638 thumbprint (base64url SHA-256) of the public members: a private key and its
+     * public half have the same. For a secret it is computed over the secret: keep it private.
+     */
+    thumbprint() {
+      const out = [null];
+      check(hx.hx_jwe_key_thumbprint(ptrOf(this, JweKey), out));
+      return takeString(out[0]);
     }
   }
 
   function keyPtr(value, what) {
     if (!(value instanceof JweKey)) throw new TypeError(`${what} must be a jwe.Key, not ${describe(value)}`);
-    return value._ptr();
+    return ptrOf(value);
   }
 
   /** One jwe.Key or an iterable of them, as an array of pointers (null when empty). */
   function keyList(value, what) {
-    if (value instanceof JweKey) return [value._ptr()];
+    if (value instanceof JweKey) return [ptrOf(value)];
     if (value === null || typeof value !== 'object' || typeof value[Symbol.iterator] !== 'function') {
       throw new TypeError(`${what} must be a jwe.Key or an array of them, not ${describe(value)}`);
     }
@@ -230,10 +264,11 @@ function create(shared) {
   /**
    * What decryption accepts, reusable across calls: `algorithms` and `encryptions` (the `alg`
    * and `enc` names accepted; required, there is no default and the token's header never
-   * chooses), `maxTokenLength` (bytes, default 256 KiB), `maxP2c` (the largest PBES2 `p2c`,
-   * default 200000), `allowZip` (accept `zip: "DEF"`, inflating to at most that many bytes;
-   * refused by default), `critical` (the `crit` names the caller understands and checks itself)
-   * and `typ` (the required `typ`, case-insensitive).
+   * chooses), `maxTokenLength` (bytes, default jwe.DEFAULT_MAX_TOKEN_LENGTH), `maxP2c` (the
+   * largest PBES2 `p2c`, default jwe.DEFAULT_MAX_P2C), `allowZip` (accept `zip: "DEF"`,
+   * inflating to at most that many bytes, jwe.DEFAULT_MAX_INFLATED_LENGTH being a sensible
+   * bound; refused by default), `critical` (the `crit` names the caller understands and checks
+   * itself) and `typ` (the required `typ`, case-insensitive).
    */
   class DecryptOptions extends Handle {
     constructor(options) {
@@ -281,28 +316,31 @@ function create(shared) {
 
     /** The longest token accepted, in bytes (0 is refused). */
     setMaxTokenLength(bytes) {
-      check(hx.hx_jwe_options_set_max_token_length(this._ptr(), u64(bytes, 'bytes')));
+      check(hx.hx_jwe_options_set_max_token_length(ptrOf(this, DecryptOptions), u64(bytes, 'bytes')));
     }
 
     /** The largest PBES2 `p2c` accepted, checked before any PBKDF2 work. */
     setMaxP2c(iterations) {
-      check(hx.hx_jwe_options_set_max_p2c(this._ptr(), u32(iterations, 'iterations')));
+      check(hx.hx_jwe_options_set_max_p2c(ptrOf(this, DecryptOptions), u32(iterations, 'iterations')));
     }
 
-    /** Accepts `zip: "DEF"`, inflating to at most `maxInflatedBytes` (0 refuses `zip` again). */
+    /**
+     * Accepts `zip: "DEF"`, inflating to at most `maxInflatedBytes` (jwe.DEFAULT_MAX_INFLATED_LENGTH
+     * is sensible; 0 refuses `zip` again).
+     */
     allowZip(maxInflatedBytes) {
-      check(hx.hx_jwe_options_allow_zip(this._ptr(), u64(maxInflatedBytes, 'maxInflatedBytes')));
+      check(hx.hx_jwe_options_allow_zip(ptrOf(this, DecryptOptions), u64(maxInflatedBytes, 'maxInflatedBytes')));
     }
 
     /** Replaces the `crit` names understood (and checked by the caller in the header). */
     setCritical(names) {
       const list = stringList(names, 'names');
-      check(hx.hx_jwe_options_set_critical(this._ptr(), orNull(list), list.length));
+      check(hx.hx_jwe_options_set_critical(ptrOf(this, DecryptOptions), orNull(list), list.length));
     }
 
     /** Requires the header's `typ` (case-insensitive); null removes the requirement. */
     setTyp(typ) {
-      check(hx.hx_jwe_options_set_typ(this._ptr(), optionalCString(typ, 'typ')));
+      check(hx.hx_jwe_options_set_typ(ptrOf(this, DecryptOptions), optionalCString(typ, 'typ')));
     }
   }
 
@@ -311,12 +349,12 @@ function create(shared) {
    * from an options object (then closed). `senderKey` is only read from an options object.
    */
   function withDecryptOptions(options, fn) {
-    if (options instanceof DecryptOptions) return fn(options._ptr(), []);
+    if (options instanceof DecryptOptions) return fn(ptrOf(options), []);
     const o = optionsArg(options);
     const senders = o.senderKey === undefined || o.senderKey === null ? [] : keyList(o.senderKey, 'options.senderKey');
     const made = new DecryptOptions(o);
     try {
-      return fn(made._ptr(), senders);
+      return fn(ptrOf(made), senders);
     } finally {
       made.close();
     }
@@ -587,7 +625,7 @@ function create(shared) {
     if (!(signingKey instanceof JwsKey)) {
       throw new TypeError(`signingKey must be a Key, not ${describe(signingKey)}`);
     }
-    const sk = signingKey._ptr();
+    const sk = ptrOf(signingKey);
     const ek = keyPtr(encryptionKey, 'encryptionKey');
     const o = optionsArg(options);
     const { alg, enc } = encOption(o);
@@ -608,8 +646,8 @@ function create(shared) {
     const list = keyList(keys, 'keys');
     let key = null;
     let keyset = null;
-    if (verifyingKey instanceof JwsKey) key = verifyingKey._ptr();
-    else if (verifyingKey instanceof KeySet) keyset = verifyingKey._ptr();
+    if (verifyingKey instanceof JwsKey) key = ptrOf(verifyingKey);
+    else if (verifyingKey instanceof KeySet) keyset = ptrOf(verifyingKey);
     else throw new TypeError(`verifyingKey must be a Key or a KeySet, not ${describe(verifyingKey)}`);
     const o = optionsArg(options);
     if (o.validation === undefined || o.validation === null) {
@@ -623,7 +661,7 @@ function create(shared) {
     try {
       return withDecryptOptions(o.decryption, (opts) => {
         const out = [null];
-        check(hx.hx_jwe_decrypt_nested(orNull(list), list.length, t, opts, key, keyset, validation._ptr(), out));
+        check(hx.hx_jwe_decrypt_nested(orNull(list), list.length, t, opts, key, keyset, ptrOf(validation), out));
         return takeString(out[0]);
       });
     } finally {
@@ -659,6 +697,9 @@ function create(shared) {
   }
 
   return Object.freeze({
+    DEFAULT_MAX_TOKEN_LENGTH,
+    DEFAULT_MAX_P2C,
+    DEFAULT_MAX_INFLATED_LENGTH,
     Key: JweKey,
     DecryptOptions,
     Decrypted,

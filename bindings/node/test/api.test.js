@@ -1,5 +1,5 @@
 'use strict';
-// The public API: round trips in both HX1 modes, the endpoint's options, messages, keys of every
+// The public API: round trips in both HX1 modes and in the ECDH-1PU mode, the endpoint's options, messages, keys of every
 // algorithm and format, key sets, validations, errors (classes, kinds, codes, claims), handles
 // (close, use after close), and the mapping of every C status to a kind.
 
@@ -80,6 +80,104 @@ test('HX1 round trip with machine tokens (no directory), with every create optio
   b.useSystemClock();
   assert.throws(() => b.validate(token, { sender: alice.machineToken }), hxjwt.ExpiredError);
   for (const h of [a, b, alice, bob, carol]) h.close();
+});
+
+test('ECDH-1PU mode: a standard compact JWE, validated as HX1 tokens are; the message says its protocol', () => {
+  const { alice, bob, directory } = pair();
+  const a = new Endpoint(alice, { directory, now: NOW });
+  const b = new Endpoint(bob, { directory, now: NOW + 10 });
+  const payload = Buffer.from('1pu \0 é');
+  const token = a.create(payload, {
+    to: 'bob.service',
+    protocol: 'ECDH-1PU',
+    ttl: 60,
+    jti: 'id-1pu',
+    notBefore: NOW + 5,
+    contentType: 'application/octet-stream',
+  });
+  assert.match(token, /^[\w-]+\.[\w-]*\.[\w-]+\.[\w-]+\.[\w-]+$/); // five segments
+  const m = b.validate(token);
+  assert.equal(m.protocol, 'ECDH-1PU');
+  assert.deepEqual(m.payload, payload);
+  assert.deepEqual(
+    [m.issuer, m.audience, m.issuedAt, m.expiresAt, m.notBefore, m.jti, m.contentType],
+    ['alice.service', 'bob.service', NOW, NOW + 60, NOW + 5, 'id-1pu', 'application/octet-stream'],
+  );
+  assert.equal(m.expiresAt - m.issuedAt, 60);
+  assert.ok(Object.isFrozen(m));
+  // Its header is a standard JWE's: ECDH-1PU, A256GCM, the sender's key id in skid.
+  const h = hxjwt.jwe.decodeHeader(token);
+  assert.deepEqual([h.alg, h.enc, h.kid, h.skid], ['ECDH-1PU', 'A256GCM', 'bob.service', 'alice.service']);
+  // Any ECDH-1PU stack reads it with the two machine tokens: here the JWE API.
+  const bobKey = hxjwt.jwe.Key.fromJwk(bob.toJwk());
+  const aliceKey = hxjwt.jwe.Key.fromJwk(alice.machineToken);
+  const d = hxjwt.jwe.decrypt(token, bobKey, { algorithms: ['ECDH-1PU'], encryptions: ['A256GCM'], senderKey: aliceKey });
+  assert.deepEqual(d.plaintext, payload);
+  bobKey.close();
+  aliceKey.close();
+  // Defaults: no option, an object payload, a machine token for the recipient, the sender given.
+  const plain = a.create({ n: 1 }, { recipientToken: bob.machineToken, protocol: 'ECDH-1PU' });
+  assert.equal(plain.split('.').length, 5);
+  const pm = b.validate(plain, { sender: alice.machineToken });
+  assert.deepEqual([pm.protocol, pm.expiresAt - pm.issuedAt, pm.notBefore, pm.jti, pm.contentType], ['ECDH-1PU', 300, null, null, null]);
+  assert.deepEqual(pm.json(), { n: 1 });
+  // The default mode, and "HX1" or null named, is HX1: three segments, protocol "HX1".
+  for (const protocol of [undefined, null, 'HX1']) {
+    const t = a.create('x', { to: 'bob.service', protocol, jti: 'j' });
+    assert.equal(t.split('.').length, 3);
+    assert.equal(b.validate(t).protocol, 'HX1');
+  }
+  assert.deepEqual(hxjwt.PROTOCOLS, ['HX1', 'ECDH-1PU']);
+  assert.ok(Object.isFrozen(hxjwt.PROTOCOLS));
+  // Validation is the same: times, the sender, tampering, replay.
+  b.setTime(NOW);
+  assert.throws(() => b.validate(token), hxjwt.NotYetValidError);
+  b.setTime(NOW + 60);
+  assert.throws(() => b.validate(token), hxjwt.ExpiredError);
+  b.setTime(NOW + 10);
+  const carol = Identity.generate('carol.service');
+  assert.throws(() => b.validate(token, { sender: carol.machineToken }), hxjwt.IssuerMismatchError);
+  const parts = token.split('.');
+  parts[3] = (parts[3][0] === 'A' ? 'B' : 'A') + parts[3].slice(1);
+  assert.throws(() => b.validate(parts.join('.')), hxjwt.HxJwtError);
+  assert.throws(() => a.validate(token), hxjwt.HxJwtError); // not addressed to alice
+  const once = new Endpoint(bob, { directory, now: NOW + 10, replayProtection: true });
+  once.validate(token);
+  assert.throws(() => once.validate(token), hxjwt.ReplayedError);
+  for (const h2 of [a, b, once, alice, bob, carol, directory]) h2.close();
+});
+
+test('ECDH-1PU mode: argument errors as for create', () => {
+  const { alice, bob, directory } = pair();
+  const a = new Endpoint(alice, { directory });
+  const alone = new Endpoint(alice);
+  const onePu = (options) => a.create('x', { protocol: 'ECDH-1PU', ...options });
+  // The library's: exactly one of to and recipientToken, ttl >= 1, jti <= 128 bytes, names known.
+  assert.throws(() => onePu({}), hxjwt.InvalidArgumentError);
+  assert.throws(() => onePu({ to: 'bob.service', recipientToken: bob.machineToken }), hxjwt.InvalidArgumentError);
+  assert.throws(() => onePu({ to: 'bob.service', ttl: 0 }), hxjwt.InvalidArgumentError);
+  assert.throws(() => onePu({ to: 'bob.service', jti: 'j'.repeat(129) }), hxjwt.InvalidArgumentError);
+  assert.throws(() => onePu({ to: 'nobody' }), hxjwt.UnknownIssuerError);
+  assert.throws(() => alone.create('x', { to: 'bob.service', protocol: 'ECDH-1PU' }), hxjwt.InvalidArgumentError);
+  assert.throws(() => onePu({ recipientToken: alice.toJwk() }), hxjwt.InvalidKeyError); // a private JWK
+  assert.throws(() => onePu({ recipientToken: '{"kty":"EC"}' }), hxjwt.HxJwtError);
+  // Ours, before the library: types and ranges, strings C cannot carry.
+  assert.throws(() => onePu({ to: 'bob.service', ttl: -1 }), RangeError);
+  assert.throws(() => onePu({ to: 'bob.service', notBefore: 2n ** 63n }), RangeError);
+  assert.throws(() => onePu({ to: 42 }), TypeError);
+  assert.throws(() => onePu({ to: 'bob.service', jti: 'a\0b' }), hxjwt.InvalidArgumentError);
+  assert.throws(() => onePu({ to: 'bob.service', contentType: '\ud800' }), hxjwt.InvalidArgumentError);
+  assert.throws(() => a.create(42, { to: 'bob.service', protocol: 'ECDH-1PU' }), TypeError);
+  // The protocol itself: one of two names, exactly.
+  for (const protocol of ['hx1', 'ecdh-1pu', 'ECDH-1PU ', '', 'ECDH-ES', 'ECDH-1PU\0']) {
+    assert.throws(() => a.create('x', { to: 'bob.service', protocol }), RangeError, JSON.stringify(protocol));
+  }
+  for (const protocol of [1, true, {}, ['ECDH-1PU'], Object('HX1'), Symbol('HX1')]) {
+    assert.throws(() => a.create('x', { to: 'bob.service', protocol }), TypeError);
+  }
+  a.close();
+  assert.throws(() => a.create('x', { to: 'bob.service', protocol: 'ECDH-1PU' }), { code: 'ERR_INVALID_STATE' });
+  for (const h of [alone, alice, bob, directory]) h.close();
 });
 
 test('endpoint options: leeway, maxLifetime, audiences, replayProtection, maxTokenLength', () => {
@@ -426,14 +524,45 @@ test('the package loads the library named by HXJWT_LIB and says its version', ()
   if (process.env.HXJWT_LIB) assert.equal(hxjwt.LIBRARY_PATH, process.env.HXJWT_LIB);
 });
 
+test('the defaults of remote and Redis options, with their actual values, as the header documents them', () => {
+  const remote = hxjwt.defaultRemoteOptions();
+  assert.deepEqual(remote, {
+    connectTimeoutMs: 5000,
+    timeoutMs: 10000,
+    maxResponseBytes: 1024 * 1024,
+    defaultTtl: 300,
+    minTtl: 60,
+    maxTtl: 86400,
+    refreshCooldown: 30,
+    maxStale: 3600,
+    allowHttp: false,
+  });
+  assert.notEqual(hxjwt.defaultRemoteOptions(), remote); // a new object each time
+  // They are options as fromUrl() takes them.
+  Directory.fromUrl('https://keys.example/jwks.json', remote).close();
+  KeySet.fromUrl('https://keys.example/jwks.json', { ...remote, maxStale: 0 }).close();
+  const redis = hxjwt.defaultRedisOptions();
+  assert.deepEqual(redis, { connectTimeoutMs: 1000, commandTimeoutMs: 500, maxConnections: 16, keyPrefix: null, caFile: null });
+  hxjwt.ReplayStore.redis('redis://127.0.0.1:1/0', redis).close();
+});
+
 test('every function of include/hxjwt.h is declared, the JWE family included, and nothing else', () => {
   const header = fs.readFileSync(path.join(VECTORS_DIR, '..', '..', 'include', 'hxjwt.h'), 'utf8');
   const inHeader = new Set([...header.matchAll(/\b(hx_[a-z0-9_]+)\(/g)].map((m) => m[1]));
   const { hx, missing } = require('../lib/ffi');
   assert.deepEqual(Object.keys(hx).sort(), [...inHeader].sort());
   // The JWE family is there (names with digits too), and the loaded library has every function.
-  for (const name of ['hx_jwe_decrypt', 'hx_jwe_encrypt_1pu', 'hx_jwe_options_set_max_p2c', 'hx_bytes_free']) {
+  for (const name of [
+    'hx_jwe_decrypt', 'hx_jwe_encrypt_1pu', 'hx_jwe_options_set_max_p2c', 'hx_bytes_free',
+    'hx_create_jwt_1pu', 'hx_message_protocol', 'hx_jwe_key_kty', 'hx_jwe_key_curve',
+    'hx_jwe_key_algorithm', 'hx_jwe_key_thumbprint',
+  ]) {
     assert.ok(inHeader.has(name) && typeof hx[name] === 'function', name);
   }
   assert.deepEqual([...missing], []);
+  // And each is called by the public API (lib/index.js, lib/jwe.js, lib/errors.js), none left
+  // unwrapped.
+  const lib = ['index.js', 'jwe.js', 'errors.js'].map((f) => fs.readFileSync(path.join(__dirname, '..', 'lib', f), 'utf8')).join('\n');
+  const called = new Set([...lib.matchAll(/\bhx\.(hx_[a-z0-9_]+)\b/g)].map((m) => m[1]));
+  assert.deepEqual([...inHeader].filter((name) => !called.has(name)).sort(), []);
 });

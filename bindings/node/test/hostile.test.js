@@ -18,6 +18,7 @@ const directory = new Directory([alice.machineToken, bob.machineToken]);
 const a = new Endpoint(alice, { directory });
 const b = new Endpoint(bob, { directory });
 const token = a.create('hello', { to: 'bob.service' });
+const onePuToken = a.create('hello', { to: 'bob.service', protocol: 'ECDH-1PU' });
 const key = Key.generate('ES256');
 const jwt = sign({ exp: 4e9 }, key);
 const validation = new Validation({ algorithms: ['ES256'] });
@@ -94,6 +95,15 @@ const SITES = {
   'endpoint.create(p, {ttl: x})': (x) => a.create('p', { to: 'bob.service', ttl: x }),
   'endpoint.create(p, {jti: x})': (x) => a.create('p', { to: 'bob.service', jti: x }),
   'endpoint.create(p, {notBefore: x})': (x) => a.create('p', { to: 'bob.service', notBefore: x }),
+  'endpoint.create(p, {protocol: x})': (x) => a.create('p', { to: 'bob.service', protocol: x }),
+  'endpoint.create(x, {protocol: 1PU})': (x) => a.create(x, { to: 'bob.service', protocol: 'ECDH-1PU' }),
+  'endpoint.create(p, {protocol: 1PU, to: x})': (x) => a.create('p', { to: x, protocol: 'ECDH-1PU' }),
+  'endpoint.create(p, {protocol: 1PU, recipientToken: x})': (x) => a.create('p', { recipientToken: x, protocol: 'ECDH-1PU' }),
+  'endpoint.create(p, {protocol: 1PU, ttl: x})': (x) => a.create('p', { to: 'bob.service', ttl: x, protocol: 'ECDH-1PU' }),
+  'endpoint.create(p, {protocol: 1PU, jti: x})': (x) => a.create('p', { to: 'bob.service', jti: x, protocol: 'ECDH-1PU' }),
+  'endpoint.create(p, {protocol: 1PU, notBefore: x})': (x) => a.create('p', { to: 'bob.service', notBefore: x, protocol: 'ECDH-1PU' }),
+  'endpoint.create(p, {protocol: 1PU, contentType: x})': (x) => a.create('p', { to: 'bob.service', contentType: x, protocol: 'ECDH-1PU' }),
+  'endpoint.validate(1PU, {sender: x})': (x) => b.validate(onePuToken, { sender: x }),
   'endpoint.validate(x)': (x) => b.validate(x),
   'endpoint.validate(t, x)': (x) => b.validate(token, x),
   'endpoint.validate(t, {sender: x})': (x) => b.validate(token, { sender: x }),
@@ -141,6 +151,11 @@ const SITES = {
   'jwe.Key.fromPassword(x)': (x) => jwe.Key.fromPassword(x),
   'jwe.Key.generate(x)': (x) => jwe.Key.generate(x),
   'jweKey.withKid(x)': (x) => jweKey.withKid(x),
+  // The accessors with another `this`: a forged or foreign object is a TypeError, never a pointer.
+  'jwe.Key.prototype.thumbprint.call(x)': (x) => jwe.Key.prototype.thumbprint.call(x),
+  'jwe.Key kty getter on x': (x) => Object.getOwnPropertyDescriptor(jwe.Key.prototype, 'kty').get.call(x),
+  'jwe.Key curve getter on x': (x) => Object.getOwnPropertyDescriptor(jwe.Key.prototype, 'curve').get.call(x),
+  'jwe.Key algorithm getter on x': (x) => Object.getOwnPropertyDescriptor(jwe.Key.prototype, 'algorithm').get.call(x),
   'new jwe.DecryptOptions(x)': (x) => new jwe.DecryptOptions(x),
   'new jwe.DecryptOptions({algorithms: x})': (x) => new jwe.DecryptOptions({ ...JWE_OPTIONS, algorithms: x }),
   'new jwe.DecryptOptions({encryptions: x})': (x) => new jwe.DecryptOptions({ ...JWE_OPTIONS, encryptions: x }),
@@ -360,6 +375,106 @@ test('JWE: wrong types are TypeErrors, strings C cannot carry InvalidArgument, l
   // Tokens of every wrong shape.
   for (const t of ['', '.', '....', '.....', jweToken.split('.').slice(0, 4).join('.'), `${jweToken}.`, jweToken.replace(/^./, '+'), token, jwt]) {
     assert.throws(() => jwe.decrypt(t, jweKey, jweOptions), hxjwt.HxJwtError, JSON.stringify(t.slice(0, 20)));
+  }
+});
+
+test('methods called on another object (call/apply): a TypeError, never a pointer of the wrong type', () => {
+  const getter = (cls, name) => Object.getOwnPropertyDescriptor(cls.prototype, name).get;
+  const methods = [
+    [jwe.Key.prototype.thumbprint, []],
+    [getter(jwe.Key, 'kty'), []],
+    [getter(jwe.Key, 'curve'), []],
+    [getter(jwe.Key, 'algorithm'), []],
+    [getter(jwe.Key, 'kid'), []],
+    [jwe.Key.prototype.toPublicJwk, []],
+    [Key.prototype.thumbprint, []],
+    [getter(Key, 'algorithm'), []],
+    [Endpoint.prototype.create, ['x', { to: 'bob.service', protocol: 'ECDH-1PU' }]],
+    [Endpoint.prototype.validate, [onePuToken]],
+    [Identity.prototype.toJwk, []],
+    [jwe.DecryptOptions.prototype.setMaxP2c, [1]],
+  ];
+  // A handle of another class (a JWS Key for a jwe.Key, ...), a look-alike, a forged prototype.
+  const others = [key, jweKey, alice, a, validation, jweOptions, directory, { _ptr: () => 1234n }, Object.create(jwe.Key.prototype), null, undefined, 7];
+  const own = [jweKey, key, a, alice, jweOptions];
+  for (const [fn, args] of methods) {
+    let accepted = 0;
+    for (const other of others) {
+      try {
+        fn.apply(other, args);
+      } catch (err) {
+        // On its own class, the library may refuse the arguments; on anything else, a TypeError.
+        if (own.includes(other) && err instanceof hxjwt.HxJwtError) accepted += 1;
+        else assert.ok(err instanceof TypeError, `${fn.name} on ${others.indexOf(other)}: ${err}`);
+        continue;
+      }
+      assert.ok(own.includes(other), `${fn.name} accepted ${others.indexOf(other)}`);
+      accepted += 1;
+    }
+    assert.equal(accepted, 1, fn.name); // exactly its own class's handle
+  }
+});
+
+test('ECDH-1PU mode: hostile tokens and keys are refused with an HxJwtError, never a crash', () => {
+  const parts = onePuToken.split('.');
+  const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString());
+  const withHeader = (h) => [Buffer.from(JSON.stringify(h)).toString('base64url'), ...parts.slice(1)].join('.');
+  const variants = [
+    onePuToken.split('.').slice(0, 4).join('.'),
+    `${onePuToken}.`,
+    `${onePuToken}.AAAA`,
+    parts.map((p, i) => (i === 2 ? '' : p)).join('.'),
+    parts.map((p, i) => (i === 4 ? p.slice(0, -2) : p)).join('.'),
+    parts.map((p, i) => (i === 3 ? `${p}AAAA` : p)).join('.'),
+    withHeader({ ...header, alg: 'ECDH-ES' }),
+    withHeader({ ...header, alg: 'ECDH-1PU+A256KW' }),
+    withHeader({ ...header, enc: 'A128GCM' }),
+    withHeader({ ...header, epk: { ...header.epk, x: 'AAAA' } }),
+    withHeader({ ...header, epk: { kty: 'EC', crv: 'P-256', x: header.epk.x, y: header.epk.x } }),
+    withHeader({ ...header, skid: 'carol.service' }),
+    withHeader({ ...header, skid: 'a'.repeat(100_000) }),
+    withHeader({ ...header, iss: 'carol.service' }),
+    withHeader({ ...header, aud: ['bob.service'] }),
+    withHeader({ ...header, exp: 1e300 }),
+    withHeader({ ...header, zip: 'DEF' }),
+    withHeader({ ...header, crit: ['exp'] }),
+    withHeader({ ...header, jti: 'a\u0000b' }),
+    withHeader({ ...header, cty: 'x'.repeat(1_000_000) }),
+    withHeader('ECDH-1PU'),
+    withHeader([header]),
+    `${'['.repeat(10_000)}.a.b.c.d`,
+    `${Buffer.from('{"alg":"ECDH-1PU","enc":"A256GCM"'.repeat(100)).toString('base64url')}.a.b.c.d`,
+  ];
+  for (const t of variants) {
+    assert.throws(() => b.validate(t), hxjwt.HxJwtError, t.slice(0, 40));
+    assert.throws(() => b.validate(Buffer.from(t), { sender: alice.machineToken }), hxjwt.HxJwtError, t.slice(0, 40));
+  }
+  assert.equal(b.validate(onePuToken).protocol, 'ECDH-1PU'); // the untouched one still validates
+  // The JWE key accessors on keys from hostile but loadable JWKs: plain values, or the library's
+  // errors when loading, never a crash.
+  const pub = JSON.parse(jwePublic.toPublicJwk());
+  for (const jwk of [
+    { ...pub, alg: 'ECDH-1PU+A128KW' },
+    { ...pub, alg: 'ECDH-ES'.repeat(1000) },
+    { ...pub, kid: 'k'.repeat(10_000) },
+    { ...pub, crv: 'P-256' },
+    { ...pub, crv: 'X448' },
+    { kty: 'oct', k: '' },
+    { kty: 'oct', k: 'AAAA', alg: 'A128KW\u0000' },
+    { kty: 'RSA', n: 'AQAB', e: 'AQAB' },
+  ]) {
+    let k;
+    try {
+      k = jwe.Key.fromJwk(jwk);
+    } catch (err) {
+      assert.ok(err instanceof hxjwt.HxJwtError, String(err));
+      continue;
+    }
+    assert.ok(['oct', 'RSA', 'EC', 'OKP'].includes(k.kty));
+    assert.ok(k.curve === null || typeof k.curve === 'string');
+    assert.ok(k.algorithm === null || typeof k.algorithm === 'string');
+    assert.match(k.thumbprint(), /^[\w-]{43}$/);
+    k.close();
   }
 });
 

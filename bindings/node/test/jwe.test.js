@@ -2,13 +2,17 @@
 // The JWE API (hxjwt.jwe): keys of every kind and format, round trips over several alg x enc
 // pairs, the JSON serialization (two recipients, flattened, aad), ECDH-1PU, nested JWTs (signed
 // then encrypted; a tampered inner signature and a missing cty refused), the decrypt options,
-// errors, and the handles' lifetimes.
+// errors, the handles' lifetimes, the key accessors (kty, curve, algorithm, thumbprint), the
+// default limits (named constants, checked against the header) and the library's rules
+// (decodeHeader reads only a JWE, sender keys only ECDH-1PU, bounded keys and headers).
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
 const hxjwt = require('..');
-const { caught, loadVectors } = require('./helpers');
+const { VECTORS_DIR, caught, loadVectors } = require('./helpers');
 
 const { jwe, Key, KeySet, Validation, sign } = hxjwt;
 
@@ -444,4 +448,129 @@ test('handles: closed keys and options refuse use; aliases; no direct constructi
   } else {
     pub.close();
   }
+});
+
+test('key accessors: kty, curve, algorithm and thumbprint on every key kind; a key and its public half agree', () => {
+  const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const rsaPem = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' });
+  const cases = [
+    [jwe.Key.generate('X25519'), 'OKP', 'X25519'],
+    [jwe.Key.generate('P-256'), 'EC', 'P-256'],
+    [jwe.Key.generate('P-384'), 'EC', 'P-384'],
+    [jwe.Key.generate('P-521'), 'EC', 'P-521'],
+    [jwe.Key.generate('RSA'), 'RSA', null],
+    [jwe.Key.fromPem(rsaPem), 'RSA', null],
+  ];
+  for (const [priv, kty, curve] of cases) {
+    const pub = priv.toPublic();
+    for (const k of [priv, pub]) {
+      assert.equal(k.kty, kty);
+      assert.equal(k.curve, curve);
+      assert.equal(k.algorithm, null); // generated and PEM keys serve every algorithm of their kind
+    }
+    const tp = priv.thumbprint();
+    assert.match(tp, /^[\w-]{43}$/); // base64url SHA-256
+    assert.equal(pub.thumbprint(), tp);
+    // RFC 7638 over the public JWK's required members, computed here.
+    const jwk = JSON.parse(pub.toPublicJwk());
+    const members = { EC: ['crv', 'kty', 'x', 'y'], OKP: ['crv', 'kty', 'x'], RSA: ['e', 'kty', 'n'] }[kty];
+    const canonical = JSON.stringify(Object.fromEntries(members.map((m) => [m, jwk[m]])));
+    assert.equal(tp, crypto.createHash('sha256').update(canonical).digest('base64url'));
+    // A key read back from its JWK (private or public) has the same thumbprint.
+    const again = jwe.Key.fromJwk(priv.toPrivateJwk());
+    assert.equal(again.thumbprint(), tp);
+    if (priv.kid !== null && kty !== 'RSA') assert.equal(priv.kid, tp); // generated: kid = thumbprint
+    for (const k of [priv, pub, again]) k.close();
+  }
+  // Secrets and passwords: oct, no curve; the thumbprint is over `k`.
+  const secret = jwe.Key.fromSecret(Buffer.alloc(32, 9));
+  const password = jwe.Key.fromPassword('correct horse battery staple');
+  const generated = jwe.Key.generate('oct-16');
+  for (const k of [secret, password, generated]) {
+    assert.equal(k.kty, 'oct');
+    assert.equal(k.curve, null);
+    assert.equal(k.algorithm, null);
+    assert.match(k.thumbprint(), /^[\w-]{43}$/);
+  }
+  const k = Buffer.alloc(32, 9).toString('base64url');
+  assert.equal(secret.thumbprint(), crypto.createHash('sha256').update(`{"k":"${k}","kty":"oct"}`).digest('base64url'));
+  assert.equal(generated.kid, generated.thumbprint());
+  // A JWK's alg restricts the key, and is kept by its public half and by withKid.
+  const restricted = jwe.Key.fromJwk({ ...JSON.parse(jwe.Key.generate('P-256').toPrivateJwk()), alg: 'ECDH-ES+A256KW' });
+  assert.equal(restricted.algorithm, 'ECDH-ES+A256KW');
+  assert.equal(restricted.toPublic().algorithm, 'ECDH-ES+A256KW');
+  assert.equal(restricted.withKid('k').algorithm, 'ECDH-ES+A256KW');
+  assert.equal(restricted.withKid('k').thumbprint(), restricted.thumbprint()); // the kid is not hashed
+  const kw = jwe.Key.fromJwk({ kty: 'oct', k, alg: 'A256KW' });
+  assert.equal(kw.algorithm, 'A256KW');
+  assert.equal(kw.thumbprint(), secret.thumbprint()); // alg is not hashed either
+  // Static and borrowed strings: the same on every read; closed keys refuse.
+  for (const h of [secret, password, generated, restricted, kw]) h.close();
+  for (const use of [() => secret.kty, () => secret.curve, () => secret.algorithm, () => secret.thumbprint()]) {
+    assert.throws(use, { code: 'ERR_INVALID_STATE' });
+  }
+});
+
+test('the decrypt defaults are named constants equal to the header\'s, and are the defaults', () => {
+  const header = fs.readFileSync(path.join(VECTORS_DIR, '..', '..', 'include', 'hxjwt.h'), 'utf8');
+  const define = (name) => {
+    const m = new RegExp(`^#define ${name} (\\d+)$`, 'm').exec(header);
+    assert.ok(m, name);
+    return Number(m[1]);
+  };
+  assert.equal(jwe.DEFAULT_MAX_TOKEN_LENGTH, define('HX_JWE_DEFAULT_MAX_TOKEN_LENGTH'));
+  assert.equal(jwe.DEFAULT_MAX_P2C, define('HX_JWE_DEFAULT_MAX_P2C'));
+  assert.equal(jwe.DEFAULT_MAX_INFLATED_LENGTH, define('HX_JWE_DEFAULT_MAX_INFLATED_LENGTH'));
+  assert.ok(Object.isFrozen(jwe));
+  // The library's defaults are these: a p2c one above the maximum is refused before any PBKDF2
+  // work (Malformed), and so is a token one byte over the default length.
+  const pw = jwe.Key.fromPassword('pw');
+  const options = { algorithms: ['PBES2-HS256+A128KW'], encryptions: ['A128GCM'] };
+  const protectedHeader = Buffer.from(JSON.stringify({
+    alg: 'PBES2-HS256+A128KW', enc: 'A128GCM', p2s: 'AAAAAAAAAAAAAAAAAAAAAA', p2c: jwe.DEFAULT_MAX_P2C + 1,
+  })).toString('base64url');
+  const above = `${protectedHeader}.${'A'.repeat(32)}.${'A'.repeat(16)}.AA.${'A'.repeat(22)}`;
+  assert.throws(() => jwe.decrypt(above, pw, options), hxjwt.MalformedError);
+  pw.close();
+  const k = jwe.Key.generate('X25519');
+  const long = `${'A'.repeat(jwe.DEFAULT_MAX_TOKEN_LENGTH - 7)}.a.b.c.d`;
+  assert.equal(long.length, jwe.DEFAULT_MAX_TOKEN_LENGTH + 1);
+  assert.throws(() => jwe.decrypt(long, k, { algorithms: ['ECDH-ES'], encryptions: ['A256GCM'] }), hxjwt.MalformedError);
+  k.close();
+});
+
+test('the library\'s rules: decodeHeader reads only a JWE, sender keys only ECDH-1PU, bounded keys and headers', () => {
+  // A JWS, or a header without enc, is not a JWE header.
+  const signing = Key.generate('ES256');
+  const jws = sign({ exp: 4e9 }, signing);
+  assert.throws(() => jwe.decodeHeader(jws), hxjwt.MalformedError);
+  const noEnc = `${Buffer.from('{"alg":"dir"}').toString('base64url')}..a.b.c`;
+  assert.throws(() => jwe.decodeHeader(noEnc), hxjwt.MalformedError);
+  signing.close();
+  // Sender keys given: a token that is not ECDH-1PU is refused, even when the options name it.
+  const recipient = jwe.Key.generate('X25519');
+  const sender = jwe.Key.generate('X25519');
+  const plain = jwe.encrypt('x', recipient.toPublic(), { alg: 'ECDH-ES', enc: 'A256GCM' });
+  const both = { algorithms: ['ECDH-ES', 'ECDH-1PU'], encryptions: ['A256GCM'], senderKey: sender.toPublic() };
+  assert.throws(() => jwe.decrypt(plain, recipient, both), hxjwt.UnsupportedAlgorithmError);
+  const plainJson = jwe.encryptJson('x', [[recipient.toPublic(), 'ECDH-ES+A128KW']], { enc: 'A256GCM' });
+  assert.throws(
+    () => jwe.decryptJson(plainJson, recipient, { ...both, algorithms: ['ECDH-ES+A128KW', 'ECDH-1PU+A128KW'] }),
+    hxjwt.UnsupportedAlgorithmError,
+  );
+  // A protected header over 8 KiB (a huge kid) is refused when encrypting.
+  assert.throws(
+    () => jwe.encrypt('x', recipient.toPublic(), { alg: 'ECDH-ES', enc: 'A256GCM', kid: 'k'.repeat(9000) }),
+    hxjwt.InvalidArgumentError,
+  );
+  assert.throws(
+    () => jwe.encryptJson('x', [[recipient.toPublic(), 'ECDH-ES']], { enc: 'A256GCM', header: { big: 'x'.repeat(9000) } }),
+    hxjwt.InvalidArgumentError,
+  );
+  // A JWK over 64 KiB, a secret or a password over 4 KiB: InvalidKey.
+  const jwk = { ...JSON.parse(recipient.toPublicJwk()), pad: 'p'.repeat(65 * 1024) };
+  assert.throws(() => jwe.Key.fromJwk(jwk), hxjwt.InvalidKeyError);
+  assert.throws(() => jwe.Key.fromSecret(Buffer.alloc(4097, 1)), hxjwt.InvalidKeyError);
+  assert.throws(() => jwe.Key.fromPassword('p'.repeat(4097)), hxjwt.InvalidKeyError);
+  for (const k of [recipient, sender]) k.close();
 });

@@ -21,6 +21,10 @@ import {
   JweDecryptOptions,
   type JweDecrypted,
   InvalidClaimError,
+  PROTOCOLS,
+  type Protocol,
+  defaultRemoteOptions,
+  defaultRedisOptions,
 } from 'hxjwt';
 
 const alice: Identity = Identity.generate('alice.service');
@@ -36,6 +40,24 @@ const when: number | null = message.notBefore;
 const order: unknown = message.json();
 receiver.validate(Buffer.from(token), { sender: alice.machineToken });
 sender.create(new Uint8Array([1, 2, 3]), { recipientToken: bob.machineToken });
+// The ECDH-1PU mode: a standard compact JWE; the message says which protocol it came in.
+const onePuToken: string = sender.create('x', { to: 'bob.service', protocol: 'ECDH-1PU', jti: 'id-2', notBefore: 0 });
+sender.create('x', { to: 'bob.service', protocol: 'HX1' });
+sender.create('x', { to: 'bob.service', protocol: null });
+const protocol: Protocol = receiver.validate(onePuToken).protocol;
+const isOnePu: boolean = message.protocol === 'ECDH-1PU';
+const protocols: readonly Protocol[] = PROTOCOLS;
+// @ts-expect-error: only "HX1" and "ECDH-1PU"
+sender.create('x', { to: 'bob.service', protocol: 'HX2' });
+void protocol, isOnePu, protocols;
+const remoteDefaults = defaultRemoteOptions();
+const cooldown: number = remoteDefaults.refreshCooldown;
+const allowHttp: boolean = remoteDefaults.allowHttp;
+Directory.fromUrl('https://keys.example/jwks.json', { ...remoteDefaults, maxStale: 60 }).close();
+const redisDefaults = defaultRedisOptions();
+const prefix: string | null = redisDefaults.keyPrefix;
+ReplayStore.redis('redis://127.0.0.1:6379/0', { ...redisDefaults, keyPrefix: 'app:' }).close();
+void cooldown, allowHttp, prefix;
 
 const signing: Key = Key.generate('ES256');
 const verifying: Key = signing.toPublic();
@@ -80,6 +102,14 @@ const password = jwe.Key.fromPassword('correct horse', { kid: null });
 const pemKey: (pem: string) => jwe.Key = (pem) => jwe.Key.fromPem(pem, { kid: 'pem' });
 const jweKid: string | null = recipient.kid;
 const canDecrypt: boolean = recipient.isPrivate;
+const kty: 'oct' | 'RSA' | 'EC' | 'OKP' = recipient.kty;
+const curve: 'P-256' | 'P-384' | 'P-521' | 'X25519' | null = recipient.curve;
+const restrictedTo: string | null = recipient.algorithm;
+const thumbprint: string = recipient.thumbprint();
+const defaults: number = jwe.DEFAULT_MAX_TOKEN_LENGTH + jwe.DEFAULT_MAX_P2C + jwe.DEFAULT_MAX_INFLATED_LENGTH;
+// @ts-expect-error: the defaults are constants
+jwe.DEFAULT_MAX_P2C = 1;
+void kty, curve, restrictedTo, thumbprint, defaults;
 const compact: string = jwe.encrypt({ order: 42 }, recipientPublic, {
   alg: 'ECDH-ES+A256KW',
   enc: 'A256GCM',
