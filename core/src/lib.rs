@@ -14,6 +14,7 @@ mod random;
 #[cfg(feature = "remote")]
 pub mod remote;
 pub mod store;
+mod x25519;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorKind, Result};

@@ -2,8 +2,8 @@
 
 use std::fmt;
 
+use crate::x25519::Secret;
 use serde_json::{Map, Value, json};
-use x25519_dalek::{PublicKey, StaticSecret};
 use zeroize::Zeroizing;
 
 use crate::b64;
@@ -36,12 +36,7 @@ pub fn check_name(name: &str, what: &str) -> Result<()> {
 /// Whether `public` is a low-order (or otherwise non-contributory) X25519 point: multiplying it by
 /// a clamped scalar, which is a multiple of the cofactor 8, gives the all-zero point exactly then.
 fn is_low_order(public: &[u8; 32]) -> bool {
-    const PROBE: [u8; 32] = [
-        0x09, 0x1f, 0x6c, 0x2d, 0x4b, 0x5e, 0x71, 0x8a, 0x93, 0xa4, 0xb5, 0xc6, 0xd7, 0xe8, 0xf9,
-        0x0a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f, 0x60, 0x71, 0x82, 0x93, 0xa4, 0xb5, 0xc6, 0xd7, 0xe8,
-        0xf9, 0x4a,
-    ];
-    x25519_dalek::x25519(PROBE, *public) == [0u8; 32]
+    crate::x25519::is_low_order(public)
 }
 
 /// Reads the members common to public and private OKP X25519 JWKs.
@@ -219,7 +214,7 @@ impl fmt::Debug for MachineToken {
 #[derive(Clone)]
 pub struct Identity {
     name: String,
-    secret: StaticSecret,
+    secret: Secret,
     public: [u8; 32],
 }
 
@@ -235,8 +230,8 @@ impl Identity {
     /// An identity from a raw 32-byte X25519 private key.
     pub fn from_secret_bytes(name: &str, secret: [u8; 32]) -> Result<Self> {
         check_name(name, "name")?;
-        let secret = StaticSecret::from(secret);
-        let public = PublicKey::from(&secret).to_bytes();
+        let secret = Secret::from_bytes(&Zeroizing::new(secret))?;
+        let public = *secret.public();
         if is_low_order(&public) {
             return Err(Error::invalid_key(
                 "the private key gives a low-order public key",
@@ -321,14 +316,12 @@ impl Identity {
 
     /// X25519 with a peer key; rejects the all-zero result (PROTOCOL.md §2).
     pub(crate) fn agree(&self, peer: &[u8; 32]) -> Result<Zeroizing<[u8; 32]>> {
-        let shared = self.secret.diffie_hellman(&PublicKey::from(*peer));
-        if !shared.was_contributory() {
-            return Err(Error::new(
+        self.secret.agree(peer).ok_or_else(|| {
+            Error::new(
                 ErrorKind::InvalidKey,
                 "the peer's X25519 key is of low order",
-            ));
-        }
-        Ok(Zeroizing::new(shared.to_bytes()))
+            )
+        })
     }
 }
 

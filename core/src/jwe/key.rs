@@ -5,10 +5,10 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
+use crate::x25519::Secret as XSecret;
 use serde_json::{Map, Value, json};
 use sha2::{Digest as _, Sha256};
 use subtle::ConstantTimeEq as _;
-use x25519_dalek::{PublicKey as XPublic, StaticSecret};
 use zeroize::Zeroizing;
 
 use super::alg::{ContentAlgorithm, Family, KeyAlgorithm};
@@ -72,7 +72,7 @@ pub(crate) enum Material {
     },
     X25519 {
         public: [u8; 32],
-        secret: Option<StaticSecret>,
+        secret: Option<XSecret>,
     },
 }
 
@@ -124,12 +124,7 @@ use crate::jws::key::{bytes_member, exact, required, str_member};
 /// Whether `public` is a low-order X25519 point (or one whose agreement is otherwise
 /// non-contributory): a clamped scalar, a multiple of the cofactor, gives zero exactly then.
 pub(crate) fn x25519_is_low_order(public: &[u8; 32]) -> bool {
-    const PROBE: [u8; 32] = [
-        0x09, 0x1f, 0x6c, 0x2d, 0x4b, 0x5e, 0x71, 0x8a, 0x93, 0xa4, 0xb5, 0xc6, 0xd7, 0xe8, 0xf9,
-        0x0a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f, 0x60, 0x71, 0x82, 0x93, 0xa4, 0xb5, 0xc6, 0xd7, 0xe8,
-        0xf9, 0x4a,
-    ];
-    x25519_dalek::x25519(PROBE, *public) == [0u8; 32]
+    crate::x25519::is_low_order(public)
 }
 
 impl Key {
@@ -249,10 +244,8 @@ impl Key {
 
     /// A new X25519 key pair, from the OS CSPRNG; its `kid` is its RFC 7638 thumbprint.
     pub fn generate_x25519() -> Result<Key> {
-        let mut seed = Zeroizing::new([0u8; 32]);
-        crate::random::fill(&mut *seed)?;
-        let secret = StaticSecret::from(*seed);
-        let public = XPublic::from(&secret).to_bytes();
+        let secret = XSecret::generate()?;
+        let public = *secret.public();
         if x25519_is_low_order(&public) {
             return Err(Error::new(
                 crate::ErrorKind::Internal,
@@ -429,9 +422,8 @@ impl Key {
                         exact(&d, 32, "the X25519 private key")?;
                         let mut seed = Zeroizing::new([0u8; 32]);
                         seed.copy_from_slice(&d);
-                        let secret = StaticSecret::from(*seed);
-                        let derived = XPublic::from(&secret).to_bytes();
-                        if !bool::from(derived.ct_eq(&public)) {
+                        let secret = XSecret::from_bytes(&seed)?;
+                        if !bool::from(secret.public().ct_eq(&public)) {
                             return Err(Error::invalid_key(
                                 "the X25519 private key does not match its public key",
                             ));
@@ -721,8 +713,7 @@ impl Key {
             Material::X25519 {
                 secret: Some(s), ..
             } => {
-                let bytes = Zeroizing::new(s.to_bytes());
-                m.insert("d".into(), b64::encode(&*bytes).into());
+                m.insert("d".into(), b64::encode(s.as_bytes()).into());
             }
             _ => {}
         }

@@ -7,11 +7,11 @@
 //! decryption then fails with the one [`decryption_failed`](super::decryption_failed) error, so
 //! that none of these is told apart from a wrong tag by its answer or by its timing.
 
+use crate::x25519::Secret as XSecret;
 use aes_gcm::aead::KeyInit as _;
 use aes_kw::{KwAes128, KwAes192, KwAes256};
 use serde_json::{Map, Value};
 use sha2::{Digest as _, Sha256, Sha384, Sha512};
-use x25519_dalek::{PublicKey as XPublic, StaticSecret};
 use zeroize::Zeroizing;
 
 use super::alg::{ContentAlgorithm, Family, KeyAlgorithm};
@@ -179,7 +179,7 @@ fn or_random(cek: Option<Zeroizing<Vec<u8>>>, enc: ContentAlgorithm) -> Result<Z
 /// An ephemeral key pair on the curve of a recipient key, with its JWK for `epk`.
 enum Ephemeral {
     Ec(EcPrivate),
-    X25519(StaticSecret),
+    X25519(XSecret),
 }
 
 fn ephemeral_for(recipient: &Key) -> Result<(Ephemeral, Value)> {
@@ -193,23 +193,19 @@ fn ephemeral_for(recipient: &Key) -> Result<(Ephemeral, Value)> {
             Ok((Ephemeral::Ec(private), epk))
         }
         Material::X25519 { .. } => {
-            let mut seed = Zeroizing::new([0u8; 32]);
-            crate::random::fill(&mut *seed)?;
-            let secret = StaticSecret::from(*seed);
-            let public = XPublic::from(&secret).to_bytes();
-            let epk = serde_json::json!({"kty": "OKP", "crv": "X25519", "x": b64::encode(&public)});
+            let secret = XSecret::generate()?;
+            let epk = serde_json::json!({"kty": "OKP", "crv": "X25519", "x": b64::encode(secret.public())});
             Ok((Ephemeral::X25519(secret), epk))
         }
         _ => Err(Error::invalid_key("ECDH needs an EC or X25519 key")),
     }
 }
 
-fn x25519_agree(secret: &StaticSecret, public: &[u8; 32]) -> Result<Zeroizing<Vec<u8>>> {
-    let shared = secret.diffie_hellman(&XPublic::from(*public));
-    if !shared.was_contributory() {
-        return Err(Error::invalid_key("the X25519 key is of low order"));
-    }
-    Ok(Zeroizing::new(shared.as_bytes().to_vec()))
+fn x25519_agree(secret: &XSecret, public: &[u8; 32]) -> Result<Zeroizing<Vec<u8>>> {
+    let shared = secret
+        .agree(public)
+        .ok_or_else(|| Error::invalid_key("the X25519 key is of low order"))?;
+    Ok(Zeroizing::new(shared.to_vec()))
 }
 
 /// `Ze ‖ Zs` (ECDH-1PU), in one allocation: growing a vector would free the first copy
