@@ -422,6 +422,10 @@ def test_token_errors_are_the_sync_classes(server: JwksServer, alice: hxjwt.Iden
             await aio.validate(hxjwt.Endpoint(bob, server_dir.sync), stranger)
         with pytest.raises(hxjwt.DecodeError):
             await aio.validate(hxjwt.Endpoint(bob, server_dir.sync), "x.y")
+        with pytest.raises(TypeError):
+            await aio.validate(hxjwt.Endpoint(bob, server_dir.sync), None)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="hxjwt.Endpoint"):
+            await aio.validate(server_dir, stranger)  # type: ignore[arg-type]
         with pytest.raises(TypeError, match="aio.PyJWKClient"):
             await aio.decode(token, client.sync, algorithms=["ES256"])  # type: ignore[arg-type]
 

@@ -327,8 +327,13 @@ async def _resolve(
 def _unverified_sender(token: str | bytes) -> str | None:
     """The sender's name in an HX1 or ECDH-1PU token's header, unverified: only to share the
     lookup of that name between concurrent validations. None when it cannot be read."""
+    if isinstance(token, str):
+        dots = token.count(".")
+    elif isinstance(token, bytes):
+        dots = token.count(b".")
+    else:
+        return None  # Endpoint.validate reports the type
     try:
-        dots = token.count("." if isinstance(token, str) else b".")
         if dots == 2:
             header = _hxjwt.get_unverified_header(token)
         elif dots == 4:
