@@ -10,7 +10,7 @@
 //! validate (warm): base64url-decode the three parts; serde_json parse of the header (borrowed
 //!   strings) and of `{"enc":"…"}`; base64url-decode kid and enc; AES-KW unwrap; HMAC-SHA256
 //!   verify; AES-256-GCM key setup and decryption.
-//! cold: the same, plus what a cache miss costs: X25519, HKDF-SHA256 of the pairwise key, and
+//! cold: the same, plus what a cache miss costs: X25519 (aws-lc-rs, as the core), HKDF-SHA256 of the pairwise key, and
 //!   the AES-KW key setup.
 
 use aes_gcm::Aes256Gcm;
@@ -22,7 +22,7 @@ use hmac::{Hmac, Mac};
 use hxjwt::Identity;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
-use x25519_dalek::{PublicKey, StaticSecret};
+use aws_lc_rs::agreement::{self, PrivateKey, UnparsedPublicKey, X25519};
 
 #[derive(Serialize)]
 struct HeaderOut<'a> {
@@ -57,19 +57,19 @@ struct PayloadIn<'a> {
 pub struct Floor {
     sender: String,
     recipient: String,
-    sender_secret: StaticSecret,
-    recipient_secret: StaticSecret,
+    sender_secret: PrivateKey,
+    recipient_secret: PrivateKey,
     sender_public: [u8; 32],
     recipient_public: [u8; 32],
     kek: KwAes256,
 }
 
-fn secret_of(id: &Identity) -> StaticSecret {
+fn secret_of(id: &Identity) -> PrivateKey {
     let jwk: serde_json::Value =
         serde_json::from_str(&id.to_private_jwk()).expect("private JWK");
     let d = B64.decode_to_vec(jwk["d"].as_str().expect("d"))
         .expect("d is base64url");
-    StaticSecret::from(<[u8; 32]>::try_from(d).expect("32-byte d"))
+    PrivateKey::from_private_key(&X25519, &d).expect("32-byte d")
 }
 
 impl Floor {
@@ -89,13 +89,15 @@ impl Floor {
 
     /// X25519 + HKDF (PROTOCOL.md §2) + the AES-KW key schedule: what a cache miss costs.
     fn derive(&self, outgoing: bool) -> KwAes256 {
-        let z = if outgoing {
-            self.sender_secret
-                .diffie_hellman(&PublicKey::from(self.recipient_public))
+        let (ours, theirs) = if outgoing {
+            (&self.sender_secret, &self.recipient_public)
         } else {
-            self.recipient_secret
-                .diffie_hellman(&PublicKey::from(self.sender_public))
+            (&self.recipient_secret, &self.sender_public)
         };
+        let z: [u8; 32] = agreement::agree(ours, UnparsedPublicKey::new(&X25519, theirs), (), |z| {
+            Ok(<[u8; 32]>::try_from(z).expect("32 bytes"))
+        })
+        .expect("agree");
         let mut info = Vec::with_capacity(96 + self.sender.len() + self.recipient.len());
         info.extend_from_slice(b"hxjwt/v1 wrap");
         info.extend_from_slice(&(self.sender.len() as u16).to_be_bytes());
@@ -105,7 +107,7 @@ impl Floor {
         info.extend_from_slice(&self.sender_public);
         info.extend_from_slice(&self.recipient_public);
         let mut k = [0u8; 32];
-        Hkdf::<Sha256>::new(Some(b"hxjwt/v1"), z.as_bytes())
+        Hkdf::<Sha256>::new(Some(b"hxjwt/v1"), &z)
             .expand(&info, &mut k)
             .expect("hkdf");
         KwAes256::new_from_slice(&k).expect("kek")

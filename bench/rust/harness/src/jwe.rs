@@ -2,7 +2,7 @@
 //! ECDH-ES over X25519, ECDH-ES+A256KW over P-256, RSA-OAEP-256 (2048) and dir, each with
 //! A256GCM, on the claims of the JWS rows serialized as JSON.
 //!
-//! The floor calls the crates the core uses (x25519-dalek; aws-lc-rs agreement and RSA-OAEP;
+//! The floor calls the crates the core uses (aws-lc-rs agreement — X25519 and P-256 — and RSA-OAEP;
 //! sha2 for the Concat KDF, one SHA-256 block pass; aes-kw; aes-gcm; getrandom; base64-simd;
 //! serde_json), with no checks, policy or error handling beyond `expect`. It counts the base64url
 //! of every segment and the header's JSON (written on encrypt, parsed with borrowed strings on
@@ -34,7 +34,6 @@ use hxjwt::jwe::{self, ContentAlgorithm as Enc, Decryption, Header, Key, KeyAlgo
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use x25519_dalek::{PublicKey as XPublic, StaticSecret};
 
 /// Timed rounds (after one untimed warm-up round).
 const ROUNDS: usize = 7;
@@ -107,7 +106,7 @@ impl Case {
 /// The recipient's keys as the floor holds them (prepared once).
 struct Floor {
     case: Case,
-    x_secret: Option<StaticSecret>,
+    x_secret: Option<agreement::PrivateKey>,
     x_public: [u8; 32],
     ec_private: Option<agreement::PrivateKey>,
     ec_public: Option<ParsedPublicKey>,
@@ -169,7 +168,9 @@ impl Floor {
             Case::X25519 => {
                 let d: [u8; 32] = jwk_bytes(&jwk, "d").try_into().expect("32-byte d");
                 f.x_public = jwk_bytes(&jwk, "x").try_into().expect("32-byte x");
-                f.x_secret = Some(StaticSecret::from(d));
+                f.x_secret = Some(
+                    agreement::PrivateKey::from_private_key(&agreement::X25519, &d).expect("x25519 d"),
+                );
             }
             Case::P256Kw => {
                 let d = jwk_bytes(&jwk, "d");
@@ -207,9 +208,10 @@ impl Floor {
 
     fn encrypt(&self, plaintext: &[u8]) -> String {
         let mut rnd = [0u8; 76];
-        // CEK (key wrapping and key transport), IV, the X25519 ephemeral scalar: one call.
+        // CEK (key wrapping and key transport) and IV: one call (aws-lc draws the ephemeral
+        // keys itself).
         let want = match self.case {
-            Case::X25519 => 12 + 32,
+            Case::X25519 => 12,
             Case::P256Kw | Case::Rsa => 32 + 12,
             Case::Dir => 12,
         };
@@ -222,11 +224,16 @@ impl Floor {
         match self.case {
             Case::X25519 => {
                 alg = "ECDH-ES";
-                let seed: [u8; 32] = rnd[12..44].try_into().expect("seed");
-                let eph = StaticSecret::from(seed);
-                B64.encode_append(XPublic::from(&eph).as_bytes(), &mut epk_x);
-                let z = eph.diffie_hellman(&XPublic::from(self.x_public));
-                cek_buf = concat_kdf(z.as_bytes(), "A256GCM");
+                let eph = agreement::PrivateKey::generate(&agreement::X25519).expect("eph");
+                let eph_public = eph.compute_public_key().expect("eph public");
+                B64.encode_append(eph_public.as_ref(), &mut epk_x);
+                cek_buf = agreement::agree(
+                    &eph,
+                    UnparsedPublicKey::new(&agreement::X25519, &self.x_public),
+                    (),
+                    |z| Ok(concat_kdf(z, "A256GCM")),
+                )
+                .expect("agree");
                 cek = &cek_buf[..];
                 encrypted_key = Vec::new();
             }
@@ -336,13 +343,13 @@ impl Floor {
                 let mut x = [0u8; 32];
                 B64.decode(epk.x.as_bytes(), base64_simd::Out::from_slice(&mut x))
                     .expect("epk x");
-                let z = self
-                    .x_secret
-                    .as_ref()
-                    .expect("x25519")
-                    .diffie_hellman(&XPublic::from(x));
-                assert!(z.was_contributory());
-                cek_buf = concat_kdf(z.as_bytes(), hdr.enc);
+                cek_buf = agreement::agree(
+                    self.x_secret.as_ref().expect("x25519"),
+                    UnparsedPublicKey::new(&agreement::X25519, &x),
+                    (),
+                    |z| Ok(concat_kdf(z, hdr.enc)),
+                )
+                .expect("agree (aws-lc refuses a non-contributory result)");
                 &cek_buf
             }
             Case::P256Kw => {
