@@ -81,13 +81,18 @@ __all__ = [
 
 def _missing_claim_init(self: MissingRequiredClaimError, claim: object = None, *args: object) -> None:
     Exception.__init__(self, claim, *args)
-    self.claim = claim if isinstance(claim, str) or claim is None else str(claim)  # type: ignore[assignment]
+    # PyJWT's MissingRequiredClaimError("exp") names a claim; hxjwt raises it with a message
+    # (and sets .claim itself), which is told apart by its spaces.
+    named = isinstance(claim, str) and claim != "" and not any(c.isspace() for c in claim)
+    self.claim = claim if named else None  # type: ignore[assignment]
 
 
 def _missing_claim_str(self: MissingRequiredClaimError) -> str:
-    return f'Token is missing the "{self.claim}" claim'
+    if self.claim is not None and (not self.args or self.args[0] == self.claim):
+        return f'Token is missing the "{self.claim}" claim'
+    return Exception.__str__(self)
 
 
 # PyJWT's MissingRequiredClaimError(claim): `.claim` is the claim and str() names it.
-MissingRequiredClaimError.__init__ = _missing_claim_init  # type: ignore[method-assign,assignment]
+MissingRequiredClaimError.__init__ = _missing_claim_init  # type: ignore[method-assign]
 MissingRequiredClaimError.__str__ = _missing_claim_str  # type: ignore[method-assign,assignment]
