@@ -212,3 +212,13 @@ def test_pyjwt_jwks_client_sends_headers_and_caches_for_lifespan() -> None:
         PyJWKClient("file:///etc/passwd")
     with pytest.raises(hxjwt.PyJWKClientError, match="Lifespan must be greater than 0"):
         PyJWKClient("https://example.com/jwks.json", lifespan=0)
+
+
+def test_short_secret_allowed_explicitly_in_the_default_mode_warns_and_works() -> None:
+    jws = hxjwt.PyJWS(options={"enforce_minimum_key_length": False})
+    with pytest.warns(hxjwt.InsecureKeyLengthWarning):
+        token = jws.encode(b"x", SHORT)
+    with pytest.warns(hxjwt.InsecureKeyLengthWarning):
+        assert jws.decode(token, SHORT, algorithms=["HS256"]) == b"x"
+    with pytest.raises(hxjwt.InvalidKeyError, match="6 bytes long"):
+        hxjwt.PyJWS().decode(token, SHORT, algorithms=["HS256"])

@@ -107,13 +107,18 @@ class PyJWS:
                 ) from e
             raise NotImplementedError("Algorithm not supported") from e
 
-    def _check_key_length(self, alg_obj: Algorithm, key: Any, stacklevel: int) -> None:
+    def _check_key_length(self, alg_obj: Algorithm, key: Any, stacklevel: int) -> Any:
+        """PyJWT's key-length check: raises if enforced, else warns and returns the key as the
+        core takes it when short (an HMAC secret explicitly allowed to be short)."""
         message = alg_obj.check_key_length(key)
         if not message:
-            return
+            return key
         if self.options.get("enforce_minimum_key_length", _enforce_default()):
             raise InvalidKeyError(message)
         warnings.warn(message, InsecureKeyLengthWarning, stacklevel=stacklevel)
+        if isinstance(key, bytes) and key:
+            return _hxjwt.Key.from_secret(key, allow_short=True)
+        return key
 
     def encode(
         self,
@@ -158,8 +163,7 @@ class PyJWS:
         alg_obj = self.get_algorithm_by_name(alg)
         if isinstance(key, _hxjwt.PyJWK):
             key = key.key
-        key = alg_obj.prepare_key(key)
-        self._check_key_length(alg_obj, key, stacklevel=3)
+        key = self._check_key_length(alg_obj, alg_obj.prepare_key(key), stacklevel=3)
         signature = alg_obj.sign(signing_input, key)
         middle = b"" if is_payload_detached else body
         return b".".join([header_segment, middle, base64url_encode(signature)]).decode("utf-8")
@@ -271,7 +275,7 @@ class PyJWS:
             except NotImplementedError as e:
                 raise InvalidAlgorithmError("Algorithm not supported") from e
             prepared = alg_obj.prepare_key(key)
-        self._check_key_length(alg_obj, prepared, stacklevel=5)
+        prepared = self._check_key_length(alg_obj, prepared, stacklevel=5)
         if not alg_obj.verify(signing_input, prepared, signature):
             raise InvalidSignatureError("Signature verification failed")
 
