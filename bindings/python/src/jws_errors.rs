@@ -177,6 +177,8 @@ fn pyjwt_decode_message(detail: &str) -> Option<String> {
         "Invalid payload padding".to_owned()
     } else if detail.starts_with("signature segment") {
         "Invalid crypto padding".to_owned()
+    } else if detail == "header member \"kid\" is not a string" {
+        "Key ID header parameter must be a string".to_owned()
     } else if detail == "header is not a JSON object" {
         "Invalid header string: must be a json object".to_owned()
     } else if let Some(rest) = detail.strip_prefix("header") {
