@@ -17,7 +17,9 @@ const ZERO: [u8; 32] = [0u8; 32];
 /// copy when the last clone goes).
 #[derive(Clone)]
 pub(crate) struct Secret {
-    bytes: Zeroizing<[u8; 32]>,
+    /// On the heap from the start, and moved only as a pointer: a key moved by value leaves
+    /// copies on the stack, which a later move of a larger enum can carry into the heap.
+    bytes: Box<Zeroizing<[u8; 32]>>,
     public: [u8; 32],
     #[cfg(all(feature = "aws-lc", not(feature = "pure-rust")))]
     parsed: std::sync::Arc<aws_lc_rs::agreement::PrivateKey>,
@@ -26,15 +28,16 @@ pub(crate) struct Secret {
 impl Secret {
     /// The key pair of the raw 32-byte private key (clamped by X25519 itself, RFC 7748 §5).
     pub(crate) fn from_bytes(bytes: &[u8; 32]) -> Result<Secret> {
-        let bytes = Zeroizing::new(*bytes);
-        backend::from_bytes(bytes)
+        let mut boxed = Box::new(Zeroizing::new([0u8; 32]));
+        boxed.copy_from_slice(bytes);
+        backend::from_bytes(boxed)
     }
 
     /// A new key pair from the OS CSPRNG.
     pub(crate) fn generate() -> Result<Secret> {
-        let mut bytes = Zeroizing::new([0u8; 32]);
-        crate::random::fill(bytes.as_mut_slice())?;
-        backend::from_bytes(bytes)
+        let mut boxed = Box::new(Zeroizing::new([0u8; 32]));
+        crate::random::fill(boxed.as_mut_slice())?;
+        backend::from_bytes(boxed)
     }
 
     /// The raw private key.
@@ -83,7 +86,7 @@ mod backend {
     use super::{Secret, internal};
     use crate::error::Result;
 
-    pub(super) fn from_bytes(bytes: Zeroizing<[u8; 32]>) -> Result<Secret> {
+    pub(super) fn from_bytes(bytes: Box<Zeroizing<[u8; 32]>>) -> Result<Secret> {
         let parsed = PrivateKey::from_private_key(&X25519, bytes.as_slice())
             .map_err(|_| internal("the private key was refused"))?;
         let public: [u8; 32] = parsed
@@ -131,8 +134,8 @@ mod backend {
         clippy::unnecessary_wraps,
         reason = "the signature of the aws-lc backend's, which can fail"
     )]
-    pub(super) fn from_bytes(bytes: Zeroizing<[u8; 32]>) -> Result<Secret> {
-        let public = PublicKey::from(&StaticSecret::from(*bytes)).to_bytes();
+    pub(super) fn from_bytes(bytes: Box<Zeroizing<[u8; 32]>>) -> Result<Secret> {
+        let public = PublicKey::from(&StaticSecret::from(**bytes)).to_bytes();
         Ok(Secret { bytes, public })
     }
 
@@ -141,7 +144,7 @@ mod backend {
         reason = "the signature of the aws-lc backend's, which can fail"
     )]
     pub(super) fn agree(secret: &Secret, peer: &[u8; 32]) -> Option<Zeroizing<[u8; 32]>> {
-        let shared = StaticSecret::from(*secret.bytes).diffie_hellman(&PublicKey::from(*peer));
+        let shared = StaticSecret::from(**secret.bytes).diffie_hellman(&PublicKey::from(*peer));
         Some(Zeroizing::new(shared.to_bytes()))
     }
 }
