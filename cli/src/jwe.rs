@@ -202,7 +202,7 @@ pub(crate) fn decrypt(args: &DecryptArgs) -> Result<(), Failure> {
     })?;
     let mut out = std::io::stdout().lock();
     if args.json_out {
-        let mut v = serde_json::json!({ "header": Value::Object(msg.header.clone()) });
+        let mut v = serde_json::json!({ "header": Value::Object(msg.header().clone()) });
         if let Some(obj) = v.as_object_mut() {
             match std::str::from_utf8(&msg.plaintext) {
                 Ok(text) => obj.insert("plaintext".into(), text.into()),

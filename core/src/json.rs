@@ -307,6 +307,140 @@ impl<'de> Visitor<'de> for ViewVisitor {
     }
 }
 
+/// The members of a JOSE header that hold strings and that the header checks read, in the
+/// order of [`HeaderView::get`]'s slots.
+pub(crate) const HEADER_STRINGS: [&str; 7] = ["alg", "enc", "zip", "kid", "typ", "cty", "skid"];
+
+/// A JOSE header read in one pass with the checks of [`parse_object`] (strict JSON, no duplicate
+/// member at any level, bounded depth), keeping only the string members of
+/// [`HEADER_STRINGS`] (borrowed from the input when they have no escapes) and the names of all
+/// members: what a JWE's header checks need, without building a map.
+pub(crate) struct HeaderView<'a> {
+    names: Vec<Cow<'a, str>>,
+    index: Option<HashSet<Cow<'a, str>>>,
+    strings: [Option<Cow<'a, str>>; HEADER_STRINGS.len()],
+}
+
+impl<'a> HeaderView<'a> {
+    pub(crate) fn parse(bytes: &'a [u8], max_depth: usize, what: &str) -> Result<Self> {
+        if bytes.trim_ascii_start().first() != Some(&b'{') {
+            return parse_object(bytes, max_depth, what)
+                .and_then(|_| Err(Error::malformed(format!("{what} is not a JSON object"))));
+        }
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let depth = max_depth
+            .checked_sub(1)
+            .ok_or_else(|| Error::malformed(format!("{what} is nested too deeply")))?;
+        de::Deserializer::deserialize_map(&mut de, HeaderVisitor { depth })
+            .and_then(|v| de.end().map(|()| v))
+            .map_err(|e| Error::malformed(format!("{what} is not valid JSON: {}", describe(&e))))
+    }
+
+    /// The string value of `name` (one of [`HEADER_STRINGS`]); `None` when absent, not a
+    /// string, or not one of them.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        let i = HEADER_STRINGS.iter().position(|n| *n == name)?;
+        self.strings.get(i)?.as_deref()
+    }
+
+    /// Whether the header has a member of this name.
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        match &self.index {
+            Some(set) => set.contains(name),
+            None => self.names.iter().any(|m| m == name),
+        }
+    }
+}
+
+struct HeaderVisitor {
+    depth: usize,
+}
+
+impl<'de> Visitor<'de> for HeaderVisitor {
+    type Value = HeaderView<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut seen = Seen::new();
+        let mut strings: [Option<Cow<'de, str>>; HEADER_STRINGS.len()] = Default::default();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let slot = HEADER_STRINGS.iter().position(|n| *n == key);
+            seen.insert(key)?;
+            match slot {
+                Some(i) => {
+                    // A member that is not a string stays `None`: `contains` tells it apart
+                    // from an absent one.
+                    let value = map.next_value_seed(MaybeStr { depth: self.depth })?;
+                    if let Some(s) = strings.get_mut(i) {
+                        *s = value;
+                    }
+                }
+                None => map.next_value_seed(Skip { depth: self.depth })?,
+            }
+        }
+        Ok(HeaderView {
+            names: seen.list,
+            index: seen.index,
+            strings,
+        })
+    }
+}
+
+/// A value that is kept when it is a string (borrowed when it has no escapes) and otherwise
+/// walked with the strict checks and dropped (`None`).
+#[derive(Clone, Copy)]
+struct MaybeStr {
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for MaybeStr {
+    type Value = Option<Cow<'de, str>>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MaybeStr {
+    type Value = Option<Cow<'de, str>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(v)))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Skip { depth: self.depth }.visit_f64(v).map(|()| None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Skip { depth: self.depth }.visit_seq(seq).map(|()| None)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Skip { depth: self.depth }.visit_map(map).map(|()| None)
+    }
+}
+
 /// Walks a value with the strict checks (depth, duplicate names) and keeps nothing.
 #[derive(Clone, Copy)]
 struct Skip {

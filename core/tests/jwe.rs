@@ -1013,7 +1013,7 @@ fn general_json_with_several_recipients() {
         let msg = jwe::decrypt_json(&json, key, &all).unwrap();
         assert_eq!(&*msg.plaintext, b"to all of you");
         assert_eq!(msg.alg, alg);
-        assert_eq!(msg.header["typ"], "example+jwe");
+        assert_eq!(msg.header()["typ"], "example+jwe");
         assert_eq!(msg.aad.as_deref(), Some(&b"aad!"[..]));
         // A recipient whose alg is not accepted is skipped; if it was the only one for this
         // key, the token does not decrypt.

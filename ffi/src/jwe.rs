@@ -170,7 +170,7 @@ fn write_decrypted(
     out_header_json: Option<&mut *mut c_char>,
 ) -> FfiResult {
     let header = match &out_header_json {
-        Some(_) => Some(c_string(&Value::Object(msg.header.clone()).to_string())?),
+        Some(_) => Some(c_string(msg.header_json())?),
         None => None,
     };
     let plaintext = match c_bytes(&msg.plaintext) {

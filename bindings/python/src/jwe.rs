@@ -672,7 +672,8 @@ pub(crate) fn encrypt_json(
 /// A decrypted token (`hxjwt.jwe.Decrypted`): its header, algorithms, plaintext and `aad`.
 #[pyclass(frozen, module = "hxjwt.jwe", name = "Decrypted")]
 pub(crate) struct PyDecrypted {
-    header: serde_json::Map<String, serde_json::Value>,
+    /// The header's JSON text, made into a dict on each access.
+    header: String,
     alg: KeyAlgorithm,
     enc: ContentAlgorithm,
     plaintext: Py<PyBytes>,
@@ -680,11 +681,11 @@ pub(crate) struct PyDecrypted {
 }
 
 impl PyDecrypted {
-    fn new(py: Python<'_>, d: Decrypted) -> Self {
+    fn new(py: Python<'_>, d: &Decrypted) -> Self {
         PyDecrypted {
             plaintext: PyBytes::new(py, &d.plaintext).unbind(),
             aad: d.aad.as_deref().map(|a| PyBytes::new(py, a).unbind()),
-            header: d.header,
+            header: d.header_json().to_owned(),
             alg: d.alg,
             enc: d.enc,
         }
@@ -697,8 +698,10 @@ impl PyDecrypted {
     /// recipient headers), as a new dict.
     #[getter]
     fn header<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let text = serde_json::Value::Object(self.header.clone()).to_string();
-        json_object(py, &text)
+        match crate::pyjson::loads(py, self.header.as_bytes()) {
+            Some(v) => Ok(v),
+            None => json_object(py, &self.header),
+        }
     }
 
     /// The key management algorithm that decrypted it.
@@ -796,7 +799,7 @@ fn decrypt_impl(
         (None, true) => jwe::decrypt_json(token, &keys, &d),
         (Some(s), true) => jwe::decrypt_json_1pu(token, &keys, s, &d),
     })?;
-    Ok(PyDecrypted::new(py, msg))
+    Ok(PyDecrypted::new(py, &msg))
 }
 
 fn limits(

@@ -416,6 +416,8 @@ fn decrypt_json_impl(
             };
             let attempt = Attempt {
                 header: &header,
+                kid: header.get("kid").and_then(Value::as_str),
+                skid: header.get("skid").and_then(Value::as_str),
                 alg,
                 enc,
                 encrypted_key: &encrypted_key,
@@ -428,14 +430,8 @@ fn decrypt_json_impl(
         })();
         match outcome {
             Ok((alg, enc, plaintext)) => {
-                let plaintext = finish_plaintext(&header, plaintext, d)?;
-                return Ok(Decrypted {
-                    header,
-                    alg,
-                    enc,
-                    plaintext,
-                    aad,
-                });
+                let plaintext = finish_plaintext(header.contains_key("zip"), plaintext, d)?;
+                return Ok(Decrypted::with_header_map(header, alg, enc, plaintext, aad));
             }
             Err(e) if e.kind() == ErrorKind::DecryptionFailed => decryption_error = Some(e),
             Err(e) => {

@@ -48,6 +48,7 @@ pub use nested::{decrypt_nested, decrypt_nested_bytes, encrypt_nested};
 
 use crate::b64;
 use crate::error::{Error, ErrorKind, Result, quote};
+use crate::json::HeaderView;
 use alg::Family;
 use key::Op;
 use keymgmt::{PartyInfo, UnwrapInput, WrapOptions};
@@ -330,14 +331,11 @@ impl Decryption {
         self
     }
 
-    /// Checks a (merged) JOSE header: `alg` and `enc` accepted, `crit`, `zip`, string members.
-    fn check_header(
-        &self,
-        header: &Map<String, Value>,
-    ) -> Result<(KeyAlgorithm, ContentAlgorithm)> {
-        let alg = match header.get("alg") {
-            Some(Value::String(name)) => KeyAlgorithm::parse(name)?,
-            Some(_) => return Err(Error::malformed("header member \"alg\" is not a string")),
+    /// Checks a JOSE header (a compact token's protected header, or a JSON token's merged
+    /// one): `alg` and `enc` accepted, `crit`, `zip`, string members, `typ`.
+    fn check_header(&self, header: &impl HeaderLookup) -> Result<(KeyAlgorithm, ContentAlgorithm)> {
+        let alg = match header.string("alg")? {
+            Some(name) => KeyAlgorithm::parse(name)?,
             None => return Err(Error::malformed("header has no \"alg\"")),
         };
         if !self.algorithms.contains(&alg) {
@@ -346,9 +344,8 @@ impl Decryption {
                 format!("alg {alg} is not accepted here (Decryption::algorithms)"),
             ));
         }
-        let enc = match header.get("enc") {
-            Some(Value::String(name)) => name.parse::<ContentAlgorithm>()?,
-            Some(_) => return Err(Error::malformed("header member \"enc\" is not a string")),
+        let enc = match header.string("enc")? {
+            Some(name) => name.parse::<ContentAlgorithm>()?,
             None => {
                 return Err(Error::malformed(
                     "header has no \"enc\" (a JWS header, not a JWE one?)",
@@ -367,32 +364,35 @@ impl Decryption {
                 format!("{alg} is only defined with the A*CBC-HS* encryptions, not {enc}"),
             ));
         }
-        self.check_crit(header)?;
-        match header.get("zip") {
-            None => {}
-            Some(Value::String(z)) if z == "DEF" && self.max_inflated_len.is_some() => {}
-            Some(Value::String(z)) if z == "DEF" => {
-                return Err(Error::new(
-                    ErrorKind::UnknownHeader,
-                    "zip \"DEF\" is refused unless enabled (Decryption::allow_zip)",
-                ));
-            }
-            Some(other) => {
-                return Err(Error::new(
-                    ErrorKind::UnknownHeader,
-                    format!("zip {} is not supported", quote(&other.to_string())),
-                ));
+        header.check_crit(self)?;
+        if header.contains("zip") {
+            match header.string("zip") {
+                Ok(Some("DEF")) if self.max_inflated_len.is_some() => {}
+                Ok(Some("DEF")) => {
+                    return Err(Error::new(
+                        ErrorKind::UnknownHeader,
+                        "zip \"DEF\" is refused unless enabled (Decryption::allow_zip)",
+                    ));
+                }
+                Ok(Some(other)) => {
+                    return Err(Error::new(
+                        ErrorKind::UnknownHeader,
+                        format!("zip {} is not supported", quote(other)),
+                    ));
+                }
+                _ => {
+                    return Err(Error::new(
+                        ErrorKind::UnknownHeader,
+                        "zip is not supported: only the string \"DEF\" is",
+                    ));
+                }
             }
         }
         for member in ["kid", "typ", "cty", "skid"] {
-            if header.get(member).is_some_and(|m| !m.is_string()) {
-                return Err(Error::malformed(format!(
-                    "header member \"{member}\" is not a string"
-                )));
-            }
+            header.string(member)?;
         }
         if let Some(want) = &self.typ {
-            let got = header.get("typ").and_then(Value::as_str);
+            let got = header.string("typ")?;
             if !got.is_some_and(|t| t.eq_ignore_ascii_case(want)) {
                 return Err(Error::new(
                     ErrorKind::InvalidClaim,
@@ -436,12 +436,76 @@ impl Decryption {
     }
 }
 
+/// What the header checks read: the string members (`alg`, `enc`, `zip`, `kid`, `typ`, `cty`,
+/// `skid`), which members are present, and `crit`. A parsed map (the JSON serialization's merged
+/// header) or a one-pass view of a compact token's protected header (no map built).
+pub(crate) trait HeaderLookup {
+    /// The string member `name`; `None` when absent; `Malformed` naming it when it is not a
+    /// string.
+    fn string(&self, name: &str) -> Result<Option<&str>>;
+    /// Whether the header has a member `name`.
+    fn contains(&self, name: &str) -> bool;
+    /// Checks `crit` against what `d` understands.
+    fn check_crit(&self, d: &Decryption) -> Result<()>;
+}
+
+fn not_a_string(name: &str) -> Error {
+    Error::malformed(format!("header member \"{name}\" is not a string"))
+}
+
+impl HeaderLookup for Map<String, Value> {
+    fn string(&self, name: &str) -> Result<Option<&str>> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(not_a_string(name)),
+        }
+    }
+    fn contains(&self, name: &str) -> bool {
+        self.contains_key(name)
+    }
+    fn check_crit(&self, d: &Decryption) -> Result<()> {
+        d.check_crit(self)
+    }
+}
+
+/// A compact token's protected header: its text and the view the checks read.
+struct ProtectedHeader<'a> {
+    bytes: &'a [u8],
+    view: HeaderView<'a>,
+    max_depth: usize,
+}
+
+impl HeaderLookup for ProtectedHeader<'_> {
+    fn string(&self, name: &str) -> Result<Option<&str>> {
+        match self.view.get(name) {
+            Some(s) => Ok(Some(s)),
+            None if self.view.contains(name) => Err(not_a_string(name)),
+            None => Ok(None),
+        }
+    }
+    fn contains(&self, name: &str) -> bool {
+        self.view.contains(name)
+    }
+    fn check_crit(&self, d: &Decryption) -> Result<()> {
+        if !self.view.contains("crit") {
+            return Ok(());
+        }
+        // Rare: the names crit lists must be members; read the header whole.
+        let map = crate::json::parse_object(self.bytes, self.max_depth, "protected header")?;
+        d.check_crit(&map)
+    }
+}
+
 /// A decrypted token.
 #[derive(Clone)]
 pub struct Decrypted {
-    /// The JOSE header: the protected header of a compact token; for the JSON serialization,
-    /// the union of the protected, shared unprotected and recipient headers.
-    pub header: Map<String, Value>,
+    /// The JOSE header's JSON text: a compact token's protected header exactly as it was sent;
+    /// for the JSON serialization, the union of the protected, shared unprotected and recipient
+    /// headers.
+    header_json: String,
+    /// [`header_json`](Self::header_json) parsed, on first use.
+    header: std::sync::OnceLock<Map<String, Value>>,
     /// The key management algorithm that decrypted it.
     pub alg: KeyAlgorithm,
     /// The content encryption algorithm.
@@ -452,10 +516,61 @@ pub struct Decrypted {
     pub aad: Option<Vec<u8>>,
 }
 
+impl Decrypted {
+    /// The JOSE header: a compact token's protected header; for the JSON serialization, the
+    /// union of the protected, shared unprotected and recipient headers. Parsed on first use
+    /// (decryption itself reads the header without building a map).
+    ///
+    /// ```
+    /// use hxjwt::jwe::{self, ContentAlgorithm as Enc, Decryption, Header, Key, KeyAlgorithm as Alg};
+    /// let key = Key::from_secret([7u8; 32])?;
+    /// let mut h = Header::new(Alg::Dir, Enc::A256GCM);
+    /// h.typ = Some("JWT".into());
+    /// let token = jwe::encrypt(&h, b"hi", &key)?;
+    /// let msg = jwe::decrypt(&token, &key, &Decryption::new(&[Alg::Dir], &[Enc::A256GCM]))?;
+    /// assert_eq!(msg.header()["typ"], "JWT");
+    /// assert!(msg.header_json().starts_with('{'));
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
+    pub fn header(&self) -> &Map<String, Value> {
+        self.header.get_or_init(|| {
+            // The text passed the strict parse of decryption: this parse cannot fail (an empty
+            // map if it somehow did).
+            crate::json::parse_object(self.header_json.as_bytes(), usize::MAX, "header")
+                .unwrap_or_default()
+        })
+    }
+
+    /// The JOSE header's JSON text ([`header`](Self::header) unparsed): for a compact token,
+    /// the protected header exactly as the sender wrote it.
+    pub fn header_json(&self) -> &str {
+        &self.header_json
+    }
+
+    /// A result whose header is already a map (the JSON serialization's merged header).
+    pub(crate) fn with_header_map(
+        header: Map<String, Value>,
+        alg: KeyAlgorithm,
+        enc: ContentAlgorithm,
+        plaintext: Zeroizing<Vec<u8>>,
+        aad: Option<Vec<u8>>,
+    ) -> Decrypted {
+        let header_json = Value::Object(header.clone()).to_string();
+        Decrypted {
+            header_json,
+            header: std::sync::OnceLock::from(header),
+            alg,
+            enc,
+            plaintext,
+            aad,
+        }
+    }
+}
+
 impl fmt::Debug for Decrypted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Decrypted")
-            .field("header", &self.header)
+            .field("header", &self.header_json)
             .field("alg", &self.alg)
             .field("enc", &self.enc)
             .field("plaintext_len", &self.plaintext.len())
@@ -760,18 +875,6 @@ pub fn decrypt_1pu(
     decrypt_compact(token, keys, Some(sender as &dyn DecryptionKeys), d)
 }
 
-/// The segments of a compact JWE, split, and its header decoded and checked.
-struct Compact<'a> {
-    aad: &'a str,
-    header: Map<String, Value>,
-    alg: KeyAlgorithm,
-    enc: ContentAlgorithm,
-    encrypted_key: &'a str,
-    iv: &'a str,
-    ciphertext: &'a str,
-    tag: &'a str,
-}
-
 /// The five segments of a compact token, or the error that says what it is instead.
 fn split_compact(token: &str) -> Result<[&str; 5]> {
     let mut parts = token.splitn(6, '.');
@@ -799,40 +902,21 @@ fn split_compact(token: &str) -> Result<[&str; 5]> {
     }))
 }
 
-fn parse_compact<'a>(token: &'a str, d: &Decryption) -> Result<Compact<'a>> {
-    if token.len() > d.max_token_len {
-        return Err(Error::malformed(format!(
-            "token is {} bytes; the limit is {}",
-            token.len(),
-            d.max_token_len
-        )));
-    }
-    let [h, encrypted_key, iv, ciphertext, tag] = split_compact(token)?;
-    let header = read_protected(h, d)?;
-    let (alg, enc) = d.check_header(&header)?;
-    Ok(Compact {
-        aad: h,
-        header,
-        alg,
-        enc,
-        encrypted_key,
-        iv,
-        ciphertext,
-        tag,
-    })
-}
-
-/// Decodes and parses a protected header (bounded, strict JSON).
-fn read_protected(h: &str, d: &Decryption) -> Result<Map<String, Value>> {
+/// Decodes a protected header segment (bounded) into `buf` when it fits, else a new vector.
+fn protected_bytes<'b>(h: &str, buf: &'b mut [u8]) -> Result<std::borrow::Cow<'b, [u8]>> {
     if h.len() > MAX_HEADER_LEN {
         return Err(Error::malformed(format!(
             "the protected header is {} bytes; the limit is {MAX_HEADER_LEN}",
             h.len()
         )));
     }
-    // Most headers fit on the stack; longer ones are decoded into a vector.
+    b64::decode_buf(h, buf, "protected header")
+}
+
+/// Decodes and parses a protected header (bounded, strict JSON) into a map.
+fn read_protected(h: &str, d: &Decryption) -> Result<Map<String, Value>> {
     let mut buf = [0u8; 512];
-    let bytes = b64::decode_buf(h, &mut buf, "protected header")?;
+    let bytes = protected_bytes(h, &mut buf)?;
     crate::json::parse_object(&bytes, d.max_depth, "protected header")
 }
 
@@ -886,7 +970,12 @@ fn read_encrypted_key(ek: &str) -> Result<Vec<u8>> {
 
 /// One recipient's view of a token: everything decryption needs.
 pub(crate) struct Attempt<'a> {
+    /// The members key management reads (`epk`, `apu`, `apv`, `iv`, `tag`, `p2s`, `p2c`):
+    /// empty for `dir` and AES key wrap, which read none.
     pub header: &'a Map<String, Value>,
+    /// The header's `kid` and `skid`.
+    pub kid: Option<&'a str>,
+    pub skid: Option<&'a str>,
     pub alg: KeyAlgorithm,
     pub enc: ContentAlgorithm,
     pub encrypted_key: &'a [u8],
@@ -918,8 +1007,7 @@ fn sender_key<'k>(
             format!("{} needs the sender's key: use decrypt_1pu", attempt.alg),
         )),
         (true, Some(keys)) => {
-            let skid = attempt.header.get("skid").and_then(Value::as_str);
-            let candidates = keys.candidates(skid, attempt.alg);
+            let candidates = keys.candidates(attempt.skid, attempt.alg);
             let key = match candidates.as_slice() {
                 [one] => *one,
                 [] => {
@@ -964,7 +1052,7 @@ fn try_keys_in_place(
     d: &Decryption,
 ) -> Result<()> {
     let sender = sender_key(attempt, sender)?;
-    let kid = attempt.header.get("kid").and_then(Value::as_str);
+    let kid = attempt.kid;
     let one;
     let many;
     let candidates: &[&Key] = match keys.only() {
@@ -1029,16 +1117,16 @@ fn try_keys_in_place(
     }
 }
 
-/// Inflates when the header says `zip`.
+/// Inflates when the header says `zip` (its value was checked with the header).
 fn finish_plaintext(
-    header: &Map<String, Value>,
+    zipped: bool,
     plaintext: Zeroizing<Vec<u8>>,
     d: &Decryption,
 ) -> Result<Zeroizing<Vec<u8>>> {
-    match (header.get("zip"), d.max_inflated_len) {
-        (None, _) => Ok(plaintext),
-        (Some(_), Some(max)) => inflate(&plaintext, max),
-        (Some(_), None) => Err(Error::new(
+    match (zipped, d.max_inflated_len) {
+        (false, _) => Ok(plaintext),
+        (true, Some(max)) => inflate(&plaintext, max),
+        (true, None) => Err(Error::new(
             ErrorKind::UnknownHeader,
             "zip \"DEF\" is refused unless enabled (Decryption::allow_zip)",
         )),
@@ -1051,35 +1139,61 @@ fn decrypt_compact(
     sender: Option<&dyn DecryptionKeys>,
     d: &Decryption,
 ) -> Result<Decrypted> {
-    let c = parse_compact(token, d)?;
-    let encrypted_key = read_encrypted_key(c.encrypted_key)?;
+    if token.len() > d.max_token_len {
+        return Err(Error::malformed(format!(
+            "token is {} bytes; the limit is {}",
+            token.len(),
+            d.max_token_len
+        )));
+    }
+    let [h, ek, iv, ct, tag] = split_compact(token)?;
+    // The header is read in one pass without building a map; key management that reads header
+    // members (ECDH, AES-GCM key wrap, PBES2) gets the map too.
+    let mut header_buf = [0u8; 512];
+    let header_bytes = protected_bytes(h, &mut header_buf)?;
+    let protected = ProtectedHeader {
+        bytes: &header_bytes,
+        view: HeaderView::parse(&header_bytes, d.max_depth, "protected header")?,
+        max_depth: d.max_depth,
+    };
+    let (alg, enc) = d.check_header(&protected)?;
+    let members = if matches!(alg.family(), Family::Dir | Family::AesKw) {
+        Map::new()
+    } else {
+        crate::json::parse_object(&header_bytes, d.max_depth, "protected header")?
+    };
+    let encrypted_key = read_encrypted_key(ek)?;
     let (mut iv_buf, mut tag_buf) = ([0u8; MAX_IV_LEN], [0u8; MAX_TAG_LEN]);
-    let iv = read_exact(c.iv, &mut iv_buf, c.enc.iv_len(), "IV", c.enc)?;
-    let tag = read_exact(
-        c.tag,
-        &mut tag_buf,
-        c.enc.tag_len(),
-        "authentication tag",
-        c.enc,
-    )?;
+    let iv = read_exact(iv, &mut iv_buf, enc.iv_len(), "IV", enc)?;
+    let tag = read_exact(tag, &mut tag_buf, enc.tag_len(), "authentication tag", enc)?;
     // The ciphertext is decoded only for a header that passed, into the buffer that will
     // hold the plaintext (decrypted in place).
-    let mut buf = Zeroizing::new(b64::decode(c.ciphertext, "ciphertext segment")?);
+    let mut buf = Zeroizing::new(b64::decode(ct, "ciphertext segment")?);
     let attempt = Attempt {
-        header: &c.header,
-        alg: c.alg,
-        enc: c.enc,
+        header: &members,
+        kid: protected.view.get("kid"),
+        skid: protected.view.get("skid"),
+        alg,
+        enc,
         encrypted_key: &encrypted_key,
         iv,
-        aad: c.aad.as_bytes(),
+        aad: h.as_bytes(),
         tag,
     };
     try_keys_in_place(&attempt, &mut buf, &KeysRef(keys), sender, d)?;
-    let plaintext = finish_plaintext(&c.header, buf, d)?;
+    let plaintext = finish_plaintext(protected.view.get("zip").is_some(), buf, d)?;
+    let header_json = std::str::from_utf8(&header_bytes)
+        .map_err(|_| Error::malformed("the protected header is not UTF-8"))?
+        .to_owned();
+    let header = std::sync::OnceLock::new();
+    if !members.is_empty() {
+        let _ = header.set(members);
+    }
     Ok(Decrypted {
-        header: c.header,
-        alg: c.alg,
-        enc: c.enc,
+        header_json,
+        header,
+        alg,
+        enc,
         plaintext,
         aad: None,
     })

@@ -92,7 +92,7 @@ pub fn decrypt_nested_bytes(
 
 /// The signed token a decrypted nested JWT holds: the JWE must say `cty: "JWT"`.
 fn signed_inside(msg: &super::Decrypted) -> Result<&str> {
-    let cty = msg.header.get("cty").and_then(Value::as_str);
+    let cty = msg.header().get("cty").and_then(Value::as_str);
     if !cty.is_some_and(|c| c.eq_ignore_ascii_case("JWT")) {
         return Err(Error::new(
             ErrorKind::InvalidClaim,
