@@ -11,14 +11,14 @@ export CARGO_TERM_COLOR ?= never
 # The C and Python faces bring their own targets (c-test, header, header-check, install;
 # py-test, py-lint, …).
 -include mk/c.mk mk/python.mk mk/purerust.mk mk/bench.mk mk/fuzz.mk mk/sanitize.mk mk/redis.mk \
-  mk/node.mk mk/java.mk mk/go.mk mk/interop.mk mk/jwe.mk mk/jose.mk
+  mk/node.mk mk/java.mk mk/go.mk mk/interop.mk mk/jwe.mk mk/jose.mk mk/pyjwt.mk
 
 FACE_TESTS := $(if $(wildcard mk/c.mk),header-check c-test) $(if $(wildcard mk/python.mk),py-test py-lint) \
               $(if $(wildcard mk/purerust.mk),pure-rust-test) $(if $(wildcard mk/fuzz.mk),fuzz-smoke) \
               $(if $(wildcard mk/sanitize.mk),tsan-test) $(if $(wildcard mk/node.mk),node-test) \
               $(if $(wildcard mk/java.mk),java-test) $(if $(wildcard mk/go.mk),go-test) \
               $(if $(wildcard mk/interop.mk),interop-test) $(if $(wildcard mk/jwe.mk),jwe-interop) \
-              $(if $(wildcard mk/jose.mk),jwe-jose-interop)
+              $(if $(wildcard mk/jose.mk),jwe-jose-interop) $(if $(wildcard mk/pyjwt.mk),pyjwt-suite)
 
 .PHONY: help demo test lint fmt-check clippy rust-test pure-rust-test doc examples vectors bench-criterion audit
 
