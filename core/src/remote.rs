@@ -271,6 +271,27 @@ impl<T: Send + Sync + 'static> RemoteJwks<T> {
         }
     }
 
+    /// The cached set while it is fresh, or `None`: never fetches and never waits for a fetch
+    /// in flight (the lock it takes is never held during one). For callers that must not block,
+    /// an event loop say, and call [`get`](Self::get) elsewhere when this is `None`.
+    ///
+    /// ```
+    /// use hxjwt::remote::{RemoteJwks, RemoteOptions};
+    /// let jwks = RemoteJwks::new("https://keys.example.com/jwks.json", RemoteOptions::default(),
+    ///                            |text| Ok(text.to_owned()))?;
+    /// assert!(jwks.cached().is_none()); // nothing fetched yet
+    /// assert_eq!(jwks.fetch_count(), 0);
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
+    pub fn cached(&self) -> Option<Arc<T>> {
+        let st = self.lock();
+        let now = self.inner.clock.now();
+        st.cached
+            .as_ref()
+            .filter(|c| now < c.fresh_until)
+            .map(|c| Arc::clone(&c.value))
+    }
+
     /// A newer set than `seen`, for a lookup that did not find its name or `kid` in `seen`:
     /// the one another thread just fetched, or a new fetch unless one started less than
     /// [`refresh_cooldown`](RemoteOptions::refresh_cooldown) ago. `Ok(None)` when there is

@@ -629,3 +629,50 @@ fn jws_kid_selection_and_new_kid_refresh() {
     }
     assert_eq!(server.hits(), 2);
 }
+
+#[test]
+fn cached_never_fetches_nor_waits() {
+    let alice = id("alice").machine_token();
+    let mut reply = Reply::ok(jwks(std::slice::from_ref(&alice)));
+    reply.cache_control = Some("max-age=120".into());
+    let server = Server::start(reply);
+    let (t, clock) = manual_clock(3_000_000);
+    let o = RemoteOptions {
+        min_ttl: Duration::from_secs(10),
+        ..opts()
+    };
+    let dir = RemoteDirectory::new(&server.url, o)
+        .unwrap()
+        .with_clock(clock);
+    assert!(dir.jwks().cached().is_none(), "nothing fetched yet");
+    assert_eq!(server.hits(), 0);
+    let got = dir.jwks().get().unwrap();
+    let cached = dir.jwks().cached().unwrap();
+    assert!(Arc::ptr_eq(&got, &cached));
+    t.store(3_000_119, Ordering::SeqCst);
+    assert!(dir.jwks().cached().is_some(), "fresh for max-age=120 s");
+    t.store(3_000_120, Ordering::SeqCst);
+    assert!(
+        dir.jwks().cached().is_none(),
+        "stale: not served by cached()"
+    );
+    assert_eq!(server.hits(), 1, "cached() never fetches");
+
+    // While a slow fetch is in flight, cached() answers at once.
+    server.set(|r| r.delay = Duration::from_millis(600));
+    let fetcher = {
+        let dir = dir.clone();
+        thread::spawn(move || dir.jwks().get().map(|_| ()))
+    };
+    while server.hits() < 2 {
+        thread::sleep(Duration::from_millis(5));
+    }
+    // Had it waited for the fetch, it would return the set that fetch brings.
+    assert!(
+        dir.jwks().cached().is_none(),
+        "did not wait for the fetch in flight"
+    );
+    fetcher.join().unwrap().unwrap();
+    assert!(dir.jwks().cached().is_some());
+    assert_eq!(server.hits(), 2);
+}

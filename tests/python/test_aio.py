@@ -496,3 +496,56 @@ def test_decode_with_a_replay_store_and_a_plain_key() -> None:
             await aio.decode(token, public, algorithms=["ES256"], replay_store=store)
 
     asyncio.run(main())
+
+
+# --- the fast path: a key in the fresh cache never leaves the event loop ---------------------
+
+
+def test_cached_keys_never_leave_the_loop(server: JwksServer, executor: CountingExecutor) -> None:
+    key, public = es_key("k1")
+    server.publish({"keys": [public]})
+    client = client_of(server, executor)
+    tokens = [token_for(key, "k1", n=n) for n in range(1000)]
+    assert client.sync.cached_signing_key("k1") is None  # nothing fetched yet
+
+    async def main() -> list[dict[str, Any]]:
+        await client.get_signing_key("k1")  # one hop: the fetch
+        return await asyncio.gather(*(aio.decode(t, client, algorithms=["ES256"]) for t in tokens))
+
+    assert [r["n"] for r in asyncio.run(main())] == list(range(1000))
+    assert (server.requests, executor.submitted) == (1, 1)
+    cached = client.sync.cached_signing_key("k1")
+    assert cached is not None and cached.key_id == "k1"
+    assert client.sync.cached_signing_key("k2") is None  # unknown: the pool refreshes it
+
+
+def test_a_stale_set_is_not_served_by_the_fast_path(server: JwksServer, executor: CountingExecutor) -> None:
+    _, public = es_key("k1")
+    server.publish({"keys": [public]})
+    client = client_of(server, executor, cache_jwk_set=False)  # never fresh
+
+    async def main() -> None:
+        for _ in range(3):
+            await client.get_signing_key("k1")
+
+    asyncio.run(main())
+    assert client.sync.cached_signing_key("k1") is None
+    assert (server.requests, executor.submitted) == (3, 3)  # every call fetched, in the pool
+
+
+def test_directory_cached_lookups(server: JwksServer, alice: hxjwt.Identity, bob: hxjwt.Identity, executor: CountingExecutor) -> None:
+    server.publish(hxjwt.Directory([alice.machine_token, bob.machine_token]).to_jwks())
+    directory = aio.Directory.from_url(server.url, allow_http=True, executor=executor)
+    assert directory.sync.cached("alice.service") is None
+
+    async def main() -> None:
+        assert await directory.get("alice.service") == alice.machine_token  # fetched in the pool
+        assert await directory.get("alice.service") == alice.machine_token  # from the cache
+        assert await directory.contains("bob.service")
+
+    asyncio.run(main())
+    assert (server.requests, executor.submitted) == (1, 1)
+    assert directory.sync.cached("bob.service") == bob.machine_token
+    assert directory.sync.cached("carol.service") is None
+    assert hxjwt.Directory([alice.machine_token]).cached("alice.service") == alice.machine_token
+    assert hxjwt.Directory.from_callable(lambda name: None).cached("alice.service") is None

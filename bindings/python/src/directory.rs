@@ -324,6 +324,22 @@ impl PyDirectory {
         self.resolve(py, name)
     }
 
+    /// The machine token of `name` when it can be answered at once: from memory, or from the
+    /// fresh cached set of a `from_url` directory; else `None` (a `from_callable` directory is
+    /// not called). Never fetches and never waits for a fetch, so an event loop may call it
+    /// (`hxjwt.aio`'s fast path; `get` is the call that may fetch). hxjwt only.
+    fn cached(&self, py: Python<'_>, name: &str) -> PyResult<Option<PyMachineToken>> {
+        let found = match &self.source {
+            Source::Memory(dir) => dir.resolve(name),
+            Source::Remote(dir) => match dir.jwks().cached() {
+                Some(set) => set.resolve(name),
+                None => return Ok(None),
+            },
+            Source::Callable { .. } => return Ok(None),
+        };
+        attached(py, found).map(|t| t.map(|inner| PyMachineToken { inner }))
+    }
+
     /// Every machine token, sorted by name (of a `from_url` directory: of the current set,
     /// fetched if need be). Not for a directory made by `from_callable`.
     fn tokens(&self, py: Python<'_>) -> PyResult<Vec<PyMachineToken>> {

@@ -143,6 +143,31 @@ impl PyJwkClient {
         .map_err(|e: hxjwt::Error| client_err(py, &e))
     }
 
+    /// The `PyJWKSet` of the document `text`: parsed once per document, not on every call.
+    fn jwk_set_of(&self, py: Python<'_>, text: Arc<String>) -> PyResult<Py<PyJwkSet>> {
+        let lock = || self.parsed.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((seen, set)) = &*lock() {
+            if Arc::ptr_eq(seen, &text) {
+                return Ok(set.clone_ref(py));
+            }
+        }
+        // Parsed without the lock held (parsing may release the GIL); two threads may both
+        // parse a new document, and the last one is kept: both are the same set.
+        let data = json_object(py, &text)?;
+        if !data.is_instance_of::<PyDict>() {
+            return Err(PyJWKClientError::new_err(
+                "The JWKS endpoint did not return a JSON object",
+            ));
+        }
+        let set = py
+            .get_type::<PyJwkSet>()
+            .call_method1("from_dict", (data,))?
+            .cast_into::<PyJwkSet>()?
+            .unbind();
+        *lock() = Some((text, set.clone_ref(py)));
+        Ok(set)
+    }
+
     fn signing_key<'py>(&self, py: Python<'py>, kid: Option<&str>) -> PyResult<Bound<'py, PyJwk>> {
         for refresh in [false, true] {
             let keys = self.get_signing_keys(py, refresh)?;
@@ -155,6 +180,23 @@ impl PyJwkClient {
             kid.unwrap_or("None")
         )))
     }
+}
+
+/// The signing keys of `set`: those with a `kid` and a `use` of `"sig"` or none.
+fn signing_keys_of<'py>(py: Python<'py>, set: &Py<PyJwkSet>) -> PyResult<Bound<'py, PyList>> {
+    let out = PyList::empty(py);
+    for key in set.bind(py).getattr("keys")?.try_iter()? {
+        let key = key?;
+        let usage = key.getattr("public_key_use")?;
+        let usable = usage.is_none()
+            || usage
+                .cast::<PyString>()
+                .is_ok_and(|s| s.to_str().ok() == Some("sig"));
+        if usable && key.getattr("key_id")?.is_truthy()? {
+            out.append(key)?;
+        }
+    }
+    Ok(out)
 }
 
 /// The key of `keys` whose `key_id` is `kid`.
@@ -303,27 +345,25 @@ impl PyJwkClient {
     #[pyo3(signature = (refresh = false))]
     fn get_jwk_set(&self, py: Python<'_>, refresh: bool) -> PyResult<Py<PyJwkSet>> {
         let text = self.document(py, refresh)?;
-        let lock = || self.parsed.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((seen, set)) = &*lock() {
-            if Arc::ptr_eq(seen, &text) {
-                return Ok(set.clone_ref(py));
-            }
-        }
-        // Parsed without the lock held (parsing may release the GIL); two threads may both
-        // parse a new document, and the last one is kept: both are the same set.
-        let data = json_object(py, &text)?;
-        if !data.is_instance_of::<PyDict>() {
-            return Err(PyJWKClientError::new_err(
-                "The JWKS endpoint did not return a JSON object",
-            ));
-        }
-        let set = py
-            .get_type::<PyJwkSet>()
-            .call_method1("from_dict", (data,))?
-            .cast_into::<PyJwkSet>()?
-            .unbind();
-        *lock() = Some((text, set.clone_ref(py)));
-        Ok(set)
+        self.jwk_set_of(py, text)
+    }
+
+    /// The signing key whose `kid` is `kid` when the cached set is fresh and has it, else
+    /// `None`: never fetches and never waits for a fetch, so an event loop may call it
+    /// (`hxjwt.aio`'s fast path; `get_signing_key` is the call that may fetch). hxjwt only.
+    fn cached_signing_key<'py>(
+        &self,
+        py: Python<'py>,
+        kid: &str,
+    ) -> PyResult<Option<Bound<'py, PyJwk>>> {
+        let Some(text) = self.jwks.cached() else {
+            return Ok(None);
+        };
+        // A set hxjwt cannot use is not answered from here: `get_signing_key` reports it.
+        let Ok(set) = self.jwk_set_of(py, text) else {
+            return Ok(None);
+        };
+        match_kid(&signing_keys_of(py, &set)?, Some(kid))
     }
 
     /// The set's signing keys: those with a `kid` and a `use` of `"sig"` or none.
@@ -335,18 +375,7 @@ impl PyJwkClient {
         refresh: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         let set = self.get_jwk_set(py, refresh)?;
-        let out = PyList::empty(py);
-        for key in set.bind(py).getattr("keys")?.try_iter()? {
-            let key = key?;
-            let usage = key.getattr("public_key_use")?;
-            let usable = usage.is_none()
-                || usage
-                    .cast::<PyString>()
-                    .is_ok_and(|s| s.to_str().ok() == Some("sig"));
-            if usable && key.getattr("key_id")?.is_truthy()? {
-                out.append(key)?;
-            }
-        }
+        let out = signing_keys_of(py, &set)?;
         if out.is_empty() {
             return Err(PyJWKClientError::new_err(
                 "The JWKS endpoint did not contain any signing keys",

@@ -103,6 +103,10 @@ class Directory:
         """Removes and returns the machine token of ``name``, if any."""
     def get(self, name: str) -> MachineToken | None:
         """The machine token of ``name``, or None (a ``from_callable`` directory is asked)."""
+    def cached(self, name: str) -> MachineToken | None:
+        """The machine token of ``name`` if it can be answered at once (from memory, or a
+        ``from_url`` directory's fresh cached set), else None: never fetches, never calls a
+        ``from_callable`` directory (hxjwt.aio's fast path). hxjwt only."""
     def tokens(self) -> list[MachineToken]:
         """Every machine token, sorted by name."""
     def to_jwks(self) -> dict[str, list[dict[str, str]]]:
@@ -672,6 +676,9 @@ class PyJWKClient:
         ("Unable to find a signing key that matches: ...") otherwise."""
     def get_signing_key_from_jwt(self, token: str | bytes) -> PyJWK:
         """``get_signing_key`` of the ``kid`` in the token's (unverified) header."""
+    def cached_signing_key(self, kid: str) -> PyJWK | None:
+        """The signing key with this ``kid`` if the cached set is fresh and has it, else None:
+        never fetches nor waits for a fetch (hxjwt.aio's fast path). hxjwt only."""
     @staticmethod
     def match_kid(signing_keys: Iterable[PyJWK], kid: str) -> PyJWK | None:
         """The key of ``signing_keys`` whose ``key_id`` is ``kid``, or None."""

@@ -213,6 +213,9 @@ class PyJWKClient:
         matches: ...") if there is still none; PyJWKClientConnectionError if it cannot be
         fetched. Callers asking for the same ``kid`` at once share one call."""
         sync = self._sync
+        cached = sync.cached_signing_key(kid)  # never fetches: no need to leave the loop
+        if cached is not None:
+            return cached
         return await self._shared(("signing_key", kid), lambda: sync.get_signing_key(kid))
 
     async def get_signing_key_from_jwt(self, token: str | bytes) -> _PyJWK:
@@ -321,6 +324,9 @@ class Directory:
 async def _resolve(
     directory: _SyncDirectory, name: str, executor: concurrent.futures.Executor | None
 ) -> _MachineToken | None:
+    cached = directory.cached(name)  # never fetches nor calls out: no need to leave the loop
+    if cached is not None:
+        return cached
     return await _FLIGHTS.run((id(directory), "get", name), lambda: directory.get(name), executor)
 
 
