@@ -904,7 +904,9 @@ enum HxStatus hx_key_from_jwk(const char *jwk_json, struct HxKey **out);
 
 /**
  * Reads a key from PEM text: `PRIVATE KEY` (PKCS#8), `PUBLIC KEY` (SPKI), `RSA PRIVATE KEY` or
- * `RSA PUBLIC KEY` (PKCS#1), `EC PRIVATE KEY` (SEC1). RSA keys must have 2048 to 8192 bits. The
+ * `RSA PUBLIC KEY` (PKCS#1), `EC PRIVATE KEY` (SEC1; P-256/384/521 or secp256k1), or one
+ * OpenSSH public key line (`ssh-ed25519`, `ecdsa-sha2-nistp256/384/521`, `ssh-rsa`: a
+ * verification key, never an HMAC secret). RSA keys must have 2048 to 8192 bits. The
  * key has no `kid` (see `hx_key_with_kid`). On success writes it to `*out` (free it with
  * `hx_key_free`); anything else fails with `HX_ERR_INVALID_KEY`.
  *
@@ -937,9 +939,10 @@ enum HxStatus hx_key_from_der(const uint8_t *der, size_t der_len, struct HxKey *
 enum HxStatus hx_key_from_secret(const uint8_t *secret, size_t secret_len, struct HxKey **out);
 
 /**
- * Makes a new key for the algorithm named `alg` (`"HS256"` ... `"EdDSA"`, exactly) from the
- * operating system's random generator: a hash-sized HMAC secret, a 2048-bit RSA key, a key on
- * the algorithm's curve, or an Ed25519 key. The key is restricted to `alg` and its `kid` is its
+ * Makes a new key for the algorithm named `alg` (`"HS256"` ... `"ES512"`, `"ES256K"`,
+ * `"EdDSA"`, `"Ed25519"`, exactly) from the operating system's random generator: a hash-sized
+ * HMAC secret, a 2048-bit RSA key, a key on the algorithm's curve (secp256k1 for ES256K), or an
+ * Ed25519 key. The key is restricted to `alg` and its `kid` is its
  * RFC 7638 thumbprint. An unknown name (`"none"` included) fails with
  * `HX_ERR_UNSUPPORTED_ALGORITHM`. On success writes the key to `*out` (free it with
  * `hx_key_free`).
@@ -1134,7 +1137,8 @@ void hx_keyset_free(struct HxKeySet *set);
 
 /**
  * Makes a validation that accepts tokens signed with one of the `n_algorithms` algorithms named
- * in `algorithms` (`"HS256"` ... `"EdDSA"`, exactly; `"none"` is not one), with these defaults:
+ * in `algorithms` (`"HS256"` ... `"ES512"`, `"ES256K"`, `"EdDSA"`, `"Ed25519"`, exactly; `"none"`
+ * is not one), with these defaults:
  * no leeway; `exp`, `nbf`, `iat` and `aud` checked; `exp` required; no audience (a token with an
  * `aud` is then refused), issuer, subject, `typ` or maximum age required; tokens up to 64 KiB;
  * the system clock. An empty list fails with `HX_ERR_INVALID_ARGUMENT`, an unknown name with
@@ -1302,7 +1306,7 @@ void hx_validation_free(struct HxValidation *v);
 
 /**
  * Signs a standard JWT (compact JWS) with `key` and the algorithm named `alg` (`"HS256"` ...
- * `"EdDSA"`, exactly; `hx_key_algorithm(key)` gives a generated key's). The header is
+ * `"ES512"`, `"ES256K"`, `"EdDSA"`, `"Ed25519"`, exactly; `hx_key_algorithm(key)` gives a generated key's). The header is
  * `{"alg":alg,"typ":"JWT"}`, plus the key's `kid` if it has one, plus the members of
  * `header_json` (NULL, or a JSON object such as `{"kid":"2026-01","cty":"json"}`; its `typ`,
  * `kid` and `cty` replace the defaults; `alg`, `crit` and `b64` cannot be set). `claims_json` is

@@ -55,7 +55,7 @@ enum Command {
         /// The identity name (e.g. billing.service), 1..=255 bytes; the kid with --alg or --jwe.
         #[arg(required_unless_present_any = ["alg", "jwe"])]
         name: Option<String>,
-        /// Generate a JWS signing key for this algorithm (HS256 … EdDSA) instead of an identity.
+        /// Generate a JWS signing key for this algorithm (HS256 … ES512, ES256K, EdDSA, Ed25519) instead of an identity.
         #[arg(long, value_name = "ALG", conflicts_with = "jwe")]
         alg: Option<String>,
         /// Generate a JWE key instead of an identity: X25519, P-256, P-384, P-521 (ECDH-ES,

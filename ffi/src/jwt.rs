@@ -17,7 +17,7 @@ fn object_text(object: Map<String, Value>) -> FfiResult<*mut c_char> {
 }
 
 /// Signs a standard JWT (compact JWS) with `key` and the algorithm named `alg` (`"HS256"` ...
-/// `"EdDSA"`, exactly; `hx_key_algorithm(key)` gives a generated key's). The header is
+/// `"ES512"`, `"ES256K"`, `"EdDSA"`, `"Ed25519"`, exactly; `hx_key_algorithm(key)` gives a generated key's). The header is
 /// `{"alg":alg,"typ":"JWT"}`, plus the key's `kid` if it has one, plus the members of
 /// `header_json` (NULL, or a JSON object such as `{"kid":"2026-01","cty":"json"}`; its `typ`,
 /// `kid` and `cty` replace the defaults; `alg`, `crit` and `b64` cannot be set). `claims_json` is

@@ -96,7 +96,9 @@ pub unsafe extern "C" fn hx_key_from_jwk(
 }
 
 /// Reads a key from PEM text: `PRIVATE KEY` (PKCS#8), `PUBLIC KEY` (SPKI), `RSA PRIVATE KEY` or
-/// `RSA PUBLIC KEY` (PKCS#1), `EC PRIVATE KEY` (SEC1). RSA keys must have 2048 to 8192 bits. The
+/// `RSA PUBLIC KEY` (PKCS#1), `EC PRIVATE KEY` (SEC1; P-256/384/521 or secp256k1), or one
+/// OpenSSH public key line (`ssh-ed25519`, `ecdsa-sha2-nistp256/384/521`, `ssh-rsa`: a
+/// verification key, never an HMAC secret). RSA keys must have 2048 to 8192 bits. The
 /// key has no `kid` (see `hx_key_with_kid`). On success writes it to `*out` (free it with
 /// `hx_key_free`); anything else fails with `HX_ERR_INVALID_KEY`.
 ///
@@ -149,9 +151,10 @@ pub unsafe extern "C" fn hx_key_from_secret(
     unsafe { new_key(out, || Ok(Key::from_secret(secret?)?)) }
 }
 
-/// Makes a new key for the algorithm named `alg` (`"HS256"` ... `"EdDSA"`, exactly) from the
-/// operating system's random generator: a hash-sized HMAC secret, a 2048-bit RSA key, a key on
-/// the algorithm's curve, or an Ed25519 key. The key is restricted to `alg` and its `kid` is its
+/// Makes a new key for the algorithm named `alg` (`"HS256"` ... `"ES512"`, `"ES256K"`,
+/// `"EdDSA"`, `"Ed25519"`, exactly) from the operating system's random generator: a hash-sized
+/// HMAC secret, a 2048-bit RSA key, a key on the algorithm's curve (secp256k1 for ES256K), or an
+/// Ed25519 key. The key is restricted to `alg` and its `kid` is its
 /// RFC 7638 thumbprint. An unknown name (`"none"` included) fails with
 /// `HX_ERR_UNSUPPORTED_ALGORITHM`. On success writes the key to `*out` (free it with
 /// `hx_key_free`).

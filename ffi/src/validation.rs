@@ -32,7 +32,8 @@ impl HxValidation {
 }
 
 /// Makes a validation that accepts tokens signed with one of the `n_algorithms` algorithms named
-/// in `algorithms` (`"HS256"` ... `"EdDSA"`, exactly; `"none"` is not one), with these defaults:
+/// in `algorithms` (`"HS256"` ... `"ES512"`, `"ES256K"`, `"EdDSA"`, `"Ed25519"`, exactly; `"none"`
+/// is not one), with these defaults:
 /// no leeway; `exp`, `nbf`, `iat` and `aud` checked; `exp` required; no audience (a token with an
 /// `aud` is then refused), issuer, subject, `typ` or maximum age required; tokens up to 64 KiB;
 /// the system clock. An empty list fails with `HX_ERR_INVALID_ARGUMENT`, an unknown name with
