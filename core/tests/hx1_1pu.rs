@@ -719,8 +719,80 @@ fn validate_tokens_made_by_joserfc() {
     }
 }
 
-/// Cost and size of both modes, for docs/PROTOCOL.md (run it in release:
-/// `cargo test --release -p hxjwt --test hx1_1pu measure_both_modes -- --ignored --nocapture`).
+/// Cost and size of both modes and of ECDH-ES, for README.md's "which to pick" table (run it in
+/// release: `cargo test --release -p hxjwt --test hx1_1pu measure_both_modes -- --ignored
+/// --nocapture`). Medians of 7 interleaved rounds; it prints, it asserts only that each works.
+#[test]
+#[ignore = "a measurement, not a check: run it in release with --ignored --nocapture"]
+fn measure_both_modes() {
+    use std::time::Instant;
+    let w = world();
+    let payload = [b'x'; 48];
+    let recipient = jwe::Key::generate_x25519().unwrap();
+    let recipient_pub = recipient.to_public().unwrap();
+    let d = Decryption::new(&[Alg::EcdhEs], &[Enc::A256GCM]);
+    let es = jwe::Header::new(Alg::EcdhEs, Enc::A256GCM);
+    let mut samples: [Vec<f64>; 6] = Default::default();
+    let time = |n: u32, f: &mut dyn FnMut()| {
+        let t = Instant::now();
+        for _ in 0..n {
+            f();
+        }
+        t.elapsed().as_secs_f64() * 1e6 / f64::from(n)
+    };
+    let (hx1, onepu, jwe_es) = (
+        w.alice.create("bob.service", &payload, &opts()).unwrap(),
+        w.alice
+            .create_1pu("bob.service", &payload, &opts())
+            .unwrap(),
+        jwe::encrypt(&es, &payload, &recipient_pub).unwrap(),
+    );
+    for _ in 0..7 {
+        samples[0].push(time(2000, &mut || {
+            w.alice.create("bob.service", &payload, &opts()).unwrap();
+        }));
+        samples[1].push(time(2000, &mut || {
+            w.bob.validate(&hx1).unwrap();
+        }));
+        samples[2].push(time(100, &mut || {
+            w.alice
+                .create_1pu("bob.service", &payload, &opts())
+                .unwrap();
+        }));
+        samples[3].push(time(100, &mut || {
+            w.bob.validate(&onepu).unwrap();
+        }));
+        samples[4].push(time(100, &mut || {
+            jwe::encrypt(&es, &payload, &recipient_pub).unwrap();
+        }));
+        samples[5].push(time(100, &mut || {
+            jwe::decrypt(&jwe_es, &recipient, &d).unwrap();
+        }));
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let m: Vec<f64> = samples.iter_mut().map(median).collect();
+    println!(
+        "HX1 (pairwise key cached): create {:.1} us + validate {:.1} us, {} bytes",
+        m[0],
+        m[1],
+        hx1.len()
+    );
+    println!(
+        "ECDH-1PU mode: create {:.1} us + validate {:.1} us, {} bytes",
+        m[2],
+        m[3],
+        onepu.len()
+    );
+    println!(
+        "ECDH-ES X25519 + A256GCM: encrypt {:.1} us + decrypt {:.1} us, {} bytes",
+        m[4],
+        m[5],
+        jwe_es.len()
+    );
+}
 
 #[test]
 fn one_endpoint_shared_by_threads_accepts_each_token_once() {
