@@ -455,8 +455,10 @@ fn claims_are_checked_strictly() {
     );
     assert!(check(json!({"exp": NOW}), &base.clone().leeway(1)).is_ok());
     assert!(check(json!({"exp": NOW as f64 + 1.5}), &base).is_ok());
+    // A fractional exp is compared exactly (issue 17): NOW < NOW + 0.5, NOW - 0.5 < NOW.
+    assert!(check(json!({"exp": NOW as f64 + 0.5}), &base).is_ok());
     assert_eq!(
-        check(json!({"exp": NOW as f64 + 0.5}), &base)
+        check(json!({"exp": NOW as f64 - 0.5}), &base)
             .unwrap_err()
             .kind(),
         ErrorKind::Expired

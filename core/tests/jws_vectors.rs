@@ -572,6 +572,80 @@ fn valid_vectors(g: &mut Gen) {
     );
     let tok = t(g, json!({"exp": T0 as f64 + 1.5}));
     g.valid("exp-fractional", hs, "hmac", T0, &tok, v.clone());
+    // Fractional NumericDates, compared exactly (issue 17): half a second on the right side
+    // of now, with and without leeway (flooring refused the `exp` ones).
+    let tok = t(g, json!({"exp": T0 as f64 + 0.5}));
+    g.valid(
+        "exp-fractional-half-second-ahead",
+        hs,
+        "hmac",
+        T0,
+        &tok,
+        v.clone(),
+    );
+    let tok = t(g, json!({"exp": T0 as f64 - 0.5}));
+    g.valid(
+        "exp-fractional-half-second-past-within-leeway",
+        hs,
+        "hmac",
+        T0,
+        &tok,
+        with(v.clone(), &json!({"leeway": 1})),
+    );
+    let tok = t(g, json!({"exp": T0 + 60, "nbf": T0 as f64 - 0.5}));
+    g.valid(
+        "nbf-fractional-half-second-past",
+        hs,
+        "hmac",
+        T0,
+        &tok,
+        v.clone(),
+    );
+    let tok = t(g, json!({"exp": T0 + 60, "nbf": T0 as f64 + 0.5}));
+    g.valid(
+        "nbf-fractional-half-second-ahead-within-leeway",
+        hs,
+        "hmac",
+        T0,
+        &tok,
+        with(v.clone(), &json!({"leeway": 1})),
+    );
+    let tok = t(g, json!({"exp": T0 + 60, "iat": T0 as f64 - 0.5}));
+    g.valid(
+        "iat-fractional-half-second-past",
+        hs,
+        "hmac",
+        T0,
+        &tok,
+        v.clone(),
+    );
+    let tok = t(g, json!({"exp": T0 + 60, "iat": T0 as f64 + 0.5}));
+    g.valid(
+        "iat-fractional-half-second-ahead-within-leeway",
+        hs,
+        "hmac",
+        T0,
+        &tok,
+        with(v.clone(), &json!({"leeway": 1})),
+    );
+    let tok = t(g, json!({"exp": T0 + 60, "iat": T0 as f64 - 59.5}));
+    g.valid(
+        "max-age-fractional-half-second-within",
+        hs,
+        "hmac",
+        T0,
+        &tok,
+        with(v.clone(), &json!({"max_age": 60})),
+    );
+    let tok = t(g, json!({"exp": T0 + 60, "iat": T0 as f64 - 60.5}));
+    g.valid(
+        "max-age-fractional-half-second-within-leeway",
+        hs,
+        "hmac",
+        T0,
+        &tok,
+        with(v.clone(), &json!({"max_age": 60, "leeway": 1})),
+    );
     let tok = t(g, json!({"exp": T0 + 60, "nbf": T0}));
     g.valid("nbf-now", hs, "hmac", T0, &tok, v.clone());
     let tok = t(g, json!({"exp": T0 + 60, "nbf": T0 + 5}));
@@ -1553,10 +1627,55 @@ fn claim_vectors(g: &mut Gen) {
             with(v.clone(), &json!({"leeway": 1})),
             ErrorKind::Expired,
         ),
+        // Fractional NumericDates, compared exactly (issue 17): half a second on the wrong
+        // side of now, with and without leeway. (`exp` T0 + 0.5 at T0 is valid: see
+        // valid_vectors.)
         (
-            "exp-fractional-past",
-            json!({"exp": T0 as f64 + 0.5}),
+            "exp-fractional-half-second-past",
+            json!({"exp": T0 as f64 - 0.5}),
             v.clone(),
+            ErrorKind::Expired,
+        ),
+        (
+            "exp-fractional-half-second-past-leeway",
+            json!({"exp": T0 as f64 - 1.5}),
+            with(v.clone(), &json!({"leeway": 1})),
+            ErrorKind::Expired,
+        ),
+        (
+            "nbf-fractional-half-second-ahead",
+            json!({"exp": T0 + 60, "nbf": T0 as f64 + 0.5}),
+            v.clone(),
+            ErrorKind::NotYetValid,
+        ),
+        (
+            "nbf-fractional-half-second-beyond-leeway",
+            json!({"exp": T0 + 60, "nbf": T0 as f64 + 1.5}),
+            with(v.clone(), &json!({"leeway": 1})),
+            ErrorKind::NotYetValid,
+        ),
+        (
+            "iat-fractional-half-second-ahead",
+            json!({"exp": T0 + 60, "iat": T0 as f64 + 0.5}),
+            v.clone(),
+            ErrorKind::NotYetValid,
+        ),
+        (
+            "iat-fractional-half-second-beyond-leeway",
+            json!({"exp": T0 + 60, "iat": T0 as f64 + 1.5}),
+            with(v.clone(), &json!({"leeway": 1})),
+            ErrorKind::NotYetValid,
+        ),
+        (
+            "max-age-fractional-half-second-exceeded",
+            json!({"exp": T0 + 60, "iat": T0 as f64 - 60.5}),
+            with(v.clone(), &json!({"max_age": 60})),
+            ErrorKind::Expired,
+        ),
+        (
+            "max-age-fractional-half-second-beyond-leeway",
+            json!({"exp": T0 + 60, "iat": T0 as f64 - 61.5}),
+            with(v.clone(), &json!({"max_age": 60, "leeway": 1})),
             ErrorKind::Expired,
         ),
         (
@@ -1649,6 +1768,19 @@ fn claim_vectors(g: &mut Gen) {
         (
             "aud-string-mismatch",
             json!({"exp": T0 + 60, "aud": "api.example.org"}),
+            with(v.clone(), &json!({"audience": [AUD]})),
+            ErrorKind::WrongAudience,
+        ),
+        // An empty `aud` names no one (issue 17).
+        (
+            "aud-empty-string-matches-nothing",
+            json!({"exp": T0 + 60, "aud": ""}),
+            with(v.clone(), &json!({"audience": [AUD]})),
+            ErrorKind::WrongAudience,
+        ),
+        (
+            "aud-array-of-empty-string-matches-nothing",
+            json!({"exp": T0 + 60, "aud": [""]}),
             with(v.clone(), &json!({"audience": [AUD]})),
             ErrorKind::WrongAudience,
         ),

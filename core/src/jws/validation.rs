@@ -34,8 +34,9 @@ pub const DEFAULT_MAX_DEPTH: usize = 32;
 pub struct Validation {
     /// The accepted `alg` values. Must not be empty. No default.
     pub algorithms: Vec<Algorithm>,
-    /// Clock skew tolerated on `exp`, `nbf`, `iat` and the maximum age, in seconds.
-    /// Defaults to 0.
+    /// Clock skew tolerated on `exp`, `nbf`, `iat` and the maximum age, in seconds. A fractional
+    /// `NumericDate` (`"exp": 1700000000.5`) is compared exactly, never rounded: that `exp` is
+    /// valid up to and including second 1700000000 + leeway. Defaults to 0.
     pub leeway: u64,
     /// Reject tokens whose `exp` has passed. Defaults to `true`.
     pub validate_exp: bool,
@@ -50,7 +51,8 @@ pub struct Validation {
     /// refused unless you clear this.
     pub required_claims: Vec<String>,
     /// Accepted audiences; the token's `aud` (a string or an array) must contain one of them.
-    /// Defaults to `None`.
+    /// None may be empty (a configuration error, [`InvalidArgument`](ErrorKind::InvalidArgument)
+    /// at decode), and an empty `aud` matches nothing. Defaults to `None`.
     pub audiences: Option<Vec<String>>,
     /// Accepted issuers; the token's `iss` must be one of them. Defaults to `None`.
     pub issuers: Option<Vec<String>>,
@@ -108,7 +110,23 @@ impl Validation {
         self
     }
 
-    /// Accepts tokens whose `aud` contains one of `audiences`.
+    /// Accepts tokens whose `aud` contains one of `audiences`. An empty string is never an
+    /// audience: a validation configured with one refuses every token with
+    /// [`InvalidArgument`](ErrorKind::InvalidArgument), and a token's empty `aud` matches
+    /// nothing.
+    ///
+    /// ```
+    /// use hxjwt::jws::{self, Algorithm, Header, Key, Validation};
+    /// let key = Key::from_secret(b"a secret of at least thirty-two bytes!!")?;
+    /// let token = jws::encode_json(&Header::new(Algorithm::HS256),
+    ///     r#"{"aud":"api","exp":4102444800}"#, &key)?;
+    /// let v = Validation::new(&[Algorithm::HS256]).audience(&["api"]);
+    /// assert!(jws::decode_bytes(&token, &key, &v).is_ok());
+    /// let empty = Validation::new(&[Algorithm::HS256]).audience(&[""]);
+    /// let err = jws::decode_bytes(&token, &key, &empty).unwrap_err();
+    /// assert_eq!(err.kind(), hxjwt::ErrorKind::InvalidArgument);
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
     #[must_use]
     pub fn audience<S: AsRef<str>>(mut self, audiences: &[S]) -> Self {
         self.audiences = Some(audiences.iter().map(|s| s.as_ref().to_owned()).collect());
@@ -194,7 +212,10 @@ impl Validation {
             )
             .with_claim("exp"));
         };
-        let until = exp.saturating_add(i64::try_from(self.leeway).unwrap_or(i64::MAX));
+        // Remembered until the last whole second at which the token could still be accepted.
+        let until = exp
+            .ceil()
+            .saturating_add(i64::try_from(self.leeway).unwrap_or(i64::MAX));
         let id = store::jws_jti_id(key.replay_namespace(), jti);
         if store.check_and_insert(id.as_bytes(), until, self.clock.now())? {
             Ok(())
@@ -216,6 +237,7 @@ impl Validation {
 
     /// The header checks that do not need the key: algorithm allowed, typ.
     pub(crate) fn check_algorithm(&self, alg: Algorithm) -> Result<()> {
+        self.check_audiences()?;
         if self.algorithms.is_empty() {
             return Err(Error::invalid_argument(
                 "the validation accepts no algorithm: name the algorithms you expect",
@@ -261,6 +283,7 @@ impl Validation {
     /// [`check_claims`](Self::check_claims) over any view of the claims: a parsed map, or the
     /// registered claims picked out of the JSON text by [`crate::json::ClaimsView`].
     pub(crate) fn check_claims_in(&self, claims: &impl ClaimLookup) -> Result<()> {
+        self.check_audiences()?;
         for name in &self.required_claims {
             if !claims.contains(name) {
                 return Err(Error::new(
@@ -275,8 +298,11 @@ impl Validation {
         let exp = numeric_date(claims, "exp")?;
         let nbf = numeric_date(claims, "nbf")?;
         let iat = numeric_date(claims, "iat")?;
+        // Every comparison is exact against a fractional NumericDate: `now` and the leeway are
+        // whole seconds, so `exp + leeway <= now` holds exactly when `ceil(exp) + leeway <= now`,
+        // and `nbf - leeway > now` exactly when `ceil(nbf) - leeway > now` (`iat` likewise).
         if let (true, Some(exp)) = (self.validate_exp, exp) {
-            if exp.saturating_add(leeway) <= now {
+            if exp.ceil().saturating_add(leeway) <= now {
                 return Err(Error::new(
                     ErrorKind::Expired,
                     format!("the token expired at {exp} (now {now})"),
@@ -285,7 +311,7 @@ impl Validation {
             }
         }
         if let (true, Some(nbf)) = (self.validate_nbf, nbf) {
-            if nbf.saturating_sub(leeway) > now {
+            if nbf.ceil().saturating_sub(leeway) > now {
                 return Err(Error::new(
                     ErrorKind::NotYetValid,
                     format!("the token is not valid before {nbf} (now {now})"),
@@ -294,7 +320,7 @@ impl Validation {
             }
         }
         if let (true, Some(iat)) = (self.validate_iat, iat) {
-            if iat.saturating_sub(leeway) > now {
+            if iat.ceil().saturating_sub(leeway) > now {
                 return Err(Error::new(
                     ErrorKind::NotYetValid,
                     format!("the token is issued in the future: iat {iat} (now {now})"),
@@ -313,7 +339,9 @@ impl Validation {
             let limit = i64::try_from(max_age)
                 .unwrap_or(i64::MAX)
                 .saturating_add(leeway);
-            if now.saturating_sub(iat) > limit {
+            // Too old when `now - iat > limit`, i.e. `now - limit > iat`: for a whole
+            // `now - limit`, exactly when it is greater than `floor(iat)`.
+            if now.saturating_sub(iat.floor()) > limit {
                 return Err(Error::new(
                     ErrorKind::Expired,
                     format!("the token was issued at {iat}, more than {max_age} s ago"),
@@ -366,6 +394,20 @@ impl Validation {
         Ok(())
     }
 
+    /// The configured audiences are usable: an empty string is never an expected audience (it
+    /// would accept a token with an empty `aud`, which names no one), so it is a configuration
+    /// error, reported before the token is looked at.
+    fn check_audiences(&self) -> Result<()> {
+        if let Some(audiences) = &self.audiences {
+            if audiences.iter().any(String::is_empty) {
+                return Err(Error::invalid_argument(
+                    "the validation's audiences include an empty string, which is never a valid audience: name the audience you expect",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn check_aud(&self, aud: Option<&Value>) -> Result<()> {
         if !self.validate_aud {
             return Ok(());
@@ -397,7 +439,12 @@ impl Validation {
             )
             .with_claim("aud"));
         };
-        if values.iter().any(|v| accepted.iter().any(|a| a == v)) {
+        // An empty `aud` (`""`, or `""` in the array) names no one: it matches nothing, whatever
+        // is configured.
+        if values
+            .iter()
+            .any(|v| !v.is_empty() && accepted.iter().any(|a| a == v))
+        {
             Ok(())
         } else {
             Err(Error::new(
@@ -437,20 +484,71 @@ fn wrong_type(claim: &'static str, what: &str) -> Error {
     .with_claim(claim)
 }
 
-/// A `NumericDate` claim: an integer, or a number with a fraction (floored), within ±2^53.
-fn numeric_date(claims: &impl ClaimLookup, name: &'static str) -> Result<Option<i64>> {
+/// A `NumericDate` claim (RFC 7519 §2): whole seconds (the fast path), or a number with a
+/// fraction, kept as is so that the checks compare against it exactly (never rounded).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum NumericDate {
+    /// A whole number of seconds, within ±2^53.
+    Whole(i64),
+    /// A number with a non-zero fraction, within ±2^53.
+    Fraction(f64),
+}
+
+impl NumericDate {
+    /// The least whole second at or after the date.
+    fn ceil(self) -> i64 {
+        match self {
+            NumericDate::Whole(i) => i,
+            #[allow(
+                clippy::cast_possible_truncation,
+                reason = "within ±2^53 (numeric_date), so exact in an i64"
+            )]
+            NumericDate::Fraction(f) => f.ceil() as i64,
+        }
+    }
+
+    /// The greatest whole second at or before the date.
+    fn floor(self) -> i64 {
+        match self {
+            NumericDate::Whole(i) => i,
+            #[allow(
+                clippy::cast_possible_truncation,
+                reason = "within ±2^53 (numeric_date), so exact in an i64"
+            )]
+            NumericDate::Fraction(f) => f.floor() as i64,
+        }
+    }
+}
+
+impl fmt::Display for NumericDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NumericDate::Whole(i) => write!(f, "{i}"),
+            NumericDate::Fraction(x) => write!(f, "{x}"),
+        }
+    }
+}
+
+/// A `NumericDate` claim: an integer, or a number with a fraction, within ±2^53.
+fn numeric_date(claims: &impl ClaimLookup, name: &'static str) -> Result<Option<NumericDate>> {
     const LIMIT: f64 = 9_007_199_254_740_992.0;
     match claims.get(name) {
         None => Ok(None),
         Some(Value::Number(n)) => {
             if let Some(i) = n.as_i64() {
                 if i.unsigned_abs() <= 1 << 53 {
-                    return Ok(Some(i));
+                    return Ok(Some(NumericDate::Whole(i)));
                 }
             } else if let Some(f) = n.as_f64() {
                 if f.is_finite() && f.abs() <= LIMIT {
-                    #[allow(clippy::cast_possible_truncation, reason = "bounded by LIMIT above")]
-                    return Ok(Some(f.floor() as i64));
+                    if f.fract() == 0.0 {
+                        #[allow(
+                            clippy::cast_possible_truncation,
+                            reason = "a whole number bounded by LIMIT above"
+                        )]
+                        return Ok(Some(NumericDate::Whole(f as i64)));
+                    }
+                    return Ok(Some(NumericDate::Fraction(f)));
                 }
             }
             Err(wrong_type(name, "a NumericDate within ±2^53"))
