@@ -207,3 +207,136 @@ fn ordinary_rsa_keys_are_not_roca_keys() {
     let jwk = json!({"kty": "RSA", "n": b64::encode(&n), "e": "AQAB"}).to_string();
     Key::from_jwk(&jwk).unwrap();
 }
+
+fn ed25519_jwk(kid: &str) -> Value {
+    let key = Key::generate(Algorithm::EdDSA).unwrap().with_kid(kid);
+    key.to_public_jwk().unwrap()
+}
+
+#[test]
+fn every_skipped_key_is_reported_with_its_index_kid_and_reason() {
+    let set = json!({"keys": [
+        ed25519_jwk("used"),
+        {"kty": "OKP", "crv": "X25519", "kid": "hx1", "x": "EU3wvSVXI4c0ZRTExhpx9aNxd9c0q7FRXnnxJtuCSEs"},
+        {"kty": "RSA", "use": "enc", "kid": "enc", "n": "x", "e": "AQAB"},
+        {"kty": "RSA", "alg": "RSA-OAEP-256", "n": "x", "e": "AQAB"},
+        {"kty": "foo", "kid": 7},
+        {"kid": "no-kty"},
+        {"kty": "EC", "crv": "P-192", "kid": "p192", "x": "AA", "y": "AA"},
+    ]});
+    let set = KeySet::from_jwks(&set.to_string()).unwrap();
+    assert_eq!(set.len(), 1);
+    let got: Vec<(usize, Option<&str>)> = set
+        .skipped()
+        .iter()
+        .map(|s| (s.index, s.kid.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, Some("hx1")),
+            (2, Some("enc")),
+            (3, None),
+            (4, None),
+            (5, Some("no-kty")),
+            (6, Some("p192"))
+        ]
+    );
+    let reasons: Vec<&str> = set.skipped().iter().map(|s| s.reason.as_str()).collect();
+    for (reason, word) in reasons.iter().zip([
+        "X25519",
+        "\"enc\"",
+        "RSA-OAEP-256",
+        "\"foo\"",
+        "kty",
+        "P-192",
+    ]) {
+        assert!(reason.contains(word), "{reason} should name {word}");
+    }
+    // A set built by hand, or read without anything to skip, skipped nothing.
+    assert!(
+        KeySet::from_keys(vec![Key::generate(Algorithm::ES256).unwrap()])
+            .skipped()
+            .is_empty()
+    );
+    let clean = json!({"keys": [ed25519_jwk("a"), ed25519_jwk("b")]}).to_string();
+    assert!(KeySet::from_jwks(&clean).unwrap().skipped().is_empty());
+}
+
+#[test]
+fn two_different_keys_with_one_kid_are_refused_naming_the_kid() {
+    let set = json!({"keys": [ed25519_jwk("k1"), ed25519_jwk("other"), ed25519_jwk("k1")]});
+    let msg = invalid_key(KeySet::from_jwks(&set.to_string()));
+    assert!(
+        msg.contains("\"k1\"") && msg.contains("keys[0]") && msg.contains("keys[2]"),
+        "{msg}"
+    );
+    // The mixed opt-in does not lift it.
+    invalid_key(KeySet::from_jwks_mixed(&set.to_string()));
+    // Different kinds of key under one kid: refused too.
+    let rsa = {
+        let mut m = rsa_public_jwk();
+        m.insert("kid".into(), "k1".into());
+        Value::Object(m)
+    };
+    let set = json!({"keys": [ed25519_jwk("k1"), rsa]});
+    assert!(invalid_key(KeySet::from_jwks(&set.to_string())).contains("\"k1\""));
+    // The same key twice under one kid (here once per RSA algorithm) is kept, both entries.
+    let mut rs = rsa_public_jwk();
+    rs.insert("kid".into(), "r".into());
+    let mut ps = rs.clone();
+    rs.insert("alg".into(), "RS256".into());
+    ps.insert("alg".into(), "PS256".into());
+    let set = json!({"keys": [rs, ps]});
+    assert_eq!(KeySet::from_jwks(&set.to_string()).unwrap().len(), 2);
+    // A skipped key does not count: an encryption key may share the signing key's kid.
+    let set = json!({"keys": [
+        ed25519_jwk("k1"),
+        {"kty": "OKP", "crv": "X25519", "kid": "k1", "x": "EU3wvSVXI4c0ZRTExhpx9aNxd9c0q7FRXnnxJtuCSEs"},
+    ]});
+    let set = KeySet::from_jwks(&set.to_string()).unwrap();
+    assert_eq!((set.len(), set.skipped().len()), (1, 1));
+    // Keys without kid are never in conflict.
+    let set = json!({"keys": [
+        Key::generate(Algorithm::ES256).unwrap().to_public_jwk().unwrap(),
+        Key::generate(Algorithm::ES256).unwrap().to_public_jwk().unwrap(),
+    ]});
+    let text = set.to_string().replace("\"kid\"", "\"x-kid\"");
+    assert_eq!(KeySet::from_jwks(&text).unwrap().len(), 2);
+}
+
+#[test]
+fn a_set_mixing_secrets_and_public_keys_needs_the_opt_in() {
+    let secret = Key::from_secret(b"a secret of at least thirty-two bytes!!")
+        .unwrap()
+        .with_kid("hs");
+    let secret_jwk: Value = serde_json::from_str(&secret.to_private_jwk()).unwrap();
+    let ed = Key::generate(Algorithm::EdDSA).unwrap().with_kid("ed");
+    let mixed = json!({"keys": [secret_jwk.clone(), ed.to_public_jwk().unwrap()]}).to_string();
+    let msg = invalid_key(KeySet::from_jwks(&mixed));
+    assert!(
+        msg.contains("HMAC") && msg.contains("keys[0]") && msg.contains("keys[1]"),
+        "{msg}"
+    );
+    let set = KeySet::from_jwks_mixed(&mixed).unwrap();
+    assert_eq!(set.len(), 2);
+    // Both kinds verify from the opted-in set.
+    let v = hxjwt::jws::Validation::new(&[Algorithm::HS256, Algorithm::EdDSA]).require::<&str>(&[]);
+    for (key, alg) in [(&secret, Algorithm::HS256), (&ed, Algorithm::EdDSA)] {
+        let mut h = hxjwt::jws::Header::new(alg);
+        h.kid = key.kid().map(str::to_owned);
+        let token = hxjwt::jws::encode(&h, &json!({"sub": "x"}), key).unwrap();
+        hxjwt::jws::decode::<Value>(&token, &set, &v).unwrap();
+    }
+    // Only secrets, or only public keys: no opt-in needed.
+    let secrets = json!({"keys": [secret_jwk]}).to_string();
+    assert_eq!(KeySet::from_jwks(&secrets).unwrap().len(), 1);
+    // A skipped secret-like key does not make a set mixed.
+    let with_enc = json!({"keys": [
+        ed.to_public_jwk().unwrap(),
+        {"kty": "oct", "use": "enc", "k": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA"},
+    ]});
+    assert_eq!(KeySet::from_jwks(&with_enc.to_string()).unwrap().len(), 1);
+    // A set built by hand is the caller's choice.
+    assert_eq!(KeySet::from_keys(vec![secret, ed]).len(), 2);
+}

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::alg::Algorithm;
+use super::alg::{Algorithm, KeyType};
 use super::key::Key;
 use crate::error::{Error, ErrorKind, Result, quote};
 use crate::json;
@@ -31,20 +31,68 @@ pub const MAX_KEYS_TRIED: usize = 16;
 #[derive(Clone, Debug, Default)]
 pub struct KeySet {
     keys: Vec<Key>,
+    skipped: Vec<SkippedKey>,
 }
 
-/// Whether a JWK describes a key hxjwt cannot use for JWS, so that a set may carry it.
-fn is_foreign(jwk: &serde_json::Map<String, Value>) -> bool {
+/// A key of a JWK Set that [`KeySet::from_jwks`] left out, and why: RFC 7517 §5 asks a reader
+/// to ignore keys it cannot use, and hxjwt reports each one instead of dropping it silently.
+///
+/// ```
+/// use hxjwt::jws::KeySet;
+/// let set = KeySet::from_jwks(r#"{"keys":[{"kty":"RSA","use":"enc","kid":"e1","n":"AQAB","e":"AQAB"}]}"#)?;
+/// assert!(set.is_empty());
+/// let skipped = &set.skipped()[0];
+/// assert_eq!((skipped.index, skipped.kid.as_deref()), (0, Some("e1")));
+/// assert!(skipped.reason.contains("enc"));
+/// # Ok::<(), hxjwt::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SkippedKey {
+    /// The key's position in the set's `keys` array.
+    pub index: usize,
+    /// The key's `kid`, when it has a string one.
+    pub kid: Option<String>,
+    /// Why hxjwt does not use it (its `kty`, curve, `use` or `alg`).
+    pub reason: String,
+}
+
+/// Why a JWK describes a key hxjwt cannot use for JWS (so that a set may carry it and it is
+/// skipped), or `None` when hxjwt can use it.
+fn foreign_reason(jwk: &serde_json::Map<String, Value>) -> Option<String> {
     let s = |n: &str| jwk.get(n).and_then(Value::as_str);
-    let known_kty = matches!(s("kty"), Some("oct" | "RSA" | "EC" | "OKP"));
-    let known_crv = match s("kty") {
-        Some("EC") => matches!(s("crv"), Some("P-256" | "P-384" | "P-521")),
-        Some("OKP") => s("crv") == Some("Ed25519"),
+    let kty = match s("kty") {
+        Some(kty @ ("oct" | "RSA" | "EC" | "OKP")) => kty,
+        Some(other) => {
+            return Some(format!(
+                "kty {} is not a JWS key type hxjwt supports (oct, RSA, EC, OKP)",
+                quote(other)
+            ));
+        }
+        None => return Some("it has no string \"kty\"".to_owned()),
+    };
+    let crv_ok = match kty {
+        "EC" => matches!(s("crv"), Some("P-256" | "P-384" | "P-521")),
+        "OKP" => s("crv") == Some("Ed25519"),
         _ => true,
     };
-    let for_signing = s("use").is_none_or(|u| u == "sig");
-    let known_alg = s("alg").is_none_or(|a| Algorithm::from_name(a).is_some());
-    !(known_kty && known_crv && for_signing && known_alg)
+    if !crv_ok {
+        return Some(match s("crv") {
+            Some(crv) => format!(
+                "{kty} curve {} is not used from JWK Sets (EC: P-256, P-384, P-521; OKP: \
+                 Ed25519)",
+                quote(crv)
+            ),
+            None => format!("the {kty} key has no string \"crv\""),
+        });
+    }
+    if let Some(u) = s("use").filter(|u| *u != "sig") {
+        return Some(format!("its use is {}, not \"sig\"", quote(u)));
+    }
+    if let Some(a) = s("alg").filter(|a| Algorithm::from_name(a).is_none()) {
+        return Some(format!("its alg {} is not a JWS algorithm", quote(a)));
+    }
+    None
 }
 
 impl KeySet {
@@ -53,33 +101,116 @@ impl KeySet {
         KeySet::default()
     }
 
-    /// A set of the given keys.
+    /// A set of the given keys. A set built by hand is the caller's choice: it may mix key
+    /// kinds and repeat a `kid` (the checks of [`from_jwks`](Self::from_jwks) are for
+    /// documents from elsewhere).
     pub fn from_keys(keys: Vec<Key>) -> KeySet {
-        KeySet { keys }
+        KeySet {
+            keys,
+            skipped: Vec::new(),
+        }
     }
 
-    /// Parses a JWK Set. Keys hxjwt cannot use for signatures (another `kty` or curve, `use`
-    /// `"enc"`, an encryption `alg`, HX1's X25519 keys) are skipped, as RFC 7517 §5 asks; a key
-    /// of a supported type that is malformed fails the whole set with [`ErrorKind::InvalidKey`].
+    /// Parses a JWK Set for verifying tokens.
+    ///
+    /// - Keys hxjwt cannot use for signatures (another `kty` or curve, `use` `"enc"`, an
+    ///   encryption `alg`, HX1's X25519 keys) are skipped, as RFC 7517 §5 asks, and each is
+    ///   listed by [`skipped`](Self::skipped) with its index, `kid` and the reason.
+    /// - A key of a supported type that is malformed or unsafe (an RSA exponent below 3, a
+    ///   ROCA modulus, …) fails the whole set with [`ErrorKind::InvalidKey`], naming
+    ///   `keys[i]`.
+    /// - Two different keys (different RFC 7638 thumbprints) with the same `kid` fail the set
+    ///   with [`ErrorKind::InvalidKey`] naming the `kid`: a token's `kid` must select one key.
+    ///   The same key repeated under one `kid` (an RSA key published once for RS256 and once
+    ///   for PS256, say) is accepted and kept.
+    /// - A set holding both HMAC secrets (`oct`) and asymmetric keys fails with
+    ///   [`ErrorKind::InvalidKey`]: a verifier that trusts both kinds from one document lets
+    ///   a token choose, by its `alg` and `kid`, which kind of key checks it. Use
+    ///   [`from_jwks_mixed`](Self::from_jwks_mixed) for a set that really has both.
+    ///
+    /// ```
+    /// use hxjwt::jws::KeySet;
+    /// let jwks = r#"{"keys":[
+    ///   {"kty":"OKP","crv":"Ed25519","kid":"a","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"},
+    ///   {"kty":"OKP","crv":"X25519","kid":"hx1","x":"EU3wvSVXI4c0ZRTExhpx9aNxd9c0q7FRXnnxJtuCSEs"}]}"#;
+    /// let set = KeySet::from_jwks(jwks)?;
+    /// assert_eq!(set.len(), 1);
+    /// assert_eq!(set.skipped()[0].kid.as_deref(), Some("hx1"));
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
     pub fn from_jwks(jwks: &str) -> Result<KeySet> {
-        let keys = json::parse_jwk_set(jwks, MAX_JWKS_BYTES, MAX_KEYS)?;
-        let mut out = Vec::with_capacity(keys.len());
-        for (i, jwk) in keys.iter().enumerate() {
-            if is_foreign(jwk) {
+        KeySet::from_jwks_with(jwks, false)
+    }
+
+    /// Like [`from_jwks`](Self::from_jwks), but a set may hold both HMAC secrets and
+    /// asymmetric keys (the caller's explicit choice: an issuer moving from HS256 to RS256,
+    /// say). Every other check stays.
+    ///
+    /// ```
+    /// use hxjwt::jws::KeySet;
+    /// let mixed = r#"{"keys":[
+    ///   {"kty":"oct","kid":"hs","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA"},
+    ///   {"kty":"OKP","crv":"Ed25519","kid":"ed","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}"#;
+    /// assert!(KeySet::from_jwks(mixed).is_err());
+    /// assert_eq!(KeySet::from_jwks_mixed(mixed)?.len(), 2);
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
+    pub fn from_jwks_mixed(jwks: &str) -> Result<KeySet> {
+        KeySet::from_jwks_with(jwks, true)
+    }
+
+    fn from_jwks_with(jwks: &str, allow_mixed: bool) -> Result<KeySet> {
+        let mut maps = json::parse_jwk_set(jwks, MAX_JWKS_BYTES, MAX_KEYS)?;
+        let loaded = KeySet::from_jwk_maps(&maps, allow_mixed);
+        for jwk in &mut maps {
+            json::wipe_private_members(jwk);
+        }
+        loaded
+    }
+
+    fn from_jwk_maps(maps: &[serde_json::Map<String, Value>], allow_mixed: bool) -> Result<KeySet> {
+        let mut keys = Vec::with_capacity(maps.len());
+        let mut indices = Vec::with_capacity(maps.len());
+        let mut skipped = Vec::new();
+        for (index, jwk) in maps.iter().enumerate() {
+            if let Some(reason) = foreign_reason(jwk) {
+                skipped.push(SkippedKey {
+                    index,
+                    kid: jwk.get("kid").and_then(Value::as_str).map(str::to_owned),
+                    reason,
+                });
                 continue;
             }
-            let key = Key::from_jwk_map(jwk)
-                .map_err(|e| Error::new(e.kind(), format!("JWK Set: keys[{i}]: {}", e.detail())))?;
-            out.push(key);
+            let key = Key::from_jwk_map(jwk).map_err(|e| {
+                Error::new(e.kind(), format!("JWK Set: keys[{index}]: {}", e.detail()))
+            })?;
+            keys.push(key);
+            indices.push(index);
         }
-        Ok(KeySet { keys: out })
+        check_kids(&keys, &indices)?;
+        if !allow_mixed {
+            check_not_mixed(&keys, &indices)?;
+        }
+        Ok(KeySet { keys, skipped })
     }
-
-    /// Reads a JWK Set file.
+    /// Reads a JWK Set file, as [`from_jwks`](Self::from_jwks).
     #[cfg(feature = "std-fs")]
     pub fn from_jwks_file(path: impl AsRef<std::path::Path>) -> Result<KeySet> {
         let text = crate::hx1::read_limited(path.as_ref(), MAX_JWKS_BYTES)?;
         KeySet::from_jwks(&text)
+    }
+
+    /// Reads a JWK Set file, as [`from_jwks_mixed`](Self::from_jwks_mixed).
+    #[cfg(feature = "std-fs")]
+    pub fn from_jwks_file_mixed(path: impl AsRef<std::path::Path>) -> Result<KeySet> {
+        let text = crate::hx1::read_limited(path.as_ref(), MAX_JWKS_BYTES)?;
+        KeySet::from_jwks_mixed(&text)
+    }
+
+    /// The keys of the JWK Set this set was read from that were skipped, in document order
+    /// (empty for a set built by hand).
+    pub fn skipped(&self) -> &[SkippedKey] {
+        &self.skipped
     }
 
     /// Adds a key.
@@ -138,10 +269,13 @@ impl KeySet {
         let keys = self
             .keys
             .iter()
-            .filter(|k| k.key_type() != super::KeyType::Hmac)
+            .filter(|k| k.key_type() != KeyType::Hmac)
             .map(Key::to_public)
             .collect::<Result<_>>()?;
-        Ok(KeySet { keys })
+        Ok(KeySet {
+            keys,
+            skipped: Vec::new(),
+        })
     }
 
     /// The public JWK Set document, ready to publish. HMAC secrets are left out.
@@ -149,7 +283,7 @@ impl KeySet {
         let keys: Vec<Value> = self
             .keys
             .iter()
-            .filter(|k| k.key_type() != super::KeyType::Hmac)
+            .filter(|k| k.key_type() != KeyType::Hmac)
             .map(Key::to_public_jwk)
             .collect::<Result<_>>()?;
         Ok(json!({ "keys": keys }).to_string())
@@ -160,6 +294,51 @@ impl FromIterator<Key> for KeySet {
     fn from_iter<I: IntoIterator<Item = Key>>(iter: I) -> Self {
         KeySet {
             keys: iter.into_iter().collect(),
+            skipped: Vec::new(),
         }
     }
+}
+
+/// Refuses two different keys (by RFC 7638 thumbprint) under one `kid`. `indices[i]` is the
+/// position of `keys[i]` in the document.
+fn check_kids(keys: &[Key], indices: &[usize]) -> Result<()> {
+    let mut seen: std::collections::HashMap<&str, (usize, String)> =
+        std::collections::HashMap::new();
+    for (key, index) in keys.iter().zip(indices) {
+        let Some(kid) = key.kid() else { continue };
+        let thumbprint = key.thumbprint();
+        match seen.get(kid) {
+            Some((first, t)) if *t != thumbprint => {
+                return Err(Error::invalid_key(format!(
+                    "JWK Set: keys[{first}] and keys[{index}] are different keys with the same \
+                     kid {}: a token's kid must select one key",
+                    quote(kid)
+                )));
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(kid, (*index, thumbprint));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a set that holds both HMAC secrets and asymmetric keys (`from_jwks_mixed` skips this).
+fn check_not_mixed(keys: &[Key], indices: &[usize]) -> Result<()> {
+    let first = |hmac: bool| {
+        keys.iter()
+            .zip(indices)
+            .find(|(k, _)| (k.key_type() == KeyType::Hmac) == hmac)
+            .map(|(_, i)| *i)
+    };
+    if let (Some(secret), Some(public)) = (first(true), first(false)) {
+        return Err(Error::invalid_key(format!(
+            "JWK Set: keys[{secret}] is an HMAC secret and keys[{public}] an asymmetric key: a \
+             set that mixes them lets a token choose which kind of key checks it; allow it \
+             explicitly (KeySet::from_jwks_mixed; Python: allow_mixed=True) if the issuer \
+             really uses both"
+        )));
+    }
+    Ok(())
 }
