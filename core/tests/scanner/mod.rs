@@ -65,13 +65,31 @@ pub fn freed_copies(secret: &[u8], f: impl FnOnce()) -> usize {
     watch(secret, f)
 }
 
-/// [`freed_copies`] with `f` on a fresh thread, so a fresh stack: moving an enum into the heap
-/// copies its unused bytes too, and on a reused stack those can hold residue of an earlier key
-/// schedule (a stack copy, which this scanner cannot see, surfacing in a heap block it would
-/// blame).
+/// [`freed_copies`] with `f` on a fresh thread whose stack is wiped first: moving an enum into
+/// the heap copies its unused bytes too, and on a reused stack those can hold residue of an
+/// earlier scan's key (a stack copy, which this scanner cannot see, surfacing in a heap block it
+/// would blame). A new thread alone is not enough: the C library caches the stacks of finished
+/// threads and hands them to new ones, residue included, so the thread zeroes the part of its
+/// stack `f` will use before running it.
 #[allow(dead_code, reason = "each test binary uses one of the two")]
 pub fn freed_copies_on_fresh_thread(secret: &[u8], f: impl FnOnce() + Send) -> usize {
     watch(secret, || {
-        std::thread::scope(|scope| scope.spawn(f).join().unwrap());
+        std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    wipe_stack_below();
+                    f();
+                })
+                .join()
+                .unwrap();
+        });
     })
+}
+
+/// Zeroes 256 KiB of the stack below the caller's frame (volatile writes, not optimised away).
+#[inline(never)]
+fn wipe_stack_below() {
+    let mut below = [0u8; 256 * 1024];
+    zeroize::Zeroize::zeroize(&mut below[..]);
+    std::hint::black_box(&below);
 }
