@@ -88,6 +88,10 @@ pub fn freed_copies_on_fresh_thread(secret: &[u8], f: impl FnOnce() + Send) -> u
 
 /// Zeroes 256 KiB of the stack below the caller's frame (volatile writes, not optimised away).
 #[inline(never)]
+#[expect(
+    clippy::large_stack_arrays,
+    reason = "the point: the frame covers the stack the scan will use"
+)]
 fn wipe_stack_below() {
     let mut below = [0u8; 256 * 1024];
     zeroize::Zeroize::zeroize(&mut below[..]);
