@@ -36,6 +36,7 @@ addopts = -p no:cacheprovider
 filterwarnings =
     error
     ignore::jwt.warnings.InsecureKeyLengthWarning
+    ignore::jwt.warnings.SkippedKeyWarning
 '''
 
 

@@ -591,11 +591,35 @@ impl PyJwk {
     }
 }
 
+static SKIPPED_KEY_WARNING: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// Warns (`hxjwt.warnings.SkippedKeyWarning`, a `UserWarning`) that `PyJWKSet` left
+/// `keys[index]` out, and why: no key is dropped silently.
+fn warn_skipped(py: Python<'_>, index: usize, kid: Option<&str>, why: &str) -> PyResult<()> {
+    let category = SKIPPED_KEY_WARNING
+        .get_or_try_init(py, || {
+            Ok::<_, PyErr>(
+                py.import("hxjwt.warnings")?
+                    .getattr("SkippedKeyWarning")?
+                    .unbind(),
+            )
+        })?
+        .bind(py);
+    let kid = kid.map_or_else(String::new, |k| format!(" (kid {})", py_repr(py, k)));
+    let message = format!("PyJWKSet skipped keys[{index}]{kid}: {why}").replace('\0', "\\0");
+    let message = std::ffi::CString::new(message)
+        .map_err(|_| PyTypeError::new_err("a warning message with a NUL byte"))?;
+    PyErr::warn(py, category, &message, 1)
+}
+
 /// `PyJWT`'s `PyJWKSet`: the usable keys of a JWK Set.
 ///
 /// `PyJWKSet(keys)` takes the list of JWK dicts; `PyJWKSet.from_dict({"keys": [...]})` and
 /// `PyJWKSet.from_json(text)` take the whole set. Members that are not dicts, or that `PyJWK`
-/// refuses, are skipped; `PyJWKSetError` if the list is empty, not a list, or has no usable key.
+/// refuses, are skipped, each with a `hxjwt.warnings.SkippedKeyWarning` (a `UserWarning`)
+/// naming its index, `kid` and the reason;
+/// `PyJWKSetError` if the list is empty, not a list, or has no usable key, if two different keys
+/// share a `kid`, or if HMAC secrets sit beside asymmetric keys without `allow_mixed=True`.
 /// `jwks["kid"]` is the key with that `kid` (`KeyError` if none). hxjwt also takes a `PyJWKSet`
 /// as the key of `decode`: the token's `kid` selects the key.
 #[pyclass(frozen, module = "hxjwt", name = "PyJWKSet")]
@@ -607,7 +631,8 @@ pub(crate) struct PyJwkSet {
 #[pymethods]
 impl PyJwkSet {
     #[new]
-    fn new(py: Python<'_>, keys: &Bound<'_, PyAny>) -> PyResult<Self> {
+    #[pyo3(signature = (keys, *, allow_mixed = false))]
+    fn new(py: Python<'_>, keys: &Bound<'_, PyAny>, allow_mixed: bool) -> PyResult<Self> {
         if !keys.is_truthy()? {
             return Err(PyJWKSetError::new_err(
                 "The JWK Set did not contain any keys",
@@ -617,17 +642,22 @@ impl PyJwkSet {
             .cast::<PyList>()
             .map_err(|_| PyJWKSetError::new_err("Invalid JWK Set value"))?;
         let usable = PyList::empty(py);
-        let mut set = KeySet::new();
-        for item in list.iter() {
-            if !item.is_instance_of::<PyDict>() {
+        let mut entries = Vec::new();
+        for (index, item) in list.iter().enumerate() {
+            let Ok(dict) = item.cast::<PyDict>() else {
+                let why = format!("not a JWK object: its type is {}", type_name(&item));
+                warn_skipped(py, index, None, &why)?;
                 continue;
-            }
+            };
             match PyJwk::new(py, &item, None) {
                 Ok(jwk) => {
-                    set.push(jwk.bound.clone());
+                    entries.push((index, jwk.bound.clone()));
                     usable.append(Bound::new(py, jwk)?)?;
                 }
-                Err(e) if e.is_instance_of::<crate::errors::PyJWTError>(py) => {}
+                Err(e) if e.is_instance_of::<crate::errors::PyJWTError>(py) => {
+                    let kid = str_member(dict, "kid")?;
+                    warn_skipped(py, index, kid.as_deref(), &e.value(py).to_string())?;
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -636,15 +666,19 @@ impl PyJwkSet {
                 "The JWK Set did not contain any usable keys",
             ));
         }
+        // One key per kid, and no HMAC secret beside public keys unless allowed: the core's rule.
+        let set = KeySet::from_jwks_keys(entries, allow_mixed)
+            .map_err(|e| PyJWKSetError::new_err(e.to_string()))?;
         Ok(PyJwkSet {
             keys: usable.unbind(),
             set: Arc::new(set),
         })
     }
 
-    /// `PyJWKSet(obj.get("keys", []))`.
+    /// `PyJWKSet(obj.get("keys", []), allow_mixed=allow_mixed)`.
     #[staticmethod]
-    fn from_dict(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+    #[pyo3(signature = (obj, *, allow_mixed = false))]
+    fn from_dict(py: Python<'_>, obj: &Bound<'_, PyAny>, allow_mixed: bool) -> PyResult<Self> {
         let dict = obj.cast::<PyDict>().map_err(|_| {
             PyJWKSetError::new_err(format!(
                 "a JWK Set must be a dict with \"keys\", not {}",
@@ -652,16 +686,17 @@ impl PyJwkSet {
             ))
         })?;
         match dict.get_item("keys")? {
-            Some(keys) => PyJwkSet::new(py, &keys),
-            None => PyJwkSet::new(py, PyList::empty(py).as_any()),
+            Some(keys) => PyJwkSet::new(py, &keys, allow_mixed),
+            None => PyJwkSet::new(py, PyList::empty(py).as_any(), allow_mixed),
         }
     }
 
-    /// `PyJWKSet.from_dict(json.loads(data))`.
+    /// `PyJWKSet.from_dict(json.loads(data), allow_mixed=allow_mixed)`.
     #[staticmethod]
-    fn from_json(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
+    #[pyo3(signature = (data, *, allow_mixed = false))]
+    fn from_json(py: Python<'_>, data: &Bound<'_, PyAny>, allow_mixed: bool) -> PyResult<Self> {
         let obj = json_loads(py, data)?;
-        PyJwkSet::from_dict(py, &obj)
+        PyJwkSet::from_dict(py, &obj, allow_mixed)
     }
 
     /// The usable keys, as `PyJWK`s (a new list on every access).

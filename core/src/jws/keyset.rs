@@ -193,6 +193,31 @@ impl KeySet {
         }
         Ok(KeySet { keys, skipped })
     }
+
+    /// A set of keys that a face read from a JWK Set itself (Python's `PyJWKSet` does, to keep
+    /// `PyJWT`'s rules for unusable keys), each with its position in the document: the set
+    /// checks of [`from_jwks`](Self::from_jwks) (one key per `kid`; no HMAC secret beside
+    /// asymmetric keys unless `allow_mixed`), with the same messages.
+    ///
+    /// ```
+    /// use hxjwt::jws::{Algorithm, Key, KeySet};
+    /// let a = Key::generate(Algorithm::ES256)?.with_kid("k");
+    /// let b = Key::generate(Algorithm::ES256)?.with_kid("k");
+    /// let err = KeySet::from_jwks_keys(vec![(0, a), (3, b)], false).unwrap_err();
+    /// assert!(err.to_string().contains("keys[3]"));
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
+    pub fn from_jwks_keys(entries: Vec<(usize, Key)>, allow_mixed: bool) -> Result<KeySet> {
+        let (indices, keys): (Vec<usize>, Vec<Key>) = entries.into_iter().unzip();
+        check_kids(&keys, &indices)?;
+        if !allow_mixed {
+            check_not_mixed(&keys, &indices)?;
+        }
+        Ok(KeySet {
+            keys,
+            skipped: Vec::new(),
+        })
+    }
     /// Reads a JWK Set file, as [`from_jwks`](Self::from_jwks).
     #[cfg(feature = "std-fs")]
     pub fn from_jwks_file(path: impl AsRef<std::path::Path>) -> Result<KeySet> {

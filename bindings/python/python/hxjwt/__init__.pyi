@@ -575,16 +575,19 @@ class PyJWK:
 
 @final
 class PyJWKSet:
-    """PyJWT's PyJWKSet: the usable keys of a JWK Set (others are skipped). ``jwks[kid]`` is
-    the key with that ``kid`` (KeyError if none). hxjwt also takes it as a ``decode`` key."""
+    """PyJWT's PyJWKSet: the usable keys of a JWK Set (others are skipped, each with a
+    ``hxjwt.warnings.SkippedKeyWarning`` naming its index, kid and the reason). ``jwks[kid]`` is the key with that
+    ``kid`` (KeyError if none). hxjwt also takes it as a ``decode`` key. Raises
+    ``PyJWKSetError`` when two different keys share a ``kid``, or when HMAC secrets sit beside
+    asymmetric keys and ``allow_mixed`` is not True."""
 
-    def __new__(cls, keys: list[dict[str, Any]]) -> PyJWKSet: ...
+    def __new__(cls, keys: list[dict[str, Any]], *, allow_mixed: bool = False) -> PyJWKSet: ...
     @staticmethod
-    def from_dict(obj: Mapping[str, Any]) -> PyJWKSet:
-        """``PyJWKSet(obj.get("keys", []))``."""
+    def from_dict(obj: Mapping[str, Any], *, allow_mixed: bool = False) -> PyJWKSet:
+        """``PyJWKSet(obj.get("keys", []), allow_mixed=allow_mixed)``."""
     @staticmethod
-    def from_json(data: str | bytes) -> PyJWKSet:
-        """``PyJWKSet.from_dict(json.loads(data))``."""
+    def from_json(data: str | bytes, *, allow_mixed: bool = False) -> PyJWKSet:
+        """``PyJWKSet.from_dict(json.loads(data), allow_mixed=allow_mixed)``."""
     @property
     def keys(self) -> list[PyJWK]:
         """The usable keys (a new list on every access)."""

@@ -19,4 +19,17 @@ class InsecureKeyLengthWarning(UserWarning):
     """
 
 
-__all__ = ["InsecureKeyLengthWarning", "RemovedInPyJWT3Warning", "RemovedInPyjwt3Warning"]
+class SkippedKeyWarning(UserWarning):
+    """A key of a JWK Set that ``PyJWKSet`` left out: not a JWK object, or a key ``PyJWK``
+    refuses (an unsupported type, curve or algorithm, or an unsafe key such as an RSA modulus
+    with the ROCA fingerprint). The message names its index in ``keys``, its ``kid`` and the
+    reason. hxjwt-only: PyJWT skips such keys silently.
+    """
+
+
+__all__ = [
+    "InsecureKeyLengthWarning",
+    "RemovedInPyJWT3Warning",
+    "RemovedInPyjwt3Warning",
+    "SkippedKeyWarning",
+]
