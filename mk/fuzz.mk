@@ -39,7 +39,7 @@ HX_CARGO_FUZZ = $(or $(shell command -v cargo-fuzz 2>/dev/null),$(HX_FUZZ_TOOLS)
 HX_FUZZ_TIMEOUT := 30
 HX_FUZZ_RUN_FLAGS := -timeout=$(HX_FUZZ_TIMEOUT) -print_final_stats=1 $(FUZZ_FLAGS)
 
-.PHONY: fuzz fuzz-smoke fuzz-regress fuzz-build fuzz-seed fuzz-tool
+.PHONY: fuzz fuzz-smoke fuzz-regress fuzz-build fuzz-seed fuzz-tool fuzz-harness-test
 
 fuzz-tool:
 	@if ! [ -x "$(HX_CARGO_FUZZ)" ]; then \
@@ -81,7 +81,10 @@ fuzz-regress: fuzz-build ## Replay fuzz/regressions/<target>/* once each (the mi
 	    { tail -n 60 $(HX_FUZZ_TARGET_DIR)/$$t.regress.log; exit 1; }; \
 	done
 
-fuzz-smoke: fuzz-regress fuzz-seed ## Each fuzz target for FUZZ_SMOKE_SECONDS (default 20); fails on any crash.
+fuzz-harness-test: ## The harness's own unit tests (its oracles: the secret-in-Debug check and its regressions).
+	cd fuzz && $(CARGO) test --lib --locked --quiet --target-dir $(HX_FUZZ_TARGET_DIR)
+
+fuzz-smoke: fuzz-harness-test fuzz-regress fuzz-seed ## Each fuzz target for FUZZ_SMOKE_SECONDS (default 20); fails on any crash.
 	$(call hx_fuzz_run,$(FUZZ_SMOKE_SECONDS))
 
 fuzz: fuzz-build fuzz-seed ## Each fuzz target for FUZZ_SECONDS (default 60), growing fuzz/corpus/.

@@ -40,7 +40,8 @@ py-pytest: py-develop ## pytest over tests/python (vectors, errors, directories,
 py-types: py-develop ## mypy --strict over examples/python, the typed-usage tests and test_remote, against the stubs.
 	$(PY_ENV) $(PY) -m mypy --strict examples/python tests/python/test_typed_usage.py \
 	  tests/python/test_jws_typed_usage.py tests/python/test_remote.py tests/python/test_redis.py tests/python/test_jwe.py \
-	  tests/python/test_aio.py tests/python/test_pyjwt_compat.py tests/python/test_keys_more.py
+	  tests/python/test_aio.py tests/python/test_pyjwt_compat.py tests/python/test_keys_more.py \
+	  tests/python/test_time_and_audience.py tests/python/test_key_hygiene.py
 
 py-examples: py-develop ## Run the Python examples (the README's sender/receiver, and more).
 	@for f in examples/python/*.py; do echo "== $$f"; $(PY) "$$f"; done

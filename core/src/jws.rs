@@ -40,7 +40,7 @@ use serde_json::{Map, Value};
 
 pub use alg::{Algorithm, KeyType};
 pub use key::Key;
-pub use keyset::{KeySet, MAX_JWKS_BYTES, MAX_KEYS, MAX_KEYS_TRIED};
+pub use keyset::{KeySet, MAX_JWKS_BYTES, MAX_KEYS, MAX_KEYS_TRIED, SkippedKey};
 pub use parts::{Curve, RSA_MAX_BITS, RSA_MIN_BITS};
 pub use validation::{DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKEN_LEN, Validation};
 
