@@ -104,6 +104,10 @@ define HX_TSAN_SUPPRESSIONS
 # the destructor run by drop_slow "racing" with an earlier use through another clone. A real race
 # here would need a use without a reference: impossible in safe code (core forbids unsafe).
 race:alloc::sync::Arc*drop_slow
+# The same fence, where drop_slow is inlined into Arc::drop: a thread handle (Arc<thread::Inner>)
+# whose last reference join drops after the thread itself dropped a clone (once_cell's waiter
+# queue holds one to unpark the waiter).
+race:alloc::sync::Arc<std::thread::thread::Inner*
 # libtest sends each test's result to the main thread over std's mpmc channel, whose internals
 # are uninstrumented std code: the test harness's own traffic, not ours.
 race:std::sync::mpmc::

@@ -65,7 +65,7 @@ pub(crate) fn is_low_order(public: &[u8; 32]) -> bool {
         0x0a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f, 0x60, 0x71, 0x82, 0x93, 0xa4, 0xb5, 0xc6, 0xd7, 0xe8,
         0xf9, 0x4a,
     ];
-    static PROBE_KEY: std::sync::OnceLock<Option<Secret>> = std::sync::OnceLock::new();
+    static PROBE_KEY: once_cell::sync::OnceCell<Option<Secret>> = once_cell::sync::OnceCell::new();
     match PROBE_KEY.get_or_init(|| Secret::from_bytes(&PROBE).ok()) {
         Some(probe) => probe.agree(public).is_none(),
         // The probe cannot fail to load; if it did, refuse rather than accept unchecked.

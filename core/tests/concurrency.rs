@@ -548,6 +548,77 @@ fn shared_keyset_under_concurrent_encode_and_decode() {
     );
 }
 
+/// Every key computes something on first use and keeps it (an HMAC key its keyed hash states, an
+/// RSA key its parsed form per algorithm, a JWS key its replay namespace, an endpoint its
+/// ECDH-1PU keys). Here that first use happens on every thread at once, on fresh keys, round after
+/// round: each thread must get the right answer, and under `ThreadSanitizer` the one-time
+/// initialization must be seen to happen before every use (the cells are `once_cell`'s, whose
+/// synchronization is compiled with our code; std's `OnceLock` publishes its value inside
+/// uninstrumented std, and `ThreadSanitizer` reported the readers of a fresh HMAC state as racing).
+#[test]
+fn first_use_of_fresh_keys_on_every_thread_at_once() {
+    let rsa = Key::from_pem(include_str!("../../tests/vectors/keys/rsa2048.pkcs8.pem")).unwrap();
+    let rsa_public_jwk = rsa.to_public_jwk().unwrap().to_string();
+    let claims = json!({"sub": "first-use", "aud": "api", "exp": T0 + 60, "jti": "j1"});
+    let ps = jws::encode(&Header::new(Algorithm::PS384), &claims, &rsa).unwrap();
+    let rsa_validation = Validation::new(&[Algorithm::PS384])
+        .audience(&["api"])
+        .clock(FixedClock(T0));
+    let hmac_validation = Validation::new(&[Algorithm::HS512])
+        .audience(&["api"])
+        .clock(FixedClock(T0));
+    for round in 0..rounds(20) {
+        let secret = [round as u8 + 1; 64];
+        let hs_token = jws::encode(
+            &Header::new(Algorithm::HS512),
+            &claims,
+            &Key::from_secret(secret).unwrap(),
+        )
+        .unwrap();
+        // Fresh keys: nothing computed yet.
+        let hs = Key::from_secret(secret).unwrap();
+        let public = Key::from_jwk(&rsa_public_jwk).unwrap();
+        let results = run(THREADS, |_| {
+            let a = jws::decode::<serde_json::Value>(&hs_token, &hs, &hmac_validation).unwrap();
+            let b = jws::decode::<serde_json::Value>(&ps, &public, &rsa_validation).unwrap();
+            let v = hmac_validation
+                .clone()
+                .replay_store(Arc::new(MemoryReplayStore::new(16)));
+            let c = jws::decode::<serde_json::Value>(&hs_token, &hs, &v).unwrap();
+            (a.claims, b.claims, c.claims)
+        });
+        for (a, b, c) in results {
+            assert_eq!((a, b, c), (claims.clone(), claims.clone(), claims.clone()));
+        }
+    }
+    // An endpoint's ECDH-1PU keys, made on its first 1PU token.
+    let directory = Arc::new(MemoryDirectory::new());
+    let hub_id = Identity::generate("hub.service").unwrap();
+    directory.insert(hub_id.machine_token());
+    for _ in 0..rounds(10) {
+        let sender_id = Identity::generate("peer.service").unwrap();
+        directory.insert(sender_id.machine_token());
+        let sender = Endpoint::new(sender_id)
+            .with_shared_directory(directory.clone())
+            .with_clock(FixedClock(T0));
+        // The sender's keys are made by the first of four concurrent `create_1pu`s, the hub's by
+        // the first of four concurrent `validate`s.
+        let tokens = run(THREADS, |t| {
+            sender
+                .create_1pu("hub.service", format!("{t}").as_bytes(), &opts())
+                .unwrap()
+        });
+        let hub = Endpoint::new(hub_id.clone())
+            .with_shared_directory(directory.clone())
+            .with_clock(FixedClock(T0));
+        let payloads = run(THREADS, |t| hub.validate(&tokens[t]).unwrap());
+        for (t, m) in payloads.iter().enumerate() {
+            assert_eq!(m.protocol(), "ECDH-1PU");
+            assert_eq!(m.payload(), format!("{t}").as_bytes());
+        }
+    }
+}
+
 /// A revocation list that answers slowly, as one shared over the network does.
 struct SlowRevocations(hxjwt::jws::helpers::MemoryRevocationList);
 

@@ -11,7 +11,7 @@
     reason = "test code: a failure should panic loudly"
 )]
 
-use std::sync::OnceLock;
+use once_cell::sync::OnceCell;
 use std::time::{Duration, Instant};
 
 use hxjwt::ErrorKind;
@@ -31,7 +31,7 @@ fn unb64(text: &str) -> Vec<u8> {
 
 /// One RSA key for the whole file (generation is slow in debug builds).
 fn rsa() -> &'static Key {
-    static KEY: OnceLock<Key> = OnceLock::new();
+    static KEY: OnceCell<Key> = OnceCell::new();
     KEY.get_or_init(|| Key::generate_rsa(2048).unwrap())
 }
 
@@ -144,7 +144,7 @@ fn every_alg_and_enc_round_trips_in_both_serializations() {
 // ---------------------------------------------------------------------------------------------
 
 fn vectors() -> &'static Value {
-    static V: OnceLock<Value> = OnceLock::new();
+    static V: OnceCell<Value> = OnceCell::new();
     V.get_or_init(|| {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/jwe.json");
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()

@@ -15,9 +15,9 @@
     reason = "test code: a failure should panic loudly"
 )]
 
+use once_cell::sync::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
 use hxjwt::jwe::{self, ContentAlgorithm as Enc, Decryption, Key, KeyAlgorithm as Alg};
 use hxjwt::{ErrorKind, jws};
@@ -33,7 +33,7 @@ fn tokens_path() -> PathBuf {
 }
 
 fn doc() -> &'static Value {
-    static DOC: OnceLock<Value> = OnceLock::new();
+    static DOC: OnceCell<Value> = OnceCell::new();
     DOC.get_or_init(|| {
         let path = tokens_path();
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {

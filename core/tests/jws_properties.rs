@@ -10,7 +10,9 @@
     reason = "test code: a failure should panic loudly"
 )]
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+
+use once_cell::sync::OnceCell;
 
 use hxjwt::jws::{self, Algorithm, Header, Key, Validation};
 use hxjwt::{ErrorKind, FixedClock};
@@ -21,7 +23,7 @@ const NOW: i64 = 1_767_225_600;
 
 /// One signing key per algorithm, made once (RSA key generation is slow).
 fn keys() -> &'static Vec<(Algorithm, Key, Key)> {
-    static KEYS: OnceLock<Vec<(Algorithm, Key, Key)>> = OnceLock::new();
+    static KEYS: OnceCell<Vec<(Algorithm, Key, Key)>> = OnceCell::new();
     KEYS.get_or_init(|| {
         Algorithm::ALL
             .iter()

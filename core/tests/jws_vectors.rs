@@ -36,9 +36,9 @@
     reason = "test code: a failure should panic loudly"
 )]
 
+use once_cell::sync::OnceCell;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::OnceLock;
 
 use hxjwt::jws::{self, Algorithm, DEFAULT_MAX_TOKEN_LEN, Key, KeyType, Validation};
 use hxjwt::{ErrorKind, FixedClock, b64, dangerous};
@@ -54,7 +54,7 @@ const AUD: &str = "api.example.com";
 const ISS: &str = "https://login.example.com";
 
 /// With `HXJWT_BLESS` set, the file is rewritten once, before any test of this file reads it.
-static BLESSED: OnceLock<()> = OnceLock::new();
+static BLESSED: OnceCell<()> = OnceCell::new();
 
 const RFC7515_A1_KEY: &str = r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
 const RFC7515_A1_TOKEN: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";

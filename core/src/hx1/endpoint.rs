@@ -2,7 +2,9 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+
+use once_cell::sync::OnceCell;
 
 use aes_gcm::Aes256Gcm;
 use aes_gcm::aead::{AeadInOut, KeyInit};
@@ -223,7 +225,7 @@ pub struct Endpoint {
     cache: PairKeyCache,
     /// The current and previous identities as JWE keys, for the ECDH-1PU mode; made on first
     /// use, forgotten when the identities change.
-    onepu_keys: OnceLock<Vec<jwe::Key>>,
+    onepu_keys: OnceCell<Vec<jwe::Key>>,
     /// Peers' machine tokens as JWE keys, for the ECDH-1PU mode.
     onepu_peers: onepu::PeerKeys,
 }
@@ -241,7 +243,7 @@ impl Endpoint {
             clock: Arc::new(SystemClock),
             replay: None,
             cache: PairKeyCache::new(DEFAULT_KEY_CACHE_CAPACITY),
-            onepu_keys: OnceLock::new(),
+            onepu_keys: OnceCell::new(),
             onepu_peers: onepu::PeerKeys::new(DEFAULT_KEY_CACHE_CAPACITY),
         }
     }
@@ -295,7 +297,7 @@ impl Endpoint {
             .retain(|p| p.public_bytes() != previous.public_bytes());
         self.previous.insert(0, previous);
         self.previous.truncate(MAX_PREVIOUS_IDENTITIES);
-        self.onepu_keys = OnceLock::new();
+        self.onepu_keys = OnceCell::new();
     }
 
     /// Rotates in place: `identity` becomes the current key pair and the current one is kept
@@ -307,13 +309,13 @@ impl Endpoint {
             .retain(|p| p.public_bytes() != identity.public_bytes());
         let old = std::mem::replace(&mut self.identity, identity);
         self.add_previous_identity(old);
-        self.onepu_keys = OnceLock::new();
+        self.onepu_keys = OnceCell::new();
     }
 
     /// Forgets the previous identity keys: the rotation window is closed.
     pub fn clear_previous_identities(&mut self) {
         self.previous.clear();
-        self.onepu_keys = OnceLock::new();
+        self.onepu_keys = OnceCell::new();
     }
 
     /// The previous identity keys still accepted for receiving, newest first.

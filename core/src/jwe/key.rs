@@ -3,7 +3,9 @@
 
 use std::fmt;
 use std::ops::Deref;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+
+use once_cell::sync::OnceCell;
 
 use crate::x25519::Secret as XSecret;
 use serde_json::{Map, Value, json};
@@ -37,14 +39,14 @@ pub enum KeyKind {
 /// content key, an `A*GCMKW` key-encryption key): made once per key, not once per token.
 pub(crate) struct Secret {
     bytes: Zeroizing<Vec<u8>>,
-    gcm: OnceLock<Option<GcmKey>>,
+    gcm: OnceCell<Option<GcmKey>>,
 }
 
 impl Secret {
     fn material(bytes: Zeroizing<Vec<u8>>) -> Material {
         Material::Secret(Secret {
             bytes,
-            gcm: OnceLock::new(),
+            gcm: OnceCell::new(),
         })
     }
 }

@@ -505,7 +505,7 @@ pub struct Decrypted {
     /// headers.
     header_json: String,
     /// [`header_json`](Self::header_json) parsed, on first use.
-    header: std::sync::OnceLock<Map<String, Value>>,
+    header: once_cell::sync::OnceCell<Map<String, Value>>,
     /// The key management algorithm that decrypted it.
     pub alg: KeyAlgorithm,
     /// The content encryption algorithm.
@@ -558,7 +558,7 @@ impl Decrypted {
         let header_json = Value::Object(header.clone()).to_string();
         Decrypted {
             header_json,
-            header: std::sync::OnceLock::from(header),
+            header: once_cell::sync::OnceCell::with_value(header),
             alg,
             enc,
             plaintext,
@@ -1185,7 +1185,7 @@ fn decrypt_compact(
     let header_json = std::str::from_utf8(&header_bytes)
         .map_err(|_| Error::malformed("the protected header is not UTF-8"))?
         .to_owned();
-    let header = std::sync::OnceLock::new();
+    let header = once_cell::sync::OnceCell::new();
     if !members.is_empty() {
         let _ = header.set(members);
     }

@@ -2,7 +2,9 @@
 //! from JWK, PEM, OpenSSH public keys or raw bytes, or freshly generated.
 
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+
+use once_cell::sync::OnceCell;
 
 use hmac::{Hmac, KeyInit, Mac};
 
@@ -62,7 +64,7 @@ pub struct Key {
     material: Arc<Material>,
     /// The namespace of this key's one-time tokens in a replay store, computed once (it
     /// depends on the material only, so clones and `with_kid` share it).
-    replay_namespace: Arc<std::sync::OnceLock<String>>,
+    replay_namespace: Arc<OnceCell<String>>,
     kid: Option<String>,
     alg: Option<Algorithm>,
     usage: Option<String>,
@@ -167,7 +169,7 @@ fn ed25519_s_is_canonical(s: &[u8]) -> bool {
 /// non-canonical `y` (≥ p), and the eight torsion points (compared without the sign bit, which
 /// also refuses the non-canonical encodings of the two points whose x is 0).
 fn ed25519_r_is_acceptable(r: &[u8]) -> bool {
-    static SMALL_ORDER: OnceLock<[[u8; 32]; 8]> = OnceLock::new();
+    static SMALL_ORDER: OnceCell<[[u8; 32]; 8]> = OnceCell::new();
     let Ok(mut y) = <[u8; 32]>::try_from(r) else {
         return false;
     };
@@ -195,7 +197,7 @@ impl Key {
     fn from_material(material: Material) -> Key {
         Key {
             material: Arc::new(material),
-            replay_namespace: Arc::new(std::sync::OnceLock::new()),
+            replay_namespace: Arc::new(OnceCell::new()),
             kid: None,
             alg: None,
             usage: None,
@@ -902,31 +904,36 @@ impl Key {
 /// An HMAC secret and, computed on first use, the keyed hash state of each HS algorithm: the
 /// inner and outer pads are hashed once per key instead of once per token. Everything here is
 /// zeroized on drop (the states through the `zeroize` features of `hmac` and `sha2`).
+///
+/// The states are boxed: an empty cell is then one null pointer, not a state-sized hole. Inline,
+/// the holes were copied from the stack into the key's heap block when the key was built, and
+/// carried whatever the stack held there — in `tests/zeroize.rs`, the secret itself — into memory
+/// that no drop wipes, since an empty cell drops nothing.
 struct HmacSecret {
     secret: Zeroizing<Vec<u8>>,
-    hs256: OnceLock<Hmac<Sha256>>,
-    hs384: OnceLock<Hmac<sha2::Sha384>>,
-    hs512: OnceLock<Hmac<sha2::Sha512>>,
+    hs256: OnceCell<Box<Hmac<Sha256>>>,
+    hs384: OnceCell<Box<Hmac<sha2::Sha384>>>,
+    hs512: OnceCell<Box<Hmac<sha2::Sha512>>>,
 }
 
 impl HmacSecret {
     fn new(secret: Zeroizing<Vec<u8>>) -> Self {
         HmacSecret {
             secret,
-            hs256: OnceLock::new(),
-            hs384: OnceLock::new(),
-            hs512: OnceLock::new(),
+            hs256: OnceCell::new(),
+            hs384: OnceCell::new(),
+            hs512: OnceCell::new(),
         }
     }
 
     /// The keyed state for `D`, made once.
-    fn state<M: KeyInit + Clone>(&self, cell: &OnceLock<M>) -> Result<M> {
+    fn state<M: KeyInit + Clone>(&self, cell: &OnceCell<Box<M>>) -> Result<M> {
         if let Some(state) = cell.get() {
-            return Ok(state.clone());
+            return Ok(M::clone(state));
         }
         let state = M::new_from_slice(&self.secret)
             .map_err(|_| Error::new(ErrorKind::Internal, "HMAC key setup failed"))?;
-        Ok(cell.get_or_init(|| state).clone())
+        Ok(M::clone(cell.get_or_init(|| Box::new(state))))
     }
 
     fn tag(&self, alg: Algorithm, msg: &[u8]) -> Result<Vec<u8>> {

@@ -1,6 +1,6 @@
 //! RSA, ECDSA and Ed25519 through aws-lc-rs (the default backend).
 
-use std::sync::OnceLock;
+use once_cell::sync::OnceCell;
 
 use aws_lc_rs::encoding::{AsBigEndian as _, AsDer as _};
 use aws_lc_rs::rand::SystemRandom;
@@ -74,7 +74,7 @@ impl RsaSigner {
 pub(crate) struct RsaVerifier {
     n: Vec<u8>,
     e: Vec<u8>,
-    parsed: [OnceLock<Option<ParsedPublicKey>>; 6],
+    parsed: [OnceCell<Option<ParsedPublicKey>>; 6],
 }
 
 impl RsaVerifier {
