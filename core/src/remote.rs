@@ -34,6 +34,9 @@ use crate::error::{Error, ErrorKind, Result, quote};
 use crate::hx1::{Directory, MachineToken, MemoryDirectory};
 use crate::jws::{Algorithm, Key, KeySet, VerifyingKeys};
 
+/// The `User-Agent` of every fetch unless [`RemoteOptions::headers`] gives one:
+/// `hxjwt/<version>`.
+pub const DEFAULT_USER_AGENT: &str = concat!("hxjwt/", env!("CARGO_PKG_VERSION"));
 /// The default [`RemoteOptions::max_response_bytes`]: 1 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 /// The longest URL accepted, in bytes.
@@ -53,7 +56,7 @@ pub const MAX_URL_LEN: usize = 2048;
 /// ```
 ///
 /// The cache times are counted in whole seconds by the fetcher's [`Clock`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct RemoteOptions {
     /// The longest wait to establish a connection (TCP and TLS). Defaults to 5 s.
     pub connect_timeout: Duration,
@@ -77,8 +80,30 @@ pub struct RemoteOptions {
     /// After that, lookups fail with [`ErrorKind::ResolverFailed`]. Defaults to 3 600 s.
     pub max_stale: Duration,
     /// Accept `http://` URLs (no TLS). Only for loopback tests and private networks. Defaults
-    /// to `false`.
+    /// to `false`. Even with it, a redirect from an `https://` URL to an `http://` one is
+    /// always refused.
     pub allow_http: bool,
+    /// The certificate authorities trusted for `https://` fetches, as PEM text (one or more
+    /// `CERTIFICATE` blocks), for an identity provider behind a private CA. When set, these
+    /// roots **replace** the built-in Mozilla roots (as `curl --cacert` does): put the public
+    /// roots in the same PEM if both are needed. Set it with [`RemoteOptions::with_ca_file`] or
+    /// [`RemoteOptions::with_ca_pem`], which check it when called; a value set directly is
+    /// checked by [`RemoteJwks::new`]. Defaults to `None` (the built-in roots).
+    pub ca_pem: Option<String>,
+    /// Extra request headers sent with every fetch (redirects included, except that
+    /// `Authorization`, `Cookie` and `Proxy-Authorization` are dropped when a redirect leaves
+    /// the URL's origin), as `(name, value)`. A `User-Agent` here replaces the default
+    /// `hxjwt/<version>`; an `Accept` replaces the default
+    /// `application/jwk-set+json, application/json`. Names must be HTTP tokens other than
+    /// `Host`, `Content-Length` and `Transfer-Encoding`; values must not hold CR, LF, NUL or
+    /// other control characters but tab. Set them with [`RemoteOptions::with_header`], which
+    /// checks them when called; values set directly are checked by [`RemoteJwks::new`]. Values
+    /// never appear in `Debug` output or error messages. Defaults to none.
+    pub headers: Vec<(String, String)>,
+    /// Accept a JWK Set that mixes HMAC secrets (`kty: "oct"`) with public keys, as
+    /// [`KeySet::from_jwks_mixed`] does for a local set (a [`RemoteKeySet`] refuses such a set
+    /// otherwise, like [`KeySet::from_jwks`]). Defaults to `false`.
+    pub allow_mixed_keys: bool,
 }
 
 impl Default for RemoteOptions {
@@ -93,8 +118,229 @@ impl Default for RemoteOptions {
             refresh_cooldown: Duration::from_secs(30),
             max_stale: Duration::from_secs(3600),
             allow_http: false,
+            ca_pem: None,
+            headers: Vec::new(),
+            allow_mixed_keys: false,
         }
     }
+}
+
+impl fmt::Debug for RemoteOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header values may be credentials: only their names are shown.
+        let header_names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("RemoteOptions")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("default_ttl", &self.default_ttl)
+            .field("min_ttl", &self.min_ttl)
+            .field("max_ttl", &self.max_ttl)
+            .field("refresh_cooldown", &self.refresh_cooldown)
+            .field("max_stale", &self.max_stale)
+            .field("allow_http", &self.allow_http)
+            .field("ca_pem", &self.ca_pem.as_ref().map(|_| "<PEM>"))
+            .field("headers", &header_names)
+            .field("allow_mixed_keys", &self.allow_mixed_keys)
+            .finish()
+    }
+}
+
+/// The most redirects a fetch follows; one more fails with [`ErrorKind::ResolverFailed`].
+pub const MAX_REDIRECTS: usize = 3;
+/// The largest CA file accepted by [`RemoteOptions::with_ca_file`], in bytes: 4 MiB.
+pub const MAX_CA_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// The longest header name accepted, in bytes.
+pub const MAX_HEADER_NAME_LEN: usize = 256;
+/// The longest header value accepted, in bytes.
+pub const MAX_HEADER_VALUE_LEN: usize = 8192;
+/// The most extra headers accepted.
+pub const MAX_HEADERS: usize = 64;
+
+impl RemoteOptions {
+    /// These options trusting the certificate authorities of the PEM file at `path` (instead of
+    /// the built-in roots: see [`RemoteOptions::ca_pem`]). The file is read and checked now:
+    /// an unreadable file, one larger than [`MAX_CA_FILE_BYTES`], bad PEM, or a file with no
+    /// `CERTIFICATE` block fails with [`ErrorKind::InvalidArgument`] naming the path.
+    ///
+    /// ```
+    /// use hxjwt::ErrorKind;
+    /// use hxjwt::remote::RemoteOptions;
+    /// let err = RemoteOptions::default().with_ca_file("/no/such/ca.pem").unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    /// assert!(err.to_string().contains("/no/such/ca.pem"));
+    /// ```
+    pub fn with_ca_file(self, path: impl AsRef<std::path::Path>) -> Result<Self> {
+        use std::io::Read;
+        let path = path.as_ref();
+        let name = quote(&path.display().to_string());
+        let file = std::fs::File::open(path)
+            .map_err(|e| Error::invalid_argument(format!("cannot read the CA file {name}: {e}")))?;
+        let mut bytes = Vec::new();
+        file.take(MAX_CA_FILE_BYTES.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::invalid_argument(format!("cannot read the CA file {name}: {e}")))?;
+        if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > MAX_CA_FILE_BYTES {
+            return Err(Error::invalid_argument(format!(
+                "the CA file {name} is larger than {MAX_CA_FILE_BYTES} bytes"
+            )));
+        }
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Error::invalid_argument(format!("the CA file {name} is not PEM text (not UTF-8)"))
+        })?;
+        parse_ca_pem(&text)
+            .map_err(|e| Error::invalid_argument(format!("the CA file {name}: {}", e.detail())))?;
+        Ok(RemoteOptions {
+            ca_pem: Some(text),
+            ..self
+        })
+    }
+
+    /// These options trusting the certificate authorities of `pem` (one or more `CERTIFICATE`
+    /// blocks), instead of the built-in roots: see [`RemoteOptions::ca_pem`]. Bad PEM or no
+    /// certificate fails with [`ErrorKind::InvalidArgument`] now.
+    ///
+    /// ```
+    /// use hxjwt::ErrorKind;
+    /// use hxjwt::remote::RemoteOptions;
+    /// let err = RemoteOptions::default().with_ca_pem("not a certificate").unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    /// ```
+    pub fn with_ca_pem(self, pem: &str) -> Result<Self> {
+        parse_ca_pem(pem)?;
+        Ok(RemoteOptions {
+            ca_pem: Some(pem.to_owned()),
+            ..self
+        })
+    }
+
+    /// These options with one more request header (see [`RemoteOptions::headers`]), checked
+    /// now: a name that is not an HTTP token or is `Host`, `Content-Length` or
+    /// `Transfer-Encoding`, a value with CR, LF, NUL or another control character, or a
+    /// header given twice, fails with [`ErrorKind::InvalidArgument`] (naming the header, never
+    /// quoting the value).
+    ///
+    /// ```
+    /// use hxjwt::ErrorKind;
+    /// use hxjwt::remote::RemoteOptions;
+    /// let opts = RemoteOptions::default().with_header("X-Api-Key", "k-123")?;
+    /// assert_eq!(opts.headers, vec![("X-Api-Key".to_owned(), "k-123".to_owned())]);
+    /// let err = opts.with_header("X-Evil", "a\r\nHost: x").unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
+    pub fn with_header(mut self, name: &str, value: &str) -> Result<Self> {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        check_headers(&self.headers)?;
+        Ok(self)
+    }
+
+    /// These options with a header given as one `"Name: value"` line (as curl's `-H` and the
+    /// CLI's `--header` take it); see [`RemoteOptions::with_header`].
+    ///
+    /// ```
+    /// use hxjwt::remote::RemoteOptions;
+    /// let opts = RemoteOptions::default().with_header_line("User-Agent: billing/2.1")?;
+    /// assert_eq!(opts.headers[0].1, "billing/2.1");
+    /// assert!(RemoteOptions::default().with_header_line("no colon").is_err());
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
+    pub fn with_header_line(self, line: &str) -> Result<Self> {
+        let (name, value) = line.split_once(':').ok_or_else(|| {
+            Error::invalid_argument("a header must be given as 'Name: value' (no colon found)")
+        })?;
+        self.with_header(name.trim(), value.trim_matches([' ', '\t']))
+    }
+}
+
+/// The certificates of a PEM text: at least one, each well-formed DER.
+fn parse_ca_pem(pem: &str) -> Result<Vec<ureq::tls::Certificate<'static>>> {
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(pem.as_bytes()) {
+        match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => {
+                der::Document::try_from(c.der()).map_err(|e| {
+                    Error::invalid_argument(format!(
+                        "certificate {} is not valid DER: {e}",
+                        certs.len().saturating_add(1)
+                    ))
+                })?;
+                certs.push(c);
+            }
+            Ok(_) => {
+                return Err(Error::invalid_argument(
+                    "the CA PEM holds a private key: only CERTIFICATE blocks belong there",
+                ));
+            }
+            Err(e) => {
+                return Err(Error::invalid_argument(format!("not valid PEM: {e}")));
+            }
+        }
+    }
+    if certs.is_empty() {
+        return Err(Error::invalid_argument(
+            "no CERTIFICATE block found in the CA PEM",
+        ));
+    }
+    Ok(certs)
+}
+
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// Checks extra request headers (names, values, count, duplicates).
+fn check_headers(headers: &[(String, String)]) -> Result<()> {
+    if headers.len() > MAX_HEADERS {
+        return Err(Error::invalid_argument(format!(
+            "more than {MAX_HEADERS} extra headers"
+        )));
+    }
+    for (i, (name, value)) in headers.iter().enumerate() {
+        if name.is_empty() {
+            return Err(Error::invalid_argument("a header name is empty"));
+        }
+        if name.len() > MAX_HEADER_NAME_LEN || !name.bytes().all(is_tchar) {
+            return Err(Error::invalid_argument(format!(
+                "the header name {} is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~, \
+                 at most {MAX_HEADER_NAME_LEN} bytes)",
+                quote(name)
+            )));
+        }
+        let lower = name.to_ascii_lowercase();
+        if matches!(
+            lower.as_str(),
+            "host" | "content-length" | "transfer-encoding"
+        ) {
+            return Err(Error::invalid_argument(format!(
+                "the header {} is set by the HTTP client and cannot be given",
+                quote(name)
+            )));
+        }
+        if headers
+            .iter()
+            .take(i)
+            .any(|(other, _)| other.eq_ignore_ascii_case(name))
+        {
+            return Err(Error::invalid_argument(format!(
+                "the header {} is given twice",
+                quote(name)
+            )));
+        }
+        if value.len() > MAX_HEADER_VALUE_LEN {
+            return Err(Error::invalid_argument(format!(
+                "the value of the header {} is longer than {MAX_HEADER_VALUE_LEN} bytes",
+                quote(name)
+            )));
+        }
+        if value.chars().any(|c| c.is_control() && c != '\t') {
+            return Err(Error::invalid_argument(format!(
+                "the value of the header {} contains CR, LF, NUL or another control character",
+                quote(name)
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn secs(d: Duration) -> i64 {
@@ -168,13 +414,30 @@ impl<T: Send + Sync + 'static> RemoteJwks<T> {
     /// characters.
     pub fn new(url: &str, opts: RemoteOptions, parse: fn(&str) -> Result<T>) -> Result<Self> {
         check_url(url, opts.allow_http)?;
+        check_headers(&opts.headers)?;
+        let user_agent = opts
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("user-agent"))
+            .map_or(DEFAULT_USER_AGENT, |(_, v)| v.as_str());
         let mut config = ureq::Agent::config_builder()
             .timeout_connect(Some(opts.connect_timeout))
             .timeout_global(Some(opts.timeout))
             .http_status_as_error(false)
             .https_only(!opts.allow_http)
-            .max_redirects(3)
-            .user_agent(concat!("hxjwt/", env!("CARGO_PKG_VERSION")));
+            // Redirects are followed by `download`, which checks the scheme of every hop.
+            .max_redirects(0)
+            .user_agent(user_agent);
+        if let Some(pem) = &opts.ca_pem {
+            let certs = parse_ca_pem(pem).map_err(|e| {
+                Error::invalid_argument(format!("RemoteOptions::ca_pem: {}", e.detail()))
+            })?;
+            config = config.tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .root_certs(ureq::tls::RootCerts::new_with_certs(&certs))
+                    .build(),
+            );
+        }
         if is_loopback(url) {
             // A proxy from the environment must not see (or break) loopback traffic.
             config = config.proxy(None);
@@ -416,6 +679,77 @@ impl<T: Send + Sync + 'static> RemoteJwks<T> {
         self.lock()
     }
 
+    /// The GET of the URL, redirects followed by hand: at most [`MAX_REDIRECTS`], never from
+    /// `https://` to `http://`, each hop's URL checked as the first one was; credentials
+    /// (`Authorization`, `Cookie`, `Proxy-Authorization`) only sent to the URL's own origin.
+    fn follow(&self, fail: &dyn Fn(String) -> Error) -> Result<ureq::http::Response<ureq::Body>> {
+        let opts = &self.inner.opts;
+        let origin = origin_of(&self.inner.url);
+        let has_accept = opts
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("accept"));
+        let mut url = self.inner.url.clone();
+        let mut hops = 0usize;
+        loop {
+            let same_origin = origin_of(&url) == origin;
+            let mut request = self.inner.agent.get(url.as_str());
+            if !has_accept {
+                request = request.header("accept", "application/jwk-set+json, application/json");
+            }
+            for (name, value) in &opts.headers {
+                let lower = name.to_ascii_lowercase();
+                if lower == "user-agent"
+                    || (!same_origin
+                        && matches!(
+                            lower.as_str(),
+                            "authorization" | "cookie" | "proxy-authorization"
+                        ))
+                {
+                    continue;
+                }
+                request = request.header(name.as_str(), value.as_str());
+            }
+            let response = request.call().map_err(|e| fail(describe_error(&e, &url)))?;
+            let status = response.status().as_u16();
+            if !matches!(status, 301 | 302 | 303 | 307 | 308) {
+                return Ok(response);
+            }
+            let location = response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .ok_or_else(|| fail(format!("HTTP status {status} without a usable Location")))?;
+            let next = resolve_location(&url, location).ok_or_else(|| {
+                fail(format!(
+                    "redirect to {} refused: not an http(s) URL",
+                    quote(location)
+                ))
+            })?;
+            let from_https = url
+                .get(..8)
+                .is_some_and(|p| p.eq_ignore_ascii_case("https://"));
+            let to_https = next
+                .get(..8)
+                .is_some_and(|p| p.eq_ignore_ascii_case("https://"));
+            if from_https && !to_https {
+                return Err(fail(format!(
+                    "redirect from https to http refused ({})",
+                    quote(&next)
+                )));
+            }
+            hops = hops.saturating_add(1);
+            if hops > MAX_REDIRECTS {
+                return Err(fail(format!(
+                    "too many redirects (more than {MAX_REDIRECTS})"
+                )));
+            }
+            check_url(&next, opts.allow_http)
+                .map_err(|e| fail(format!("redirect refused: {}", e.detail())))?;
+            url = next;
+        }
+    }
+
     /// One GET: the parsed set and the freshness the server allows (`max-age` minus `Age`).
     fn download(&self) -> Result<(T, Option<u64>)> {
         let url = &self.inner.url;
@@ -425,13 +759,7 @@ impl<T: Send + Sync + 'static> RemoteJwks<T> {
                 format!("fetching the JWK Set at {}: {what}", quote(url)),
             )
         };
-        let mut response = self
-            .inner
-            .agent
-            .get(url.as_str())
-            .header("accept", "application/jwk-set+json, application/json")
-            .call()
-            .map_err(|e| fail(e.to_string()))?;
+        let mut response = self.follow(&fail)?;
         let status = response.status();
         if !status.is_success() {
             return Err(fail(format!("HTTP status {}", status.as_u16())));
@@ -552,6 +880,81 @@ fn is_loopback(url: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// `scheme://authority` of a URL, lower-cased.
+fn origin_of(url: &str) -> String {
+    let lower = url.to_ascii_lowercase();
+    match lower.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            format!("{scheme}://{authority}")
+        }
+        None => lower,
+    }
+}
+
+/// The absolute URL a `Location` header points to from `base`, or `None` for another scheme.
+fn resolve_location(base: &str, location: &str) -> Option<String> {
+    let location = location.trim();
+    let lower = location.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        return Some(location.to_owned());
+    }
+    let (scheme, _) = base.split_once("://")?;
+    if let Some(rest) = location.strip_prefix("//") {
+        return Some(format!("{scheme}://{rest}"));
+    }
+    // Another scheme (`ftp:`, `file:`, `javascript:`): a colon before any '/', '?' or '#'.
+    let first_part = location.split(['/', '?', '#']).next().unwrap_or_default();
+    if first_part.contains(':') {
+        return None;
+    }
+    let origin = origin_of(base);
+    let origin_len = origin.len();
+    if location.starts_with('/') {
+        return Some(format!("{}{location}", base.get(..origin_len)?));
+    }
+    // Relative to the base's directory (its path without query or fragment).
+    let path_end = base
+        .get(origin_len..)?
+        .find(['?', '#'])
+        .map_or(base.len(), |i| origin_len.saturating_add(i));
+    let path = base.get(..path_end)?;
+    let dir = match path.get(origin_len..)?.rfind('/') {
+        Some(i) => path
+            .get(..origin_len.saturating_add(i).saturating_add(1))?
+            .to_owned(),
+        None => format!("{path}/"),
+    };
+    Some(format!("{dir}{location}"))
+}
+
+/// A precise message for a failed request: certificate problems named, other errors as ureq
+/// words them.
+fn describe_error(e: &ureq::Error, url: &str) -> String {
+    // rustls' errors are reached through ureq (Error::Rustls, or an io::Error wrapping one);
+    // hxjwt has no direct rustls dependency under this feature, so the certificate error is
+    // told by its variant's name in the Debug form (a test per case in tests/remote_tls.rs).
+    let debug = format!("{e:?}");
+    let lower = url.to_ascii_lowercase();
+    let rest = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);
+    let host = host_of(rest);
+    if debug.contains("InvalidCertificate(UnknownIssuer") {
+        "TLS: certificate not trusted (unknown CA)".to_owned()
+    } else if debug.contains("InvalidCertificate(Expired)")
+        || debug.contains("InvalidCertificate(ExpiredContext")
+    {
+        "TLS: certificate expired".to_owned()
+    } else if debug.contains("InvalidCertificate(NotValidYet") {
+        "TLS: certificate not yet valid".to_owned()
+    } else if debug.contains("InvalidCertificate(NotValidForName") {
+        format!("TLS: certificate is not valid for host {}", quote(host))
+    } else if debug.contains("InvalidCertificate(") {
+        format!("TLS: certificate refused ({e})")
+    } else {
+        e.to_string()
+    }
+}
+
 /// An HX1 [`Directory`] served as a JWK Set at a URL: the X25519 keys of the set, by name
 /// (`kid`), up to [`MAX_KEYS_PER_NAME`](crate::hx1::MAX_KEYS_PER_NAME) per name during a
 /// rotation. A name not in the cached set triggers a refresh (limited by the cool-down).
@@ -621,9 +1024,16 @@ pub struct RemoteKeySet {
 
 impl RemoteKeySet {
     /// A key set fetched from `url`; see [`RemoteJwks::new`].
+    /// With [`RemoteOptions::allow_mixed_keys`], the set is read by
+    /// [`KeySet::from_jwks_mixed`], else by [`KeySet::from_jwks`].
     pub fn new(url: &str, opts: RemoteOptions) -> Result<Self> {
+        let parse: fn(&str) -> Result<KeySet> = if opts.allow_mixed_keys {
+            KeySet::from_jwks_mixed
+        } else {
+            KeySet::from_jwks
+        };
         Ok(RemoteKeySet {
-            jwks: RemoteJwks::new(url, opts, KeySet::from_jwks)?,
+            jwks: RemoteJwks::new(url, opts, parse)?,
         })
     }
 
@@ -705,6 +1115,34 @@ mod tests {
         }
         assert!(check_url("http://127.0.0.1:8080/jwks.json", true).is_ok());
         assert!(check_url(&format!("https://{}", "a".repeat(MAX_URL_LEN)), false).is_err());
+    }
+
+    #[test]
+    fn locations_are_resolved() {
+        let base = "https://a.example:8443/keys/v1/jwks.json?x=1";
+        let r = |l: &str| resolve_location(base, l);
+        assert_eq!(
+            r("https://b.example/j").as_deref(),
+            Some("https://b.example/j")
+        );
+        assert_eq!(
+            r("HTTP://b.example/j").as_deref(),
+            Some("HTTP://b.example/j")
+        );
+        assert_eq!(r("//c.example/j").as_deref(), Some("https://c.example/j"));
+        assert_eq!(r("/other").as_deref(), Some("https://a.example:8443/other"));
+        assert_eq!(
+            r("v2.json").as_deref(),
+            Some("https://a.example:8443/keys/v1/v2.json")
+        );
+        assert_eq!(
+            resolve_location("https://a.example", "j.json").as_deref(),
+            Some("https://a.example/j.json")
+        );
+        for bad in ["file:///etc/passwd", "javascript:alert(1)", "ftp://x/y"] {
+            assert_eq!(r(bad), None, "{bad}");
+        }
+        assert_eq!(origin_of("HTTPS://A.example:1/x?y"), "https://a.example:1");
     }
 
     #[test]
