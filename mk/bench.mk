@@ -38,6 +38,8 @@ bench: bench-build ## Compare hxjwt with its peers (jsonwebtoken, PyJWT, joserfc
 	  "$$(rustc --version)" "$$($(CC) --version | head -n 1)" "$(BENCH_SCALE)" > $(BENCH_RESULTS)/env.json
 	@start=$$(date +%s); export BENCH_SCALE=$(BENCH_SCALE); \
 	echo "== Rust: hxjwt (and replay protection on a private redis-server)" && $(BENCH_BIN)/hxbench $(BENCH_RESULTS)/rust-hxjwt.json && \
+	echo "== Rust: hxjwt vs jsonwebtoken (aws_lc_rs), oxitoken, jwt-simple, interleaved; aws-lc's verify" && \
+	  $(BENCH_BIN)/peers $(BENCH_RESULTS)/rust-peers.json && \
 	echo "== Rust: jsonwebtoken (aws_lc_rs)" && $(BENCH_BIN)/jwt-aws $(BENCH_RESULTS)/rust-jwt-aws.json && \
 	echo "== Rust: jsonwebtoken (rust_crypto)" && $(BENCH_BIN)/jwt-rc $(BENCH_RESULTS)/rust-jwt-rc.json && \
 	echo "== C: libhxjwt vs libjwt" && $(BENCH_DIR)/c/bench_c $(BENCH_RESULTS)/c.json && \
@@ -63,9 +65,11 @@ bench-tools:
 	@echo "redis-server for the fleet rows: $$(command -v redis-server) ($$(redis-server --version | sed 's/.* v=\([^ ]*\).*/\1/'))"
 
 # The harness's own workspace (committed Cargo.lock). jsonwebtoken's two backends are separate
-# packages built by separate invocations, so that cargo never unifies their features.
+# packages built by separate invocations, so that cargo never unifies their features; `peers`
+# (hxjwt, jsonwebtoken/aws_lc_rs, oxitoken, jwt-simple in one process) is built alone too.
 bench-rust-build:
 	$(BENCH_CARGO) build --release --locked --manifest-path bench/rust/Cargo.toml -p hxbench
+	$(BENCH_CARGO) build --release --locked --manifest-path bench/rust/Cargo.toml -p peers
 	$(BENCH_CARGO) build --release --locked --manifest-path bench/rust/Cargo.toml -p jwt-aws
 	$(BENCH_CARGO) build --release --locked --manifest-path bench/rust/Cargo.toml -p jwt-rc
 

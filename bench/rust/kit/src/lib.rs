@@ -44,7 +44,11 @@ impl Counting {
     /// Stops counting; returns (allocations, bytes allocated, peak live bytes since `start`).
     pub fn stop() -> (u64, u64, i64) {
         ON.store(false, Relaxed);
-        (ALLOCS.load(Relaxed), BYTES.load(Relaxed), PEAK.load(Relaxed))
+        (
+            ALLOCS.load(Relaxed),
+            BYTES.load(Relaxed),
+            PEAK.load(Relaxed),
+        )
     }
 }
 
@@ -168,7 +172,10 @@ pub fn throughput<R>(threads: usize, seconds: f64, f: impl Fn() -> R + Sync) -> 
             stop.store(true, Relaxed);
         });
         let wall = t0.elapsed().as_secs_f64();
-        runs.push((total.load(Relaxed) as f64 / wall, (cpu_seconds() - c0) / wall));
+        runs.push((
+            total.load(Relaxed) as f64 / wall,
+            (cpu_seconds() - c0) / wall,
+        ));
     }
     runs.sort_by(|a, b| a.0.total_cmp(&b.0));
     runs[1]
@@ -254,7 +261,10 @@ impl Results {
 
 /// The directory of the repository's test keys (tests/vectors/keys), from the bench's manifest.
 pub fn key_path(file: &str) -> String {
-    format!("{}/../../../tests/vectors/keys/{file}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/../../../tests/vectors/keys/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 /// The Unix time now, in seconds.
@@ -263,4 +273,88 @@ pub fn unix_now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
+}
+
+/// One side of an interleaved comparison: its name and one call.
+pub type Side<'a> = (String, Box<dyn FnMut() + 'a>);
+
+/// Times `sides` in interleaved rounds in this process: one untimed warm-up round (which also
+/// fixes each side's batch, ~`secs` of calls), then `rounds` timed rounds; in round r the sides
+/// run in the order r, r+1, … (rotated: A B C, B C A, …), each one batch timed as a whole, so the
+/// machine's drift over the run falls on every side alike. Returns, per side, the mean time per
+/// call (ns) of each timed round.
+pub fn interleave(sides: &mut [Side<'_>], rounds: usize, secs: f64) -> Vec<Vec<f64>> {
+    let n = sides.len();
+    let mut batch = vec![1u64; n];
+    for (i, (_, f)) in sides.iter_mut().enumerate() {
+        let (t, mut calls) = (Instant::now(), 0u64);
+        while t.elapsed().as_secs_f64() < secs || calls < 3 {
+            f();
+            calls += 1;
+        }
+        let per_call = t.elapsed().as_secs_f64() / calls as f64;
+        batch[i] = ((secs / per_call) as u64).max(1);
+    }
+    let mut per_round = vec![Vec::with_capacity(rounds); n];
+    for round in 0..rounds {
+        for k in 0..n {
+            let i = (round + k) % n;
+            let f = &mut sides[i].1;
+            let t = Instant::now();
+            for _ in 0..batch[i] {
+                f();
+            }
+            per_round[i].push(t.elapsed().as_nanos() as f64 / batch[i] as f64);
+        }
+    }
+    per_round
+}
+
+/// Heap allocations and bytes allocated per call of `f`, over `calls` calls.
+pub fn allocs_per_call(calls: u64, mut f: impl FnMut()) -> (f64, f64) {
+    Counting::start();
+    for _ in 0..calls {
+        f();
+    }
+    let (allocs, bytes, _) = Counting::stop();
+    (allocs as f64 / calls as f64, bytes as f64 / calls as f64)
+}
+
+/// The median, smallest and largest of `v` (zeros when empty).
+pub fn spread(v: &[f64]) -> (f64, f64, f64) {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    match (s.get(s.len() / 2), s.first(), s.last()) {
+        (Some(m), Some(lo), Some(hi)) => (*m, *lo, *hi),
+        _ => (0.0, 0.0, 0.0),
+    }
+}
+
+/// One run of [`throughput`]: calls per second of `f` on `threads` threads over ~`seconds`
+/// (scaled), and the CPUs the process kept busy.
+pub fn throughput_once<R>(threads: usize, seconds: f64, f: impl Fn() -> R + Sync) -> (f64, f64) {
+    let stop = AtomicBool::new(false);
+    let total = AtomicU64::new(0);
+    let (c0, t0) = (cpu_seconds(), Instant::now());
+    std::thread::scope(|sc| {
+        for _ in 0..threads {
+            sc.spawn(|| {
+                let mut n = 0u64;
+                while !stop.load(Relaxed) {
+                    for _ in 0..16 {
+                        black_box(f());
+                    }
+                    n += 16;
+                }
+                total.fetch_add(n, Relaxed);
+            });
+        }
+        std::thread::sleep(Duration::from_secs_f64(seconds * scale()));
+        stop.store(true, Relaxed);
+    });
+    let wall = t0.elapsed().as_secs_f64();
+    (
+        total.load(Relaxed) as f64 / wall,
+        (cpu_seconds() - c0) / wall,
+    )
 }
