@@ -44,6 +44,8 @@ pub use keyset::{KeySet, MAX_JWKS_BYTES, MAX_KEYS, MAX_KEYS_TRIED, SkippedKey};
 pub use parts::{Curve, RSA_MAX_BITS, RSA_MIN_BITS};
 pub use validation::{DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKEN_LEN, Validation};
 
+pub use crate::explain::{Check, Outcome, Report, explain};
+
 use crate::error::{Error, ErrorKind, Result, quote};
 use crate::{b64, json};
 
@@ -216,6 +218,31 @@ struct Parsed<'a> {
 }
 
 fn parse<'a>(token: &'a str, v: &Validation, scratch: &'a mut Scratch) -> Result<Parsed<'a>> {
+    let (h, p, s) = split(token, v)?;
+    let header = parse_header(h, v, &mut scratch.header)?;
+    let alg = header_alg(&header)?;
+    v.check_algorithm(alg)?;
+    check_crit(&header)?;
+    check_members(&header)?;
+    v.check_typ(&header)?;
+    // The payload and signature are decoded only for a header that passed: a token whose
+    // header is refused costs no more than its header.
+    let payload = b64::decode(p, "payload segment")?;
+    let signature = b64::decode_buf(s, &mut scratch.signature, "signature segment")?;
+    let signed = signed_part(token, h, p)?;
+    Ok(Parsed {
+        signed,
+        header,
+        alg,
+        payload,
+        signature,
+    })
+}
+
+// The steps of `parse`, one function each, shared with `explain` (which runs every one it can).
+
+/// Size and structure: the three segments.
+pub(crate) fn split<'a>(token: &'a str, v: &Validation) -> Result<(&'a str, &'a str, &'a str)> {
     if token.len() > v.max_token_len {
         return Err(Error::malformed(format!(
             "token is {} bytes; the limit is {}",
@@ -234,22 +261,38 @@ fn parse<'a>(token: &'a str, v: &Validation, scratch: &'a mut Scratch) -> Result
             "token has more than 3 segments (a JWE has 5; hxjwt decodes JWS only)",
         ));
     }
-    let header = json::parse_object(
-        &b64::decode_buf(h, &mut scratch.header, "header segment")?,
+    Ok((h, p, s))
+}
+
+/// The header segment as one strict JSON object.
+pub(crate) fn parse_header(
+    h: &str,
+    v: &Validation,
+    scratch: &mut [u8; 512],
+) -> Result<Map<String, Value>> {
+    json::parse_object(
+        &b64::decode_buf(h, scratch, "header segment")?,
         v.max_depth,
         "header",
-    )?;
-    let alg = match header.get("alg") {
+    )
+}
+
+/// The header's `alg`, a supported algorithm (whether it is accepted is the validation's).
+pub(crate) fn header_alg(header: &Map<String, Value>) -> Result<Algorithm> {
+    match header.get("alg") {
         Some(Value::String(name)) => Algorithm::from_name(name).ok_or_else(|| {
             Error::new(
                 ErrorKind::UnsupportedAlgorithm,
                 format!("alg {} is not supported", quote(name)),
             )
-        })?,
-        Some(_) => return Err(Error::malformed("header member \"alg\" is not a string")),
-        None => return Err(Error::malformed("header has no \"alg\"")),
-    };
-    v.check_algorithm(alg)?;
+        }),
+        Some(_) => Err(Error::malformed("header member \"alg\" is not a string")),
+        None => Err(Error::malformed("header has no \"alg\"")),
+    }
+}
+
+/// No `crit`, no `b64: false`.
+pub(crate) fn check_crit(header: &Map<String, Value>) -> Result<()> {
     if header.contains_key("crit") {
         return Err(Error::new(
             ErrorKind::UnknownHeader,
@@ -257,14 +300,16 @@ fn parse<'a>(token: &'a str, v: &Validation, scratch: &'a mut Scratch) -> Result
         ));
     }
     match header.get("b64") {
-        None | Some(Value::Bool(true)) => {}
-        Some(_) => {
-            return Err(Error::new(
-                ErrorKind::UnknownHeader,
-                "unencoded payloads (\"b64\": false, RFC 7797) are not supported",
-            ));
-        }
+        None | Some(Value::Bool(true)) => Ok(()),
+        Some(_) => Err(Error::new(
+            ErrorKind::UnknownHeader,
+            "unencoded payloads (\"b64\": false, RFC 7797) are not supported",
+        )),
     }
+}
+
+/// `kid`, `typ` and `cty`, when present, are strings.
+pub(crate) fn check_members(header: &Map<String, Value>) -> Result<()> {
     for member in ["kid", "typ", "cty"] {
         if header.get(member).is_some_and(|m| !m.is_string()) {
             return Err(Error::malformed(format!(
@@ -272,21 +317,14 @@ fn parse<'a>(token: &'a str, v: &Validation, scratch: &'a mut Scratch) -> Result
             )));
         }
     }
-    v.check_typ(&header)?;
-    // The payload and signature are decoded only for a header that passed: a token whose
-    // header is refused costs no more than its header.
-    let payload = b64::decode(p, "payload segment")?;
-    let signature = b64::decode_buf(s, &mut scratch.signature, "signature segment")?;
-    let signed = token
+    Ok(())
+}
+
+/// The signed part of the token: its first two segments and the dot between them.
+pub(crate) fn signed_part<'a>(token: &'a str, h: &str, p: &str) -> Result<&'a str> {
+    token
         .get(..h.len() + 1 + p.len())
-        .ok_or_else(|| Error::malformed("token segments are inconsistent"))?;
-    Ok(Parsed {
-        signed,
-        header,
-        alg,
-        payload,
-        signature,
-    })
+        .ok_or_else(|| Error::malformed("token segments are inconsistent"))
 }
 
 /// Verifies a compact JWS and checks its claims; returns the header and the claims as `T`.
@@ -382,10 +420,37 @@ pub fn verify(
 
 /// Verifies the signature with the first candidate key that accepts it, and returns that key.
 fn verify_parsed<'k>(parsed: &Parsed<'_>, keys: &'k impl VerifyingKeys) -> Result<Cow<'k, Key>> {
-    let kid = parsed.header.get("kid").and_then(Value::as_str);
+    let candidates = candidates(&parsed.header, parsed.alg, keys)?;
+    verify_with(candidates, parsed.alg, parsed.signed, &parsed.signature)
+}
+
+/// The keys to try, selected by the header's `kid` and the algorithm: at least one.
+pub(crate) fn candidates<'k>(
+    header: &Map<String, Value>,
+    alg: Algorithm,
+    keys: &'k impl VerifyingKeys,
+) -> Result<Vec<Cow<'k, Key>>> {
+    let kid = header.get("kid").and_then(Value::as_str);
+    let candidates = keys.candidates(kid, alg)?;
+    if candidates.is_empty() {
+        return Err(Error::new(
+            ErrorKind::KeyNotFound,
+            "no key to verify the token with",
+        ));
+    }
+    Ok(candidates)
+}
+
+/// The first of `candidates` that verifies the signature, or the last one's error.
+pub(crate) fn verify_with<'k>(
+    candidates: Vec<Cow<'k, Key>>,
+    alg: Algorithm,
+    signed: &str,
+    signature: &[u8],
+) -> Result<Cow<'k, Key>> {
     let mut last = None;
-    for key in keys.candidates(kid, parsed.alg)? {
-        match key.verify(parsed.alg, parsed.signed.as_bytes(), &parsed.signature) {
+    for key in candidates {
+        match key.verify(alg, signed.as_bytes(), signature) {
             Ok(()) => return Ok(key),
             Err(e) => last = Some(e),
         }

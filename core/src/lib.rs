@@ -6,6 +6,7 @@ pub mod b64;
 mod clock;
 pub mod dangerous;
 mod error;
+pub mod explain;
 pub mod hx1;
 pub mod json;
 pub mod jwe;
@@ -18,6 +19,7 @@ mod x25519;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorKind, Result};
+pub use explain::{Check, Outcome, Report};
 pub use hx1::{
     CallbackDirectory, CreateOptions, Directory, Endpoint, Identity, MachineToken, MemoryDirectory,
     MemoryReplayStore, Message, Policy, ReplayStore,

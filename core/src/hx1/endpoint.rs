@@ -21,8 +21,10 @@ use super::keys::{Identity, MachineToken};
 use crate::b64;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind, Result, quote};
+use crate::explain::Report;
 use crate::jwe;
 use crate::store::{self, MemoryReplayStore, ReplayStore};
+use serde_json::Value;
 
 // The ECDH-1PU mode (core/src/hx1/onepu.rs), a child of this module.
 #[path = "onepu.rs"]
@@ -742,38 +744,67 @@ impl Endpoint {
     /// Step 7 of PROTOCOL.md §4: `exp`, `iat`, `nbf` and the lifetime, within the leeway.
     /// Returns `(now, leeway)`.
     fn check_time(&self, iat: i64, exp: i64, nbf: Option<i64>) -> Result<(i64, i64)> {
-        let now = self.clock.now();
-        let leeway = i64::try_from(self.policy.leeway).unwrap_or(i64::MAX);
-        if exp.saturating_add(leeway) <= now {
-            return Err(Error::new(
-                ErrorKind::Expired,
-                format!("the token expired at {exp} (now {now})"),
-            ));
-        }
-        if iat.saturating_sub(leeway) > now {
-            return Err(Error::new(
-                ErrorKind::NotYetValid,
-                format!("the token is issued in the future: iat {iat} (now {now})"),
-            ));
-        }
-        if let Some(nbf) = nbf {
-            if nbf.saturating_sub(leeway) > now {
-                return Err(Error::new(
-                    ErrorKind::NotYetValid,
-                    format!("the token is not valid before {nbf} (now {now})"),
-                ));
-            }
-        }
-        if let Some(max) = self.policy.max_lifetime {
-            let lifetime = exp.saturating_sub(iat);
-            if u64::try_from(lifetime).unwrap_or(u64::MAX) > max {
-                return Err(Error::new(
-                    ErrorKind::LifetimeTooLong,
-                    format!("the token lives {lifetime} s; the limit is {max} s"),
-                ));
-            }
+        let (now, leeway) = self.now_and_leeway();
+        for (_, check) in self.time_checks(iat, exp, nbf, now, leeway) {
+            check?;
         }
         Ok((now, leeway))
+    }
+
+    fn now_and_leeway(&self) -> (i64, i64) {
+        (
+            self.clock.now(),
+            i64::try_from(self.policy.leeway).unwrap_or(i64::MAX),
+        )
+    }
+
+    /// The checks of step 7, by name, in their order: shared by validate (first failure) and
+    /// [`explain`](Self::explain) (all of them).
+    fn time_checks(
+        &self,
+        iat: i64,
+        exp: i64,
+        nbf: Option<i64>,
+        now: i64,
+        leeway: i64,
+    ) -> [(&'static str, Result<()>); 4] {
+        let exp_check = if exp.saturating_add(leeway) <= now {
+            Err(Error::new(
+                ErrorKind::Expired,
+                format!("the token expired at {exp} (now {now})"),
+            ))
+        } else {
+            Ok(())
+        };
+        let iat_check = if iat.saturating_sub(leeway) > now {
+            Err(Error::new(
+                ErrorKind::NotYetValid,
+                format!("the token is issued in the future: iat {iat} (now {now})"),
+            ))
+        } else {
+            Ok(())
+        };
+        let nbf_check = match nbf {
+            Some(nbf) if nbf.saturating_sub(leeway) > now => Err(Error::new(
+                ErrorKind::NotYetValid,
+                format!("the token is not valid before {nbf} (now {now})"),
+            )),
+            _ => Ok(()),
+        };
+        let lifetime = exp.saturating_sub(iat);
+        let lifetime_check = match self.policy.max_lifetime {
+            Some(max) if u64::try_from(lifetime).unwrap_or(u64::MAX) > max => Err(Error::new(
+                ErrorKind::LifetimeTooLong,
+                format!("the token lives {lifetime} s; the limit is {max} s"),
+            )),
+            _ => Ok(()),
+        };
+        [
+            ("exp", exp_check),
+            ("iat", iat_check),
+            ("nbf", nbf_check),
+            ("lifetime", lifetime_check),
+        ]
     }
 
     /// Step 9 of PROTOCOL.md §4: the token (by `unique`, a part of it no other token has) and,
@@ -869,9 +900,220 @@ impl Endpoint {
         })
     }
 
-    /// PROTOCOL.md §4.
-    fn open(&self, token: &str, sender: Option<&MachineToken>) -> Result<Message> {
-        // 1. Size and structure.
+    /// Steps 5 and 6 of PROTOCOL.md §4: unwraps M with each (sender key, own key) pair until
+    /// one fits (the AES-KW integrity check tells; at most `MAX_KEYS_PER_NAME` × (1 +
+    /// `MAX_PREVIOUS_IDENTITIES`) attempts), then checks the HMAC over `h_b64.p_b64` with it.
+    /// Returns M (MAC key ‖ CEK).
+    fn unwrap_and_verify(
+        &self,
+        h: &Header<'_>,
+        senders: &[MachineToken],
+        token: &str,
+        h_b64: &str,
+        p_b64: &str,
+        sig: &[u8; 32],
+    ) -> Result<Zeroizing<[u8; 64]>> {
+        let wrapped = b64::decode_array::<WRAPPED_LEN>(&h.kid, "header member \"kid\"")?;
+        let mut material = Zeroizing::new([0u8; 64]);
+        let mut unwrapped = false;
+        'search: for sender in senders {
+            for own in std::iter::once(&self.identity).chain(&self.previous) {
+                let kek = self.kek(Direction::Incoming, sender, own, &h.aud)?;
+                if kek.unwrap_key(&wrapped, material.as_mut_slice()).is_ok() {
+                    unwrapped = true;
+                    break 'search;
+                }
+            }
+        }
+        if !unwrapped {
+            return Err(Error::new(
+                ErrorKind::InvalidSignature,
+                "the key in \"kid\" did not unwrap: wrong sender key, or a tampered token",
+            ));
+        }
+        let (mac_key, _) = material.split_at(32);
+        let signed = token
+            .get(..h_b64.len() + 1 + p_b64.len())
+            .ok_or_else(|| Error::malformed("token segments are inconsistent"))?;
+        let mut mac = Hmac::<Sha256>::new_from_slice(mac_key)
+            .map_err(|_| Error::new(ErrorKind::Internal, "HMAC key setup failed"))?;
+        mac.update(signed.as_bytes());
+        mac.verify_slice(sig).map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidSignature,
+                "the HMAC-SHA256 signature does not match",
+            )
+        })?;
+        Ok(material)
+    }
+
+    /// Every check [`validate`](Self::validate) applies to `token`, run to the end, for
+    /// diagnostics: see [`crate::explain`] (the check names of HX1: `format`, `header`, `aud`,
+    /// `issuer`, `signature`, `exp`, `iat`, `nbf`, `lifetime`, `decryption`, `replay`, in the
+    /// order validate applies them, so the first failure is validate's error). The time checks
+    /// read the header, which HX1 sends in clear: they run even when the signature fails (the
+    /// header is then unauthenticated). The payload never appears in the report, only its
+    /// length once it decrypted. Never accepts: the replay store is neither consulted nor
+    /// written.
+    ///
+    /// ```
+    /// use hxjwt::{CreateOptions, Endpoint, ErrorKind, FixedClock, Identity};
+    /// let (alice, bob) = (Endpoint::new(Identity::generate("alice")?),
+    ///                     Endpoint::new(Identity::generate("bob")?).with_clock(FixedClock(4_000_000_000)));
+    /// let token = alice.create_for(&bob.identity().machine_token(), b"hi", &CreateOptions::default())?;
+    /// let report = bob.explain(&token);   // no directory: the issuer check fails too
+    /// let failed: Vec<_> = report.failures().filter_map(|c| c.kind()).collect();
+    /// assert_eq!(failed, [ErrorKind::InvalidArgument, ErrorKind::Expired]);
+    /// assert_eq!(bob.validate(&token).unwrap_err().kind(), ErrorKind::InvalidArgument);
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
+    pub fn explain(&self, token: &str) -> Report {
+        self.explain_from(token, None)
+    }
+
+    /// [`explain`](Self::explain) for [`validate_from`](Self::validate_from): the sender's
+    /// machine token given, the directory not asked.
+    pub fn explain_from(&self, token: &str, sender: Option<&MachineToken>) -> Report {
+        const AFTER_FORMAT: [&str; 10] = [
+            "header",
+            "aud",
+            "issuer",
+            "signature",
+            "exp",
+            "iat",
+            "nbf",
+            "lifetime",
+            "decryption",
+            "replay",
+        ];
+        let mut r = Report::default();
+        let parts = self.split(token);
+        let Some(parts) = r.record("format", "segments in base64url", parts) else {
+            r.none_checked(&AFTER_FORMAT, "the token's format is not that of HX1");
+            return r;
+        };
+        let (h_b64, p_b64, sig, header_bytes, payload_bytes) = match parts {
+            Split::Hx1 {
+                h_b64,
+                p_b64,
+                sig,
+                header,
+                payload,
+            } => (h_b64, p_b64, sig, header, payload),
+            Split::OnePu => {
+                self.explain_1pu(token, sender, &mut r);
+                return r;
+            }
+        };
+        if let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(&header_bytes) {
+            r.set_header(m);
+        }
+        let Some(h) = r.record("header", "HX1 header", header::parse(&header_bytes)) else {
+            r.none_checked(
+                AFTER_FORMAT.get(1..).unwrap_or_default(),
+                "the header is not that of HX1",
+            );
+            return r;
+        };
+        r.record("aud", "this endpoint's", self.check_audience(&h.aud));
+        let senders = r.record("issuer", "known", self.senders(&h.iss, sender));
+        let material = match senders {
+            Some(senders) => r.record(
+                "signature",
+                "verified",
+                self.unwrap_and_verify(&h, &senders, token, h_b64, p_b64, &sig),
+            ),
+            None => {
+                r.not_checked("signature", "the sender's key is not known");
+                None
+            }
+        };
+        let (now, leeway) = self.now_and_leeway();
+        for (name, check) in self.time_checks(h.iat, h.exp, h.nbf, now, leeway) {
+            r.record(name, "ok", check);
+        }
+        match material {
+            Some(material) => {
+                if let Some(payload) = r.record(
+                    "decryption",
+                    "decrypted",
+                    decrypt(&material, h_b64, &payload_bytes),
+                ) {
+                    r.set_payload_len(payload.len());
+                }
+            }
+            None => r.not_checked("decryption", "the signature was not verified"),
+        }
+        self.explain_replay(&mut r);
+        r
+    }
+
+    fn explain_replay(&self, r: &mut Report) {
+        if self.replay.is_some() {
+            r.not_checked(
+                "replay",
+                "explain does not consult or record the replay store",
+            );
+        } else {
+            r.not_checked("replay", "replay protection is off");
+        }
+    }
+
+    /// [`explain_from`](Self::explain_from) for the ECDH-1PU mode, in the order of
+    /// [`open_1pu`](Self::open_1pu): the JWE's authentication is its decryption.
+    fn explain_1pu(&self, token: &str, sender: Option<&MachineToken>, r: &mut Report) {
+        if let Ok(h) = jwe::decode_header(token) {
+            r.set_header(h);
+        }
+        let Some(h) = r.record("header", "ECDH-1PU header", onepu::parse(token)) else {
+            r.none_checked(
+                &[
+                    "aud",
+                    "issuer",
+                    "signature",
+                    "decryption",
+                    "exp",
+                    "iat",
+                    "nbf",
+                    "lifetime",
+                    "replay",
+                ],
+                "the header is not that of the ECDH-1PU mode",
+            );
+            return;
+        };
+        r.record("aud", "this endpoint's", self.check_audience(&h.aud));
+        let senders = r.record("issuer", "known", self.senders(&h.iss, sender));
+        r.not_checked(
+            "signature",
+            "the ECDH-1PU mode authenticates by its decryption",
+        );
+        match senders {
+            Some(senders) => {
+                let opened = self.onepu_keys().and_then(|own| {
+                    onepu::open(
+                        token,
+                        own,
+                        &senders,
+                        &self.onepu_peers,
+                        self.policy.max_token_len,
+                    )
+                });
+                if let Some(payload) = r.record("decryption", "decrypted", opened) {
+                    r.set_payload_len(payload.len());
+                }
+            }
+            None => r.not_checked("decryption", "the sender's key is not known"),
+        }
+        let (now, leeway) = self.now_and_leeway();
+        for (name, check) in self.time_checks(h.iat, h.exp, h.nbf, now, leeway) {
+            r.record(name, "ok", check);
+        }
+        self.explain_replay(r);
+    }
+
+    /// Step 1 of PROTOCOL.md §4: size and structure, each segment decoded.
+    fn split<'t>(&self, token: &'t str) -> Result<Split<'t>> {
         if token.len() > self.policy.max_token_len {
             return Err(Error::malformed(format!(
                 "token is {} bytes; the limit is {}",
@@ -888,15 +1130,37 @@ impl Endpoint {
         if s_b64.contains('.') {
             // Five segments: a compact JWE, the ECDH-1PU mode.
             if s_b64.bytes().filter(|&b| b == b'.').count() == 2 {
-                return self.open_1pu(token, sender);
+                return Ok(Split::OnePu);
             }
             return Err(Error::malformed(
                 "token has more than 3 segments; HX1 tokens have 3 (ECDH-1PU ones 5)",
             ));
         }
-        let header_bytes = b64::decode(h_b64, "header segment")?;
-        let payload_bytes = b64::decode(p_b64, "payload segment")?;
+        let header = b64::decode(h_b64, "header segment")?;
+        let payload = b64::decode(p_b64, "payload segment")?;
         let sig = b64::decode_array::<32>(s_b64, "signature segment")?;
+        Ok(Split::Hx1 {
+            h_b64,
+            p_b64,
+            sig,
+            header,
+            payload,
+        })
+    }
+
+    /// PROTOCOL.md §4.
+    fn open(&self, token: &str, sender: Option<&MachineToken>) -> Result<Message> {
+        // 1. Size and structure.
+        let (h_b64, p_b64, sig, header_bytes, payload_bytes) = match self.split(token)? {
+            Split::Hx1 {
+                h_b64,
+                p_b64,
+                sig,
+                header,
+                payload,
+            } => (h_b64, p_b64, sig, header, payload),
+            Split::OnePu => return self.open_1pu(token, sender),
+        };
 
         // 2. Header.
         let h: Header<'_> = header::parse(&header_bytes)?;
@@ -907,69 +1171,14 @@ impl Endpoint {
         // 4. Sender: the key given, or every key the directory lists for iss (a rotation).
         let senders = self.senders(&h.iss, sender)?;
 
-        // 5. Unwrap M: with each (sender key, own key) pair until one fits; the AES-KW integrity
-        // check tells. At most MAX_KEYS_PER_NAME × (1 + MAX_PREVIOUS_IDENTITIES) attempts.
-        let wrapped = b64::decode_array::<WRAPPED_LEN>(&h.kid, "header member \"kid\"")?;
-        let mut material = Zeroizing::new([0u8; 64]);
-        let mut unwrapped = false;
-        'search: for sender in senders.iter() {
-            for own in std::iter::once(&self.identity).chain(&self.previous) {
-                let kek = self.kek(Direction::Incoming, sender, own, &h.aud)?;
-                if kek.unwrap_key(&wrapped, material.as_mut_slice()).is_ok() {
-                    unwrapped = true;
-                    break 'search;
-                }
-            }
-        }
-        if !unwrapped {
-            return Err(Error::new(
-                ErrorKind::InvalidSignature,
-                "the key in \"kid\" did not unwrap: wrong sender key, or a tampered token",
-            ));
-        }
-        let (mac_key, cek) = material.split_at(32);
-
-        // 6. Signature.
-        let signed = token
-            .get(..h_b64.len() + 1 + p_b64.len())
-            .ok_or_else(|| Error::malformed("token segments are inconsistent"))?;
-        let mut mac = Hmac::<Sha256>::new_from_slice(mac_key)
-            .map_err(|_| Error::new(ErrorKind::Internal, "HMAC key setup failed"))?;
-        mac.update(signed.as_bytes());
-        mac.verify_slice(&sig).map_err(|_| {
-            Error::new(
-                ErrorKind::InvalidSignature,
-                "the HMAC-SHA256 signature does not match",
-            )
-        })?;
+        // 5, 6. Unwrap M, check the signature.
+        let material = self.unwrap_and_verify(&h, &senders, token, h_b64, p_b64, &sig)?;
 
         // 7. Time.
         let (now, leeway) = self.check_time(h.iat, h.exp, h.nbf)?;
 
         // 8. Decrypt.
-        let mut enc = decode_payload(&payload_bytes)?;
-        let (iv, body) = enc.split_at_mut(IV_LEN);
-        let (ciphertext, tag) = body.split_at_mut(body.len() - TAG_LEN);
-        let iv: [u8; IV_LEN] = (*iv)
-            .try_into()
-            .map_err(|_| Error::new(ErrorKind::Internal, "iv length"))?;
-        let tag: [u8; TAG_LEN] = (*tag)
-            .try_into()
-            .map_err(|_| Error::new(ErrorKind::Internal, "tag length"))?;
-        let cipher = Aes256Gcm::new_from_slice(cek)
-            .map_err(|_| Error::new(ErrorKind::Internal, "AES-GCM key setup failed"))?;
-        cipher
-            .decrypt_inout_detached(&iv.into(), h_b64.as_bytes(), ciphertext.into(), &tag.into())
-            .map_err(|_| {
-                Error::new(
-                    ErrorKind::DecryptionFailed,
-                    "the payload did not decrypt (its authentication tag does not match)",
-                )
-            })?;
-        let plain_len = ciphertext.len();
-        enc.copy_within(IV_LEN..IV_LEN + plain_len, 0);
-        enc.truncate(plain_len);
-        let payload = Zeroizing::new(enc);
+        let payload = decrypt(&material, h_b64, &payload_bytes)?;
 
         // 9. Replay: the token (by its kid, unique to it) and, when present, the sender's jti,
         // each namespaced by recipient and issuer; one call (one round trip to a shared store).
@@ -988,6 +1197,53 @@ impl Endpoint {
             payload,
         })
     }
+}
+
+/// The segments of a token, decoded (step 1 of PROTOCOL.md §4).
+enum Split<'t> {
+    /// An HX1 token: the header and payload segments as sent and decoded, the signature.
+    Hx1 {
+        h_b64: &'t str,
+        p_b64: &'t str,
+        sig: [u8; 32],
+        header: Vec<u8>,
+        payload: Vec<u8>,
+    },
+    /// Five segments: a compact JWE, the ECDH-1PU mode.
+    OnePu,
+}
+
+/// Step 8 of PROTOCOL.md §4: decrypts the payload with the CEK of `material` (MAC key ‖ CEK),
+/// the header segment as associated data.
+fn decrypt(
+    material: &Zeroizing<[u8; 64]>,
+    h_b64: &str,
+    payload_bytes: &[u8],
+) -> Result<Zeroizing<Vec<u8>>> {
+    let (_, cek) = material.split_at(32);
+    let mut enc = decode_payload(payload_bytes)?;
+    let (iv, body) = enc.split_at_mut(IV_LEN);
+    let (ciphertext, tag) = body.split_at_mut(body.len() - TAG_LEN);
+    let iv: [u8; IV_LEN] = (*iv)
+        .try_into()
+        .map_err(|_| Error::new(ErrorKind::Internal, "iv length"))?;
+    let tag: [u8; TAG_LEN] = (*tag)
+        .try_into()
+        .map_err(|_| Error::new(ErrorKind::Internal, "tag length"))?;
+    let cipher = Aes256Gcm::new_from_slice(cek)
+        .map_err(|_| Error::new(ErrorKind::Internal, "AES-GCM key setup failed"))?;
+    cipher
+        .decrypt_inout_detached(&iv.into(), h_b64.as_bytes(), ciphertext.into(), &tag.into())
+        .map_err(|_| {
+            Error::new(
+                ErrorKind::DecryptionFailed,
+                "the payload did not decrypt (its authentication tag does not match)",
+            )
+        })?;
+    let plain_len = ciphertext.len();
+    enc.copy_within(IV_LEN..IV_LEN + plain_len, 0);
+    enc.truncate(plain_len);
+    Ok(Zeroizing::new(enc))
 }
 
 /// A directory's error as [`ErrorKind::ResolverFailed`], naming what was asked.

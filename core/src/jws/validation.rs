@@ -1,6 +1,7 @@
 //! What a decoded token must satisfy, as a value.
 
 use std::fmt;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -194,24 +195,7 @@ impl Validation {
         let Some(store) = &self.replay_store else {
             return Ok(());
         };
-        let jti = match claims.get("jti") {
-            Some(Value::String(jti)) => jti,
-            Some(_) => return Err(wrong_type("jti", "a string")),
-            None => {
-                return Err(Error::new(
-                    ErrorKind::MissingClaim,
-                    "the token has no \"jti\" claim, needed to accept it only once",
-                )
-                .with_claim("jti"));
-            }
-        };
-        let Some(exp) = numeric_date(claims, "exp")? else {
-            return Err(Error::new(
-                ErrorKind::MissingClaim,
-                "the token has no \"exp\" claim, needed to know how long to remember its jti",
-            )
-            .with_claim("exp"));
-        };
+        let (jti, exp) = replay_claims(claims)?;
         // Remembered until the last whole second at which the token could still be accepted.
         let until = exp
             .ceil()
@@ -226,6 +210,15 @@ impl Validation {
             )
             .with_claim("jti"))
         }
+    }
+
+    /// What replay protection needs of the claims, checked without consulting the store (the
+    /// `"replay"` check of [`explain`](crate::explain)): `Ok(false)` when no store is set.
+    pub(crate) fn check_replay_claims(&self, claims: &impl ClaimLookup) -> Result<bool> {
+        if self.replay_store.is_none() {
+            return Ok(false);
+        }
+        replay_claims(claims).map(|_| true)
     }
 
     /// Replaces the clock.
@@ -284,120 +277,211 @@ impl Validation {
     /// registered claims picked out of the JSON text by [`crate::json::ClaimsView`].
     pub(crate) fn check_claims_in(&self, claims: &impl ClaimLookup) -> Result<()> {
         self.check_audiences()?;
+        let mut first = None;
+        let _ = self.each_claim_check(claims, &mut |_, step| match step {
+            Step::Fail(e) => {
+                first = Some(e);
+                ControlFlow::Break(())
+            }
+            Step::Pass | Step::Skip(_) => ControlFlow::Continue(()),
+        });
+        first.map_or(Ok(()), Err)
+    }
+
+    /// Every claim check, in the order [`decode`](super::decode) applies them, each reported to
+    /// `report` under its stable name (`"required"`, `"exp"`, `"nbf"`, `"iat"`, `"max_age"`,
+    /// `"aud"`, `"iss"`, `"sub"`, `"jti"`); `report` stops the run by returning `Break`.
+    /// `decode` stops at the first failure, [`explain`](crate::explain) runs them all: one
+    /// decision logic for both. A `NumericDate` that does not parse is reported before any
+    /// comparison (as decode always did), so the order of the names may vary; the first
+    /// failure reported is always the one decode returns.
+    pub(crate) fn each_claim_check(
+        &self,
+        claims: &impl ClaimLookup,
+        report: &mut impl FnMut(&'static str, Step) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        let mut missing = false;
         for name in &self.required_claims {
             if !claims.contains(name) {
-                return Err(Error::new(
-                    ErrorKind::MissingClaim,
-                    format!("the token has no {} claim", quote(name)),
-                )
-                .with_claim(name));
+                missing = true;
+                report(
+                    "required",
+                    Step::Fail(
+                        Error::new(
+                            ErrorKind::MissingClaim,
+                            format!("the token has no {} claim", quote(name)),
+                        )
+                        .with_claim(name),
+                    ),
+                )?;
             }
+        }
+        if !missing {
+            report("required", Step::Pass)?;
         }
         let now = self.clock.now();
         let leeway = i64::try_from(self.leeway).unwrap_or(i64::MAX);
-        let exp = numeric_date(claims, "exp")?;
-        let nbf = numeric_date(claims, "nbf")?;
-        let iat = numeric_date(claims, "iat")?;
+        // `None`: the claim is not a NumericDate, reported here; `Some(None)`: absent.
+        let mut dates = [None, None, None];
+        for (slot, name) in dates.iter_mut().zip(["exp", "nbf", "iat"]) {
+            match numeric_date(claims, name) {
+                Ok(d) => *slot = Some(d),
+                Err(e) => report(name, Step::Fail(e))?,
+            }
+        }
+        let [exp, nbf, iat] = dates;
         // Every comparison is exact against a fractional NumericDate: `now` and the leeway are
         // whole seconds, so `exp + leeway <= now` holds exactly when `ceil(exp) + leeway <= now`,
         // and `nbf - leeway > now` exactly when `ceil(nbf) - leeway > now` (`iat` likewise).
-        if let (true, Some(exp)) = (self.validate_exp, exp) {
-            if exp.ceil().saturating_add(leeway) <= now {
-                return Err(Error::new(
+        if let Some(exp) = exp {
+            report("exp", self.exp_step(exp, now, leeway))?;
+        }
+        if let Some(nbf) = nbf {
+            report("nbf", self.nbf_step(nbf, now, leeway))?;
+        }
+        if let Some(iat) = iat {
+            report("iat", self.iat_step(iat, now, leeway))?;
+        }
+        report("max_age", self.max_age_step(iat, now, leeway))?;
+        report("aud", self.aud_step(claims.get("aud")))?;
+        report("iss", self.iss_step(claims.get("iss")))?;
+        report("sub", self.sub_step(claims.get("sub")))?;
+        let jti = match claims.get("jti") {
+            Some(jti) if !jti.is_string() => Step::Fail(wrong_type("jti", "a string")),
+            _ => Step::Pass,
+        };
+        report("jti", jti)
+    }
+
+    fn exp_step(&self, exp: Option<NumericDate>, now: i64, leeway: i64) -> Step {
+        match exp {
+            Some(_) if !self.validate_exp => Step::Skip("validate_exp is off"),
+            Some(exp) if exp.ceil().saturating_add(leeway) <= now => Step::Fail(
+                Error::new(
                     ErrorKind::Expired,
                     format!("the token expired at {exp} (now {now})"),
                 )
-                .with_claim("exp"));
-            }
+                .with_claim("exp"),
+            ),
+            _ => Step::Pass,
         }
-        if let (true, Some(nbf)) = (self.validate_nbf, nbf) {
-            if nbf.ceil().saturating_sub(leeway) > now {
-                return Err(Error::new(
+    }
+
+    fn nbf_step(&self, nbf: Option<NumericDate>, now: i64, leeway: i64) -> Step {
+        match nbf {
+            Some(_) if !self.validate_nbf => Step::Skip("validate_nbf is off"),
+            Some(nbf) if nbf.ceil().saturating_sub(leeway) > now => Step::Fail(
+                Error::new(
                     ErrorKind::NotYetValid,
                     format!("the token is not valid before {nbf} (now {now})"),
                 )
-                .with_claim("nbf"));
-            }
+                .with_claim("nbf"),
+            ),
+            _ => Step::Pass,
         }
-        if let (true, Some(iat)) = (self.validate_iat, iat) {
-            if iat.ceil().saturating_sub(leeway) > now {
-                return Err(Error::new(
+    }
+
+    fn iat_step(&self, iat: Option<NumericDate>, now: i64, leeway: i64) -> Step {
+        match iat {
+            Some(_) if !self.validate_iat => Step::Skip("validate_iat is off"),
+            Some(iat) if iat.ceil().saturating_sub(leeway) > now => Step::Fail(
+                Error::new(
                     ErrorKind::NotYetValid,
                     format!("the token is issued in the future: iat {iat} (now {now})"),
                 )
-                .with_claim("iat"));
-            }
+                .with_claim("iat"),
+            ),
+            _ => Step::Pass,
         }
-        if let Some(max_age) = self.max_age {
-            let iat = iat.ok_or_else(|| {
+    }
+
+    /// `iat`: `None` when it is not a `NumericDate` (reported as the `"iat"` failure).
+    #[allow(
+        clippy::option_option,
+        reason = "three states: not a NumericDate (already reported), absent, present"
+    )]
+    fn max_age_step(&self, iat: Option<Option<NumericDate>>, now: i64, leeway: i64) -> Step {
+        let Some(max_age) = self.max_age else {
+            return Step::Skip("no maximum age is configured");
+        };
+        let Some(iat) = iat else {
+            return Step::Skip("the \"iat\" claim is not a NumericDate");
+        };
+        let Some(iat) = iat else {
+            return Step::Fail(
                 Error::new(
                     ErrorKind::MissingClaim,
                     "the token has no \"iat\" claim, needed for the maximum age",
                 )
-                .with_claim("iat")
-            })?;
-            let limit = i64::try_from(max_age)
-                .unwrap_or(i64::MAX)
-                .saturating_add(leeway);
-            // Too old when `now - iat > limit`, i.e. `now - limit > iat`: for a whole
-            // `now - limit`, exactly when it is greater than `floor(iat)`.
-            if now.saturating_sub(iat.floor()) > limit {
-                return Err(Error::new(
+                .with_claim("iat"),
+            );
+        };
+        let limit = i64::try_from(max_age)
+            .unwrap_or(i64::MAX)
+            .saturating_add(leeway);
+        // Too old when `now - iat > limit`, i.e. `now - limit > iat`: for a whole
+        // `now - limit`, exactly when it is greater than `floor(iat)`.
+        if now.saturating_sub(iat.floor()) > limit {
+            return Step::Fail(
+                Error::new(
                     ErrorKind::Expired,
                     format!("the token was issued at {iat}, more than {max_age} s ago"),
                 )
-                .with_claim("iat"));
-            }
+                .with_claim("iat"),
+            );
         }
-        self.check_aud(claims.get("aud"))?;
-        match (claims.get("iss"), &self.issuers) {
+        Step::Pass
+    }
+
+    fn aud_step(&self, aud: Option<&Value>) -> Step {
+        if !self.validate_aud {
+            return Step::Skip("validate_aud is off");
+        }
+        Step::from(self.check_aud(aud))
+    }
+
+    fn iss_step(&self, iss: Option<&Value>) -> Step {
+        match (iss, &self.issuers) {
             (Some(Value::String(iss)), Some(allowed)) if !allowed.iter().any(|a| a == iss) => {
-                return Err(Error::new(
-                    ErrorKind::IssuerMismatch,
-                    format!("issuer {} is not accepted", quote(iss)),
+                Step::Fail(
+                    Error::new(
+                        ErrorKind::IssuerMismatch,
+                        format!("issuer {} is not accepted", quote(iss)),
+                    )
+                    .with_claim("iss"),
                 )
-                .with_claim("iss"));
             }
-            (Some(v), _) if !v.is_string() => {
-                return Err(wrong_type("iss", "a string"));
-            }
-            (None, Some(_)) => {
-                return Err(
-                    Error::new(ErrorKind::MissingClaim, "the token has no \"iss\" claim")
-                        .with_claim("iss"),
-                );
-            }
-            _ => {}
+            (Some(v), _) if !v.is_string() => Step::Fail(wrong_type("iss", "a string")),
+            (None, Some(_)) => Step::Fail(
+                Error::new(ErrorKind::MissingClaim, "the token has no \"iss\" claim")
+                    .with_claim("iss"),
+            ),
+            _ => Step::Pass,
         }
-        match (claims.get("sub"), &self.subject) {
-            (Some(Value::String(sub)), Some(want)) if sub != want => {
-                return Err(Error::new(
+    }
+
+    fn sub_step(&self, sub: Option<&Value>) -> Step {
+        match (sub, &self.subject) {
+            (Some(Value::String(sub)), Some(want)) if sub != want => Step::Fail(
+                Error::new(
                     ErrorKind::InvalidClaim,
                     format!("subject {} is not {}", quote(sub), quote(want)),
                 )
-                .with_claim("sub"));
-            }
-            (Some(v), _) if !v.is_string() => return Err(wrong_type("sub", "a string")),
-            (None, Some(_)) => {
-                return Err(
-                    Error::new(ErrorKind::MissingClaim, "the token has no \"sub\" claim")
-                        .with_claim("sub"),
-                );
-            }
-            _ => {}
+                .with_claim("sub"),
+            ),
+            (Some(v), _) if !v.is_string() => Step::Fail(wrong_type("sub", "a string")),
+            (None, Some(_)) => Step::Fail(
+                Error::new(ErrorKind::MissingClaim, "the token has no \"sub\" claim")
+                    .with_claim("sub"),
+            ),
+            _ => Step::Pass,
         }
-        if let Some(jti) = claims.get("jti") {
-            if !jti.is_string() {
-                return Err(wrong_type("jti", "a string"));
-            }
-        }
-        Ok(())
     }
 
     /// The configured audiences are usable: an empty string is never an expected audience (it
     /// would accept a token with an empty `aud`, which names no one), so it is a configuration
     /// error, reported before the token is looked at.
-    fn check_audiences(&self) -> Result<()> {
+    pub(crate) fn check_audiences(&self) -> Result<()> {
         if let Some(audiences) = &self.audiences {
             if audiences.iter().any(String::is_empty) {
                 return Err(Error::invalid_argument(
@@ -408,10 +492,8 @@ impl Validation {
         Ok(())
     }
 
+    /// The `aud` check proper (`validate_aud` on).
     fn check_aud(&self, aud: Option<&Value>) -> Result<()> {
-        if !self.validate_aud {
-            return Ok(());
-        }
         let values: Vec<&str> = match aud {
             // `"aud": null` is no audience (as in PyJWT).
             None | Some(Value::Null) => {
@@ -457,6 +539,50 @@ impl Validation {
             .with_claim("aud"))
         }
     }
+}
+
+/// The outcome of one check, as the shared checks report it to [`decode`](super::decode) (which
+/// stops at the first `Fail`) and to [`explain`](crate::explain) (which records them all).
+#[derive(Debug)]
+pub(crate) enum Step {
+    /// The check ran and found nothing wrong.
+    Pass,
+    /// The check failed with this error.
+    Fail(Error),
+    /// The check did not run, for this reason (switched off, not configured, or impossible).
+    Skip(&'static str),
+}
+
+impl From<Result<()>> for Step {
+    fn from(r: Result<()>) -> Step {
+        match r {
+            Ok(()) => Step::Pass,
+            Err(e) => Step::Fail(e),
+        }
+    }
+}
+
+/// The `jti` and `exp` replay protection needs.
+fn replay_claims(claims: &impl ClaimLookup) -> Result<(&str, NumericDate)> {
+    let jti = match claims.get("jti") {
+        Some(Value::String(jti)) => jti,
+        Some(_) => return Err(wrong_type("jti", "a string")),
+        None => {
+            return Err(Error::new(
+                ErrorKind::MissingClaim,
+                "the token has no \"jti\" claim, needed to accept it only once",
+            )
+            .with_claim("jti"));
+        }
+    };
+    let Some(exp) = numeric_date(claims, "exp")? else {
+        return Err(Error::new(
+            ErrorKind::MissingClaim,
+            "the token has no \"exp\" claim, needed to know how long to remember its jti",
+        )
+        .with_claim("exp"));
+    };
+    Ok((jti, exp))
 }
 
 /// Read access to claims by name: what the claim checks need.
