@@ -243,7 +243,8 @@ typedef struct HxValidation HxValidation;
  * A plain C struct: fill it field by field. **Zero means "the default"** in every field, so
  * `HxRemoteOptions opts = {0};` is the defaults, and a program can set only the fields it cares
  * about; `hx_remote_options_default` writes the defaults' actual values. Times are counted in
- * whole seconds by the cache, except the two time-outs (milliseconds).
+ * whole seconds by the cache, except the two time-outs (milliseconds). The strings the struct
+ * points to (`ca_file`, `headers`) are only read during the call it is passed to.
  */
 typedef struct HxRemoteOptions {
     /**
@@ -288,9 +289,38 @@ typedef struct HxRemoteOptions {
     uint64_t max_stale_s;
     /**
      * Accept `http://` URLs (no TLS): only for loopback tests and private networks. Defaults
-     * to `false` (only `https://`).
+     * to `false` (only `https://`). Even with it, a redirect from `https://` to `http://` is
+     * refused (`HX_ERR_RESOLVER_FAILED`); at most 3 redirects are followed.
      */
     bool allow_http;
+    /**
+     * The path of a PEM file of the certificate authorities to trust for `https://` (an
+     * identity provider behind a private CA), or NULL for the built-in Mozilla roots. The file
+     * **replaces** the built-in roots (as `curl --cacert` does). It is read and checked by the
+     * call this struct is passed to: a missing or unreadable file, bad PEM, no `CERTIFICATE`
+     * block or a private key in it fail there with `HX_ERR_INVALID_ARGUMENT` naming the path.
+     */
+    const char *ca_file;
+    /**
+     * `headers_len` extra request headers, each a `"Name: value"` string, sent with every
+     * fetch (`Authorization`, `Cookie` and `Proxy-Authorization` are not sent to another
+     * origin after a redirect). A `User-Agent` replaces the default `hxjwt/<version>`. NULL
+     * when `headers_len` is 0. A line without a colon, a name that is not an HTTP token or is
+     * `Host`, `Content-Length` or `Transfer-Encoding`, a value with CR, LF, NUL or another
+     * control character, or a header given twice fails with `HX_ERR_INVALID_ARGUMENT` naming
+     * its index (never quoting the value).
+     */
+    const char *const *headers;
+    /**
+     * The number of strings in `headers`.
+     */
+    size_t headers_len;
+    /**
+     * Accept a JWK Set mixing HMAC secrets (`kty: "oct"`) with public keys (refused by
+     * default: a key set whose public keys are published beside secrets is usually a mistake).
+     * Only `hx_keyset_from_url` reads it. Defaults to `false`.
+     */
+    bool allow_mixed_keys;
 } HxRemoteOptions;
 
 /**
@@ -386,7 +416,8 @@ const char *hx_last_error_claim(void);
 
 /**
  * Writes the default options, with their actual values (5000 ms, 10000 ms, 1 MiB, 300 s, 60 s,
- * 86400 s, 30 s, 3600 s, https only), to `*out`. Passing an all-zero struct, or NULL, to the
+ * 86400 s, 30 s, 3600 s, https only, the built-in CA roots, no extra headers, no mixed sets),
+ * to `*out`. Passing an all-zero struct, or NULL, to the
  * `*_from_url` functions has the same effect; this is for programs that want to show or adjust
  * the values.
  *
@@ -1061,15 +1092,67 @@ enum HxStatus hx_keyset_new(struct HxKeySet **out);
 
 /**
  * Makes a key set from a JWK Set document (`{"keys":[...]}`, at most 4 MiB and 10000 keys), as
- * an issuer publishes it. Keys hxjwt cannot use for signatures (another `kty` or curve, `use`
- * `"enc"`, HX1's X25519 keys) are skipped, as RFC 7517 asks; a document that is not a JWK Set
- * fails with `HX_ERR_MALFORMED`, a malformed key of a supported type with `HX_ERR_INVALID_KEY`.
+ * an issuer publishes it.
+ *
+ * - Keys hxjwt cannot use for signatures (another `kty` or curve, `use` `"enc"`, an `alg` that
+ *   is not a JWS algorithm, HX1's X25519 keys) are skipped, as RFC 7517 asks, and each is
+ *   listed by `hx_keyset_skipped_count` and `hx_keyset_skipped` (its position, `kid` and the
+ *   reason): check them, a key you expected may be among them.
+ * - A document that is not a JWK Set fails with `HX_ERR_MALFORMED`; a malformed or unsafe key
+ *   of a supported type (an RSA exponent below 3, a ROCA modulus, ...) with
+ *   `HX_ERR_INVALID_KEY` naming `keys[i]`.
+ * - Two different keys with the same `kid` fail with `HX_ERR_INVALID_KEY` naming the `kid` and
+ *   both positions (the same key repeated under one `kid` is accepted).
+ * - A set holding both HMAC secrets (`oct`) and asymmetric keys fails with
+ *   `HX_ERR_INVALID_KEY`: it would let a token choose, by its `alg` and `kid`, which kind of key
+ *   checks it. `hx_keyset_from_jwks_mixed` accepts such a set.
+ *
  * On success writes the set to `*out` (free it with `hx_keyset_free`).
  *
  * # Safety
  * `jwks_json` is a NUL-terminated string; `out` is valid for one pointer write.
  */
 enum HxStatus hx_keyset_from_jwks(const char *jwks_json, struct HxKeySet **out);
+
+/**
+ * Like `hx_keyset_from_jwks`, but the set may hold both HMAC secrets (`oct`) and asymmetric
+ * keys: the caller's explicit choice, for an issuer that really uses both (moving from HS256
+ * to RS256, say). Every other check stays: skipped keys are listed, a `kid` shared by two
+ * different keys is refused.
+ *
+ * # Safety
+ * `jwks_json` is a NUL-terminated string; `out` is valid for one pointer write.
+ */
+enum HxStatus hx_keyset_from_jwks_mixed(const char *jwks_json, struct HxKeySet **out);
+
+/**
+ * Writes to `*out` how many keys of its JWK Set `hx_keyset_from_jwks` skipped (0 for a set made
+ * by `hx_keyset_new`). Fails with `HX_ERR_INVALID_ARGUMENT` for a remote key set
+ * (`hx_keyset_from_url`): its keys change with each fetch, and it does not list them.
+ *
+ * # Safety
+ * `set` is a live key set; `out` is valid for one write.
+ */
+enum HxStatus hx_keyset_skipped_count(const struct HxKeySet *set, size_t *out);
+
+/**
+ * Describes the skipped key number `i` (from 0, below `hx_keyset_skipped_count`, in document
+ * order): writes its position in the JWK Set's `keys` array to `*out_index`, its `kid` to
+ * `*out_kid` (NULL when it has no string `kid`) and why hxjwt does not use it to `*out_reason`
+ * (its `kty`, curve, `use` or `alg`). The strings are borrowed: valid while `set` lives, never
+ * free them (a NUL character of a `kid` is written as `\0`). An `i` out of range fails with
+ * `HX_ERR_INVALID_ARGUMENT` and writes nothing; so does a remote key set, as in
+ * `hx_keyset_skipped_count`.
+ *
+ * # Safety
+ * `set` is a live key set; `out_index` is valid for one write; `out_kid` and `out_reason` are
+ * valid for one pointer write each.
+ */
+enum HxStatus hx_keyset_skipped(const struct HxKeySet *set,
+                                size_t i,
+                                size_t *out_index,
+                                const char **out_kid,
+                                const char **out_reason);
 
 /**
  * Adds a copy of `key` to the set (`key` may be freed right after). Give keys distinct `kid`s
@@ -1172,7 +1255,9 @@ enum HxStatus hx_validation_set_leeway(struct HxValidation *v, uint64_t seconds)
  * Also accepts tokens whose `aud` (a string, or an array of strings) contains `audience`. With
  * at least one audience, a token without `aud` fails with `HX_ERR_MISSING_CLAIM` and one for
  * another audience with `HX_ERR_WRONG_AUDIENCE`; with none (the default), a token that has an
- * `aud` fails with `HX_ERR_WRONG_AUDIENCE`.
+ * `aud` fails with `HX_ERR_WRONG_AUDIENCE`. An empty `audience` fails here with
+ * `HX_ERR_INVALID_ARGUMENT`: an empty string is never a valid audience (a token's empty `aud`
+ * names no one and matches nothing).
  *
  * # Safety
  * `v` is a live validation; `audience` is a NUL-terminated string.
@@ -1182,7 +1267,8 @@ enum HxStatus hx_validation_add_audience(struct HxValidation *v, const char *aud
 /**
  * Also accepts tokens whose `iss` is `issuer`. With at least one issuer, a token without `iss`
  * fails with `HX_ERR_MISSING_CLAIM` and one from another issuer with `HX_ERR_ISSUER_MISMATCH`.
- * Defaults to none: any `iss` is accepted.
+ * Defaults to none: any `iss` is accepted. An empty `issuer` fails with
+ * `HX_ERR_INVALID_ARGUMENT`: an empty string names no issuer.
  *
  * # Safety
  * `v` is a live validation; `issuer` is a NUL-terminated string.
@@ -1935,6 +2021,67 @@ enum HxStatus hx_jwe_decrypt_nested(const struct HxJweKey *const *keys,
  * `token` is a NUL-terminated string; `out_header_json` is valid for one pointer write.
  */
 enum HxStatus hx_jwe_decode_header(const char *token, char **out_header_json);
+
+/**
+ * **A diagnostic, never an acceptance**: runs every check `hx_jwt_decode` applies to `token`
+ * (same arguments: exactly one of `key` and `keyset`, and the validation `v`) without stopping
+ * at the first failure, and writes a JSON report to `*out_json` (free it with
+ * `hx_string_free`):
+ * `{"passed":true|false,"checks":[{"check":"exp","outcome":"failed","kind":"Expired","code":108,"message":"..."},...],"header":{...}|null,"claims":{...}|null}`.
+ *
+ * `check` is a stable name (`format`, `algorithm`, `crit`, `header`, `typ`, `payload`, `key`,
+ * `signature`, `claims`, `required`, `exp`, `nbf`, `iat`, `max_age`, `aud`, `iss`, `sub`, `jti`,
+ * `replay`; docs/C-API.md lists what each covers); `outcome` is `"passed"`, `"failed"` or
+ * `"not_checked"` (an earlier failure made the check impossible, it is not configured, or
+ * explain never runs it: the replay store is never consulted nor written); `kind` and `code` are
+ * the `hx_status_name` without its prefix and the `HX_ERR_*` value `hx_jwt_decode` returns for
+ * that failure (`null` unless failed). The checks are listed in the order decode applies them,
+ * so the first failed one is `hx_jwt_decode`'s status. `header` is the token's header as sent
+ * (unauthenticated unless the signature check passed); `claims` is present only when the
+ * signature verified. Nothing in the report is key material.
+ *
+ * Returns `HX_OK` whenever a report was written, whatever the token: `"passed"` says whether
+ * every check passed (which still accepts nothing: call `hx_jwt_decode`). Fails only for unusable
+ * arguments (`HX_ERR_INVALID_ARGUMENT`: NULL `token`, `v` or `out_json`, neither or both of
+ * `key` and `keyset`), leaving `*out_json` unchanged. `key`, `keyset` and `v` may be shared
+ * between threads.
+ *
+ * # Safety
+ * `key` is NULL or a live key; `keyset` is NULL or a live key set; `token` is a NUL-terminated
+ * string; `v` is a live validation; `out_json` is valid for one pointer write.
+ */
+enum HxStatus hx_jwt_explain(const struct HxKey *key,
+                             const struct HxKeySet *keyset,
+                             const char *token,
+                             const struct HxValidation *v,
+                             char **out_json);
+
+/**
+ * **A diagnostic, never an acceptance**: runs every check `hx_validate_jwt` applies to the HX1
+ * (or ECDH-1PU mode) `token` addressed to `ep` (same arguments: `sender_machine_token` is NULL to
+ * resolve the token's `iss` through the directory, or the sender's machine token JWK) without
+ * stopping at the first failure, and writes a JSON report to `*out_json` (free it with
+ * `hx_string_free`), shaped as `hx_jwt_explain`'s: checks `format`, `header`, `aud`, `issuer`,
+ * `signature`, `exp`, `iat`, `nbf`, `lifetime`, `decryption`, `replay`, in the order validate
+ * applies them (the first failed one is `hx_validate_jwt`'s status); `header` is the token's
+ * header (sent in clear: the time checks read it even when the signature fails); `claims` is
+ * always null; the payload is never in the report, only `"payload_len"` once it decrypted. The
+ * replay store is neither consulted nor written.
+ *
+ * Returns `HX_OK` whenever a report was written, whatever the token; fails only for unusable
+ * arguments (`HX_ERR_INVALID_ARGUMENT`; a `sender_machine_token` that is not a machine token
+ * fails with its own status), leaving `*out_json` unchanged. It holds the endpoint's lock as the
+ * `hx_endpoint_set_*` calls do, so calls on other threads wait for it: a tool for debugging, not
+ * for every request.
+ *
+ * # Safety
+ * `ep` is a live endpoint; `token` is a NUL-terminated string; `sender_machine_token` is NULL or
+ * a NUL-terminated string; `out_json` is valid for one pointer write.
+ */
+enum HxStatus hx_explain_jwt(const struct HxEndpoint *ep,
+                             const char *token,
+                             const char *sender_machine_token,
+                             char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -282,7 +282,7 @@ pub unsafe extern "C" fn hx_directory_from_url(
         // SAFETY: forwarded from this function's contract.
         let url = unsafe { arg_str(url, "url") }?;
         // SAFETY: as above.
-        let opts = unsafe { HxRemoteOptions::from_ptr(opts) };
+        let opts = unsafe { HxRemoteOptions::from_ptr(opts) }?;
         // SAFETY: as above.
         let out = unsafe { arg_out(out, "out") }?;
         let dir = RemoteDirectory::new(url, opts)?;
