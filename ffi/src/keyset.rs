@@ -1,9 +1,9 @@
 //! `HxKeySet`: several keys for standard JWTs, selected by `kid`.
 
-use std::ffi::c_char;
+use std::ffi::{CString, c_char};
 use std::sync::{Arc, PoisonError, RwLock};
 
-use hxjwt::jws::{self, KeySet, Validation};
+use hxjwt::jws::{self, KeySet, SkippedKey, Validation};
 use hxjwt::remote::RemoteKeySet;
 
 use crate::guard::{
@@ -22,6 +22,31 @@ use crate::status::HxStatus;
 /// with `hx_keyset_free` once no other thread uses it.
 pub struct HxKeySet {
     kind: Kind,
+    /// The keys of the JWK Set it was read from that were skipped (`hx_keyset_skipped`), as C
+    /// strings that live as long as the set. Fixed at load: `hx_keyset_add` does not change it.
+    skipped: Vec<CSkipped>,
+}
+
+/// A skipped key of a JWK Set, for C.
+struct CSkipped {
+    index: usize,
+    kid: Option<CString>,
+    reason: CString,
+}
+
+impl CSkipped {
+    fn new(s: &SkippedKey) -> Self {
+        CSkipped {
+            index: s.index,
+            kid: s.kid.as_deref().map(c_text),
+            reason: c_text(&s.reason),
+        }
+    }
+}
+
+/// `text` as a C string, a NUL character written as `\0` (a C string cannot carry it).
+fn c_text(text: &str) -> CString {
+    CString::new(text.replace('\0', "\\0")).unwrap_or_default()
 }
 
 enum Kind {
@@ -32,6 +57,7 @@ enum Kind {
 impl HxKeySet {
     fn local(set: KeySet) -> Self {
         HxKeySet {
+            skipped: set.skipped().iter().map(CSkipped::new).collect(),
             kind: Kind::Local(RwLock::new(set)),
         }
     }
@@ -52,6 +78,17 @@ impl HxKeySet {
             // A poisoned lock means a panic while adding a key, which leaves the set consistent.
             Kind::Local(set) => f(&*set.read().unwrap_or_else(PoisonError::into_inner)),
             Kind::Remote(remote) => f(remote),
+        }
+    }
+
+    /// The skipped keys of the JWK Set the set was read from; a remote set does not list them.
+    fn skipped_list(&self) -> FfiResult<&[CSkipped]> {
+        match &self.kind {
+            Kind::Local(_) => Ok(&self.skipped),
+            Kind::Remote(_) => Err(Fail::invalid(
+                "set is a remote key set (hx_keyset_from_url): its keys change with each fetch, \
+                 and it does not list the skipped ones",
+            )),
         }
     }
 
@@ -83,9 +120,21 @@ pub unsafe extern "C" fn hx_keyset_new(out: *mut *mut HxKeySet) -> HxStatus {
 }
 
 /// Makes a key set from a JWK Set document (`{"keys":[...]}`, at most 4 MiB and 10000 keys), as
-/// an issuer publishes it. Keys hxjwt cannot use for signatures (another `kty` or curve, `use`
-/// `"enc"`, HX1's X25519 keys) are skipped, as RFC 7517 asks; a document that is not a JWK Set
-/// fails with `HX_ERR_MALFORMED`, a malformed key of a supported type with `HX_ERR_INVALID_KEY`.
+/// an issuer publishes it.
+///
+/// - Keys hxjwt cannot use for signatures (another `kty` or curve, `use` `"enc"`, an `alg` that
+///   is not a JWS algorithm, HX1's X25519 keys) are skipped, as RFC 7517 asks, and each is
+///   listed by `hx_keyset_skipped_count` and `hx_keyset_skipped` (its position, `kid` and the
+///   reason): check them, a key you expected may be among them.
+/// - A document that is not a JWK Set fails with `HX_ERR_MALFORMED`; a malformed or unsafe key
+///   of a supported type (an RSA exponent below 3, a ROCA modulus, ...) with
+///   `HX_ERR_INVALID_KEY` naming `keys[i]`.
+/// - Two different keys with the same `kid` fail with `HX_ERR_INVALID_KEY` naming the `kid` and
+///   both positions (the same key repeated under one `kid` is accepted).
+/// - A set holding both HMAC secrets (`oct`) and asymmetric keys fails with
+///   `HX_ERR_INVALID_KEY`: it would let a token choose, by its `alg` and `kid`, which kind of key
+///   checks it. `hx_keyset_from_jwks_mixed` accepts such a set.
+///
 /// On success writes the set to `*out` (free it with `hx_keyset_free`).
 ///
 /// # Safety
@@ -95,13 +144,107 @@ pub unsafe extern "C" fn hx_keyset_from_jwks(
     jwks_json: *const c_char,
     out: *mut *mut HxKeySet,
 ) -> HxStatus {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { from_jwks(jwks_json, out, KeySet::from_jwks) }
+}
+
+/// Like `hx_keyset_from_jwks`, but the set may hold both HMAC secrets (`oct`) and asymmetric
+/// keys: the caller's explicit choice, for an issuer that really uses both (moving from HS256
+/// to RS256, say). Every other check stays: skipped keys are listed, a `kid` shared by two
+/// different keys is refused.
+///
+/// # Safety
+/// `jwks_json` is a NUL-terminated string; `out` is valid for one pointer write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hx_keyset_from_jwks_mixed(
+    jwks_json: *const c_char,
+    out: *mut *mut HxKeySet,
+) -> HxStatus {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { from_jwks(jwks_json, out, KeySet::from_jwks_mixed) }
+}
+
+/// The shared body of `hx_keyset_from_jwks` and `hx_keyset_from_jwks_mixed`.
+///
+/// # Safety
+/// As `hx_keyset_from_jwks`.
+unsafe fn from_jwks(
+    jwks_json: *const c_char,
+    out: *mut *mut HxKeySet,
+    read: fn(&str) -> hxjwt::Result<KeySet>,
+) -> HxStatus {
     guard(|| {
-        // SAFETY: forwarded from this function's contract.
+        // SAFETY: forwarded from the caller's contract.
         let jwks = unsafe { arg_str(jwks_json, "jwks_json") }?;
         // SAFETY: as above.
         let out = unsafe { arg_out(out, "out") }?;
-        let set = KeySet::from_jwks(jwks)?;
-        *out = into_handle(HxKeySet::local(set));
+        *out = into_handle(HxKeySet::local(read(jwks)?));
+        Ok(())
+    })
+}
+
+/// Writes to `*out` how many keys of its JWK Set `hx_keyset_from_jwks` skipped (0 for a set made
+/// by `hx_keyset_new`). Fails with `HX_ERR_INVALID_ARGUMENT` for a remote key set
+/// (`hx_keyset_from_url`): its keys change with each fetch, and it does not list them.
+///
+/// # Safety
+/// `set` is a live key set; `out` is valid for one write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hx_keyset_skipped_count(
+    set: *const HxKeySet,
+    out: *mut usize,
+) -> HxStatus {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let set = unsafe { arg_ref(set, "set") }?;
+        // SAFETY: as above.
+        let out = unsafe { arg_out(out, "out") }?;
+        *out = set.skipped_list()?.len();
+        Ok(())
+    })
+}
+
+/// Describes the skipped key number `i` (from 0, below `hx_keyset_skipped_count`, in document
+/// order): writes its position in the JWK Set's `keys` array to `*out_index`, its `kid` to
+/// `*out_kid` (NULL when it has no string `kid`) and why hxjwt does not use it to `*out_reason`
+/// (its `kty`, curve, `use` or `alg`). The strings are borrowed: valid while `set` lives, never
+/// free them (a NUL character of a `kid` is written as `\0`). An `i` out of range fails with
+/// `HX_ERR_INVALID_ARGUMENT` and writes nothing; so does a remote key set, as in
+/// `hx_keyset_skipped_count`.
+///
+/// # Safety
+/// `set` is a live key set; `out_index` is valid for one write; `out_kid` and `out_reason` are
+/// valid for one pointer write each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hx_keyset_skipped(
+    set: *const HxKeySet,
+    i: usize,
+    out_index: *mut usize,
+    out_kid: *mut *const c_char,
+    out_reason: *mut *const c_char,
+) -> HxStatus {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let set = unsafe { arg_ref(set, "set") }?;
+        // SAFETY: as above.
+        let out_index = unsafe { arg_out(out_index, "out_index") }?;
+        // SAFETY: as above.
+        let out_kid = unsafe { arg_out(out_kid, "out_kid") }?;
+        // SAFETY: as above.
+        let out_reason = unsafe { arg_out(out_reason, "out_reason") }?;
+        let list = set.skipped_list()?;
+        let skipped = list.get(i).ok_or_else(|| {
+            Fail::invalid(format!(
+                "i is {i}, but the set skipped {} key(s) (hx_keyset_skipped_count)",
+                list.len()
+            ))
+        })?;
+        *out_index = skipped.index;
+        *out_kid = skipped
+            .kid
+            .as_ref()
+            .map_or(std::ptr::null(), |kid| kid.as_ptr());
+        *out_reason = skipped.reason.as_ptr();
         Ok(())
     })
 }
@@ -210,6 +353,7 @@ pub unsafe extern "C" fn hx_keyset_from_url(
         let set = RemoteKeySet::new(url, opts)?;
         *out = into_handle(HxKeySet {
             kind: Kind::Remote(set),
+            skipped: Vec::new(),
         });
         Ok(())
     })

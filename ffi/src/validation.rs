@@ -111,7 +111,9 @@ pub unsafe extern "C" fn hx_validation_set_leeway(v: *mut HxValidation, seconds:
 /// Also accepts tokens whose `aud` (a string, or an array of strings) contains `audience`. With
 /// at least one audience, a token without `aud` fails with `HX_ERR_MISSING_CLAIM` and one for
 /// another audience with `HX_ERR_WRONG_AUDIENCE`; with none (the default), a token that has an
-/// `aud` fails with `HX_ERR_WRONG_AUDIENCE`.
+/// `aud` fails with `HX_ERR_WRONG_AUDIENCE`. An empty `audience` fails here with
+/// `HX_ERR_INVALID_ARGUMENT`: an empty string is never a valid audience (a token's empty `aud`
+/// names no one and matches nothing).
 ///
 /// # Safety
 /// `v` is a live validation; `audience` is a NUL-terminated string.
@@ -125,7 +127,11 @@ pub unsafe extern "C" fn hx_validation_add_audience(
     // SAFETY: as above.
     unsafe {
         configure(v, move |v| {
-            add_to(&mut v.audiences, audience?);
+            let audience = non_empty(
+                audience?,
+                "audience is empty, which is never a valid audience: name the audience you expect",
+            )?;
+            add_to(&mut v.audiences, audience);
             Ok(())
         })
     }
@@ -133,7 +139,8 @@ pub unsafe extern "C" fn hx_validation_add_audience(
 
 /// Also accepts tokens whose `iss` is `issuer`. With at least one issuer, a token without `iss`
 /// fails with `HX_ERR_MISSING_CLAIM` and one from another issuer with `HX_ERR_ISSUER_MISMATCH`.
-/// Defaults to none: any `iss` is accepted.
+/// Defaults to none: any `iss` is accepted. An empty `issuer` fails with
+/// `HX_ERR_INVALID_ARGUMENT`: an empty string names no issuer.
 ///
 /// # Safety
 /// `v` is a live validation; `issuer` is a NUL-terminated string.
@@ -147,9 +154,23 @@ pub unsafe extern "C" fn hx_validation_add_issuer(
     // SAFETY: as above.
     unsafe {
         configure(v, move |v| {
-            add_to(&mut v.issuers, issuer?);
+            let issuer = non_empty(
+                issuer?,
+                "issuer is empty, which is never a valid issuer: name the issuer you expect",
+            )?;
+            add_to(&mut v.issuers, issuer);
             Ok(())
         })
+    }
+}
+
+/// `value`, or `HX_ERR_INVALID_ARGUMENT` with `message` when it is empty (an audience or issuer
+/// setter's argument: checked when it is set, not only at decode).
+fn non_empty<'a>(value: &'a str, message: &str) -> FfiResult<&'a str> {
+    if value.is_empty() {
+        Err(Fail::invalid(message))
+    } else {
+        Ok(value)
     }
 }
 
