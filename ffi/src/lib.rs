@@ -43,6 +43,7 @@ mod jwt;
 mod store;
 // HxJweKey, HxJweOptions, hx_jwe_* (standard encrypted JWTs, JWE), hx_bytes_free.
 mod jwe;
+mod explain;
 
 use std::ffi::c_char;
 
