@@ -222,11 +222,42 @@ impl TokenIssuer {
             .get("jti")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let exp = claims
-            .get("exp")
-            .and_then(Value::as_i64)
-            .unwrap_or(i64::MAX);
+        let exp = revoked_until(claims.get("exp"))?;
         self.revocations.revoke(jti, exp, self.clock.now())
+    }
+}
+
+/// The last whole second at which a token with this `exp` could still be accepted, so the
+/// revocation lasts that long: `exp` itself when whole, rounded up when it has a fraction (RFC
+/// 7519 allows `1700000000.5`, which the validation compares exactly). The token was validated
+/// first, so `exp` is a `NumericDate` within ±2^53; anything else is an `InvalidClaim`, never a
+/// revocation that lasts forever or not at all.
+fn revoked_until(exp: Option<&Value>) -> Result<i64> {
+    const LIMIT: f64 = 9_007_199_254_740_992.0;
+    let Some(Value::Number(n)) = exp else {
+        return Err(Error::new(
+            ErrorKind::InvalidClaim,
+            "the \"exp\" claim must be a NumericDate (a number)",
+        )
+        .with_claim("exp"));
+    };
+    if let Some(i) = n.as_i64() {
+        return Ok(i);
+    }
+    match n.as_f64() {
+        Some(f) if f.is_finite() && f.abs() <= LIMIT =>
+        {
+            #[allow(
+                clippy::cast_possible_truncation,
+                reason = "a whole number within ±2^53 after ceil, so exact in an i64"
+            )]
+            Ok(f.ceil() as i64)
+        }
+        _ => Err(Error::new(
+            ErrorKind::InvalidClaim,
+            "the \"exp\" claim must be a NumericDate within ±2^53",
+        )
+        .with_claim("exp")),
     }
 }
 
