@@ -44,6 +44,10 @@ pub(crate) struct SignArgs {
 }
 
 #[derive(Args)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "command-line switches, each its own --flag"
+)]
 pub(crate) struct VerifyArgs {
     /// The verification key: a public (or private) JWK or PEM file, an OpenSSH public key file
     /// (ssh-ed25519, ecdsa-sha2-nistp*, ssh-rsa: an authorized_keys line or a .pub file), or an
@@ -57,6 +61,10 @@ pub(crate) struct VerifyArgs {
     /// Accept an http:// --jwks URL (no TLS): for loopback tests only.
     #[arg(long)]
     allow_http: bool,
+    /// Accept a --jwks file that holds both HMAC secrets and asymmetric keys (refused by
+    /// default: such a set lets a token choose which kind of key checks it).
+    #[arg(long, requires = "jwks", conflicts_with_all = ["key", "secret_file"])]
+    allow_mixed_keys: bool,
     /// An HMAC secret, as the raw bytes of this file.
     #[arg(long, value_name = "FILE", conflicts_with = "key")]
     secret_file: Option<PathBuf>,
@@ -101,6 +109,51 @@ pub(crate) struct VerifyArgs {
 
 fn algorithm(name: &str) -> Result<Algorithm, Failure> {
     name.parse::<Algorithm>().map_err(Failure::from)
+}
+
+/// A JWK Set file for `verify --jwks`; a set mixing HMAC secrets with asymmetric keys only with
+/// `--allow-mixed-keys` (the refusal says so).
+fn load_jwks_file(path: &str, allow_mixed: bool) -> Result<KeySet, Failure> {
+    if allow_mixed {
+        return KeySet::from_jwks_file_mixed(path).map_err(|e| usage(format!("{path}: {e}")));
+    }
+    KeySet::from_jwks_file(path).map_err(|e| {
+        // Refused only for mixing key kinds when the mixed reading accepts it.
+        let hint = if e.kind() == hxjwt::ErrorKind::InvalidKey
+            && KeySet::from_jwks_file_mixed(path).is_ok()
+        {
+            " (hxjwt verify: --allow-mixed-keys accepts such a set)"
+        } else {
+            ""
+        };
+        usage(format!("{path}: {e}{hint}"))
+    })
+}
+
+/// Prints each key the JWK Set skipped as a warning on stderr: never dropped silently.
+fn warn_skipped(set: &KeySet) {
+    let mut err = std::io::stderr().lock();
+    for s in set.skipped() {
+        let kid = match &s.kid {
+            Some(kid) => {
+                // Escaped (no terminal control from the document) and bounded, as hxjwt's
+                // messages quote input.
+                let mut quoted: String =
+                    kid.chars().take(64).flat_map(char::escape_debug).collect();
+                if kid.chars().nth(64).is_some() {
+                    quoted.push('…');
+                }
+                format!("kid \"{quoted}\"")
+            }
+            None => "no kid".to_owned(),
+        };
+        // A warning that cannot be written (stderr closed) does not fail the verification.
+        let _ = writeln!(
+            err,
+            "warning: key #{} ({kid}) skipped: {}",
+            s.index, s.reason
+        );
+    }
 }
 
 /// A key from a JWK, PEM or OpenSSH public key file (by its content), or an HMAC secret file.
@@ -246,10 +299,17 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<(), Failure> {
         Some(url) if crate::is_url(url) => {
             let set = RemoteKeySet::new(url, crate::remote_options(args.allow_http))
                 .map_err(|e| usage(format!("{url}: {e}")))?;
-            jws::decode_bytes(&token, &set, &v).map_err(rejected)?
+            let decoded = jws::decode_bytes(&token, &set, &v);
+            // The set the decode fetched (or found cached), if any: its skipped keys may be why
+            // the token's key is missing.
+            if let Some(current) = set.jwks().cached() {
+                warn_skipped(&current);
+            }
+            decoded.map_err(rejected)?
         }
         Some(path) => {
-            let set = KeySet::from_jwks_file(path).map_err(|e| usage(format!("{path}: {e}")))?;
+            let set = load_jwks_file(path, args.allow_mixed_keys)?;
+            warn_skipped(&set);
             jws::decode_bytes(&token, &set, &v).map_err(rejected)?
         }
         None => {
