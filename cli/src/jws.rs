@@ -61,8 +61,8 @@ pub(crate) struct VerifyArgs {
     /// Accept an http:// --jwks URL (no TLS): for loopback tests only.
     #[arg(long)]
     allow_http: bool,
-    /// Accept a --jwks file that holds both HMAC secrets and asymmetric keys (refused by
-    /// default: such a set lets a token choose which kind of key checks it).
+    /// Accept a --jwks set (file or URL) that holds both HMAC secrets and asymmetric keys
+    /// (refused by default: such a set lets a token choose which kind of key checks it).
     #[arg(long, requires = "jwks", conflicts_with_all = ["key", "secret_file"])]
     allow_mixed_keys: bool,
     /// An HMAC secret, as the raw bytes of this file.
@@ -297,8 +297,9 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<(), Failure> {
     };
     let data = match &args.jwks {
         Some(url) if crate::is_url(url) => {
-            let set = RemoteKeySet::new(url, crate::remote_options(args.allow_http))
-                .map_err(|e| usage(format!("{url}: {e}")))?;
+            let mut opts = crate::remote_options(args.allow_http);
+            opts.allow_mixed_keys = args.allow_mixed_keys;
+            let set = RemoteKeySet::new(url, opts).map_err(|e| usage(format!("{url}: {e}")))?;
             let decoded = jws::decode_bytes(&token, &set, &v);
             // The set the decode fetched (or found cached), if any: its skipped keys may be why
             // the token's key is missing.

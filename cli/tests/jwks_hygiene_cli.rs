@@ -10,8 +10,11 @@
     reason = "test code: a failure should panic loudly"
 )]
 
+use std::io::{Read as _, Write as _};
+use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Output};
+use std::time::Duration;
 
 use hxjwt::jws::{Algorithm, Header, Key, encode};
 
@@ -185,4 +188,53 @@ fn two_keys_with_one_kid_are_refused_naming_it() {
         );
         assert!(!e.contains("--allow-mixed-keys accepts"), "{e}");
     }
+}
+
+/// Serves `body` on 127.0.0.1 (`Connection: close`) until the test process ends.
+fn serve(body: String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut req = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !req.windows(4).any(|w| w == b"\r\n\r\n") && req.len() < 8192 {
+                match conn.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => req.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = conn.write_all(
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+                .as_bytes(),
+            );
+        }
+    });
+    url
+}
+
+#[test]
+fn a_served_set_warns_of_its_skipped_keys_and_takes_allow_mixed_keys() {
+    let signer = Key::generate(Algorithm::EdDSA).unwrap().with_kid("ed");
+    let public = signer.to_public_jwk().unwrap();
+    let url = serve(format!(
+        r#"{{"keys":[{public},{{"kty":"RSA","use":"enc","kid":"e1","n":"AQAB","e":"AQAB"}},{SECRET_JWK}]}}"#
+    ));
+    let ed = token(&signer, Algorithm::EdDSA, "ed");
+
+    let refused = verify(&url, "EdDSA", &ed, &["--allow-http"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", err(&refused));
+    assert!(err(&refused).contains("HMAC secret"), "{}", err(&refused));
+
+    let ok = verify(&url, "EdDSA", &ed, &["--allow-http", "--allow-mixed-keys"]);
+    assert!(ok.status.success(), "{}", err(&ok));
+    assert_eq!(
+        err(&ok).trim(),
+        r#"warning: key #1 (kid "e1") skipped: its use is "enc", not "sig""#
+    );
 }
