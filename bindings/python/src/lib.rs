@@ -8,6 +8,7 @@ mod convert;
 mod directory;
 mod endpoint;
 mod errors;
+mod explain;
 mod jwe;
 mod jwk;
 mod jws;
@@ -37,6 +38,8 @@ mod _hxjwt {
         MissingRequiredClaimError, PyJWTError, ReplayedTokenError, ResolverError,
         RevokedTokenError, StoreUnavailableError, UnknownHeaderError, UnknownIssuerError,
     };
+    #[pymodule_export]
+    use super::explain::explain;
     #[pymodule_export]
     use super::jwk::{PyJwk, PyJwkSet, PyKey};
     #[pymodule_export]

@@ -187,3 +187,8 @@ __all__ += [
     "utils",
     "warnings",
 ]
+
+# Every check of a token reported at once (issue 17 item 5): a diagnostic beside decode.
+from ._hxjwt import explain  # noqa: E402
+
+__all__ += ["explain"]

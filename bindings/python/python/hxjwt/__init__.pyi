@@ -471,6 +471,57 @@ def decode(
     have no duplicate members. Verification runs with the GIL released.
     """
 
+class ExplainedCheck(_TypedDict):
+    """One check of :func:`explain`'s report."""
+
+    check: str
+    """The check's stable name: ``format``, ``algorithm``, ``crit``, ``header``, ``typ``,
+    ``payload``, ``key``, ``signature``, ``claims``, ``required``, ``exp``, ``nbf``, ``iat``,
+    ``max_age``, ``aud``, ``iss``, ``sub``, ``jti``, ``replay``."""
+    outcome: Literal["passed", "failed", "not_checked"]
+    """``not_checked``: an earlier failure made it impossible, it is not configured or switched
+    off, or explain never runs it (the replay store)."""
+    kind: str | None
+    """The core error kind of a failed check (``"Expired"``, ...), the ``.kind`` of the
+    exception decode raises for it (and the C ``HX_ERR_*`` of the same name); else None."""
+    error: type[PyJWTError] | None
+    """The exception class of that kind (``ERROR_CLASSES[kind]``), or None."""
+    message: str
+    """For people: why it failed or was not checked. Never key material."""
+
+def explain(
+    jwt: str | bytes,
+    key: _KeyArg,
+    algorithms: str | _Sequence[str],
+    *,
+    audience: str | Iterable[str] | None = None,
+    issuer: str | _Sequence[str] | None = None,
+    subject: str | None = None,
+    leeway: int = 0,
+    options: Mapping[str, bool] | None = None,
+    now: int | None = None,
+    typ: str | None = None,
+    max_age: int | None = None,
+    required: str | _Sequence[str] | None = None,
+) -> list[ExplainedCheck]:
+    """Every check :func:`decode` applies to ``jwt``, run to the end: a list of dicts, one per
+    check, in the order decode runs them, so the first ``"failed"`` one is the error decode
+    raises. **A diagnostic, never an acceptance**: its result decides nothing, and no replay
+    store is consulted or written.
+
+    The arguments are decode's (``options`` reads ``verify_exp``, ``verify_nbf``,
+    ``verify_iat`` and ``verify_aud``; ``required`` replaces the required claims, ``["exp"]``
+    by default); ``now`` is a Unix time. The claim checks run only when the signature
+    verified (otherwise they are ``"not_checked"``). Runs with the GIL released.
+
+    >>> import hxjwt
+    >>> key = b"a secret of at least thirty-two bytes!!"
+    >>> token = hxjwt.encode({"exp": 1, "aud": "x"}, key, algorithm="HS256")
+    >>> [(c["check"], c["kind"]) for c in hxjwt.explain(token, key, ["HS256"], audience="api")
+    ...  if c["outcome"] == "failed"]
+    [('exp', 'Expired'), ('aud', 'WrongAudience')]
+    """
+
 def decode_complete(
     jwt: str | bytes,
     key: _KeyArg = "",
