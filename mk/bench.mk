@@ -23,15 +23,22 @@ BENCH_BIN := $(BENCH_DIR)/cargo/release
 BENCH_RESULTS := $(BENCH_DIR)/results
 BENCH_VENV := $(BENCH_DIR)/venv
 BENCH_PY := $(BENCH_VENV)/bin/python
-# The Python peers: the newest release of each, recorded in BENCH.md.
-BENCH_PY_DEPS := "maturin>=1.9.4,<2" PyJWT cryptography joserfc jwcrypto
+# The Python peers: the newest release of each, recorded in BENCH.md. pyjwt-rs has no wheel for
+# every Python: pip then builds it from its sdist (Rust, ~1 min).
+BENCH_PY_DEPS := "maturin>=1.9.4,<2" PyJWT cryptography joserfc jwcrypto oxyjwt pyjwt-rs
 BENCH_SCALE ?= 1
 BENCH_OUT ?= BENCH.md
 BENCH_C_LIB := $(BENCH_DIR)/c/lib
+# The Node peers (fast-jwt, jose) and koffi, from bench/node/package-lock.json, in a node_modules of
+# the harness's own: never the hxjwt package's dependencies.
+BENCH_NODE := $(BENCH_DIR)/node
+BENCH_NODE_STAMP := $(BENCH_NODE)/node_modules/.hxjwt-bench-npm-ci
+NODE ?= node
+NPM ?= npm
 
-.PHONY: bench bench-build bench-rust-build bench-c-build bench-py-build bench-tools bench-clean
+.PHONY: bench bench-build bench-rust-build bench-c-build bench-py-build bench-node-build bench-tools bench-clean
 
-bench: bench-build ## Compare hxjwt with its peers (jsonwebtoken, PyJWT, joserfc, jwcrypto, libjwt); writes BENCH.md.
+bench: bench-build ## Compare hxjwt with its peers (Rust, Python, C, Node); writes BENCH.md.
 	@rm -rf $(BENCH_RESULTS) && mkdir -p $(BENCH_RESULTS)
 	@printf '{"date": "%s", "loadavg": "%s", "rustc": "%s", "cc": "%s", "scale": "%s"}\n' \
 	  "$$(date -u '+%Y-%m-%d %H:%M UTC')" "$$(cut -d' ' -f1-3 /proc/loadavg)" \
@@ -47,11 +54,14 @@ bench: bench-build ## Compare hxjwt with its peers (jsonwebtoken, PyJWT, joserfc
 	  $(BENCH_PY) bench/python/bench_py.py $(BENCH_RESULTS)/python.json && \
 	echo "== Python: JWE, hxjwt.jwe vs joserfc, jwcrypto" && \
 	  $(BENCH_PY) bench/python/bench_jwe.py $(BENCH_RESULTS)/python-jwe.json && \
-	$(PYTHON) -c 'import json, sys; p = sys.argv[1]; d = json.load(open(p)); d["seconds"] = int(sys.argv[2]); json.dump(d, open(p, "w"))' \
-	  $(BENCH_RESULTS)/env.json $$(( $$(date +%s) - start ))
+	echo "== Node: hxjwt vs fast-jwt, jose (interleaved)" && \
+	  HXJWT_LIB=$(abspath $(BENCH_C_LIB))/libhxjwt.so NODE_PATH=$(abspath $(BENCH_NODE))/node_modules \
+	  $(NODE) bindings/node/bench/peers.js $(BENCH_RESULTS)/node.json && \
+	$(PYTHON) -c 'import json, sys; p = sys.argv[1]; d = json.load(open(p)); d["seconds"] = int(sys.argv[2]); d["loadavg_after"] = sys.argv[3]; json.dump(d, open(p, "w"))' \
+	  $(BENCH_RESULTS)/env.json $$(( $$(date +%s) - start )) "$$(cut -d' ' -f1-3 /proc/loadavg)"
 	$(PYTHON) bench/report.py $(BENCH_RESULTS) $(BENCH_OUT)
 
-bench-build: bench-tools bench-rust-build bench-c-build bench-py-build
+bench-build: bench-tools bench-rust-build bench-c-build bench-py-build bench-node-build
 
 # libjwt (the C peer), pkg-config and redis-server (the fleet rows start a private one on a
 # loopback port; the package's own service is stopped) from Debian's packages, when missing (as
@@ -94,9 +104,28 @@ $(BENCH_VENV)/.peers: $(BENCH_PY) mk/bench.mk
 	$(BENCH_PY) -m pip install --quiet --disable-pip-version-check $(BENCH_PY_DEPS)
 	touch $@
 
+# A release wheel installed into the venv, never `maturin develop`: an editable install imports
+# the extension from bindings/python/python/hxjwt, where `make py-develop` puts its debug build.
 bench-py-build: $(BENCH_VENV)/.peers
-	CARGO_TARGET_DIR=$(abspath $(BENCH_DIR))/cargo VIRTUAL_ENV=$(abspath $(BENCH_VENV)) \
-	  $(BENCH_VENV)/bin/maturin develop --quiet --locked --release -m bindings/python/Cargo.toml
+	@rm -rf $(BENCH_DIR)/wheels
+	CARGO_TARGET_DIR=$(abspath $(BENCH_DIR))/cargo \
+	  $(BENCH_VENV)/bin/maturin build --quiet --locked --release -m bindings/python/Cargo.toml \
+	  --interpreter $(BENCH_PY) --out $(BENCH_DIR)/wheels
+	$(BENCH_PY) -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps \
+	  $(BENCH_DIR)/wheels/hxjwt-*.whl
+	@$(BENCH_PY) -c 'import hxjwt, sys; f = hxjwt.__file__; sys.exit(0 if "site-packages" in f else "hxjwt is imported from " + f + ", not the wheel")'
+
+# node and npm (Debian's, when missing), then `npm ci` of the harness's own lock file.
+$(BENCH_NODE_STAMP): bench/node/package.json bench/node/package-lock.json
+	@command -v $(NODE) >/dev/null 2>&1 || { apt-get update && apt-get install -y nodejs npm; }
+	@command -v $(NPM) >/dev/null 2>&1 || { apt-get update && apt-get install -y npm; }
+	@mkdir -p $(BENCH_NODE)
+	cp bench/node/package.json bench/node/package-lock.json $(BENCH_NODE)/
+	cd $(BENCH_NODE) && $(NPM) ci --no-audit --no-fund
+	touch $@
+
+# The Node face loads the release libhxjwt that bench-c-build stages.
+bench-node-build: $(BENCH_NODE_STAMP) bench-c-build
 
 bench-clean: ## Remove target/bench (the harness's builds, venv and results).
 	rm -rf $(BENCH_DIR)
