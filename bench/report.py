@@ -472,6 +472,20 @@ def rust_peers_section(doc: dict[str, Any], target: Any) -> list[str]:
                 o(f"| {op} | {imp} | {cell(r)} | {within(r)} | {r['allocs_per_op']:.1f} / "
                   f"{r['bytes_per_op']:.0f} | {goal_text} | {measured} | {ok} |")  # fmt: skip
     o("")
+    bd = [r for r in doc["rows"] if r["group"] == "breakdown"]
+    if bd:
+        o("### Rust: where an hxjwt HS256 decode spends its time")
+        o("")
+        o("From the public API only, interleaved in rounds like the rows above: each `jws::` "
+          "step does the ones before it too (decode_header ⊂ verify ⊂ decode_bytes ⊂ decode). "
+          "*of the whole* is the step's time / the whole `decode::<Claims>`'s, within each round. "
+          "No target: this is where to look when the HS256 targets are missed.")  # fmt: skip
+        o("")
+        o("| step | time | of the whole | allocs / bytes per call |")
+        o("|---|---|---|---|")
+        for r in bd:
+            o(f"| {r['impl']} | {cell(r)} | {r['ratio_to_whole']:.2f}× | {r['allocs_per_op']:.1f} / {r['bytes_per_op']:.0f} |")
+        o("")
     thr = [r for r in doc["rows"] if r["group"] == "peers-threads"]
     if thr:
         o("### Rust: hxjwt decode on 1 and 2 threads")

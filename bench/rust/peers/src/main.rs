@@ -577,6 +577,105 @@ fn compare(results: &mut Results, secs: f64) {
     }
 }
 
+/// Where an hxjwt HS256 decode spends its time, from the public API only: the steps one on top
+/// of the other (header parse, + payload and signature decode and HMAC, + claims checks, + typed
+/// claims), interleaved in rounds with oxitoken's whole decode and aws-lc's HMAC verify alone.
+fn breakdown(results: &mut Results, secs: f64) {
+    let now = unix_now();
+    let claims = Claims {
+        sub: "user-7".into(),
+        name: "Ada Lovelace".into(),
+        iat: now - 60,
+        exp: now + 3600,
+        aud: AUD.into(),
+        iss: ISS.into(),
+    };
+    let key = Key::from_secret([0x5a; 32]).expect("secret");
+    let alg = hx_alg("HS256");
+    let mut hv = Validation::new(&[alg]).audience(&[AUD]).issuer(&[ISS]);
+    hv.leeway = 0;
+    let token = jws::encode(&Header::new(alg), &claims, &key).expect("encode");
+    let ox_pipeline = oxitoken::validation::ValidationPipeline::<OxHeader, Claims, _>::builder(
+        oxitoken::validation::StaticKeyProvider::new(OxVerifier::Hmac(Box::new(
+            aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &[0x5a; 32]),
+        ))),
+    )
+    .with_issuer_validator(ISS)
+    .with_audience_validator(AUD)
+    .with_expiration_validator()
+    .build();
+    let (input, sig) = split(&token);
+    let hmac = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &[0x5a; 32]);
+    let mut sides: Vec<Side<'_>> = vec![
+        (
+            "hxjwt decode::<Claims> (owned strings)".into(),
+            Box::new(|| {
+                black_box(jws::decode::<Claims>(black_box(&token), &key, &hv).expect("decode"));
+            }),
+        ),
+        (
+            "jws::decode_header (header JSON into a Map)".into(),
+            Box::new(|| {
+                black_box(jws::decode_header(black_box(&token)).expect("header"));
+            }),
+        ),
+        (
+            "jws::verify (header checks, base64, HMAC; no claims checks)".into(),
+            Box::new(|| {
+                black_box(jws::verify(black_box(&token), &key, &hv).expect("verify"));
+            }),
+        ),
+        (
+            "jws::decode_bytes (+ claims view and checks)".into(),
+            Box::new(|| {
+                black_box(jws::decode_bytes(black_box(&token), &key, &hv).expect("decode"));
+            }),
+        ),
+        (
+            "serde_json::from_slice::<Claims> of the claims alone".into(),
+            Box::new({
+                let bytes = jws::decode_bytes(&token, &key, &hv).expect("decode").claims;
+                move || {
+                    black_box(serde_json::from_slice::<Claims>(black_box(&bytes)).expect("json"));
+                }
+            }),
+        ),
+        (
+            "oxitoken whole decode".into(),
+            Box::new(|| {
+                black_box(
+                    ox_pipeline
+                        .verify(black_box(token.as_bytes()))
+                        .expect("decode"),
+                );
+            }),
+        ),
+        (
+            "aws-lc hmac::verify alone".into(),
+            Box::new(move || {
+                aws_lc_rs::hmac::verify(&hmac, black_box(&input), black_box(&sig)).expect("verify");
+            }),
+        ),
+    ];
+    eprintln!("  breakdown HS256 decode");
+    let rounds = interleave(&mut sides, ROUNDS, secs);
+    for (i, (imp, f)) in sides.iter_mut().enumerate() {
+        let (allocs, bytes) = allocs_per_call(200, f);
+        let (med, lo, hi) = spread(&rounds[i]);
+        let ratios: Vec<f64> = rounds[i]
+            .iter()
+            .zip(&rounds[0])
+            .map(|(a, b)| a / b)
+            .collect();
+        let (r, _, _) = spread(&ratios);
+        results.extra(
+            json!({"group": "breakdown", "op": "HS256 decode", "impl": imp,
+            "median_ns": med, "min_ns": lo, "max_ns": hi, "allocs_per_op": allocs,
+            "bytes_per_op": bytes, "ratio_to_whole": r}),
+        );
+    }
+}
+
 /// hxjwt decodes on 1 and 2 threads (one shared key and validation): small HS256 tokens, and
 /// tokens carrying 16 KiB of claims for every algorithm. The 1- and 2-thread runs alternate.
 fn thread_rows(results: &mut Results) {
@@ -661,6 +760,10 @@ fn main() {
     if want("peers") {
         eprintln!("rust: hxjwt vs jsonwebtoken, oxitoken, jwt-simple (interleaved rounds)");
         compare(&mut results, secs);
+    }
+    if want("breakdown") {
+        eprintln!("rust: where an hxjwt HS256 decode spends its time");
+        breakdown(&mut results, secs);
     }
     if want("threads") {
         eprintln!("rust: hxjwt decode on 1 and 2 threads");
