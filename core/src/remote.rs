@@ -173,7 +173,8 @@ impl RemoteOptions {
     pub fn with_ca_file(self, path: impl AsRef<std::path::Path>) -> Result<Self> {
         use std::io::Read;
         let path = path.as_ref();
-        let name = quote(&path.display().to_string());
+        // In full (quote() would shorten it), control characters escaped by Debug.
+        let name = format!("{:?}", path.display().to_string());
         let file = std::fs::File::open(path)
             .map_err(|e| Error::invalid_argument(format!("cannot read the CA file {name}: {e}")))?;
         let mut bytes = Vec::new();

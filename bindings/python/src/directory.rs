@@ -236,10 +236,16 @@ impl PyDirectory {
     ///   body above `max_response_bytes` is refused;
     /// - when a fetch fails (unreachable, HTTP error status, too large, not a JWK Set), the last
     ///   good set keeps serving for `max_stale` seconds past its freshness; after that, or when
-    ///   no set was ever fetched, validation raises `ResolverError` naming the cause.
+    ///   no set was ever fetched, validation raises `ResolverError` naming the cause;
+    /// - `ca_file`: a PEM file of the certificate authorities to trust (for a private CA; they
+    ///   replace the built-in Mozilla roots), read and checked now;
+    /// - `headers`: a mapping of `str` to `str` sent with every fetch (the `User-Agent` is
+    ///   `hxjwt/<version>` unless given); at most 3 redirects, never `https://` to `http://`.
     ///
     /// `InvalidArgumentError` (a `ValueError`) for a URL that is not `https://` (or `http://`
-    /// with `allow_http=True`), `ValueError` for a bad keyword.
+    /// with `allow_http=True`), a CA file that cannot be read or holds no certificate, or a bad
+    /// header name or value; `TypeError` for `headers` that are not `str` to `str`;
+    /// `ValueError` for a bad keyword.
     #[staticmethod]
     #[pyo3(signature = (
         url,
@@ -253,11 +259,14 @@ impl PyDirectory {
         refresh_cooldown = Int(30),
         max_stale = Int(3600),
         allow_http = false,
+        ca_file = None,
+        headers = None,
     ))]
     #[pyo3(
         text_signature = "(url, *, ttl=None, timeout=10.0, connect_timeout=5.0, \
                              max_response_bytes=1048576, min_ttl=60, max_ttl=86400, \
-                             refresh_cooldown=30, max_stale=3600, allow_http=False)"
+                             refresh_cooldown=30, max_stale=3600, allow_http=False, \
+                             ca_file=None, headers=None)"
     )]
     #[expect(clippy::too_many_arguments, reason = "Python keyword arguments")]
     fn from_url(
@@ -272,6 +281,8 @@ impl PyDirectory {
         refresh_cooldown: Int,
         max_stale: Int,
         allow_http: bool,
+        ca_file: Option<std::path::PathBuf>,
+        headers: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let opts = crate::remote::remote_options(
             ttl,
@@ -284,6 +295,7 @@ impl PyDirectory {
             max_stale,
             allow_http,
         )?;
+        let opts = crate::remote::with_tls_and_headers(py, opts, ca_file, headers)?;
         let dir = RemoteDirectory::new(url, opts).map_err(|e| to_py_err(py, &e))?;
         Ok(PyDirectory {
             source: Source::Remote(Arc::new(dir)),

@@ -10,7 +10,7 @@ use std::time::Duration;
 use hxjwt::ErrorKind;
 use hxjwt::jws::KeySet;
 use hxjwt::remote::{RemoteJwks, RemoteOptions};
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
@@ -32,6 +32,51 @@ fn timeout_secs(value: f64, what: &str) -> PyResult<Duration> {
 
 fn whole_secs(value: Int, what: &str) -> PyResult<Duration> {
     seconds(value.0, what).map(Duration::from_secs)
+}
+
+/// `options` with the CA file and the extra headers of a remote class's keywords, checked by the
+/// core now: `InvalidArgumentError` (a `ValueError`) naming the path for a CA file that cannot
+/// be read or holds no certificate, or naming the header for a bad name or value (never quoting
+/// the value); `TypeError` for `headers` that is not a mapping of `str` to `str`.
+pub(crate) fn with_tls_and_headers(
+    py: Python<'_>,
+    mut options: RemoteOptions,
+    ca_file: Option<std::path::PathBuf>,
+    headers: Option<&Bound<'_, PyAny>>,
+) -> PyResult<RemoteOptions> {
+    if let Some(path) = ca_file {
+        options = options.with_ca_file(&path).map_err(|e| to_py_err(py, &e))?;
+    }
+    let Some(headers) = headers.filter(|h| !h.is_none()) else {
+        return Ok(options);
+    };
+    let Ok(mapping) = headers.cast::<pyo3::types::PyMapping>() else {
+        return Err(PyTypeError::new_err(format!(
+            "headers must be a mapping of str to str (a dict), not {}",
+            type_name(headers)
+        )));
+    };
+    for item in mapping.items()?.iter() {
+        let (name, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+        let name = name.cast::<PyString>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "a header name must be a str, not {}",
+                type_name(&name)
+            ))
+        })?;
+        let name = name.to_str()?;
+        let value = value.cast::<PyString>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "the value of the header {} must be a str, not {}",
+                py_repr(py, name),
+                type_name(&value)
+            ))
+        })?;
+        options = options
+            .with_header(name, value.to_str()?)
+            .map_err(|e| to_py_err(py, &e))?;
+    }
+    Ok(options)
 }
 
 /// The core's options from `Directory.from_url`'s keywords (see its docstring), checked:
@@ -66,6 +111,7 @@ pub(crate) fn remote_options(
         refresh_cooldown: whole_secs(refresh_cooldown, "refresh_cooldown")?,
         max_stale: whole_secs(max_stale, "max_stale")?,
         allow_http,
+        ..defaults
     };
     if opts.min_ttl > opts.max_ttl {
         return Err(PyValueError::new_err(format!(
@@ -82,6 +128,12 @@ pub(crate) fn remote_options(
 /// keeps serving.
 fn checked_jwks(text: &str) -> hxjwt::Result<String> {
     KeySet::from_jwks(text).map(|_| text.to_owned())
+}
+
+/// [`checked_jwks`] for a client with `allow_mixed_keys=True`: HMAC secrets beside public keys
+/// are accepted.
+fn checked_jwks_mixed(text: &str) -> hxjwt::Result<String> {
+    KeySet::from_jwks_mixed(text).map(|_| text.to_owned())
 }
 
 /// A fetch that failed, as `PyJWT` reports it: `PyJWKClientConnectionError` for a set that could
@@ -109,8 +161,14 @@ fn client_err(py: Python<'_>, e: &hxjwt::Error) -> PyErr {
 /// fetch. When a refetch fails, the last good set keeps serving for `max_stale` seconds.
 ///
 /// Differences from `PyJWT`: only `https://` URLs, unless `allow_http=True` (for loopback
-/// tests); `headers` and `ssl_context` are not supported (a non-empty value raises
-/// `ValueError`): TLS is rustls with the Mozilla root certificates. `cache_keys` and
+/// tests); TLS is rustls with the Mozilla root certificates, or with the certificate
+/// authorities of the PEM file `ca_file=` (hxjwt only: they replace the built-in roots) for a
+/// private CA; an `ssl_context` raises `ValueError` (use `ca_file`). `headers` (a mapping of
+/// `str` to `str`) are sent with every fetch, checked now (`InvalidArgumentError` for a name
+/// that is not an HTTP token, `Host`, `Content-Length`, `Transfer-Encoding`, or a value with
+/// CR, LF or another control character); the `User-Agent` is `hxjwt/<version>` unless `headers`
+/// gives one. At most 3 redirects are followed, never from `https://` to `http://`. A set mixing
+/// HMAC secrets with public keys is refused unless `allow_mixed_keys=True`. `cache_keys` and
 /// `max_cached_keys` are accepted and have no effect: keys are cached with their set. A failed
 /// fetch, an HTTP error status, an oversized or malformed document raise
 /// `PyJWKClientConnectionError` (its `__cause__` is the core's `ResolverError`).
@@ -122,6 +180,8 @@ pub(crate) struct PyJwkClient {
     cache_jwk_set: bool,
     lifespan: f64,
     timeout: f64,
+    /// A set mixing HMAC secrets with public keys is accepted (`allow_mixed_keys=True`).
+    allow_mixed_keys: bool,
     /// The `PyJWKSet` made of the last document fetched, and that document (to tell whether it
     /// changed): a set is parsed once, not on every call.
     parsed: Mutex<Option<(Arc<String>, Py<PyJwkSet>)>>,
@@ -159,9 +219,13 @@ impl PyJwkClient {
                 "The JWKS endpoint did not return a JSON object",
             ));
         }
+        let kwargs = PyDict::new(py);
+        if self.allow_mixed_keys {
+            kwargs.set_item("allow_mixed", true)?;
+        }
         let set = py
             .get_type::<PyJwkSet>()
-            .call_method1("from_dict", (data,))?
+            .call_method("from_dict", (data,), Some(&kwargs))?
             .cast_into::<PyJwkSet>()?
             .unbind();
         *lock() = Some((text, set.clone_ref(py)));
@@ -242,14 +306,20 @@ impl PyJwkClient {
         refresh_cooldown = Int(30),
         max_stale = Int(3600),
         max_response_bytes = Int(1 << 20),
+        ca_file = None,
+        allow_mixed_keys = false,
     ))]
     #[pyo3(
         text_signature = "(uri, cache_keys=True, max_cached_keys=16, cache_jwk_set=True, \
                              lifespan=300, headers=None, timeout=30, ssl_context=None, *, \
                              allow_http=False, refresh_cooldown=30, max_stale=3600, \
-                             max_response_bytes=1048576)"
+                             max_response_bytes=1048576, ca_file=None, allow_mixed_keys=False)"
     )]
-    #[expect(clippy::too_many_arguments, reason = "PyJWT's keyword arguments")]
+    #[expect(
+        clippy::too_many_arguments,
+        clippy::fn_params_excessive_bools,
+        reason = "PyJWT's keyword arguments"
+    )]
     fn new(
         py: Python<'_>,
         uri: &str,
@@ -264,19 +334,14 @@ impl PyJwkClient {
         refresh_cooldown: Int,
         max_stale: Int,
         max_response_bytes: Int,
+        ca_file: Option<std::path::PathBuf>,
+        allow_mixed_keys: bool,
     ) -> PyResult<Self> {
-        if let Some(h) = headers {
-            if h.is_truthy()? {
-                return Err(PyValueError::new_err(
-                    "hxjwt.PyJWKClient does not send custom headers: headers must be None or \
-                     empty",
-                ));
-            }
-        }
         if let Some(ctx) = ssl_context.filter(|c| !c.is_none()) {
             return Err(PyValueError::new_err(format!(
-                "hxjwt.PyJWKClient does not take an ssl_context ({}): TLS is rustls with the \
-                 Mozilla root certificates",
+                "hxjwt.PyJWKClient does not take an ssl_context ({}): TLS is rustls; to trust a \
+                 private certificate authority, pass ca_file='/path/to/ca.pem' (PEM; it \
+                 replaces the built-in Mozilla roots)",
                 type_name(ctx)
             )));
         }
@@ -307,8 +372,16 @@ impl PyJwkClient {
             refresh_cooldown: whole_secs(refresh_cooldown, "refresh_cooldown")?,
             max_stale: whole_secs(max_stale, "max_stale")?,
             allow_http,
+            allow_mixed_keys,
+            ..RemoteOptions::default()
         };
-        let jwks = RemoteJwks::new(uri, opts, checked_jwks).map_err(|e| to_py_err(py, &e))?;
+        let opts = with_tls_and_headers(py, opts, ca_file, headers)?;
+        let check = if allow_mixed_keys {
+            checked_jwks_mixed
+        } else {
+            checked_jwks
+        };
+        let jwks = RemoteJwks::new(uri, opts, check).map_err(|e| to_py_err(py, &e))?;
         Ok(PyJwkClient {
             jwks,
             cache_keys,
@@ -316,6 +389,7 @@ impl PyJwkClient {
             cache_jwk_set,
             lifespan,
             timeout,
+            allow_mixed_keys,
             parsed: Mutex::new(None),
         })
     }

@@ -84,6 +84,8 @@ class Directory:
         refresh_cooldown: int = 30,
         max_stale: int = 3600,
         allow_http: bool = False,
+        ca_file: str | os.PathLike[str] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Directory:
         """A read-only directory of the JWK Set at ``url`` (``https://``; ``http://`` only with
         ``allow_http=True``), fetched on first use with the GIL released (one fetch for all the
@@ -91,7 +93,10 @@ class Directory:
         ``min_ttl``..``max_ttl`` seconds (``ttl`` without one; None: 300). A name not in the set
         refetches it at most once per ``refresh_cooldown``; after a failed fetch the last good
         set serves ``max_stale`` more seconds, then lookups raise ResolverError with the cause.
-        InvalidArgumentError (a ValueError) for a URL that is not allowed."""
+        ``ca_file``: a PEM file of the CAs to trust (replacing the built-in roots), read now;
+        ``headers``: sent with every fetch (User-Agent ``hxjwt/<version>`` unless given); at
+        most 3 redirects, never https to http. InvalidArgumentError (a ValueError) for a URL
+        that is not allowed, a bad CA file or a bad header; TypeError for non-str headers."""
     def rotate_in(self, token: MachineToken) -> None:
         """Adds ``token`` in front of the keys of its name, keeping the others (at most 4 per
         name). In-memory directories only (TypeError otherwise)."""
@@ -694,8 +699,12 @@ class PyJWKClient:
     """PyJWT's PyJWKClient: the signing keys of the JWK Set at ``uri``, fetched with the GIL
     released and cached for ``lifespan`` seconds (``cache_jwk_set=False``: every call). An
     unknown ``kid`` refetches at most once per ``refresh_cooldown``. Only ``https://`` unless
-    ``allow_http=True`` (hxjwt only); ``headers`` and ``ssl_context`` must be None/empty
-    (ValueError); ``cache_keys``/``max_cached_keys`` have no effect (keys live with the set)."""
+    ``allow_http=True`` (hxjwt only). ``headers`` are sent with every fetch (User-Agent
+    ``hxjwt/<version>`` unless given; InvalidArgumentError for a bad name or value);
+    ``ca_file`` (hxjwt only) is a PEM file of the CAs to trust, replacing the built-in roots;
+    an ``ssl_context`` raises ValueError (use ``ca_file``). At most 3 redirects, never https to
+    http. A set mixing HMAC secrets with public keys needs ``allow_mixed_keys=True``.
+    ``cache_keys``/``max_cached_keys`` have no effect (keys live with the set)."""
 
     def __new__(
         cls,
@@ -704,7 +713,7 @@ class PyJWKClient:
         max_cached_keys: int = 16,
         cache_jwk_set: bool = True,
         lifespan: float = 300,
-        headers: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
         timeout: float = 30,
         ssl_context: Any = None,
         *,
@@ -712,6 +721,8 @@ class PyJWKClient:
         refresh_cooldown: int = 30,
         max_stale: int = 3600,
         max_response_bytes: int = 1048576,
+        ca_file: str | os.PathLike[str] | None = None,
+        allow_mixed_keys: bool = False,
     ) -> PyJWKClient: ...
     @property
     def uri(self) -> str:

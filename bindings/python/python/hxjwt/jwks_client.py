@@ -5,7 +5,11 @@ exceptions, for the code that needs ``headers`` (a WAF wants a ``User-Agent``), 
 It fetches with ``urllib.request`` as PyJWT does (so ``headers``, ``timeout`` and
 ``ssl_context`` mean what they mean there); the JWK Set is parsed and its keys checked by the
 core (``PyJWKSet``), and a token's ``kid`` is read by the core. Unlike PyJWT it fetches only
-``https://`` and ``http://`` URLs (never ``file://``), and reads at most ``max_response_bytes``.
+``https://`` and ``http://`` URLs (never ``file://``), reads at most ``max_response_bytes``,
+follows at most 3 redirects and never one from ``https://`` to ``http://``, sends
+``User-Agent: hxjwt/<version>`` unless ``headers`` has one, and takes ``ca_file=`` (a PEM file
+of the certificate authorities to trust, instead of the system's) as a shortcut for an
+``ssl_context``.
 
 ``hxjwt.PyJWKClient`` (the top-level name) is hxjwt's own client, fetched by the core (rustls,
 ``Cache-Control``, a refetch cooldown, stale-while-error); ``hxjwt.compat.install()`` makes
@@ -15,15 +19,18 @@ core (``PyJWKSet``), and a token's ``kid`` is read by the core. Unlike PyJWT it 
 from __future__ import annotations
 
 import json
+import os
+import ssl
 import time
 import urllib.request
 from functools import lru_cache
+from http.client import HTTPMessage
 from ssl import SSLContext
-from typing import Any
+from typing import IO, Any
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit
 
-from . import PyJWK, PyJWKSet, get_unverified_header
+from . import PyJWK, PyJWKSet, __version__, get_unverified_header
 from .exceptions import PyJWKClientConnectionError, PyJWKClientError
 
 __all__ = ["JWKSetCache", "PyJWKClient"]
@@ -58,8 +65,41 @@ class JWKSetCache:
         )
 
 
+#: The ``User-Agent`` of every fetch unless ``headers`` gives one.
+DEFAULT_USER_AGENT = f"hxjwt/{__version__}"
+
+#: The most redirects a fetch follows.
+MAX_REDIRECTS = 3
+
+
+class _RedirectHandler(urllib.request.HTTPRedirectHandler):
+    """urllib's redirects, bounded to ``MAX_REDIRECTS`` and never from https to http."""
+
+    max_redirections = MAX_REDIRECTS
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        old = urlsplit(req.full_url).scheme.lower()
+        new = urlsplit(newurl).scheme.lower()
+        if old == "https" and new != "https":
+            raise HTTPError(
+                req.full_url, code, "redirect from https to http refused", headers, fp
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 class PyJWKClient:
-    """A JWKS endpoint's signing keys (PyJWT's ``PyJWKClient``)."""
+    """A JWKS endpoint's signing keys (PyJWT's ``PyJWKClient``).
+
+    ``ca_file`` (hxjwt only): a PEM file of the certificate authorities to trust, made into the
+    ``ssl_context`` (``ValueError`` if both are given)."""
 
     def __init__(
         self,
@@ -73,14 +113,27 @@ class PyJWKClient:
         ssl_context: SSLContext | None = None,
         *,
         max_response_bytes: int = 1 << 20,
+        ca_file: str | os.PathLike[str] | None = None,
     ) -> None:
         scheme = urlsplit(uri).scheme.lower() if isinstance(uri, str) else ""
         if scheme not in ("https", "http"):
             raise ValueError(f"uri must be an https:// (or http://) URL, not {uri!r}")
+        if ca_file is not None:
+            if ssl_context is not None:
+                raise ValueError("give ca_file or ssl_context, not both")
+            try:
+                ssl_context = ssl.create_default_context(cafile=ca_file)
+            except (OSError, ssl.SSLError) as e:
+                raise ValueError(f"cannot load the CA file {os.fspath(ca_file)!r}: {e}") from e
         self.uri = uri
-        self.headers: dict[str, Any] = {} if headers is None else headers
+        self.headers: dict[str, Any] = {} if headers is None else dict(headers)
+        if not any(k.lower() == "user-agent" for k in self.headers if isinstance(k, str)):
+            self.headers["User-Agent"] = DEFAULT_USER_AGENT
         self.timeout = timeout
         self.ssl_context = ssl_context
+        self._opener = urllib.request.build_opener(
+            urllib.request.HTTPSHandler(context=ssl_context), _RedirectHandler()
+        )
         self.max_response_bytes = max_response_bytes
         self.jwk_set_cache: JWKSetCache | None = None
         if cache_jwk_set:
@@ -98,9 +151,7 @@ class PyJWKClient:
         jwk_set: Any = None
         try:
             request = urllib.request.Request(url=self.uri, headers=self.headers)
-            with urllib.request.urlopen(
-                request, timeout=self.timeout, context=self.ssl_context
-            ) as response:
+            with self._opener.open(request, timeout=self.timeout) as response:
                 body = response.read(self.max_response_bytes + 1)
                 if len(body) > self.max_response_bytes:
                     raise PyJWKClientConnectionError(
