@@ -103,6 +103,13 @@ pub(crate) struct VerifyArgs {
     allow_short_secret: bool,
     #[command(flatten)]
     replay: ReplayArgs,
+    /// Run every check and print each one's outcome as a table (a diagnostic: nothing is
+    /// accepted, the replay store is not used; exit 1 unless every check passed).
+    #[arg(long)]
+    explain: bool,
+    /// With --explain: print the report as JSON.
+    #[arg(long, requires = "explain")]
+    json: bool,
     /// The token, or - to read it from stdin.
     token: String,
 }
@@ -300,6 +307,13 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<(), Failure> {
             let mut opts = crate::remote_options(args.allow_http);
             opts.allow_mixed_keys = args.allow_mixed_keys;
             let set = RemoteKeySet::new(url, opts).map_err(|e| usage(format!("{url}: {e}")))?;
+            if args.explain {
+                let report = jws::explain(&token, &set, &v);
+                if let Some(current) = set.jwks().cached() {
+                    warn_skipped(&current);
+                }
+                return crate::explain::print(&report, args.json);
+            }
             let decoded = jws::decode_bytes(&token, &set, &v);
             // The set the decode fetched (or found cached), if any: its skipped keys may be why
             // the token's key is missing.
@@ -311,6 +325,9 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<(), Failure> {
         Some(path) => {
             let set = load_jwks_file(path, args.allow_mixed_keys)?;
             warn_skipped(&set);
+            if args.explain {
+                return crate::explain::print(&jws::explain(&token, &set, &v), args.json);
+            }
             jws::decode_bytes(&token, &set, &v).map_err(rejected)?
         }
         None => {
@@ -319,6 +336,9 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<(), Failure> {
                 args.secret_file.as_deref(),
                 args.allow_short_secret,
             )?;
+            if args.explain {
+                return crate::explain::print(&jws::explain(&token, &key, &v), args.json);
+            }
             jws::decode_bytes(&token, &key, &v).map_err(rejected)?
         }
     };

@@ -11,6 +11,7 @@
 mod bench;
 mod demo;
 mod directory;
+mod explain;
 mod jwe;
 mod jws;
 mod style;
@@ -187,9 +188,14 @@ struct ValidateArgs {
     now: Option<i64>,
     #[command(flatten)]
     replay: ReplayArgs,
-    /// Print the validated header fields and the plaintext as one JSON object instead.
+    /// Print the validated header fields and the plaintext as one JSON object instead (with
+    /// --explain: the report as JSON).
     #[arg(long)]
     json: bool,
+    /// Run every check and print each one's outcome as a table (a diagnostic: nothing is
+    /// accepted, the replay store is not used; exit 1 unless every check passed).
+    #[arg(long)]
+    explain: bool,
     /// The token, or - to read it from stdin.
     token: String,
 }
@@ -488,6 +494,16 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
         endpoint.set_clock(Arc::new(FixedClock(now)));
     }
     endpoint.set_replay_store(args.replay.store()?);
+    if args.explain {
+        let report = match (&args.from_token, &args.directory) {
+            (Some(path), _) => endpoint.explain_from(&token, Some(&load_machine_token(path)?)),
+            (None, Some(dir)) => endpoint
+                .with_shared_directory(load_directory(dir, args.allow_http)?)
+                .explain(&token),
+            (None, None) => return Err(usage("give --from-token FILE or --directory FILE")),
+        };
+        return explain::print(&report, args.json);
+    }
     let result = match (&args.from_token, &args.directory) {
         (Some(path), _) => endpoint.validate_from(&token, &load_machine_token(path)?),
         (None, Some(dir)) => endpoint
