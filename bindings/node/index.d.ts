@@ -267,12 +267,40 @@ export class Key extends Handle {
   readonly isPrivate: boolean;
 }
 
+/** Options of KeySet.fromJwks(). */
+export interface KeySetOptions {
+  /**
+   * Accept a JWK Set holding both HMAC secrets (`oct`) and asymmetric keys (default false: such
+   * a set lets a token choose, by its `alg` and `kid`, which kind of key checks it).
+   */
+  allowMixed?: boolean;
+}
+
+/** A key of a JWK Set that KeySet.fromJwks() skipped, and why. */
+export interface SkippedKey {
+  /** Its position in the set's `keys` array. */
+  readonly index: number;
+  /** Its `kid`, or null when it has no string `kid`. */
+  readonly kid: string | null;
+  /** Why hxjwt does not use it (its `kty`, curve, `use` or `alg`). */
+  readonly reason: string;
+}
+
 /** An issuer's keys, selected by the token's `kid`. */
 export class KeySet extends Handle {
   /** A key set held in memory, with copies of `keys`. */
   constructor(keys?: Iterable<Key>);
-  /** A key set from a JWK Set. */
-  static fromJwks(jwks: JsonInput): KeySet;
+  /**
+   * A key set from a JWK Set. Keys hxjwt cannot use for signatures are skipped and listed by
+   * `skipped`; two different keys with one `kid` throw InvalidKeyError naming the kid; a set
+   * mixing HMAC secrets with asymmetric keys throws InvalidKeyError unless `allowMixed` is true.
+   */
+  static fromJwks(jwks: JsonInput, options?: KeySetOptions): KeySet;
+  /**
+   * The keys of the JWK Set this set was read from that were skipped, in document order (empty
+   * for a set built by hand; throws InvalidArgumentError for a set from fromUrl()).
+   */
+  readonly skipped: readonly SkippedKey[];
   /** A key set fetched from an issuer's `jwks_uri` and cached. */
   static fromUrl(url: string, options?: RemoteOptions): KeySet;
   /** Adds a copy of `key`. */

@@ -137,6 +137,11 @@ const SIGNATURES = [
   // Key sets
   'int hx_keyset_new(_Out_ HxKeySet **out)',
   'int hx_keyset_from_jwks(const char *jwks_json, _Out_ HxKeySet **out)',
+  'int hx_keyset_from_jwks_mixed(const char *jwks_json, _Out_ HxKeySet **out)',
+  'int hx_keyset_skipped_count(const HxKeySet *set, _Out_ size_t *out)',
+  // The kid and reason are borrowed (valid while the set lives): decoded, never freed.
+  'int hx_keyset_skipped(const HxKeySet *set, size_t i, _Out_ size_t *out_index, ' +
+    '_Out_ void **out_kid, _Out_ void **out_reason)',
   'int hx_keyset_add(HxKeySet *set, const HxKey *key)',
   'int hx_keyset_len(const HxKeySet *set, _Out_ size_t *out)',
   'int hx_keyset_to_public_jwks(const HxKeySet *set, _Out_ void **out_jwks_json)',

@@ -983,12 +983,44 @@ class KeySet extends Handle {
     }
   }
 
-  /** A key set from a JWK Set (`{"keys":[...]}`), JSON text or an object. */
-  static fromJwks(jwks) {
+  /**
+   * A key set from a JWK Set (`{"keys":[...]}`), JSON text or an object. Keys hxjwt cannot use
+   * for signatures are skipped and listed by `skipped`; two different keys with one `kid` are
+   * refused (InvalidKeyError naming the kid), and so is a set mixing HMAC secrets with
+   * asymmetric keys unless `options.allowMixed` is true.
+   */
+  static fromJwks(jwks, options) {
     const text = jsonArg(jwks, 'jwks');
+    const o = optionsArg(options);
+    const allowMixed = o.allowMixed === undefined ? false : boolArg(o.allowMixed, 'allowMixed');
     const out = [null];
-    check(hx.hx_keyset_from_jwks(text, out));
+    check(allowMixed ? hx.hx_keyset_from_jwks_mixed(text, out) : hx.hx_keyset_from_jwks(text, out));
     return new KeySet(INTERNAL, out[0]);
+  }
+
+  /**
+   * The keys of the JWK Set this set was read from that were skipped, in document order: a
+   * frozen array of frozen `{index, kid, reason}` (`index`: the position in `keys`; `kid`: a
+   * string or null). Empty for a set built by hand; a set from fromUrl() throws
+   * InvalidArgumentError (its keys change with each fetch).
+   */
+  get skipped() {
+    const ptr = ptrOf(this, KeySet);
+    const count = [0];
+    check(hx.hx_keyset_skipped_count(ptr, count));
+    const list = [];
+    for (let i = 0; i < Number(count[0]); i++) {
+      const index = [0];
+      const kid = [null];
+      const reason = [null];
+      check(hx.hx_keyset_skipped(ptr, i, index, kid, reason));
+      list.push(Object.freeze({
+        index: Number(index[0]),
+        kid: kid[0] === null ? null : decodeString(kid[0]),
+        reason: decodeString(reason[0]),
+      }));
+    }
+    return Object.freeze(list);
   }
 
   /** A key set fetched from an issuer's `jwks_uri` and cached (options as Directory.fromUrl). */
