@@ -43,6 +43,8 @@ pub(crate) enum DirectoryCommand {
         /// Accept an http:// URL (no TLS): for loopback tests only.
         #[arg(long)]
         allow_http: bool,
+        #[command(flatten)]
+        remote: crate::remote::RemoteTls,
     },
 }
 
@@ -65,7 +67,11 @@ pub(crate) fn run(cmd: &DirectoryCommand) -> Result<(), Failure> {
             println!("{}", finish(&keys)?);
             Ok(())
         }
-        DirectoryCommand::List { source, allow_http } => list(source, *allow_http),
+        DirectoryCommand::List {
+            source,
+            allow_http,
+            remote,
+        } => list(source, *allow_http, remote),
     }
 }
 
@@ -128,20 +134,19 @@ fn public_jwk(jwk: &Map<String, Value>) -> Result<Value, String> {
     key.to_public_jwk().map_err(|e| e.to_string())
 }
 
-fn list(source: &str, allow_http: bool) -> Result<(), Failure> {
-    let text =
-        if is_url(source) {
-            let remote = hxjwt::remote::RemoteJwks::new(source, remote_options(allow_http), |t| {
-                Ok(t.to_owned())
-            })
+fn list(source: &str, allow_http: bool, tls: &crate::remote::RemoteTls) -> Result<(), Failure> {
+    let text = if is_url(source) {
+        let opts = tls.apply(remote_options(allow_http))?;
+        let remote = hxjwt::remote::RemoteJwks::new(source, opts, |t| Ok(t.to_owned()))
             .map_err(|e| usage(format!("{source}: {e}")))?;
-            remote
-                .get()
-                .map_err(|e| usage(format!("{source}: {e}")))?
-                .to_string()
-        } else {
-            read_file(Path::new(source), "JWK Set")?
-        };
+        remote
+            .get()
+            .map_err(|e| usage(format!("{source}: {e}")))?
+            .to_string()
+    } else {
+        tls.check_unused(source)?;
+        read_file(Path::new(source), "JWK Set")?
+    };
     let dir = MemoryDirectory::from_jwks(&text).map_err(|e| usage(format!("{source}: {e}")))?;
     let set = KeySet::from_jwks(&text).map_err(|e| usage(format!("{source}: {e}")))?;
     for token in dir.tokens() {

@@ -61,6 +61,8 @@ pub(crate) struct VerifyArgs {
     /// Accept an http:// --jwks URL (no TLS): for loopback tests only.
     #[arg(long)]
     allow_http: bool,
+    #[command(flatten)]
+    remote: crate::remote::RemoteTls,
     /// Accept a --jwks set (file or URL) that holds both HMAC secrets and asymmetric keys
     /// (refused by default: such a set lets a token choose which kind of key checks it).
     #[arg(long, requires = "jwks", conflicts_with_all = ["key", "secret_file"])]
@@ -304,7 +306,7 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<(), Failure> {
     };
     let data = match &args.jwks {
         Some(url) if crate::is_url(url) => {
-            let mut opts = crate::remote_options(args.allow_http);
+            let mut opts = args.remote.apply(crate::remote_options(args.allow_http))?;
             opts.allow_mixed_keys = args.allow_mixed_keys;
             let set = RemoteKeySet::new(url, opts).map_err(|e| usage(format!("{url}: {e}")))?;
             if args.explain {
@@ -323,6 +325,7 @@ pub(crate) fn verify(args: &VerifyArgs) -> Result<(), Failure> {
             decoded.map_err(rejected)?
         }
         Some(path) => {
+            args.remote.check_unused(path)?;
             let set = load_jwks_file(path, args.allow_mixed_keys)?;
             warn_skipped(&set);
             if args.explain {

@@ -14,6 +14,7 @@ mod directory;
 mod explain;
 mod jwe;
 mod jws;
+mod remote;
 mod style;
 mod time;
 
@@ -114,6 +115,8 @@ struct CreateArgs {
     /// Accept an http:// directory URL (no TLS): for loopback tests only.
     #[arg(long)]
     allow_http: bool,
+    #[command(flatten)]
+    remote: remote::RemoteTls,
     /// Seconds until the token expires.
     #[arg(long, default_value_t = hxjwt::hx1::DEFAULT_TTL, value_name = "SECONDS")]
     ttl: u64,
@@ -171,6 +174,8 @@ struct ValidateArgs {
     /// Accept an http:// directory URL (no TLS): for loopback tests only.
     #[arg(long)]
     allow_http: bool,
+    #[command(flatten)]
+    remote: remote::RemoteTls,
     /// Tolerated clock skew, in seconds.
     #[arg(long, default_value_t = 0, value_name = "SECONDS")]
     leeway: u64,
@@ -370,12 +375,18 @@ impl ReplayArgs {
     }
 }
 
-fn load_directory(source: &str, allow_http: bool) -> Result<Arc<dyn Directory>, Failure> {
+fn load_directory(
+    source: &str,
+    allow_http: bool,
+    tls: &remote::RemoteTls,
+) -> Result<Arc<dyn Directory>, Failure> {
     if is_url(source) {
-        let dir = hxjwt::remote::RemoteDirectory::new(source, remote_options(allow_http))
+        let opts = tls.apply(remote_options(allow_http))?;
+        let dir = hxjwt::remote::RemoteDirectory::new(source, opts)
             .map_err(|e| usage(format!("{source}: {e}")))?;
         return Ok(Arc::new(dir));
     }
+    tls.check_unused(source)?;
     let dir =
         MemoryDirectory::from_jwks_file(source).map_err(|e| usage(format!("{source}: {e}")))?;
     Ok(Arc::new(dir))
@@ -463,7 +474,8 @@ fn create(args: &CreateArgs) -> Result<(), Failure> {
             }
         }
         (None, Some(to), Some(dir)) => {
-            let endpoint = endpoint.with_shared_directory(load_directory(dir, args.allow_http)?);
+            let endpoint =
+                endpoint.with_shared_directory(load_directory(dir, args.allow_http, &args.remote)?);
             if one_pu {
                 endpoint.create_1pu(to, &plaintext, &opts)?
             } else {
@@ -498,7 +510,7 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
         let report = match (&args.from_token, &args.directory) {
             (Some(path), _) => endpoint.explain_from(&token, Some(&load_machine_token(path)?)),
             (None, Some(dir)) => endpoint
-                .with_shared_directory(load_directory(dir, args.allow_http)?)
+                .with_shared_directory(load_directory(dir, args.allow_http, &args.remote)?)
                 .explain(&token),
             (None, None) => return Err(usage("give --from-token FILE or --directory FILE")),
         };
@@ -507,7 +519,7 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
     let result = match (&args.from_token, &args.directory) {
         (Some(path), _) => endpoint.validate_from(&token, &load_machine_token(path)?),
         (None, Some(dir)) => endpoint
-            .with_shared_directory(load_directory(dir, args.allow_http)?)
+            .with_shared_directory(load_directory(dir, args.allow_http, &args.remote)?)
             .validate(&token),
         (None, None) => return Err(usage("give --from-token FILE or --directory FILE")),
     };
