@@ -206,6 +206,10 @@ export class Endpoint extends Handle {
   create(payload: string | Uint8Array | { [key: string]: unknown } | unknown[], options: CreateOptions): string;
   /** Validates a token addressed to this endpoint; throws an HxJwtError subclass. */
   validate(token: TokenInput, options?: ValidateOptions): Message;
+  /** **A diagnostic, never an acceptance**: every check validate() applies, run to the end
+   * (`sender` as for validate()); the first failed check is validate()'s error. The replay store
+   * is not used; the payload is never in the report (`payload_len` once it decrypted). */
+  explain(token: TokenInput, options?: ValidateOptions): ExplainReport;
   /** For tests and vectors: stops the endpoint's clock at `unixSeconds`. */
   setTime(unixSeconds: Integer): void;
   /** Reads the system clock again (the default). */
@@ -374,6 +378,41 @@ export function verify<T = Record<string, unknown>>(
 
 /** As verify(), returning the claims as JSON text exactly as signed. */
 export function verifyRaw(token: TokenInput, key: Key | KeySet, options: Validation | ValidationOptions): string;
+
+/** One check of an explain() report. */
+export interface ExplainCheck {
+  /** The stable name: "format", "algorithm", "crit", "header", "typ", "payload", "key",
+   * "signature", "claims", "required", "exp", "nbf", "iat", "max_age", "aud", "iss", "sub",
+   * "jti", "replay"; for HX1 also "issuer", "lifetime", "decryption". */
+  check: string;
+  /** "not_checked": an earlier failure made it impossible, it is not configured, or explain
+   * never runs it (the replay store). */
+  outcome: 'passed' | 'failed' | 'not_checked';
+  /** The kind of the HxJwtError verify()/validate() throws for this failure; null unless failed. */
+  kind: ErrorKind | null;
+  /** Its HX_ERR_* status value; null unless failed. */
+  code: number | null;
+  /** For people; never key material. */
+  message: string;
+}
+
+/** What explain() returns. */
+export interface ExplainReport {
+  /** No check failed (still not an acceptance: verify() or validate() decides). */
+  passed: boolean;
+  /** Every check, in the order verify()/validate() applies them. */
+  checks: ExplainCheck[];
+  /** The header as sent (authentic only if the signature check passed), or null. */
+  header: Record<string, unknown> | null;
+  /** The claims, only when the signature verified (always null for HX1). */
+  claims: Record<string, unknown> | null;
+  /** HX1: the payload's length once it decrypted (the payload is never shown). */
+  payload_len?: number;
+}
+
+/** **A diagnostic, never an acceptance**: every check verify() applies to `token`, run to the
+ * end; the first failed check is the error verify() throws. No replay store is used. */
+export function explain(token: TokenInput, key: Key | KeySet, options: Validation | ValidationOptions): ExplainReport;
 
 /** **Verifies nothing**: the header of a compact JWS. */
 export function decodeHeader(token: TokenInput): Record<string, unknown>;

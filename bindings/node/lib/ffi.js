@@ -44,6 +44,11 @@ koffi.struct('HxRemoteOptions', {
   refresh_cooldown_s: 'uint64_t',
   max_stale_s: 'uint64_t',
   allow_http: 'bool',
+  // Appended in issue 17 (TLS for key fetching): the order and types are the C struct's.
+  ca_file: 'const char *',
+  headers: 'const char **',
+  headers_len: 'size_t',
+  allow_mixed_keys: 'bool',
 });
 koffi.opaque('HxReplayStore');
 koffi.opaque('HxJweKey');
@@ -170,6 +175,11 @@ const SIGNATURES = [
   'int hx_jwt_decode(const HxKey *key, const HxKeySet *keyset, const char *token, ' +
     'const HxValidation *v, _Out_ void **out_claims_json)',
   'int hx_jwt_decode_header(const char *token, _Out_ void **out_header_json)',
+  // Every check of a token, as a JSON report (issue 17 item 5)
+  'int hx_jwt_explain(const HxKey *key, const HxKeySet *keyset, const char *token, ' +
+    'const HxValidation *v, _Out_ void **out_json)',
+  'int hx_explain_jwt(const HxEndpoint *ep, const char *token, const char *sender_machine_token, ' +
+    '_Out_ void **out_json)',
 ];
 
 // Replay stores (HX_ERR_STORE_UNAVAILABLE's release): declared when the loaded library has them,

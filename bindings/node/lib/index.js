@@ -792,6 +792,25 @@ class Endpoint extends Handle {
     return takeMessage(out[0]);
   }
 
+  /**
+   * **A diagnostic, never an acceptance**: every check validate() applies to `token`, run to the
+   * end (options as validate()'s: `sender`). Returns the report `{passed, checks: [{check,
+   * outcome, kind, code, message}], header, claims: null, payload_len?}`; the first failed check
+   * is the error validate() throws (`kind` is its HxJwtError's `kind`). The replay store is not
+   * used; the payload is never in the report. Throws only for unusable arguments.
+   */
+  explain(token, options) {
+    const ep = ptrOf(this, Endpoint);
+    const t = tokenArg(token);
+    const o = optionsArg(options);
+    const sender = machineTokenArg(o.sender, 'options.sender');
+    if (this.#resolver !== null) this.#resolver.takeError();
+    const out = [null];
+    const status = hx.hx_explain_jwt(ep, t, sender, out);
+    if (status !== 0) this.#fail(status);
+    return JSON.parse(takeString(out[0]));
+  }
+
   /** For tests, vectors and replaying recorded traffic: stops this endpoint's clock. */
   setTime(unixSeconds) {
     const t = i64(unixSeconds, 'unixSeconds');
@@ -1182,6 +1201,32 @@ function verifyRaw(token, keyOrKeySet, options) {
   return verifyToJson(token, keyOrKeySet, options);
 }
 
+/**
+ * **A diagnostic, never an acceptance**: every check verify() applies to `token` (same
+ * arguments), run to the end. Returns the report `{passed, checks: [{check, outcome, kind, code,
+ * message}], header, claims}`: `outcome` is "passed", "failed" or "not_checked"; `kind` is the
+ * kind of the HxJwtError verify() would throw for that check (`code` its HX_ERR_* value); the
+ * first failed check is the one verify() throws for; `claims` is null unless the signature
+ * verified. No replay store is consulted or written. Throws only for unusable arguments.
+ */
+function explain(token, keyOrKeySet, options) {
+  const t = tokenArg(token);
+  let key = null;
+  let keyset = null;
+  if (keyOrKeySet instanceof Key) key = ptrOf(keyOrKeySet);
+  else if (keyOrKeySet instanceof KeySet) keyset = ptrOf(keyOrKeySet);
+  else throw new TypeError(`key must be a Key or a KeySet, not ${describe(keyOrKeySet)}`);
+  const owned = !(options instanceof Validation);
+  const validation = owned ? new Validation(options) : options;
+  try {
+    const out = [null];
+    check(hx.hx_jwt_explain(key, keyset, t, ptrOf(validation), out));
+    return JSON.parse(takeString(out[0]));
+  } finally {
+    if (owned) validation.close();
+  }
+}
+
 /** **Verifies nothing**: the header of a compact JWS, as an object, to choose a key by `kid`. */
 function decodeHeader(token) {
   const t = tokenArg(token);
@@ -1237,6 +1282,7 @@ module.exports = {
   sign,
   verify,
   verifyRaw,
+  explain,
   decodeHeader,
   jwe,
   JweKey: jwe.Key,
