@@ -625,7 +625,7 @@ def node_section(node: dict[str, Any]) -> list[str]:
       f"node_modules (target/bench/node, bench/node/package.json). Sides interleaved in "
       f"{meta.get('rounds', '?')} rounds of ~{meta.get('round_seconds', 0):.2f} s each in one "
       f"process, as in Python. Same claims and checks (algorithm list, exp with no leeway, aud, "
-      f"iss); `hxjwt.sign(claims object, key)`, `hxjwt.verify` (claims parsed into an object, as "
+      f"iss); `hxjwt.sign(claims object, key, { algorithm })`, `hxjwt.verify` (claims parsed into an object, as "
       f"the peers return) and `verifyRaw` (the claims' JSON text); fast-jwt `createSigner` / "
       f"`createVerifier` (PEM keys, which it caches parsed); jose `SignJWT` / `jwtVerify` with "
       f"`KeyObject`s, asynchronous (each call's Promise awaited before the next). Issue 16 "
