@@ -60,8 +60,21 @@ export interface RemoteOptions {
   refreshCooldown?: Integer;
   /** How long the last good set serves while fetches fail (default 3600 s). */
   maxStale?: Integer;
-  /** Accept `http://` URLs (loopback tests only). Default false. */
+  /** Accept `http://` URLs (loopback tests only). Default false. A redirect from `https://`
+   * to `http://` is refused even so; at most 3 redirects are followed. */
   allowHttp?: boolean;
+  /** A PEM file of the certificate authorities to trust (a private CA), replacing the
+   * built-in Mozilla roots; read when the directory or key set is made (InvalidArgumentError
+   * naming the path if it cannot be read or holds no certificate). Default null. */
+  caFile?: string | null;
+  /** Request headers sent with every fetch, names to values (InvalidArgumentError for a name
+   * that is not an HTTP token or is Host/Content-Length/Transfer-Encoding, or a value with
+   * CR, LF or another control character). A `User-Agent` replaces the default
+   * `hxjwt/<version>`. Default none. */
+  headers?: Record<string, string> | null;
+  /** Accept a JWK Set mixing HMAC secrets with public keys (KeySet.fromUrl only). Default
+   * false. */
+  allowMixedKeys?: boolean;
 }
 
 /** A directory callback's answer: the name's machine token, or null/undefined if unknown. */
@@ -696,7 +709,15 @@ export function libraryVersion(): string;
 
 /** The library's defaults for Directory.fromUrl() and KeySet.fromUrl(), with their actual
  * values (hx_remote_options_default): a new object on each call, to show or adjust. */
-export function defaultRemoteOptions(): Required<{ [K in keyof RemoteOptions]: K extends 'allowHttp' ? boolean : number }>;
+export function defaultRemoteOptions(): Required<{
+  [K in keyof RemoteOptions]: K extends 'allowHttp' | 'allowMixedKeys'
+    ? boolean
+    : K extends 'caFile'
+      ? null
+      : K extends 'headers'
+        ? Record<string, string>
+        : number;
+}>;
 
 /** The library's defaults for ReplayStore.redis(), with their actual values
  * (hx_redis_options_default); `keyPrefix` and `caFile` are null (the prefix "hxjwt:" and the

@@ -320,10 +320,41 @@ const REMOTE_FIELDS = [
   ['maxStale', 'max_stale_s'],
 ];
 
+/**
+ * `headers` (an object of header names to string values) as the C struct's "Name: value" lines.
+ * The names and values are checked by the library; a name with a colon could not be told apart
+ * in a line, so it is refused here (InvalidArgumentError, as the library refuses it).
+ */
+function headerLines(headers) {
+  if (headers === undefined || headers === null) return [];
+  if (typeof headers !== 'object' || Array.isArray(headers)) {
+    throw new TypeError(`headers must be an object of names to string values, not ${describe(headers)}`);
+  }
+  const lines = [];
+  for (const [name, value] of Object.entries(headers)) {
+    cString(name, 'a header name');
+    if (name.includes(':') || name.trim() !== name || name === '') {
+      throw invalidArgument(`the header name ${JSON.stringify(name.slice(0, 40))} is not an HTTP token`);
+    }
+    if (typeof value !== 'string') {
+      throw new TypeError(`the value of the header ${JSON.stringify(name.slice(0, 40))} must be a string, not ${typeof value}`);
+    }
+    lines.push(`${name}: ${cString(value, `the value of the header ${JSON.stringify(name.slice(0, 40))}`)}`);
+  }
+  return lines;
+}
+
 /** Remote options (camelCase, seconds and milliseconds as in C) into an HxRemoteOptions. */
 function remoteOptions(options) {
   const o = optionsArg(options);
-  const c = { allow_http: o.allowHttp === undefined ? false : boolArg(o.allowHttp, 'allowHttp') };
+  const headers = headerLines(o.headers);
+  const c = {
+    allow_http: o.allowHttp === undefined ? false : boolArg(o.allowHttp, 'allowHttp'),
+    ca_file: optionalCString(o.caFile, 'options.caFile'),
+    headers: headers.length === 0 ? null : headers,
+    headers_len: headers.length,
+    allow_mixed_keys: o.allowMixedKeys === undefined ? false : boolArg(o.allowMixedKeys, 'allowMixedKeys'),
+  };
   for (const [js, cName] of REMOTE_FIELDS) c[cName] = o[js] === undefined ? 0 : u64(o[js], js);
   return c;
 }
@@ -339,6 +370,9 @@ function defaultRemoteOptions() {
   const o = {};
   for (const [js, cName] of REMOTE_FIELDS) o[js] = Number(c[cName]);
   o.allowHttp = Boolean(c.allow_http);
+  o.caFile = null;
+  o.headers = {};
+  o.allowMixedKeys = Boolean(c.allow_mixed_keys);
   return o;
 }
 
@@ -441,7 +475,11 @@ class Directory extends Handle {
   /**
    * A read-only directory of the JWK Set published at `url` (`https://`; `http://` only with
    * `allowHttp`), fetched on first use (blocking the calling thread, at most `timeoutMs`) and
-   * cached; see docs/C-API.md for the options.
+   * cached; see docs/C-API.md for the options. `caFile`: a PEM file of the certificate
+   * authorities to trust (replacing the built-in roots), read now; `headers`: an object of
+   * header names to values sent with every fetch (User-Agent `hxjwt/<version>` unless given);
+   * a bad CA file or header is an InvalidArgumentError here. At most 3 redirects are followed,
+   * never from https to http.
    */
   static fromUrl(url, options) {
     const u = cString(url, 'url');
@@ -1042,7 +1080,10 @@ class KeySet extends Handle {
     return Object.freeze(list);
   }
 
-  /** A key set fetched from an issuer's `jwks_uri` and cached (options as Directory.fromUrl). */
+  /**
+   * A key set fetched from an issuer's `jwks_uri` and cached (options as Directory.fromUrl, and
+   * `allowMixedKeys` to accept a set mixing HMAC secrets with public keys).
+   */
   static fromUrl(url, options) {
     const u = cString(url, 'url');
     const opts = remoteOptions(options);
