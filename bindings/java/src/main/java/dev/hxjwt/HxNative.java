@@ -139,6 +139,10 @@ final class HxNative {
     // ---- key sets -------------------------------------------------------------------------
     static native int hx_keyset_new(long[] out);
     static native int hx_keyset_from_jwks(byte[] jwksJson, long[] out);
+    static native int hx_keyset_from_jwks_mixed(byte[] jwksJson, long[] out);
+    static native int hx_keyset_skipped_count(long set, long[] out);
+    static native int hx_keyset_skipped(long set, long i, long[] outIndex, long[] outKid,
+            long[] outReason);
     static native int hx_keyset_add(long set, long key);
     static native int hx_keyset_len(long set, long[] out);
     static native int hx_keyset_to_public_jwks(long set, long[] outJwksJson);
@@ -169,6 +173,10 @@ final class HxNative {
     static native int hx_jwt_decode(long key, long keyset, byte[] token, long v,
             long[] outClaimsJson);
     static native int hx_jwt_decode_header(byte[] token, long[] outHeaderJson);
+    static native int hx_jwt_explain(long key, long keyset, byte[] token, long v,
+            long[] outJson);
+    static native int hx_explain_jwt(long ep, byte[] token, byte[] senderMachineToken,
+            long[] outJson);
 
     // ---- standard JWE --------------------------------------------------------------------
     // Arrays of handles (const HxJweKey *const *) are long[] of the handles' pointers; arrays of

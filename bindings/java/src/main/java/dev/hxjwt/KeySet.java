@@ -1,5 +1,8 @@
 package dev.hxjwt;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -52,19 +55,80 @@ public final class KeySet extends NativeHandle {
 
     /**
      * Makes a key set from a JWK Set document ({@code {"keys":[...]}}, at most 4 MiB and 10000
-     * keys), as an issuer publishes it. Keys hxjwt cannot use for signatures are skipped.
+     * keys), as an issuer publishes it, with {@link KeySetOptions#defaults()}. Keys hxjwt cannot
+     * use for signatures (another {@code kty} or curve, {@code use} {@code "enc"}, an encryption
+     * {@code alg}) are skipped and listed by {@link #skipped()}. Two different keys with the same
+     * {@code kid}, and a set mixing HMAC secrets with asymmetric keys, are refused.
      *
      * @param jwksJson the JWK Set
      * @return the key set
      * @throws HxJwtException {@link ErrorKind#MALFORMED} for a document that is not a JWK Set,
-     *     {@link ErrorKind#INVALID_KEY} for a malformed key of a supported type
+     *     {@link ErrorKind#INVALID_KEY} for a malformed key of a supported type, two different
+     *     keys with one {@code kid} (the message names it), or a mixed set
      * @throws NullPointerException when {@code jwksJson} is null
      */
     public static KeySet fromJwks(String jwksJson) {
+        return fromJwks(jwksJson, KeySetOptions.defaults());
+    }
+
+    /**
+     * Makes a key set from a JWK Set document, as {@link #fromJwks(String)}, with
+     * {@code options}: {@link KeySetOptions#withAllowMixed(boolean)} accepts a set holding both
+     * HMAC secrets and asymmetric keys (every other check stays).
+     *
+     * <pre>{@code
+     * try (KeySet set = KeySet.fromJwks(jwks, KeySetOptions.defaults().withAllowMixed(true))) {
+     *     for (SkippedKey s : set.skipped()) {
+     *         System.err.println("keys[" + s.index() + "] skipped: " + s.reason());
+     *     }
+     * }
+     * }</pre>
+     *
+     * @param jwksJson the JWK Set
+     * @param options how to read it
+     * @return the key set
+     * @throws HxJwtException as {@link #fromJwks(String)}
+     * @throws NullPointerException when an argument is null
+     */
+    public static KeySet fromJwks(String jwksJson, KeySetOptions options) {
         byte[] j = HxNative.cstr(jwksJson, "jwksJson");
+        Objects.requireNonNull(options, "options");
         long[] out = new long[1];
-        HxNative.check(HxNative.hx_keyset_from_jwks(j, out));
+        HxNative.check(options.allowMixed()
+                ? HxNative.hx_keyset_from_jwks_mixed(j, out)
+                : HxNative.hx_keyset_from_jwks(j, out));
         return new KeySet(out[0]);
+    }
+
+    /**
+     * The keys of the JWK Set this set was read from that were skipped, in document order:
+     * each with its position in {@code keys}, its {@code kid} and the reason. Empty for a set
+     * built by hand ({@link #create()}, {@link #of(Key...)}); {@link #add(Key)} does not change
+     * it.
+     *
+     * @return an unmodifiable list
+     * @throws HxJwtException {@link ErrorKind#INVALID_ARGUMENT} for a set from
+     *     {@link #fromUrl(String, RemoteOptions)}, whose keys change with each fetch
+     * @throws IllegalStateException when this set is closed
+     */
+    public List<SkippedKey> skipped() {
+        long p = acquire();
+        try {
+            long[] count = new long[1];
+            HxNative.check(HxNative.hx_keyset_skipped_count(p, count));
+            List<SkippedKey> list = new ArrayList<>();
+            for (long i = 0; i < count[0]; i++) {
+                long[] index = new long[1];
+                long[] kid = new long[1];
+                long[] reason = new long[1];
+                HxNative.check(HxNative.hx_keyset_skipped(p, i, index, kid, reason));
+                list.add(new SkippedKey(Math.toIntExact(index[0]), HxNative.borrowed(kid[0]),
+                        HxNative.borrowed(reason[0])));
+            }
+            return Collections.unmodifiableList(list);
+        } finally {
+            release();
+        }
     }
 
     /**
