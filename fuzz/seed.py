@@ -37,8 +37,10 @@ def public(jwk):
 def main():
     out = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "corpus"
     kat, hx1, jws = load("hx1-kat.json"), load("hx1.json"), load("jws.json")
+    jwe = load("jwe.json")
     seeds = {name: set() for name in
-             ("hx1_validate", "jws_decode", "jwk_parse", "jwks_parse", "key_import", "ffi_strings")}
+             ("hx1_validate", "jws_decode", "jwe_decrypt", "explain", "jwk_parse", "jwks_parse", "key_import",
+              "ffi_strings")}
 
     def add(target, data):
         seeds[target].add(data if isinstance(data, bytes) else data.encode())
@@ -49,6 +51,8 @@ def main():
     for token in hx1_tokens:
         for mode in (0, 1):
             add("hx1_validate", bytes([mode]) + token.encode())
+        for selector in (1, 9):
+            add("explain", bytes([selector]) + token.encode())
         add("ffi_strings", b"\x00" + token.encode())
         add("ffi_strings", b"\x01" + token.encode() + b"\x00" + compact(public(kat["sender"])))
     # Round trips: ttl 300, flags (nbf, jti, cty), nbf offset, jti 0xFF cty 0xFF plaintext.
@@ -64,6 +68,7 @@ def main():
             continue
         for selector in range(4):
             add("jws_decode", bytes([selector]) + token.encode())
+            add("explain", bytes([selector << 1]) + token.encode())
         segments = token.split(".")
         if len(segments) == 3:
             try:
@@ -76,6 +81,17 @@ def main():
             add("ffi_strings", bytes([op]) + token.encode())
     add("ffi_strings", b"\x0e" + b"HS256\x00{\"kid\":\"a\"}\x00{\"sub\":\"x\",\"exp\":1}")
     add("ffi_strings", b"\x0d" + b"HS256\x00EdDSA\x00ES256")
+
+    # JWE: every token (compact, and the JSON serializations through their entry point), and
+    # encrypt-mode seeds: header members and a plaintext, with dir and with A256KW.
+    for v in jwe["positive"] + jwe["negative"]:
+        token = v["token"] if isinstance(v["token"], str) else compact(v["token"]).decode()
+        for selector in (0, 2, 4):
+            add("jwe_decrypt", bytes([selector]) + token.encode())
+    for members, plaintext in ((b"{}", b"hello"), (b'{"kid":"k1","cty":"JWT"}', b"\x00\xff\x01"),
+                               (b'{"zip":"DEF"}', b"a" * 200), (b'{"crit":["b64"],"b64":false}', b"")):
+        for selector in (1, 3, 9, 11):
+            add("jwe_decrypt", bytes([selector]) + members + b"\xff" + plaintext)
 
     # JWKs and JWK Sets: the JWS keys (private and public), the HX1 identities and tokens.
     jwks = [jwk for jwk in jws["keys"].values()]

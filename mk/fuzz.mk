@@ -26,9 +26,12 @@ FUZZ_SANITIZER ?= address
 # cargo-fuzz's default is 1 (fastest code); 16 builds faster (a cold build's Rust part is the
 # larger half) for ~10% fewer execs/s.
 FUZZ_CODEGEN_UNITS ?= 16
-FUZZ_TARGETS ?= hx1_validate jws_decode jwk_parse jwks_parse key_import ffi_strings
-# Extra libFuzzer flags, e.g. FUZZ_FLAGS=-jobs=2 or -dict=...
+FUZZ_TARGETS ?= hx1_validate jws_decode jwe_decrypt explain jwk_parse jwks_parse key_import ffi_strings
+# Extra libFuzzer flags, e.g. FUZZ_FLAGS=-jobs=2
 FUZZ_FLAGS ?=
+# Every target's dictionary: JSON, JOSE member names and algorithm names, base64url prefixes,
+# PEM and OpenSSH markers (FUZZ_DICT= to run without one).
+FUZZ_DICT ?= fuzz/dicts/jose.dict
 CARGO_FUZZ_VERSION ?= 0.13.2
 
 HX_FUZZ_TARGET_DIR := $(abspath $(or $(CARGO_TARGET_DIR),target)/fuzz)
@@ -37,7 +40,7 @@ HX_FUZZ_BIN := $(HX_FUZZ_TARGET_DIR)/x86_64-unknown-linux-gnu/release
 HX_CARGO_FUZZ = $(or $(shell command -v cargo-fuzz 2>/dev/null),$(HX_FUZZ_TOOLS)/bin/cargo-fuzz)
 # A per-input time-out (seconds): a hang is a failure, not a stalled CI job.
 HX_FUZZ_TIMEOUT := 30
-HX_FUZZ_RUN_FLAGS := -timeout=$(HX_FUZZ_TIMEOUT) -print_final_stats=1 $(FUZZ_FLAGS)
+HX_FUZZ_RUN_FLAGS := -timeout=$(HX_FUZZ_TIMEOUT) -print_final_stats=1 $(if $(FUZZ_DICT),-dict=$(FUZZ_DICT)) $(FUZZ_FLAGS)
 
 .PHONY: fuzz fuzz-smoke fuzz-regress fuzz-build fuzz-seed fuzz-tool fuzz-harness-test
 
