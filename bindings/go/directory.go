@@ -80,7 +80,8 @@ func DirectoryFromURL(url string, opts *RemoteOptions) (*Directory, error) {
 	if err != nil {
 		return nil, err
 	}
-	copts, err := opts.toC()
+	copts, free, err := opts.toC()
+	defer free()
 	if err != nil {
 		return nil, err
 	}

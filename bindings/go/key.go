@@ -285,7 +285,8 @@ func KeySetFromURL(url string, opts *RemoteOptions) (*KeySet, error) {
 	if err != nil {
 		return nil, err
 	}
-	copts, err := opts.toC()
+	copts, free, err := opts.toC()
+	defer free()
 	if err != nil {
 		return nil, err
 	}
