@@ -76,6 +76,10 @@ void hxgo_err_free(hxgo_err *e);
     X(key_thumbprint, (key, out), const HxKey *key, char **out)                                \
     X(keyset_new, (out), HxKeySet **out)                                                       \
     X(keyset_from_jwks, (jwks, out), const char *jwks, HxKeySet **out)                         \
+    X(keyset_from_jwks_mixed, (jwks, out), const char *jwks, HxKeySet **out)                   \
+    X(keyset_skipped_count, (set, out), const HxKeySet *set, size_t *out)                      \
+    X(keyset_skipped, (set, i, index, kid, reason), const HxKeySet *set, size_t i,             \
+      size_t *index, const char **kid, const char **reason)                                    \
     X(keyset_add, (set, key), HxKeySet *set, const HxKey *key)                                 \
     X(keyset_len, (set, out), const HxKeySet *set, size_t *out)                                \
     X(keyset_to_public_jwks, (set, out), const HxKeySet *set, char **out)                      \

@@ -260,10 +260,35 @@ func NewKeySet(keys ...*Key) (*KeySet, error) {
 	return s, nil
 }
 
+// KeySetOption is an option of KeySetFromJWKS.
+type KeySetOption func(*keySetOptions)
+
+type keySetOptions struct {
+	allowMixed bool
+}
+
+// WithAllowMixed lets KeySetFromJWKS accept a JWK Set holding both HMAC secrets (kty "oct") and
+// asymmetric keys, refused by default (ErrInvalidKey): such a set lets a token choose, by its
+// alg and kid, which kind of key checks it. Use it only for an issuer that really uses both
+// (moving from HS256 to RS256, say); every other check stays.
+func WithAllowMixed() KeySetOption {
+	return func(o *keySetOptions) { o.allowMixed = true }
+}
+
 // KeySetFromJWKS makes a key set from a JWK Set document ({"keys":[...]}), as an issuer publishes
-// it. Keys hxjwt cannot use for signatures are skipped; a document that is not a JWK Set fails
-// with ErrMalformed, a malformed key of a supported type with ErrInvalidKey.
-func KeySetFromJWKS(jwks string) (*KeySet, error) {
+// it. Keys hxjwt cannot use for signatures (another kty or curve, use "enc", an encryption alg)
+// are skipped and listed by Skipped. A document that is not a JWK Set fails with ErrMalformed; a
+// malformed key of a supported type, two different keys with the same kid (the message names
+// it), or a set mixing HMAC secrets with asymmetric keys (unless WithAllowMixed) fail with
+// ErrInvalidKey.
+func KeySetFromJWKS(jwks string, opts ...KeySetOption) (*KeySet, error) {
+	var o keySetOptions
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, argumentError("a KeySetOption is nil")
+		}
+		opt(&o)
+	}
 	c, err := cstring(jwks, "JWK Set")
 	if err != nil {
 		return nil, err
@@ -271,10 +296,59 @@ func KeySetFromJWKS(jwks string) (*KeySet, error) {
 	defer wipe(c)
 	var out *C.HxKeySet
 	var e C.hxgo_err
-	if st := C.hxgo_keyset_from_jwks(cptr(c), &out, &e); st != 0 {
+	var st C.uint32_t
+	if o.allowMixed {
+		st = C.hxgo_keyset_from_jwks_mixed(cptr(c), &out, &e)
+	} else {
+		st = C.hxgo_keyset_from_jwks(cptr(c), &out, &e)
+	}
+	if st != 0 {
 		return nil, failure(st, &e)
 	}
 	return newKeySet(out), nil
+}
+
+// SkippedKey is a key of a JWK Set that KeySetFromJWKS left out, and why: RFC 7517 asks a reader
+// to ignore keys it cannot use, and hxjwt reports each one instead of dropping it silently.
+type SkippedKey struct {
+	// Index is the key's position in the JWK Set's "keys" array.
+	Index int
+	// Kid is the key's kid ("" when it has none; a NUL character in it is written as \0).
+	Kid string
+	// HasKid says whether the key has a string kid.
+	HasKid bool
+	// Reason says why hxjwt does not use the key (its kty, curve, use or alg).
+	Reason string
+}
+
+// Skipped lists the keys of the JWK Set this set was read from that were skipped, in document
+// order (none for a set made by NewKeySet; Add does not change the list). A set from
+// KeySetFromURL returns ErrInvalidArgument: its keys change with each fetch.
+func (s *KeySet) Skipped() ([]SkippedKey, error) {
+	p, err := s.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer s.h.release()
+	var n C.size_t
+	var e C.hxgo_err
+	if st := C.hxgo_keyset_skipped_count(p, &n, &e); st != 0 {
+		return nil, failure(st, &e)
+	}
+	list := make([]SkippedKey, 0, int(n))
+	for i := C.size_t(0); i < n; i++ {
+		var index C.size_t
+		var kid, reason *C.char
+		if st := C.hxgo_keyset_skipped(p, i, &index, &kid, &reason, &e); st != 0 {
+			return nil, failure(st, &e)
+		}
+		k := SkippedKey{Index: int(index), Reason: C.GoString(reason)}
+		if kid != nil {
+			k.Kid, k.HasKid = C.GoString(kid), true
+		}
+		list = append(list, k)
+	}
+	return list, nil
 }
 
 // KeySetFromURL makes a key set fetched from the JWK Set an issuer publishes at url (https://, or
