@@ -7,6 +7,7 @@ package hxjwt_test
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -153,4 +154,19 @@ func TestAnEmptyAudienceOrIssuerIsRefused(t *testing.T) {
 			t.Errorf("an empty %s: %v", c.word, err)
 		}
 	}
+}
+
+func ExampleKeySet_Skipped() {
+	set, err := hxjwt.KeySetFromJWKS(`{"keys":[
+		{"kty":"OKP","crv":"Ed25519","kid":"sig","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"},
+		{"kty":"RSA","use":"enc","kid":"enc-1","n":"AQAB","e":"AQAB"}]}`)
+	if err != nil {
+		panic(err)
+	}
+	defer set.Close()
+	skipped, _ := set.Skipped()
+	for _, s := range skipped {
+		fmt.Printf("keys[%d] (kid %q) skipped: %s\n", s.Index, s.Kid, s.Reason)
+	}
+	// Output: keys[1] (kid "enc-1") skipped: its use is "enc", not "sig"
 }
