@@ -710,13 +710,9 @@ export function libraryVersion(): string;
 /** The library's defaults for Directory.fromUrl() and KeySet.fromUrl(), with their actual
  * values (hx_remote_options_default): a new object on each call, to show or adjust. */
 export function defaultRemoteOptions(): Required<{
-  [K in keyof RemoteOptions]: K extends 'allowHttp' | 'allowMixedKeys'
+  [K in Exclude<keyof RemoteOptions, 'caFile' | 'headers' | 'allowMixedKeys'>]: K extends 'allowHttp'
     ? boolean
-    : K extends 'caFile'
-      ? null
-      : K extends 'headers'
-        ? Record<string, string>
-        : number;
+    : number;
 }>;
 
 /** The library's defaults for ReplayStore.redis(), with their actual values

@@ -370,9 +370,7 @@ function defaultRemoteOptions() {
   const o = {};
   for (const [js, cName] of REMOTE_FIELDS) o[js] = Number(c[cName]);
   o.allowHttp = Boolean(c.allow_http);
-  o.caFile = null;
-  o.headers = {};
-  o.allowMixedKeys = Boolean(c.allow_mixed_keys);
+  // caFile (null), headers (none) and allowMixedKeys (false) have no value to show.
   return o;
 }
 

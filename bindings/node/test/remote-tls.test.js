@@ -27,14 +27,6 @@ function tmpFile(name, text) {
   return file;
 }
 
-test('the defaults name the new options', () => {
-  const d = hxjwt.defaultRemoteOptions();
-  assert.equal(d.caFile, null);
-  assert.deepEqual(d.headers, {});
-  assert.equal(d.allowMixedKeys, false);
-  assert.equal(d.allowHttp, false);
-});
-
 test('a bad CA file is an InvalidArgumentError naming the path, from both fromUrl', () => {
   const empty = tmpFile('empty.pem', 'no certificate here\n');
   for (const [file, why] of [
