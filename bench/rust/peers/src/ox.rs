@@ -1,5 +1,7 @@
 //! oxitoken's key traits over aws-lc-rs. oxitoken 0.1.0's own `aws-lc-rs` backend does not compile
-//! against aws-lc-rs 1.19 (see BENCH.md), so the crate is built with its default features off and
+//! against aws-lc-rs 1.19 (22 × E0745 "cannot take address of a temporary": it compares algorithm
+//! descriptors by `&raw const ECDSA_P256_SHA256_FIXED_SIGNING` and the like, `const` items in
+//! aws-lc-rs 1.19, not `static`s), so the crate is built with its default features off and
 //! these newtypes implement its public `Signer` and `VerificationKey` traits the way its own
 //! backend does (src/crypto/aws_lc in the crate): one aws-lc call per signature, the signature
 //! appended with `Signer::append_sig`.
