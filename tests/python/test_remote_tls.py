@@ -118,6 +118,7 @@ class TlsServer:
     def __init__(self, cert: Path, key: Path) -> None:
         self.seen: list[dict[str, list[str]]] = []
         self.lock = threading.Lock()
+        self.redirect_to = "http://127.0.0.1:9/jwks"
         state = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -129,7 +130,7 @@ class TlsServer:
                     state.seen.append(headers)
                 if self.path == "/to-http":
                     self.send_response(302)
-                    self.send_header("Location", "http://127.0.0.1:9/jwks")
+                    self.send_header("Location", state.redirect_to)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
@@ -155,6 +156,37 @@ class TlsServer:
     def url(self, path: str = "/jwks") -> str:
         host, port = self.httpd.server_address[:2]
         return f"https://{host!s}:{port}{path}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class PlainServer:
+    """A loopback http:// server of the JWK Set (the target of an https -> http redirect)."""
+
+    def __init__(self) -> None:
+        self.hits = 0
+        state = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                state.hits += 1
+                body = json.dumps({"keys": [EC_JWK]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        host, port = self.httpd.server_address[:2]
+        self.url = f"http://{host!s}:{port}/jwks"
 
     def close(self) -> None:
         self.httpd.shutdown()
@@ -268,9 +300,15 @@ def test_mixed_sets_need_the_opt_in(server: TlsServer, ca_file: Path) -> None:
 
 
 def test_https_to_http_redirect_is_refused(server: TlsServer, ca_file: Path) -> None:
-    client = hxjwt.PyJWKClient(server.url("/to-http"), ca_file=ca_file, allow_http=True)
-    with pytest.raises(hxjwt.PyJWKClientConnectionError, match="redirect from https to http refused"):
-        client.get_signing_keys()
+    plain = PlainServer()
+    try:
+        server.redirect_to = plain.url
+        client = hxjwt.PyJWKClient(server.url("/to-http"), ca_file=ca_file, allow_http=True)
+        with pytest.raises(hxjwt.PyJWKClientConnectionError, match="redirect from https to http refused"):
+            client.get_signing_keys()
+        assert plain.hits == 0, "the core refuses before connecting"
+    finally:
+        plain.close()
 
 
 def test_urllib_client_ca_file_user_agent_and_redirects(server: TlsServer, ca_file: Path) -> None:
@@ -283,8 +321,16 @@ def test_urllib_client_ca_file_user_agent_and_redirects(server: TlsServer, ca_fi
     client.fetch_data()
     assert server.seen[-1]["user-agent"] == ["svc/1"]
     assert server.seen[-1]["x-a"] == ["b"]
-    with pytest.raises(hxjwt.PyJWKClientConnectionError, match="redirect from https to http refused"):
-        jwks_client.PyJWKClient(server.url("/to-http"), ca_file=ca_file).fetch_data()
+    # urllib follows the redirect; the set it fetched over http is refused, never used.
+    plain = PlainServer()
+    try:
+        server.redirect_to = plain.url
+        client = jwks_client.PyJWKClient(server.url("/to-http"), ca_file=ca_file, cache_jwk_set=False)
+        with pytest.raises(hxjwt.PyJWKClientConnectionError, match="redirect from https to http refused"):
+            client.get_signing_keys()
+        assert plain.hits == 1
+    finally:
+        plain.close()
     with pytest.raises(hxjwt.PyJWKClientConnectionError):
         jwks_client.PyJWKClient(server.url(), timeout=10).fetch_data()  # unknown CA
     with pytest.raises(ValueError, match="not both"):

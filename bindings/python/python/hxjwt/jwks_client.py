@@ -6,10 +6,12 @@ It fetches with ``urllib.request`` as PyJWT does (so ``headers``, ``timeout`` an
 ``ssl_context`` mean what they mean there); the JWK Set is parsed and its keys checked by the
 core (``PyJWKSet``), and a token's ``kid`` is read by the core. Unlike PyJWT it fetches only
 ``https://`` and ``http://`` URLs (never ``file://``), reads at most ``max_response_bytes``,
-follows at most 3 redirects and never one from ``https://`` to ``http://``, sends
+refuses a set whose ``https://`` URL was redirected to ``http://`` (urllib follows redirects,
+up to its own limit of 10; the set fetched is then discarded, never used), sends
 ``User-Agent: hxjwt/<version>`` unless ``headers`` has one, and takes ``ca_file=`` (a PEM file
 of the certificate authorities to trust, instead of the system's) as a shortcut for an
-``ssl_context``.
+``ssl_context``. (``hxjwt.PyJWKClient``, fetched by the core, follows at most 3 redirects and
+refuses https to http before connecting.)
 
 ``hxjwt.PyJWKClient`` (the top-level name) is hxjwt's own client, fetched by the core (rustls,
 ``Cache-Control``, a refetch cooldown, stale-while-error); ``hxjwt.compat.install()`` makes
@@ -24,9 +26,8 @@ import ssl
 import time
 import urllib.request
 from functools import lru_cache
-from http.client import HTTPMessage
 from ssl import SSLContext
-from typing import IO, Any
+from typing import Any
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit
 
@@ -68,33 +69,6 @@ class JWKSetCache:
 #: The ``User-Agent`` of every fetch unless ``headers`` gives one.
 DEFAULT_USER_AGENT = f"hxjwt/{__version__}"
 
-#: The most redirects a fetch follows.
-MAX_REDIRECTS = 3
-
-
-class _RedirectHandler(urllib.request.HTTPRedirectHandler):
-    """urllib's redirects, bounded to ``MAX_REDIRECTS`` and never from https to http."""
-
-    max_redirections = MAX_REDIRECTS
-
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: HTTPMessage,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        old = urlsplit(req.full_url).scheme.lower()
-        new = urlsplit(newurl).scheme.lower()
-        if old == "https" and new != "https":
-            raise HTTPError(
-                req.full_url, code, "redirect from https to http refused", headers, fp
-            )
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
 class PyJWKClient:
     """A JWKS endpoint's signing keys (PyJWT's ``PyJWKClient``).
 
@@ -131,9 +105,6 @@ class PyJWKClient:
             self.headers["User-Agent"] = DEFAULT_USER_AGENT
         self.timeout = timeout
         self.ssl_context = ssl_context
-        self._opener = urllib.request.build_opener(
-            urllib.request.HTTPSHandler(context=ssl_context), _RedirectHandler()
-        )
         self.max_response_bytes = max_response_bytes
         self.jwk_set_cache: JWKSetCache | None = None
         if cache_jwk_set:
@@ -151,7 +122,19 @@ class PyJWKClient:
         jwk_set: Any = None
         try:
             request = urllib.request.Request(url=self.uri, headers=self.headers)
-            with self._opener.open(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(
+                request, timeout=self.timeout, context=self.ssl_context
+            ) as response:
+                final = getattr(response, "url", None)
+                if (
+                    isinstance(final, str)
+                    and urlsplit(self.uri).scheme.lower() == "https"
+                    and urlsplit(final).scheme.lower() != "https"
+                ):
+                    raise PyJWKClientConnectionError(
+                        "Fail to fetch data from the url, err: redirect from https to http "
+                        "refused"
+                    )
                 body = response.read(self.max_response_bytes + 1)
                 if len(body) > self.max_response_bytes:
                     raise PyJWKClientConnectionError(
