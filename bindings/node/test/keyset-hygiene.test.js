@@ -76,10 +76,15 @@ test('every skipped key is listed with its index, kid and reason', () => {
   assert.equal(set.skipped.length, 4);
   const byHand = new KeySet([extra]);
   assert.deepEqual(byHand.skipped, []);
+  // A remote set does not list skipped keys: it says so instead of answering [].
+  const remote = KeySet.fromUrl('https://issuer.example/jwks.json');
+  const err = caught(() => remote.skipped);
+  assert.ok(err instanceof hxjwt.InvalidArgumentError, err.message);
+  assert.match(err.message, /remote key set/);
   // A closed set throws.
   set.close();
   assert.throws(() => set.skipped, TypeError);
-  for (const h of [extra, byHand]) h.close();
+  for (const h of [extra, byHand, remote]) h.close();
 });
 
 test('an empty audience or issuer is refused when the validation is made', () => {
