@@ -116,6 +116,15 @@ class KeySetHygieneTest {
     }
 
     @Test
+    void aRemoteSetSaysItDoesNotListSkippedKeys() {
+        try (KeySet remote = KeySet.fromUrl("https://issuer.example/jwks.json",
+                RemoteOptions.defaults())) {
+            HxJwtException e = ApiTest.fails(ErrorKind.INVALID_ARGUMENT, remote::skipped);
+            assertTrue(e.getMessage().contains("remote key set"), e.getMessage());
+        }
+    }
+
+    @Test
     void anEmptyAudienceOrIssuerIsRefusedWhenBuilt() {
         HxJwtException e = ApiTest.fails(ErrorKind.INVALID_ARGUMENT,
                 () -> Validation.builder("HS256").audience("api", "").build().close());
