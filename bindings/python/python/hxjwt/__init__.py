@@ -189,6 +189,19 @@ __all__ += [
 ]
 
 # Every check of a token reported at once (issue 17 item 5): a diagnostic beside decode.
+import typing as _typing  # noqa: E402
+
 from ._hxjwt import explain  # noqa: E402
 
-__all__ += ["explain"]
+
+class ExplainedCheck(_typing.TypedDict):
+    """One check of :func:`explain`'s report (see the stubs for each member)."""
+
+    check: str
+    outcome: _typing.Literal["passed", "failed", "not_checked"]
+    kind: _typing.Optional[str]
+    error: _typing.Optional[_typing.Type[PyJWTError]]
+    message: str
+
+
+__all__ += ["ExplainedCheck", "explain"]

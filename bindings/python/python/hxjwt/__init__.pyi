@@ -876,3 +876,5 @@ __all__ += [
     "utils",
     "warnings",
 ]
+
+__all__ += ["ExplainedCheck", "explain"]
