@@ -1,7 +1,7 @@
 //! Every check of a token, reported at once: a diagnostic beside [`decode`](crate::jws::decode)
 //! and [`Endpoint::validate`](crate::Endpoint::validate), for people debugging an integration.
 //!
-//! [`jws::explain`](crate::jws::explain) and [`Endpoint::explain`](crate::Endpoint::explain)
+//! [`jws::explain`] and [`Endpoint::explain`](crate::Endpoint::explain)
 //! run every check they can and return a [`Report`]: one [`Check`] per check, with its
 //! [`Outcome`] and, when it failed, the [`ErrorKind`] decode or validate would return for it (the
 //! same kinds, the same C status codes and Python exception classes in every face). The checks
@@ -19,7 +19,7 @@
 //! the time comparisons, as decode always did, so `"nbf"` may come before `"exp"`; a missing
 //! required claim is one `"required"` check per claim):
 //!
-//! | Name | Standard JWT ([`jws::explain`](crate::jws::explain)) | HX1 ([`Endpoint::explain`](crate::Endpoint::explain)) |
+//! | Name | Standard JWT ([`jws::explain`]) | HX1 ([`Endpoint::explain`](crate::Endpoint::explain)) |
 //! |---|---|---|
 //! | `format` | size, three segments, header segment base64url and one strict JSON object | size, segments (3, or 5 for the ECDH-1PU mode), base64url of each |
 //! | `header` | `kid`, `typ`, `cty` are strings | the header's members and types (PROTOCOL.md §4.2), `channelSecurityContext` |
