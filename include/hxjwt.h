@@ -2070,9 +2070,8 @@ enum HxStatus hx_jwt_explain(const struct HxKey *key,
  *
  * Returns `HX_OK` whenever a report was written, whatever the token; fails only for unusable
  * arguments (`HX_ERR_INVALID_ARGUMENT`; a `sender_machine_token` that is not a machine token
- * fails with its own status), leaving `*out_json` unchanged. It holds the endpoint's lock as the
- * `hx_endpoint_set_*` calls do, so calls on other threads wait for it: a tool for debugging, not
- * for every request.
+ * fails with its own status), leaving `*out_json` unchanged. It shares the endpoint with other
+ * threads' calls as `hx_validate_jwt` does.
  *
  * # Safety
  * `ep` is a live endpoint; `token` is a NUL-terminated string; `sender_machine_token` is NULL or

@@ -41,7 +41,8 @@ py-types: py-develop ## mypy --strict over examples/python, the typed-usage test
 	$(PY_ENV) $(PY) -m mypy --strict examples/python tests/python/test_typed_usage.py \
 	  tests/python/test_jws_typed_usage.py tests/python/test_remote.py tests/python/test_redis.py tests/python/test_jwe.py \
 	  tests/python/test_aio.py tests/python/test_pyjwt_compat.py tests/python/test_keys_more.py \
-	  tests/python/test_time_and_audience.py tests/python/test_key_hygiene.py
+	  tests/python/test_time_and_audience.py tests/python/test_key_hygiene.py \
+	  tests/python/test_remote_tls.py tests/python/test_explain.py
 
 py-examples: py-develop ## Run the Python examples (the README's sender/receiver, and more).
 	@for f in examples/python/*.py; do echo "== $$f"; $(PY) "$$f"; done

@@ -371,7 +371,7 @@ fn every_jws_vector_agrees_with_decode() {
     assert!(n >= 230, "{n} vectors");
 }
 
-/// The `validation` object of a vector (as in jws_vectors.rs).
+/// The `validation` object of a vector (as in `jws_vectors.rs`).
 fn validation(v: &Value, now: i64) -> Validation {
     let obj = v.as_object().unwrap();
     let strings = |name: &str| -> Vec<String> {

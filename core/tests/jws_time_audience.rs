@@ -181,6 +181,32 @@ fn an_empty_expected_audience_is_a_configuration_error() {
     }
 }
 
+/// The same for issuers: an empty expected issuer would accept a token whose `iss` is empty.
+#[test]
+fn an_empty_expected_issuer_is_a_configuration_error() {
+    let tok = token(r#"{"iss":"","exp":4102444800}"#);
+    for issuers in [vec![""], vec!["https://login.example.com", ""]] {
+        let v = Validation::new(&[Algorithm::HS256])
+            .clock(FixedClock(0))
+            .issuer(&issuers);
+        for e in [
+            jws::decode_bytes(&tok, &key(), &v).unwrap_err(),
+            jws::decode_claims(&tok, &key(), &v).unwrap_err(),
+        ] {
+            assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{e}");
+            assert!(e.to_string().contains("empty string"), "{e}");
+        }
+    }
+    // A non-empty issuer list still refuses an empty `iss`.
+    let v = Validation::new(&[Algorithm::HS256])
+        .clock(FixedClock(0))
+        .issuer(&["https://login.example.com"]);
+    assert_eq!(
+        jws::decode_bytes(&tok, &key(), &v).unwrap_err().kind(),
+        ErrorKind::IssuerMismatch
+    );
+}
+
 #[test]
 fn an_empty_aud_claim_matches_nothing() {
     let with_api = at(0, 0).audience(&["api"]);

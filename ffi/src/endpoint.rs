@@ -24,7 +24,7 @@ pub struct HxEndpoint {
 }
 
 impl HxEndpoint {
-    fn read(&self) -> RwLockReadGuard<'_, Endpoint> {
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, Endpoint> {
         // A poisoned lock means a panic in a setter, which leaves the endpoint consistent.
         self.inner.read().unwrap_or_else(PoisonError::into_inner)
     }

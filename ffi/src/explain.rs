@@ -2,10 +2,10 @@
 
 use std::ffi::c_char;
 
+use hxjwt::MachineToken;
 use hxjwt::jws;
-use hxjwt::{Endpoint, MachineToken};
 
-use crate::endpoint::{HxEndpoint, configure};
+use crate::endpoint::HxEndpoint;
 use crate::guard::{Fail, FfiResult, arg_out, arg_ref, arg_str, c_string, guard, opt_str};
 use crate::key::HxKey;
 use crate::keyset::HxKeySet;
@@ -95,9 +95,8 @@ pub unsafe extern "C" fn hx_jwt_explain(
 ///
 /// Returns `HX_OK` whenever a report was written, whatever the token; fails only for unusable
 /// arguments (`HX_ERR_INVALID_ARGUMENT`; a `sender_machine_token` that is not a machine token
-/// fails with its own status), leaving `*out_json` unchanged. It holds the endpoint's lock as the
-/// `hx_endpoint_set_*` calls do, so calls on other threads wait for it: a tool for debugging, not
-/// for every request.
+/// fails with its own status), leaving `*out_json` unchanged. It shares the endpoint with other
+/// threads' calls as `hx_validate_jwt` does.
 ///
 /// # Safety
 /// `ep` is a live endpoint; `token` is a NUL-terminated string; `sender_machine_token` is NULL or
@@ -109,19 +108,18 @@ pub unsafe extern "C" fn hx_explain_jwt(
     sender_machine_token: *const c_char,
     out_json: *mut *mut c_char,
 ) -> HxStatus {
-    let explain = |endpoint: &mut Endpoint| -> FfiResult {
+    guard(|| {
         // SAFETY: forwarded from this function's contract.
+        let ep = unsafe { arg_ref(ep, "ep") }?;
+        // SAFETY: as above.
         let token = unsafe { arg_str(token, "token") }?;
         // SAFETY: as above.
         let sender = unsafe { opt_str(sender_machine_token, "sender_machine_token") }?;
         // SAFETY: as above.
         let out = unsafe { arg_out(out_json, "out_json") }?;
         let sender = sender.map(MachineToken::from_jwk).transpose()?;
-        let report = endpoint.explain_from(token, sender.as_ref());
+        let report = ep.read().explain_from(token, sender.as_ref());
         *out = report_text(&report)?;
         Ok(())
-    };
-    // SAFETY: forwarded from this function's contract; `configure` checks `ep` for NULL and only
-    // needs shared access to the handle (its lock gives the access to the endpoint).
-    unsafe { configure(ep.cast_mut(), explain) }
+    })
 }

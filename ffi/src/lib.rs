@@ -42,8 +42,8 @@ mod jwt;
 // HxReplayStore, HxRedisOptions (replay protection shared by a fleet).
 mod store;
 // HxJweKey, HxJweOptions, hx_jwe_* (standard encrypted JWTs, JWE), hx_bytes_free.
-mod jwe;
 mod explain;
+mod jwe;
 
 use std::ffi::c_char;
 

@@ -121,3 +121,56 @@ def test_argument_errors() -> None:
         hxjwt.explain(123, KEY, ["HS256"])  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         hxjwt.explain("a.b.c", KEY, [])
+
+
+def test_defaults_are_decodes_nothing_required() -> None:
+    # decode requires nothing unless options["require"] says so (PyJWT): explain agrees.
+    token = hxjwt.encode({"sub": "ada"}, KEY, algorithm="HS256")
+    assert hxjwt.decode(token, KEY, algorithms=["HS256"]) == {"sub": "ada"}
+    assert failed(hxjwt.explain(token, KEY, ["HS256"])) == []
+    report = hxjwt.explain(token, KEY, ["HS256"], options={"require": ["exp"]})
+    assert failed(report) == [("required", "MissingClaim")]
+    assert decode_kind(token, KEY, algorithms=["HS256"], options={"require": ["exp"]}) == "MissingClaim"
+    # leeway and now take decode's types too (a timedelta, a datetime).
+    import datetime
+
+    expired = hxjwt.encode({"exp": NOW - 30}, KEY, algorithm="HS256")
+    at = datetime.datetime.fromtimestamp(NOW, tz=datetime.timezone.utc)
+    assert failed(hxjwt.explain(expired, KEY, ["HS256"], now=at)) == [("exp", "Expired")]
+    assert failed(
+        hxjwt.explain(expired, KEY, ["HS256"], now=at, leeway=datetime.timedelta(seconds=60))
+    ) == []
+
+
+def test_endpoint_explain_reports_every_failure_like_validate() -> None:
+    alice, bob = hxjwt.Identity.generate("alice.service"), hxjwt.Identity.generate("bob.service")
+    carol = hxjwt.Identity.generate("carol.service")
+    sender = hxjwt.Endpoint(alice, clock=NOW)
+    token = sender.create(b"secret payload", to=bob.machine_token, ttl=60)
+    receiver = hxjwt.Endpoint(bob, hxjwt.Directory([alice.machine_token]), clock=NOW)
+    report = receiver.explain(token)
+    assert failed(report) == []
+    assert receiver.validate(token).payload == b"secret payload"
+    assert "secret payload" not in repr(report)
+    # Expired and for someone else at once: both reported, validate raises the first.
+    late = hxjwt.Endpoint(carol, hxjwt.Directory([alice.machine_token]), clock=NOW + 3600)
+    report = late.explain(token)
+    kinds = [k for _, k in failed(report)]
+    assert "WrongAudience" in kinds and "Expired" in kinds
+    with pytest.raises(hxjwt.PyJWTError) as caught:
+        late.validate(token)
+    assert caught.value.kind == kinds[0]
+    # The sender given instead of the directory.
+    alone = hxjwt.Endpoint(bob, clock=NOW)
+    assert failed(alone.explain(token, sender=alice.machine_token)) == []
+    assert failed(alone.explain(token, sender=carol.machine_token))[0][1] == decode_hx1_kind(
+        alone, token, carol.machine_token
+    )
+
+
+def decode_hx1_kind(ep: hxjwt.Endpoint, token: str, sender: hxjwt.MachineToken) -> str | None:
+    try:
+        ep.validate(token, sender=sender)
+    except hxjwt.PyJWTError as e:
+        return e.kind
+    return None

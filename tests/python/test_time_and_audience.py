@@ -88,6 +88,14 @@ def test_an_empty_expected_audience_is_ignored_when_aud_is_not_verified() -> Non
     assert result == {"aud": ""}
 
 
+@pytest.mark.parametrize("issuer", ["", ["https://login.example.com", ""]])
+def test_an_empty_expected_issuer_is_a_configuration_error(issuer: str | list[str]) -> None:
+    for claims in ({"iss": ""}, {"iss": "https://login.example.com"}, {}):
+        with pytest.raises(hxjwt.InvalidArgumentError) as caught:
+            decode(claims, now=0, issuer=issuer)
+        assert "empty string" in str(caught.value)
+
+
 @pytest.mark.parametrize("aud", ["", [""], ["", ""]])
 def test_an_empty_aud_claim_matches_nothing(aud: str | list[str]) -> None:
     with pytest.raises(hxjwt.InvalidAudienceError):

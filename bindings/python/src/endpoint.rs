@@ -271,6 +271,25 @@ impl PyEndpoint {
         .map(|inner| PyMessage { inner })
     }
 
+    /// Every check `validate` applies to `token`, run to the end: a list of dicts, one per
+    /// check (`check`, `outcome`, `kind`, `error`, `message`), in the order `validate` runs
+    /// them, so the first `"failed"` one is the error `validate` raises. **A diagnostic, never
+    /// an acceptance**: no replay store is consulted or written, and the payload is never
+    /// reported. `sender` as for `validate`.
+    #[pyo3(signature = (token, *, sender = None))]
+    fn explain<'py>(
+        &self,
+        py: Python<'py>,
+        token: &Bound<'py, PyAny>,
+        sender: Option<&Bound<'py, PyMachineToken>>,
+    ) -> PyResult<Bound<'py, pyo3::types::PyList>> {
+        let token: Cow<'_, str> = token_text(token)?;
+        let token: &str = &token;
+        let sender = sender.map(|s| &s.get().inner);
+        let report = py.detach(|| self.read().explain_from(token, sender));
+        crate::explain::checks(py, &report)
+    }
+
     /// The name of this endpoint's identity.
     #[getter]
     fn name(&self, py: Python<'_>) -> String {

@@ -3,14 +3,14 @@
 
 use std::sync::Arc;
 
-use hxjwt::jws::{self, Algorithm, Validation};
-use hxjwt::{FixedClock, Report};
+use hxjwt::Report;
+use hxjwt::jws::{self, Algorithm};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
 use crate::jwk::{Verifier, resolve};
-use crate::jws::algorithm_named;
+use crate::jws::{algorithm_named, decode_validation};
 
 /// One name, or a list of names.
 fn names(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
@@ -28,16 +28,8 @@ fn names(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
         .collect()
 }
 
-/// A boolean of `options`, `true` when absent.
-fn option(options: Option<&Bound<'_, PyDict>>, name: &str) -> PyResult<bool> {
-    match options.map(|o| o.get_item(name)).transpose()?.flatten() {
-        Some(v) => v.is_truthy(),
-        None => Ok(true),
-    }
-}
-
 /// The report as the list of dicts `hxjwt.explain` returns.
-fn checks<'py>(py: Python<'py>, report: &Report) -> PyResult<Bound<'py, PyList>> {
+pub(crate) fn checks<'py>(py: Python<'py>, report: &Report) -> PyResult<Bound<'py, PyList>> {
     let list = PyList::empty(py);
     for c in report.checks() {
         let d = PyDict::new(py);
@@ -56,10 +48,12 @@ fn checks<'py>(py: Python<'py>, report: &Report) -> PyResult<Bound<'py, PyList>>
 }
 
 /// Every check `decode` applies to `jwt`, run to the end, as a list of dicts (see
-/// `hxjwt/__init__.pyi`). Never accepts anything.
+/// `hxjwt/__init__.pyi`). Never accepts anything. The validation is built by `decode`'s own
+/// code (`jws::decode_validation`): the same `options` (`PyJWT`'s defaults: nothing required
+/// unless `options["require"]` says so), leeway, audience, issuer and the rest.
 #[pyfunction]
 #[pyo3(signature = (
-    jwt, key, algorithms, *, audience = None, issuer = None, subject = None, leeway = 0,
+    jwt, key, algorithms, *, audience = None, issuer = None, subject = None, leeway = None,
     options = None, now = None, typ = None, max_age = None, required = None,
 ))]
 #[expect(clippy::too_many_arguments, reason = "decode's keyword arguments")]
@@ -71,11 +65,11 @@ pub(crate) fn explain<'py>(
     audience: Option<&Bound<'py, PyAny>>,
     issuer: Option<&Bound<'py, PyAny>>,
     subject: Option<String>,
-    leeway: u64,
-    options: Option<&Bound<'py, PyDict>>,
-    now: Option<i64>,
+    leeway: Option<&Bound<'py, PyAny>>,
+    options: Option<&Bound<'py, PyAny>>,
+    now: Option<&Bound<'py, PyAny>>,
     typ: Option<String>,
-    max_age: Option<u64>,
+    max_age: Option<&Bound<'py, PyAny>>,
     required: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyList>> {
     let token = crate::convert::token_text(jwt)?;
@@ -88,32 +82,12 @@ pub(crate) fn explain<'py>(
             "algorithms must name at least one algorithm",
         ));
     }
-    let mut v = Validation::new(&algs).leeway(leeway);
-    if let Some(a) = audience.filter(|a| !a.is_none()) {
-        v = v.audience(&names(a, "audience")?);
-    }
-    if let Some(i) = issuer.filter(|i| !i.is_none()) {
-        v = v.issuer(&names(i, "issuer")?);
-    }
-    if let Some(s) = subject {
-        v = v.subject(&s);
-    }
-    if let Some(t) = typ {
-        v = v.typ(&t);
-    }
-    if let Some(m) = max_age {
-        v = v.max_age(m);
-    }
+    let mut v = decode_validation(
+        py, &algs, options, audience, issuer, subject, leeway, now, typ, max_age,
+    )?;
     if let Some(r) = required.filter(|r| !r.is_none()) {
         v = v.require(&names(r, "required")?);
     }
-    if let Some(n) = now {
-        v = v.clock(FixedClock(n));
-    }
-    v.validate_exp = option(options, "verify_exp")?;
-    v.validate_nbf = option(options, "verify_nbf")?;
-    v.validate_iat = option(options, "verify_iat")?;
-    v.validate_aud = option(options, "verify_aud")?;
     let resolved = resolve(key, false)?;
     let token: &str = &token;
     let report = py.detach(|| match &resolved.verifier {

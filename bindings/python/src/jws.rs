@@ -410,6 +410,36 @@ fn validation(algs: &[Algorithm], o: &Options, a: &ClaimArgs<'_, '_>) -> PyResul
     Ok(v)
 }
 
+/// The `Validation` that `decode` applies for these arguments (its `options` and claim
+/// keywords read exactly as `decode` reads them), for `explain`, whose report must be about the
+/// checks `decode` makes. No replay store: explain never consults one.
+#[expect(clippy::too_many_arguments, reason = "decode's keyword arguments")]
+pub(crate) fn decode_validation<'py>(
+    py: Python<'py>,
+    algs: &[Algorithm],
+    options: Option<&Bound<'py, PyAny>>,
+    audience: Option<&Bound<'py, PyAny>>,
+    issuer: Option<&Bound<'py, PyAny>>,
+    subject: Option<String>,
+    leeway: Option<&Bound<'py, PyAny>>,
+    now: Option<&Bound<'py, PyAny>>,
+    typ: Option<String>,
+    max_age: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Validation> {
+    let zero = 0i64.into_pyobject(py)?;
+    let claim_args = ClaimArgs {
+        audience: audience.filter(|a| !a.is_none()),
+        issuer: issuer.filter(|i| !i.is_none()),
+        subject,
+        leeway: leeway.unwrap_or(zero.as_any()),
+        now: now.filter(|n| !n.is_none()),
+        typ,
+        max_age: max_age.filter(|m| !m.is_none()),
+        replay_store: None,
+    };
+    validation(algs, &Options::read(options)?, &claim_args)
+}
+
 /// `strict_aud` (`PyJWT`): the audience and the token's `aud` must both be one string (the core
 /// has already checked that they match).
 fn check_strict_aud(

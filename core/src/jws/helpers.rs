@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest as _, Sha256};
 use subtle::ConstantTimeEq as _;
 
+use super::validation::{NumericDate, numeric_date};
 use super::{Algorithm, Header, Key, Validation, decode_claims, encode};
 use crate::b64;
 use crate::clock::{Clock, SystemClock};
@@ -222,42 +223,27 @@ impl TokenIssuer {
             .get("jti")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let exp = revoked_until(claims.get("exp"))?;
+        let exp = revoked_until(claims)?;
         self.revocations.revoke(jti, exp, self.clock.now())
     }
 }
 
 /// The last whole second at which a token with this `exp` could still be accepted, so the
 /// revocation lasts that long: `exp` itself when whole, rounded up when it has a fraction (RFC
-/// 7519 allows `1700000000.5`, which the validation compares exactly). The token was validated
-/// first, so `exp` is a `NumericDate` within ±2^53; anything else is an `InvalidClaim`, never a
-/// revocation that lasts forever or not at all.
-fn revoked_until(exp: Option<&Value>) -> Result<i64> {
-    const LIMIT: f64 = 9_007_199_254_740_992.0;
-    let Some(Value::Number(n)) = exp else {
-        return Err(Error::new(
-            ErrorKind::InvalidClaim,
-            "the \"exp\" claim must be a NumericDate (a number)",
-        )
-        .with_claim("exp"));
-    };
-    if let Some(i) = n.as_i64() {
-        return Ok(i);
-    }
-    match n.as_f64() {
-        Some(f) if f.is_finite() && f.abs() <= LIMIT =>
-        {
-            #[allow(
-                clippy::cast_possible_truncation,
-                reason = "a whole number within ±2^53 after ceil, so exact in an i64"
-            )]
-            Ok(f.ceil() as i64)
-        }
-        _ => Err(Error::new(
-            ErrorKind::InvalidClaim,
-            "the \"exp\" claim must be a NumericDate within ±2^53",
-        )
-        .with_claim("exp")),
+/// 7519 allows `1700000000.5`, which the validation compares exactly). `exp` is read as the
+/// validation reads it (a `NumericDate` within ±2^53); anything else, or none, is an
+/// `InvalidClaim`/`MissingClaim`, never a revocation that lasts forever or not at all.
+fn revoked_until(claims: &Map<String, Value>) -> Result<i64> {
+    match numeric_date(claims, "exp")? {
+        Some(NumericDate::Whole(exp)) => Ok(exp),
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "a NumericDate is within ±2^53, so its ceiling is exact in an i64"
+        )]
+        Some(NumericDate::Fraction(exp)) => Ok(exp.ceil() as i64),
+        None => Err(
+            Error::new(ErrorKind::MissingClaim, "the token has no \"exp\" claim").with_claim("exp"),
+        ),
     }
 }
 

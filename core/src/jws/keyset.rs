@@ -361,8 +361,8 @@ fn check_not_mixed(keys: &[Key], indices: &[usize]) -> Result<()> {
         return Err(Error::invalid_key(format!(
             "JWK Set: keys[{secret}] is an HMAC secret and keys[{public}] an asymmetric key: a \
              set that mixes them lets a token choose which kind of key checks it; allow it \
-             explicitly (KeySet::from_jwks_mixed; Python: allow_mixed=True) if the issuer \
-             really uses both"
+             explicitly (Rust KeySet::from_jwks_mixed, C hx_keyset_from_jwks_mixed, Python \
+             allow_mixed=True, remote sets allow_mixed_keys) if the issuer really uses both"
         )));
     }
     Ok(())

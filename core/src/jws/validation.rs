@@ -55,7 +55,9 @@ pub struct Validation {
     /// None may be empty (a configuration error, [`InvalidArgument`](ErrorKind::InvalidArgument)
     /// at decode), and an empty `aud` matches nothing. Defaults to `None`.
     pub audiences: Option<Vec<String>>,
-    /// Accepted issuers; the token's `iss` must be one of them. Defaults to `None`.
+    /// Accepted issuers; the token's `iss` must be one of them. None may be empty (a
+    /// configuration error, [`InvalidArgument`](ErrorKind::InvalidArgument) at decode, as for
+    /// the audiences). Defaults to `None`.
     pub issuers: Option<Vec<String>>,
     /// The required `sub`. Defaults to `None`.
     pub subject: Option<String>,
@@ -134,7 +136,9 @@ impl Validation {
         self
     }
 
-    /// Accepts tokens whose `iss` is one of `issuers`.
+    /// Accepts tokens whose `iss` is one of `issuers`. An empty string is never an expected
+    /// issuer: decode refuses such a validation with
+    /// [`InvalidArgument`](ErrorKind::InvalidArgument).
     #[must_use]
     pub fn issuer<S: AsRef<str>>(mut self, issuers: &[S]) -> Self {
         self.issuers = Some(issuers.iter().map(|s| s.as_ref().to_owned()).collect());
@@ -478,14 +482,22 @@ impl Validation {
         }
     }
 
-    /// The configured audiences are usable: an empty string is never an expected audience (it
-    /// would accept a token with an empty `aud`, which names no one), so it is a configuration
-    /// error, reported before the token is looked at.
+    /// The configured audiences and issuers are usable: an empty string is never an expected
+    /// audience (it would accept a token with an empty `aud`, which names no one) nor an
+    /// expected issuer, so it is a configuration error, reported before the token is looked at
+    /// (the C face refuses it when it is set).
     pub(crate) fn check_audiences(&self) -> Result<()> {
         if let Some(audiences) = &self.audiences {
             if audiences.iter().any(String::is_empty) {
                 return Err(Error::invalid_argument(
                     "the validation's audiences include an empty string, which is never a valid audience: name the audience you expect",
+                ));
+            }
+        }
+        if let Some(issuers) = &self.issuers {
+            if issuers.iter().any(String::is_empty) {
+                return Err(Error::invalid_argument(
+                    "the validation's issuers include an empty string, which is never a valid issuer: name the issuer you expect",
                 ));
             }
         }
@@ -613,7 +625,7 @@ fn wrong_type(claim: &'static str, what: &str) -> Error {
 /// A `NumericDate` claim (RFC 7519 §2): whole seconds (the fast path), or a number with a
 /// fraction, kept as is so that the checks compare against it exactly (never rounded).
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum NumericDate {
+pub(crate) enum NumericDate {
     /// A whole number of seconds, within ±2^53.
     Whole(i64),
     /// A number with a non-zero fraction, within ±2^53.
@@ -656,7 +668,10 @@ impl fmt::Display for NumericDate {
 }
 
 /// A `NumericDate` claim: an integer, or a number with a fraction, within ±2^53.
-fn numeric_date(claims: &impl ClaimLookup, name: &'static str) -> Result<Option<NumericDate>> {
+pub(crate) fn numeric_date(
+    claims: &impl ClaimLookup,
+    name: &'static str,
+) -> Result<Option<NumericDate>> {
     const LIMIT: f64 = 9_007_199_254_740_992.0;
     match claims.get(name) {
         None => Ok(None),

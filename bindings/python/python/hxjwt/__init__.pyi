@@ -160,6 +160,13 @@ class Endpoint:
         """
     def validate(self, token: str | bytes, *, sender: MachineToken | None = None) -> Message:
         """Validates a token addressed to this endpoint; raises an InvalidTokenError subclass."""
+    def explain(
+        self, token: str | bytes, *, sender: MachineToken | None = None
+    ) -> list[ExplainedCheck]:
+        """Every check :meth:`validate` applies to ``token``, run to the end, as a list of dicts
+        (as :func:`explain`), in validate's order: the first ``"failed"`` one is the error
+        validate raises. **A diagnostic, never an acceptance**: no replay store is consulted or
+        written, and the payload is never reported."""
     @property
     def name(self) -> str:
         """The name of this endpoint's identity."""
@@ -502,11 +509,11 @@ def explain(
     audience: str | Iterable[str] | None = None,
     issuer: str | _Sequence[str] | None = None,
     subject: str | None = None,
-    leeway: int = 0,
-    options: Mapping[str, bool] | None = None,
-    now: int | None = None,
+    leeway: _Seconds | None = None,
+    options: _Options | None = None,
+    now: int | float | _datetime | None = None,
     typ: str | None = None,
-    max_age: int | None = None,
+    max_age: _Seconds | None = None,
     required: str | _Sequence[str] | None = None,
 ) -> list[ExplainedCheck]:
     """Every check :func:`decode` applies to ``jwt``, run to the end: a list of dicts, one per
@@ -514,9 +521,9 @@ def explain(
     raises. **A diagnostic, never an acceptance**: its result decides nothing, and no replay
     store is consulted or written.
 
-    The arguments are decode's (``options`` reads ``verify_exp``, ``verify_nbf``,
-    ``verify_iat`` and ``verify_aud``; ``required`` replaces the required claims, ``["exp"]``
-    by default); ``now`` is a Unix time. The claim checks run only when the signature
+    The arguments are decode's, read by decode's own code (``options`` as in decode: nothing is
+    required unless ``options["require"]`` names it, as in PyJWT); ``required``, if given,
+    replaces the required claims. The claim checks run only when the signature
     verified (otherwise they are ``"not_checked"``). Runs with the GIL released.
 
     >>> import hxjwt
