@@ -932,27 +932,35 @@ fn resolve_location(base: &str, location: &str) -> Option<String> {
 /// A precise message for a failed request: certificate problems named, other errors as ureq
 /// words them.
 fn describe_error(e: &ureq::Error, url: &str) -> String {
-    // rustls' errors are reached through ureq (Error::Rustls, or an io::Error wrapping one);
-    // hxjwt has no direct rustls dependency under this feature, so the certificate error is
-    // told by its variant's name in the Debug form (a test per case in tests/remote_tls.rs).
-    let debug = format!("{e:?}");
+    use rustls::CertificateError as C;
     let lower = url.to_ascii_lowercase();
     let rest = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);
     let host = host_of(rest);
-    if debug.contains("InvalidCertificate(UnknownIssuer") {
-        "TLS: certificate not trusted (unknown CA)".to_owned()
-    } else if debug.contains("InvalidCertificate(Expired)")
-        || debug.contains("InvalidCertificate(ExpiredContext")
-    {
-        "TLS: certificate expired".to_owned()
-    } else if debug.contains("InvalidCertificate(NotValidYet") {
-        "TLS: certificate not yet valid".to_owned()
-    } else if debug.contains("InvalidCertificate(NotValidForName") {
-        format!("TLS: certificate is not valid for host {}", quote(host))
-    } else if debug.contains("InvalidCertificate(") {
-        format!("TLS: certificate refused ({e})")
-    } else {
-        e.to_string()
+    match certificate_error(e) {
+        Some(C::UnknownIssuer) => "TLS: certificate not trusted (unknown CA)".to_owned(),
+        Some(C::Expired | C::ExpiredContext { .. }) => "TLS: certificate expired".to_owned(),
+        Some(C::NotValidYet | C::NotValidYetContext { .. }) => {
+            "TLS: certificate not yet valid".to_owned()
+        }
+        Some(C::NotValidForName | C::NotValidForNameContext { .. }) => {
+            format!("TLS: certificate is not valid for host {}", quote(host))
+        }
+        Some(other) => format!("TLS: certificate refused ({other})"),
+        None => e.to_string(),
+    }
+}
+
+/// The certificate error of a failed TLS handshake: rustls' error as ureq returns it, or inside
+/// the `io::Error` the TLS stream reported it through.
+fn certificate_error(e: &ureq::Error) -> Option<&rustls::CertificateError> {
+    let tls = match e {
+        ureq::Error::Rustls(tls) => tls,
+        ureq::Error::Io(io) => io.get_ref()?.downcast_ref::<rustls::Error>()?,
+        _ => return None,
+    };
+    match tls {
+        rustls::Error::InvalidCertificate(c) => Some(c),
+        _ => None,
     }
 }
 
