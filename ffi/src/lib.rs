@@ -42,8 +42,10 @@ mod jwt;
 // HxReplayStore, HxRedisOptions (replay protection shared by a fleet).
 mod store;
 // HxJweKey, HxJweOptions, hx_jwe_* (standard encrypted JWTs, JWE), hx_bytes_free.
-mod explain;
 mod jwe;
+
+// hx_jwt_explain, hx_explain_jwt (every check of a token reported at once, as JSON).
+mod explain;
 
 use std::ffi::c_char;
 
