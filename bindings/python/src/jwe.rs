@@ -274,33 +274,8 @@ impl jwe::DecryptionKeys for Keys {
     }
 }
 
-/// The longest token decrypted with the GIL held (see [`is_cheap`]).
-const CHEAP_TOKEN_LEN: usize = 16 * 1024;
-
-/// Whether decrypting under `d` costs less than releasing and re-taking the GIL (a few hundred
-/// nanoseconds, and a wait for the GIL when other threads run Python): only symmetric key
-/// management (`dir`, AES key wrap, AES-GCM key wrap; not PBES2), a token of at most 16 KiB, and
-/// no inflation past 16 KiB. Everything else (ECDH, RSA, PBKDF2, large tokens) releases it.
-fn is_cheap(token: &str, d: &Decryption) -> bool {
-    use KeyAlgorithm as A;
-    token.len() <= CHEAP_TOKEN_LEN
-        && d.max_inflated_len.is_none_or(|n| n <= CHEAP_TOKEN_LEN)
-        && !d.algorithms.is_empty()
-        && d.algorithms.iter().all(|a| {
-            matches!(
-                a,
-                A::Dir
-                    | A::A128KW
-                    | A::A192KW
-                    | A::A256KW
-                    | A::A128GCMKW
-                    | A::A192GCMKW
-                    | A::A256GCMKW
-            )
-        })
-}
-
-/// [`run`] with the GIL held when the work is cheap ([`is_cheap`]); a panic is still caught.
+/// [`run`] with the GIL held when the work is cheap (the core's `Decryption::is_cheap`); a
+/// panic is still caught.
 fn run_sized<T: Send>(
     py: Python<'_>,
     cheap: bool,
@@ -792,7 +767,7 @@ fn decrypt_impl(
         .filter(|s| !s.is_none())
         .map(|s| keys_arg(py, s, "sender_key"))
         .transpose()?;
-    let cheap = sender.is_none() && is_cheap(token, &d);
+    let cheap = sender.is_none() && d.is_cheap(token.len());
     let msg = run_sized(py, cheap, || match (&sender, json) {
         (None, false) => jwe::decrypt(token, &keys, &d),
         (Some(s), false) => jwe::decrypt_1pu(token, &keys, s, &d),

@@ -218,6 +218,29 @@ impl KeyAlgorithm {
     pub const fn is_key_agreement(self) -> bool {
         matches!(self.family(), Family::EcdhEs | Family::Ecdh1Pu)
     }
+
+    /// Whether the key management is cheap symmetric work: `dir`, AES key wrap and AES-GCM key
+    /// wrap (a few AES blocks). Not PBES2 (thousands of PBKDF2 rounds by design), RSA or a key
+    /// agreement.
+    ///
+    /// ```
+    /// use hxjwt::jwe::KeyAlgorithm;
+    /// assert!(KeyAlgorithm::A256KW.is_cheap_symmetric());
+    /// assert!(!KeyAlgorithm::Pbes2Hs256A128KW.is_cheap_symmetric());
+    /// assert!(!KeyAlgorithm::EcdhEs.is_cheap_symmetric());
+    /// ```
+    pub const fn is_cheap_symmetric(self) -> bool {
+        matches!(
+            self,
+            KeyAlgorithm::Dir
+                | KeyAlgorithm::A128KW
+                | KeyAlgorithm::A192KW
+                | KeyAlgorithm::A256KW
+                | KeyAlgorithm::A128GCMKW
+                | KeyAlgorithm::A192GCMKW
+                | KeyAlgorithm::A256GCMKW
+        )
+    }
 }
 
 /// A content encryption algorithm (`enc`).

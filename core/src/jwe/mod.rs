@@ -247,6 +247,9 @@ impl Header {
     }
 }
 
+/// The longest token [`Decryption::is_cheap`] calls cheap: 16 KiB.
+pub const CHEAP_TOKEN_LEN: usize = 16 * 1024;
+
 /// What [`decrypt`] accepts. There is no default list of algorithms: the caller names them,
 /// so the token's header never chooses.
 ///
@@ -293,6 +296,28 @@ impl Decryption {
             critical: Vec::new(),
             typ: None,
         }
+    }
+
+    /// Whether decrypting a token of `token_len` bytes under these options is at most a few
+    /// microseconds of work whatever the token says: every accepted algorithm is
+    /// [cheap symmetric](KeyAlgorithm::is_cheap_symmetric), the token is at most
+    /// [`CHEAP_TOKEN_LEN`] bytes, and inflation (if allowed) is bounded by it too. A face over an
+    /// interpreter lock (Python's GIL) keeps the lock for such work: releasing and re-taking it
+    /// would cost more than the work.
+    ///
+    /// ```
+    /// use hxjwt::jwe::{ContentAlgorithm, Decryption, KeyAlgorithm};
+    /// let dir = Decryption::new(&[KeyAlgorithm::Dir], &[ContentAlgorithm::A256GCM]);
+    /// assert!(dir.is_cheap(1000));
+    /// assert!(!dir.is_cheap(1 << 20));
+    /// let ecdh = Decryption::new(&[KeyAlgorithm::EcdhEs], &[ContentAlgorithm::A256GCM]);
+    /// assert!(!ecdh.is_cheap(1000));
+    /// ```
+    pub fn is_cheap(&self, token_len: usize) -> bool {
+        token_len <= CHEAP_TOKEN_LEN
+            && self.max_inflated_len.is_none_or(|n| n <= CHEAP_TOKEN_LEN)
+            && !self.algorithms.is_empty()
+            && self.algorithms.iter().all(|a| a.is_cheap_symmetric())
     }
 
     /// Sets [`max_token_len`](Self::max_token_len).
