@@ -538,7 +538,7 @@ impl Endpoint {
         found.ok_or_else(|| {
             Error::new(
                 unknown,
-                format!("the directory does not know {}", quote(name)),
+                format!("the directory does not know {}", quote_name(name)),
             )
         })
     }
@@ -554,7 +554,7 @@ impl Endpoint {
         if found.is_empty() {
             return Err(Error::new(
                 unknown,
-                format!("the directory does not know {}", quote(name)),
+                format!("the directory does not know {}", quote_name(name)),
             ));
         }
         Ok(found)
@@ -1247,13 +1247,26 @@ fn decrypt(
 }
 
 /// A directory's error as [`ErrorKind::ResolverFailed`], naming what was asked.
+/// A peer's name for a message. A name that is JSON text is not quoted: it is most likely a
+/// machine token or a JWK passed where the name belongs, and a private JWK's members must not
+/// reach a log through an error message.
+fn quote_name(name: &str) -> String {
+    if name.trim_start().starts_with('{') {
+        "the name given, which is JSON text (a JWK? pass a peer's machine token as its token, \
+         not as its name; the text is not repeated here)"
+            .to_owned()
+    } else {
+        quote(name)
+    }
+}
+
 fn resolver_failed(name: &str, e: Error) -> Error {
     if e.kind() == ErrorKind::ResolverFailed {
         e
     } else {
         Error::new(
             ErrorKind::ResolverFailed,
-            format!("the directory could not resolve {}: {e}", quote(name)),
+            format!("the directory could not resolve {}: {e}", quote_name(name)),
         )
     }
 }
