@@ -22,9 +22,17 @@ static ALLOCATOR: scanner::Scanning = scanner::Scanning;
 
 use scanner::freed_copies_on_fresh_thread as freed_copies;
 
-/// A distinctive 32-byte secret (no run of zeros a wiped block could match).
+/// A distinctive 32-byte secret (no run of zeros a wiped block could match). Seeds are 97
+/// apart in the sequence, so two seeds' secrets share no 16-byte run: the scanner watches every
+/// thread's frees, and `secret(n + 2)` used to be `secret(n)` shifted by two bytes, so another
+/// test's own copy of one, freed while a scan ran, was counted against the other.
 fn secret(seed: u8) -> [u8; 32] {
-    std::array::from_fn(|i| seed.wrapping_add(u8::try_from(i).unwrap()).wrapping_mul(37) | 1)
+    std::array::from_fn(|i| {
+        seed.wrapping_mul(97)
+            .wrapping_add(u8::try_from(i).unwrap())
+            .wrapping_mul(37)
+            | 1
+    })
 }
 
 use hxjwt::jwe::{self, ContentAlgorithm as Enc, Decryption, Header, Key, KeyAlgorithm as Alg};

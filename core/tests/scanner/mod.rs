@@ -18,8 +18,11 @@ pub struct Scanning;
 // about to free (`layout.size()` bytes from `ptr`, all owned by the caller until the call).
 unsafe impl GlobalAlloc for Scanning {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // Zeroed, so that what a block holds when it is freed was written during its life: the C
+        // allocator hands out freed memory as it was, and a block partly written during a scan
+        // would otherwise show a secret freed (and counted, or freed before the scan) earlier.
         // SAFETY: forwarded as is.
-        unsafe { System.alloc(layout) }
+        unsafe { System.alloc_zeroed(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if WATCHING.load(Ordering::SeqCst) && layout.size() >= 16 {
