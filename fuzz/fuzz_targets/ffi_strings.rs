@@ -593,9 +593,15 @@ fuzz_target!(|data: &[u8]| {
             if checked(status, out, s, args.bad_required(0), text) {
                 unsafe { hx_replay_store_free(out) };
             } else if let Some(url) = args.parts.first().and_then(|p| p.to_str().ok()) {
+                // The password of the URL's authority only: a scheme is followed by "://"
+                // before any '/', '?' or '#', and the authority ends at the first of them (an
+                // input whose "password" sat in the query string, which the message may quote
+                // as an unknown parameter, was a false alarm).
                 let password = url
                     .split_once("://")
-                    .and_then(|(_, rest)| rest.split_once('@'))
+                    .filter(|(scheme, _)| !scheme.contains(['/', '?', '#']))
+                    .and_then(|(_, rest)| rest.split(['/', '?', '#']).next())
+                    .and_then(|authority| authority.rsplit_once('@'))
                     .and_then(|(userinfo, _)| userinfo.split_once(':'))
                     .map(|(_, pw)| pw);
                 if let Some(pw) =
