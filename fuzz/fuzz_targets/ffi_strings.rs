@@ -569,7 +569,10 @@ fuzz_target!(|data: &[u8]| {
             ) {
                 let token = CString::new(take_string(out)).expect("a token has no NUL");
                 let validated = validate(token.as_ptr(), ptr::null(), &args, false);
-                if name.to_bytes() == b"bob.service" {
+                // hx_create_jwt does not bound the token; bob's validation refuses one over its
+                // policy's limit (64 KiB by default) as Malformed (checked by `validate`).
+                let too_long = token.as_bytes().len() > hxjwt::hx1::DEFAULT_MAX_TOKEN_LEN;
+                if name.to_bytes() == b"bob.service" && !too_long {
                     assert_eq!(
                         validated.as_deref(),
                         Some(payload),
