@@ -375,7 +375,7 @@ pub fn explain(token: &str, keys: &impl VerifyingKeys, v: &Validation) -> Report
             rep.record(
                 "signature",
                 "verified",
-                jws::verify_with(candidates, alg, signed, &signature).map(|_| ()),
+                jws::verify_with(candidates, alg, signed.as_bytes(), &signature).map(|_| ()),
             )
         });
     match verified {

@@ -167,16 +167,42 @@ pub(crate) fn check_object(bytes: &[u8], max_depth: usize, what: &str) -> Result
 /// names of all its members, picked out of the claims' JSON text in one pass with the checks of
 /// [`parse_object`] (strict JSON, no duplicate member at any level, bounded depth), without
 /// building the other values: what the claim checks need when the caller wants the claims as
-/// its own type, not as a map.
+/// its own type, not as a map. Strings are borrowed from the text when they have no escapes: a
+/// view of a typical token allocates nothing.
 pub(crate) struct ClaimsView<'a> {
-    members: Vec<Cow<'a, str>>,
-    /// Beyond this many members, a set answers "seen before?" instead of a scan.
-    index: Option<HashSet<Cow<'a, str>>>,
-    registered: [Option<Value>; REGISTERED.len()],
+    seen: Seen<'a>,
+    registered: [Option<ViewClaim<'a>>; REGISTERED.len()],
+}
+
+/// A registered claim as the view keeps it: only what the checks can use.
+#[derive(Debug)]
+enum ViewClaim<'a> {
+    Null,
+    Str(Cow<'a, str>),
+    Number(serde_json::Number),
+    /// An array whose elements are all strings (`aud`).
+    Strings(Vec<Cow<'a, str>>),
+    /// Anything else (a boolean, an object, an array holding a non-string).
+    Other,
 }
 
 const REGISTERED: [&str; 7] = ["exp", "nbf", "iat", "aud", "iss", "sub", "jti"];
-/// Up to this many members, duplicates are found by a scan (no allocation beyond the list).
+
+/// The position of `name` in [`REGISTERED`].
+fn registered_index(name: &str) -> Option<usize> {
+    match name {
+        "exp" => Some(0),
+        "nbf" => Some(1),
+        "iat" => Some(2),
+        "aud" => Some(3),
+        "iss" => Some(4),
+        "sub" => Some(5),
+        "jti" => Some(6),
+        _ => None,
+    }
+}
+/// Up to this many members, duplicates are found by a scan of names kept inline (no
+/// allocation); beyond it, a set.
 const SCAN_LIMIT: usize = 16;
 
 impl<'a> ClaimsView<'a> {
@@ -190,57 +216,152 @@ impl<'a> ClaimsView<'a> {
         let depth = max_depth
             .checked_sub(1)
             .ok_or_else(|| Error::malformed(format!("{what} is nested too deeply")))?;
-        de::Deserializer::deserialize_map(&mut de, ViewVisitor { depth })
-            .and_then(|v| de.end().map(|()| v))
-            .map_err(|e| Error::malformed(format!("{what} is not valid JSON: {}", describe(&e))))
+        // Filled in place: the view is large (its names are kept inline), and moving it out of
+        // serde's results would copy it each time.
+        let mut view = ClaimsView {
+            seen: Seen::new(),
+            registered: Default::default(),
+        };
+        de::Deserializer::deserialize_map(
+            &mut de,
+            ViewVisitor {
+                depth,
+                out: &mut view,
+            },
+        )
+        .and_then(|()| de.end())
+        .map_err(|e| Error::malformed(format!("{what} is not valid JSON: {}", describe(&e))))?;
+        Ok(view)
     }
 }
 
 impl crate::jws::validation::ClaimLookup for ClaimsView<'_> {
-    fn get(&self, name: &str) -> Option<&Value> {
-        let i = REGISTERED.iter().position(|r| *r == name)?;
-        self.registered.get(i)?.as_ref()
+    fn claim(&self, name: &str) -> Option<Claim<'_>> {
+        let i = registered_index(name)?;
+        Some(match self.registered.get(i)?.as_ref()? {
+            ViewClaim::Null => Claim::Null,
+            ViewClaim::Str(s) => Claim::Str(s),
+            ViewClaim::Number(n) => Claim::Number(n),
+            ViewClaim::Strings(list) => Claim::Strings(StrList::Cows(list)),
+            ViewClaim::Other => Claim::Other,
+        })
     }
     fn contains(&self, name: &str) -> bool {
-        match &self.index {
-            Some(set) => set.contains(name),
-            None => self.members.iter().any(|m| m == name),
+        self.seen.contains(name)
+    }
+}
+
+/// A claim's value as the claim checks read it, borrowed from a parsed map or a
+/// [`ClaimsView`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Claim<'a> {
+    /// `null`.
+    Null,
+    /// A string.
+    Str(&'a str),
+    /// A number.
+    Number(&'a serde_json::Number),
+    /// An array of strings only.
+    Strings(StrList<'a>),
+    /// Anything else.
+    Other,
+}
+
+impl<'a> Claim<'a> {
+    /// The claim of a parsed JSON value.
+    pub(crate) fn of(value: &'a Value) -> Claim<'a> {
+        match value {
+            Value::Null => Claim::Null,
+            Value::String(s) => Claim::Str(s),
+            Value::Number(n) => Claim::Number(n),
+            Value::Array(items) if items.iter().all(Value::is_string) => {
+                Claim::Strings(StrList::Values(items))
+            }
+            _ => Claim::Other,
+        }
+    }
+
+    /// The string, if the claim is one.
+    pub(crate) fn as_str(self) -> Option<&'a str> {
+        match self {
+            Claim::Str(s) => Some(s),
+            _ => None,
         }
     }
 }
 
-/// Member names seen in one object: a scan while few, a set beyond [`SCAN_LIMIT`].
+/// The strings of an array claim: JSON values known to be strings, or the view's strings.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum StrList<'a> {
+    /// From a parsed map (every element is a string).
+    Values(&'a [Value]),
+    /// From a [`ClaimsView`].
+    Cows(&'a [Cow<'a, str>]),
+}
+
+impl<'a> StrList<'a> {
+    /// The strings, in order.
+    pub(crate) fn iter(self) -> impl Iterator<Item = &'a str> {
+        let (values, cows) = match self {
+            StrList::Values(v) => (v, &[][..]),
+            StrList::Cows(c) => (&[][..], c),
+        };
+        values
+            .iter()
+            .filter_map(Value::as_str)
+            .chain(cows.iter().map(AsRef::as_ref))
+    }
+}
+
+/// Member names seen in one object: kept inline and scanned while few, in a set beyond
+/// [`SCAN_LIMIT`].
 struct Seen<'a> {
-    list: Vec<Cow<'a, str>>,
+    inline: [Cow<'a, str>; SCAN_LIMIT],
+    len: usize,
     index: Option<HashSet<Cow<'a, str>>>,
 }
 
 impl<'a> Seen<'a> {
     fn new() -> Self {
         Seen {
-            list: Vec::with_capacity(8),
+            inline: Default::default(),
+            len: 0,
             index: None,
+        }
+    }
+
+    fn listed(&self) -> &[Cow<'a, str>] {
+        self.inline.get(..self.len).unwrap_or_default()
+    }
+
+    /// Whether a member of this name was seen.
+    fn contains(&self, name: &str) -> bool {
+        match &self.index {
+            Some(set) => set.contains(name),
+            None => self.listed().iter().any(|m| m == name),
         }
     }
 
     /// Records `key`; an error if it was already there.
     fn insert<E: de::Error>(&mut self, key: Cow<'a, str>) -> Result<(), E> {
-        let dup = match &mut self.index {
-            Some(set) => !set.insert(key.clone()),
-            None => self.list.contains(&key),
-        };
-        if dup {
+        if self.contains(&key) {
             return Err(E::custom(format_args!(
                 "duplicate member {}",
                 crate::error::quote(&key)
             )));
         }
-        if self.index.is_none() && self.list.len() == SCAN_LIMIT {
-            let mut set: HashSet<Cow<'a, str>> = self.list.iter().cloned().collect();
-            set.insert(key.clone());
+        if let Some(set) = &mut self.index {
+            set.insert(key);
+        } else if let Some(slot) = self.inline.get_mut(self.len) {
+            *slot = key;
+            self.len += 1;
+        } else {
+            let mut set: HashSet<Cow<'a, str>> =
+                self.inline.iter_mut().map(std::mem::take).collect();
+            set.insert(key);
+            self.len = 0;
             self.index = Some(set);
         }
-        self.list.push(key);
         Ok(())
     }
 }
@@ -271,39 +392,97 @@ impl<'de> Visitor<'de> for KeySeed {
     }
 }
 
-struct ViewVisitor {
+struct ViewVisitor<'x, 'de> {
     depth: usize,
+    out: &'x mut ClaimsView<'de>,
 }
 
-impl<'de> Visitor<'de> for ViewVisitor {
-    type Value = ClaimsView<'de>;
+impl<'de> Visitor<'de> for ViewVisitor<'_, 'de> {
+    type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut seen = Seen::new();
-        let mut registered: [Option<Value>; REGISTERED.len()] = Default::default();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let ClaimsView { seen, registered } = self.out;
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            let slot = REGISTERED
-                .iter()
-                .position(|r| *r == key)
-                .and_then(|i| registered.get_mut(i));
+            let slot = registered_index(&key).and_then(|i| registered.get_mut(i));
             seen.insert(key)?;
             match slot {
                 Some(slot) => {
-                    *slot = Some(map.next_value_seed(Strict {
-                        depth: self.depth,
-                        max_items: usize::MAX,
-                    })?);
+                    *slot = Some(map.next_value_seed(ClaimSeed { depth: self.depth })?);
                 }
                 None => map.next_value_seed(Skip { depth: self.depth })?,
             }
         }
-        Ok(ClaimsView {
-            members: seen.list,
-            index: seen.index,
-            registered,
-        })
+        Ok(())
+    }
+}
+
+/// A registered claim's value: kept as a [`ViewClaim`], walked with the strict checks.
+#[derive(Clone, Copy)]
+struct ClaimSeed {
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ClaimSeed {
+    type Value = ViewClaim<'de>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ClaimSeed {
+    type Value = ViewClaim<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(ViewClaim::Str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(ViewClaim::Str(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(ViewClaim::Str(Cow::Owned(v)))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(ViewClaim::Other)
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(ViewClaim::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(ViewClaim::Number(v.into()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        serde_json::Number::from_f64(v)
+            .map(ViewClaim::Number)
+            .ok_or_else(|| E::custom("number out of range"))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(ViewClaim::Null)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(ViewClaim::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let depth = self
+            .depth
+            .checked_sub(1)
+            .ok_or_else(|| de::Error::custom("nesting too deep"))?;
+        let mut strings = Some(Vec::new());
+        while let Some(item) = seq.next_element_seed(MaybeStr { depth })? {
+            match (item, &mut strings) {
+                (Some(s), Some(list)) => list.push(s),
+                _ => strings = None,
+            }
+        }
+        Ok(strings.map_or(ViewClaim::Other, ViewClaim::Strings))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Skip { depth: self.depth }
+            .visit_map(map)
+            .map(|()| ViewClaim::Other)
     }
 }
 
@@ -316,9 +495,10 @@ pub(crate) const HEADER_STRINGS: [&str; 7] = ["alg", "enc", "zip", "kid", "typ",
 /// [`HEADER_STRINGS`] (borrowed from the input when they have no escapes) and the names of all
 /// members: what a JWE's header checks need, without building a map.
 pub(crate) struct HeaderView<'a> {
-    names: Vec<Cow<'a, str>>,
-    index: Option<HashSet<Cow<'a, str>>>,
+    seen: Seen<'a>,
     strings: [Option<Cow<'a, str>>; HEADER_STRINGS.len()],
+    /// `b64`: `None` when absent, `Some(true)` when it is `true`, `Some(false)` otherwise.
+    b64: Option<bool>,
 }
 
 impl<'a> HeaderView<'a> {
@@ -331,9 +511,21 @@ impl<'a> HeaderView<'a> {
         let depth = max_depth
             .checked_sub(1)
             .ok_or_else(|| Error::malformed(format!("{what} is nested too deeply")))?;
-        de::Deserializer::deserialize_map(&mut de, HeaderVisitor { depth })
-            .and_then(|v| de.end().map(|()| v))
-            .map_err(|e| Error::malformed(format!("{what} is not valid JSON: {}", describe(&e))))
+        let mut view = HeaderView {
+            seen: Seen::new(),
+            strings: Default::default(),
+            b64: None,
+        };
+        de::Deserializer::deserialize_map(
+            &mut de,
+            HeaderVisitor {
+                depth,
+                out: &mut view,
+            },
+        )
+        .and_then(|()| de.end())
+        .map_err(|e| Error::malformed(format!("{what} is not valid JSON: {}", describe(&e))))?;
+        Ok(view)
     }
 
     /// The string value of `name` (one of [`HEADER_STRINGS`]); `None` when absent, not a
@@ -343,29 +535,38 @@ impl<'a> HeaderView<'a> {
         self.strings.get(i)?.as_deref()
     }
 
+    /// The string value of `name`, as borrowed from the input (`Cow::Borrowed`) or unescaped.
+    pub(crate) fn get_cow(&self, name: &str) -> Option<&Cow<'a, str>> {
+        let i = HEADER_STRINGS.iter().position(|n| *n == name)?;
+        self.strings.get(i)?.as_ref()
+    }
+
     /// Whether the header has a member of this name.
     pub(crate) fn contains(&self, name: &str) -> bool {
-        match &self.index {
-            Some(set) => set.contains(name),
-            None => self.names.iter().any(|m| m == name),
-        }
+        self.seen.contains(name)
+    }
+
+    /// `b64`: `None` when absent, whether it is `true` otherwise.
+    pub(crate) fn b64(&self) -> Option<bool> {
+        self.b64
     }
 }
 
-struct HeaderVisitor {
+struct HeaderVisitor<'x, 'de> {
     depth: usize,
+    out: &'x mut HeaderView<'de>,
 }
 
-impl<'de> Visitor<'de> for HeaderVisitor {
-    type Value = HeaderView<'de>;
+impl<'de> Visitor<'de> for HeaderVisitor<'_, 'de> {
+    type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut seen = Seen::new();
-        let mut strings: [Option<Cow<'de, str>>; HEADER_STRINGS.len()] = Default::default();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let HeaderView { seen, strings, b64 } = self.out;
         while let Some(key) = map.next_key_seed(KeySeed)? {
             let slot = HEADER_STRINGS.iter().position(|n| *n == key);
+            let is_b64 = key == "b64";
             seen.insert(key)?;
             match slot {
                 Some(i) => {
@@ -376,14 +577,17 @@ impl<'de> Visitor<'de> for HeaderVisitor {
                         *s = value;
                     }
                 }
+                None if is_b64 => {
+                    let value = map.next_value_seed(Strict {
+                        depth: self.depth,
+                        max_items: usize::MAX,
+                    })?;
+                    *b64 = Some(value == Value::Bool(true));
+                }
                 None => map.next_value_seed(Skip { depth: self.depth })?,
             }
         }
-        Ok(HeaderView {
-            names: seen.list,
-            index: seen.index,
-            strings,
-        })
+        Ok(())
     }
 }
 

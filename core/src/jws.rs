@@ -25,6 +25,7 @@
 
 mod alg;
 mod backend;
+mod decoded;
 pub mod helpers;
 pub(crate) mod key;
 mod keyset;
@@ -39,6 +40,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 pub use alg::{Algorithm, KeyType};
+pub use decoded::DecodedHeader;
+pub(crate) use decoded::HeaderLookup;
 pub use key::Key;
 pub use keyset::{KeySet, MAX_JWKS_BYTES, MAX_KEYS, MAX_KEYS_TRIED, SkippedKey};
 pub use parts::{Curve, RSA_MAX_BITS, RSA_MIN_BITS};
@@ -47,6 +50,7 @@ pub use validation::{DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKEN_LEN, Validation};
 pub use crate::explain::{Check, Outcome, Report, explain};
 
 use crate::error::{Error, ErrorKind, Result, quote};
+use crate::json::HeaderView;
 use crate::{b64, json};
 
 /// The name of the asymmetric-crypto backend compiled in (`"aws-lc-rs"` or `"RustCrypto"`).
@@ -87,7 +91,12 @@ impl Header {
         }
     }
 
+    /// The header's JSON text, members in name order (`alg`, `cty`, `kid`, `typ`, then the
+    /// others merged in): written directly when there are no extra members.
     fn to_json(&self, key: &Key) -> Result<String> {
+        if self.extra.is_empty() {
+            return Ok(self.plain_json(key));
+        }
         let mut m = Map::new();
         m.insert("alg".into(), self.alg.name().into());
         if let Some(typ) = &self.typ {
@@ -110,13 +119,54 @@ impl Header {
         }
         serde_json::to_string(&m).map_err(|e| Error::invalid_argument(format!("header: {e}")))
     }
+
+    /// [`to_json`](Self::to_json) without extra members: the same text, no map built.
+    fn plain_json(&self, key: &Key) -> String {
+        let kid = self.kid.as_deref().or(key.kid());
+        let strings = [
+            ("cty", self.cty.as_deref()),
+            ("kid", kid),
+            ("typ", self.typ.as_deref()),
+        ];
+        let len = strings
+            .iter()
+            .map(|(_, v)| v.map_or(0, |v| v.len() * 6 + 9))
+            .sum::<usize>();
+        let mut out = String::with_capacity(24 + len);
+        out.push_str("{\"alg\":\"");
+        out.push_str(self.alg.name());
+        out.push('"');
+        for (name, value) in strings {
+            if let Some(value) = value {
+                out.push_str(",\"");
+                out.push_str(name);
+                out.push_str("\":");
+                json_string(&mut out, value);
+            }
+        }
+        out.push('}');
+        out
+    }
+}
+
+/// Appends `s` as a JSON string, escaped as `serde_json` escapes it.
+fn json_string(out: &mut String, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        // Rare: let serde_json escape it (a `&str` always serializes).
+        out.push_str(&Value::from(s).to_string());
+    }
 }
 
 /// A verified token: its header and its claims.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TokenData<T> {
-    /// The protected header, as sent.
-    pub header: Map<String, Value>,
+    /// The protected header, as sent: its JSON text, `kid`, `typ` and `cty` at hand, any other
+    /// member by [`DecodedHeader::get`] or [`DecodedHeader::to_map`].
+    pub header: DecodedHeader,
     /// The algorithm that verified it.
     pub alg: Algorithm,
     /// The claims.
@@ -129,11 +179,49 @@ pub trait VerifyingKeys {
     /// The keys to try for a token with this `kid` and `alg`: borrowed from `self`, or owned
     /// (cloning a [`Key`] is cheap) when they come from a cache that may change meanwhile.
     fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<Cow<'_, Key>>>;
+
+    /// Verifies `signature` over `signed` with the first of the
+    /// [`candidates`](Self::candidates) that accepts it, and returns that key; with no
+    /// candidate, [`KeyNotFound`](ErrorKind::KeyNotFound), and when none verifies, the last
+    /// one's error. Override it only to skip building the list (as a single [`Key`] does): the
+    /// outcome must be the same.
+    fn verify_signature(
+        &self,
+        kid: Option<&str>,
+        alg: Algorithm,
+        signed: &[u8],
+        signature: &[u8],
+    ) -> Result<Cow<'_, Key>> {
+        let candidates = self.candidates(kid, alg)?;
+        verify_with(candidates, alg, signed, signature)
+    }
+
+    /// Whether verifying with these keys is only microseconds of work that waits on nothing:
+    /// HMAC secrets held in memory. Defaults to `false` (a remote key set may fetch; RSA, ECDSA
+    /// and Ed25519 verifies take tens of microseconds). See [`Validation::is_cheap`].
+    fn is_cheap(&self) -> bool {
+        false
+    }
 }
 
 impl VerifyingKeys for Key {
     fn candidates(&self, _kid: Option<&str>, _alg: Algorithm) -> Result<Vec<Cow<'_, Key>>> {
         Ok(vec![Cow::Borrowed(self)])
+    }
+
+    fn verify_signature(
+        &self,
+        _kid: Option<&str>,
+        alg: Algorithm,
+        signed: &[u8],
+        signature: &[u8],
+    ) -> Result<Cow<'_, Key>> {
+        self.verify(alg, signed, signature)
+            .map(|()| Cow::Borrowed(self))
+    }
+
+    fn is_cheap(&self) -> bool {
+        self.key_type() == KeyType::Hmac
     }
 }
 
@@ -145,17 +233,45 @@ impl VerifyingKeys for KeySet {
             .map(Cow::Borrowed)
             .collect())
     }
+
+    fn is_cheap(&self) -> bool {
+        self.keys().iter().all(|k| k.key_type() == KeyType::Hmac)
+    }
 }
 
 impl<T: VerifyingKeys + ?Sized> VerifyingKeys for &T {
     fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<Cow<'_, Key>>> {
         (**self).candidates(kid, alg)
     }
+    fn verify_signature(
+        &self,
+        kid: Option<&str>,
+        alg: Algorithm,
+        signed: &[u8],
+        signature: &[u8],
+    ) -> Result<Cow<'_, Key>> {
+        (**self).verify_signature(kid, alg, signed, signature)
+    }
+    fn is_cheap(&self) -> bool {
+        (**self).is_cheap()
+    }
 }
 
 impl<T: VerifyingKeys + ?Sized> VerifyingKeys for std::sync::Arc<T> {
     fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<Cow<'_, Key>>> {
         (**self).candidates(kid, alg)
+    }
+    fn verify_signature(
+        &self,
+        kid: Option<&str>,
+        alg: Algorithm,
+        signed: &[u8],
+        signature: &[u8],
+    ) -> Result<Cow<'_, Key>> {
+        (**self).verify_signature(kid, alg, signed, signature)
+    }
+    fn is_cheap(&self) -> bool {
+        (**self).is_cheap()
     }
 }
 
@@ -181,7 +297,13 @@ pub fn encode_json(header: &Header, claims_json: &str, key: &Key) -> Result<Stri
 fn encode_bytes(header: &Header, claims: &[u8], key: &Key) -> Result<String> {
     key.check(header.alg, true)?;
     let header_json = header.to_json(key)?;
-    let mut token = String::with_capacity((header_json.len() + claims.len()) * 4 / 3 + 400);
+    let b64_len = |n: usize| (n * 4).div_ceil(3);
+    let mut token = String::with_capacity(
+        b64_len(header_json.len())
+            + b64_len(claims.len())
+            + 2
+            + b64_len(header.alg.signature_len_hint()),
+    );
     b64::encode_into(header_json.as_bytes(), &mut token);
     token.push('.');
     b64::encode_into(claims, &mut token);
@@ -208,34 +330,51 @@ impl Scratch {
     }
 }
 
-/// The parts of a compact token, decoded and with the header checked, before the signature.
-struct Parsed<'a> {
-    signed: &'a str,
-    header: Map<String, Value>,
+/// A token whose signature verified, handed to the caller's `finish` by [`verified`]: its header
+/// (the decoded text and a view of it), the algorithm, the payload and the key that verified it.
+struct Verified<'a, 'k> {
+    header_json: &'a [u8],
+    header: &'a HeaderView<'a>,
     alg: Algorithm,
     payload: Vec<u8>,
-    signature: Cow<'a, [u8]>,
+    key: Cow<'k, Key>,
 }
 
-fn parse<'a>(token: &'a str, v: &Validation, scratch: &'a mut Scratch) -> Result<Parsed<'a>> {
+impl Verified<'_, '_> {
+    fn header(&self) -> Result<DecodedHeader> {
+        DecodedHeader::new(self.header_json, self.header)
+    }
+}
+
+/// Checks the header, decodes the segments and verifies the signature (every step decode takes
+/// before the claims), then hands the result to `finish`. The header is decoded onto the stack
+/// and read as a [`HeaderView`] (its strings borrowed, nothing built); a token whose header is
+/// refused costs no more than its header.
+fn verified<'k, R>(
+    token: &str,
+    keys: &'k impl VerifyingKeys,
+    v: &Validation,
+    finish: impl FnOnce(Verified<'_, 'k>) -> Result<R>,
+) -> Result<R> {
+    let mut scratch = Scratch::new();
     let (h, p, s) = split(token, v)?;
-    let header = parse_header(h, v, &mut scratch.header)?;
+    let header_json = b64::decode_buf(h, &mut scratch.header, "header segment")?;
+    let header = HeaderView::parse(&header_json, v.max_depth, "header")?;
     let alg = header_alg(&header)?;
     v.check_algorithm(alg)?;
     check_crit(&header)?;
     check_members(&header)?;
     v.check_typ(&header)?;
-    // The payload and signature are decoded only for a header that passed: a token whose
-    // header is refused costs no more than its header.
     let payload = b64::decode(p, "payload segment")?;
     let signature = b64::decode_buf(s, &mut scratch.signature, "signature segment")?;
     let signed = signed_part(token, h, p)?;
-    Ok(Parsed {
-        signed,
-        header,
+    let key = keys.verify_signature(header.get("kid"), alg, signed.as_bytes(), &signature)?;
+    finish(Verified {
+        header_json: &header_json,
+        header: &header,
         alg,
         payload,
-        signature,
+        key,
     })
 }
 
@@ -278,30 +417,30 @@ pub(crate) fn parse_header(
 }
 
 /// The header's `alg`, a supported algorithm (whether it is accepted is the validation's).
-pub(crate) fn header_alg(header: &Map<String, Value>) -> Result<Algorithm> {
-    match header.get("alg") {
-        Some(Value::String(name)) => Algorithm::from_name(name).ok_or_else(|| {
+pub(crate) fn header_alg(header: &impl HeaderLookup) -> Result<Algorithm> {
+    match header.string("alg") {
+        Some(name) => Algorithm::from_name(name).ok_or_else(|| {
             Error::new(
                 ErrorKind::UnsupportedAlgorithm,
                 format!("alg {} is not supported", quote(name)),
             )
         }),
-        Some(_) => Err(Error::malformed("header member \"alg\" is not a string")),
+        None if header.has("alg") => Err(Error::malformed("header member \"alg\" is not a string")),
         None => Err(Error::malformed("header has no \"alg\"")),
     }
 }
 
 /// No `crit`, no `b64: false`.
-pub(crate) fn check_crit(header: &Map<String, Value>) -> Result<()> {
-    if header.contains_key("crit") {
+pub(crate) fn check_crit(header: &impl HeaderLookup) -> Result<()> {
+    if header.has("crit") {
         return Err(Error::new(
             ErrorKind::UnknownHeader,
             "header has \"crit\": hxjwt understands no critical extensions",
         ));
     }
-    match header.get("b64") {
-        None | Some(Value::Bool(true)) => Ok(()),
-        Some(_) => Err(Error::new(
+    match header.b64() {
+        None | Some(true) => Ok(()),
+        Some(false) => Err(Error::new(
             ErrorKind::UnknownHeader,
             "unencoded payloads (\"b64\": false, RFC 7797) are not supported",
         )),
@@ -309,9 +448,9 @@ pub(crate) fn check_crit(header: &Map<String, Value>) -> Result<()> {
 }
 
 /// `kid`, `typ` and `cty`, when present, are strings.
-pub(crate) fn check_members(header: &Map<String, Value>) -> Result<()> {
+pub(crate) fn check_members(header: &impl HeaderLookup) -> Result<()> {
     for member in ["kid", "typ", "cty"] {
-        if header.get(member).is_some_and(|m| !m.is_string()) {
+        if header.has(member) && header.string(member).is_none() {
             return Err(Error::malformed(format!(
                 "header member \"{member}\" is not a string"
             )));
@@ -337,17 +476,21 @@ pub fn decode<T: DeserializeOwned>(
     keys: &impl VerifyingKeys,
     v: &Validation,
 ) -> Result<TokenData<T>> {
-    let data = decode_bytes(token, keys, v)?;
-    let claims = serde_json::from_slice(&data.claims).map_err(|e| {
-        Error::new(
-            ErrorKind::InvalidClaim,
-            format!("the claims do not fit the type expected: {e}"),
-        )
-    })?;
-    Ok(TokenData {
-        header: data.header,
-        alg: data.alg,
-        claims,
+    verified(token, keys, v, |t| {
+        let view = json::ClaimsView::parse(&t.payload, v.max_depth, "claims")?;
+        v.check_claims_in(&view)?;
+        let claims = serde_json::from_slice(&t.payload).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidClaim,
+                format!("the claims do not fit the type expected: {e}"),
+            )
+        })?;
+        v.check_replay(&view, &t.key)?;
+        Ok(TokenData {
+            header: t.header()?,
+            alg: t.alg,
+            claims,
+        })
     })
 }
 
@@ -368,17 +511,16 @@ pub fn decode_bytes(
     keys: &impl VerifyingKeys,
     v: &Validation,
 ) -> Result<TokenData<Vec<u8>>> {
-    let mut scratch = Scratch::new();
-    let parsed = parse(token, v, &mut scratch)?;
-    let key = verify_parsed(&parsed, keys)?;
-    let view = json::ClaimsView::parse(&parsed.payload, v.max_depth, "claims")?;
-    v.check_claims_in(&view)?;
-    v.check_replay(&view, &key)?;
-    drop(view);
-    Ok(TokenData {
-        header: parsed.header,
-        alg: parsed.alg,
-        claims: parsed.payload,
+    verified(token, keys, v, |t| {
+        let view = json::ClaimsView::parse(&t.payload, v.max_depth, "claims")?;
+        v.check_claims_in(&view)?;
+        v.check_replay(&view, &t.key)?;
+        drop(view);
+        Ok(TokenData {
+            header: t.header()?,
+            alg: t.alg,
+            claims: t.payload,
+        })
     })
 }
 
@@ -388,16 +530,15 @@ pub fn decode_claims(
     keys: &impl VerifyingKeys,
     v: &Validation,
 ) -> Result<TokenData<Map<String, Value>>> {
-    let mut scratch = Scratch::new();
-    let parsed = parse(token, v, &mut scratch)?;
-    let key = verify_parsed(&parsed, keys)?;
-    let claims = json::parse_object(&parsed.payload, v.max_depth, "claims")?;
-    v.check_claims(&claims)?;
-    v.check_replay(&claims, &key)?;
-    Ok(TokenData {
-        header: parsed.header,
-        alg: parsed.alg,
-        claims,
+    verified(token, keys, v, |t| {
+        let claims = json::parse_object(&t.payload, v.max_depth, "claims")?;
+        v.check_claims(&claims)?;
+        v.check_replay(&claims, &t.key)?;
+        Ok(TokenData {
+            header: t.header()?,
+            alg: t.alg,
+            claims,
+        })
     })
 }
 
@@ -408,29 +549,22 @@ pub fn verify(
     keys: &impl VerifyingKeys,
     v: &Validation,
 ) -> Result<TokenData<Vec<u8>>> {
-    let mut scratch = Scratch::new();
-    let parsed = parse(token, v, &mut scratch)?;
-    verify_parsed(&parsed, keys)?;
-    Ok(TokenData {
-        header: parsed.header,
-        alg: parsed.alg,
-        claims: parsed.payload,
+    verified(token, keys, v, |t| {
+        Ok(TokenData {
+            header: t.header()?,
+            alg: t.alg,
+            claims: t.payload,
+        })
     })
-}
-
-/// Verifies the signature with the first candidate key that accepts it, and returns that key.
-fn verify_parsed<'k>(parsed: &Parsed<'_>, keys: &'k impl VerifyingKeys) -> Result<Cow<'k, Key>> {
-    let candidates = candidates(&parsed.header, parsed.alg, keys)?;
-    verify_with(candidates, parsed.alg, parsed.signed, &parsed.signature)
 }
 
 /// The keys to try, selected by the header's `kid` and the algorithm: at least one.
 pub(crate) fn candidates<'k>(
-    header: &Map<String, Value>,
+    header: &impl HeaderLookup,
     alg: Algorithm,
     keys: &'k impl VerifyingKeys,
 ) -> Result<Vec<Cow<'k, Key>>> {
-    let kid = header.get("kid").and_then(Value::as_str);
+    let kid = header.string("kid");
     let candidates = keys.candidates(kid, alg)?;
     if candidates.is_empty() {
         return Err(Error::new(
@@ -445,12 +579,12 @@ pub(crate) fn candidates<'k>(
 pub(crate) fn verify_with<'k>(
     candidates: Vec<Cow<'k, Key>>,
     alg: Algorithm,
-    signed: &str,
+    signed: &[u8],
     signature: &[u8],
 ) -> Result<Cow<'k, Key>> {
     let mut last = None;
     for key in candidates {
-        match key.verify(alg, signed.as_bytes(), signature) {
+        match key.verify(alg, signed, signature) {
             Ok(()) => return Ok(key),
             Err(e) => last = Some(e),
         }

@@ -43,9 +43,22 @@ fn decode(
         }
         Ok(data) => {
             assert!(v.algorithms.contains(&data.alg));
-            assert_eq!(data.header["alg"], data.alg.name());
-            assert!(!data.header.contains_key("crit"));
-            assert_eq!(jws::decode_header(token).expect("header"), data.header);
+            let header = data.header.to_map();
+            assert_eq!(header["alg"], data.alg.name());
+            assert!(!header.contains_key("crit"));
+            assert_eq!(jws::decode_header(token).expect("header"), header);
+            // The members at hand are the map's.
+            for (name, at_hand) in [
+                ("kid", data.header.kid()),
+                ("typ", data.header.typ()),
+                ("cty", data.header.cty()),
+            ] {
+                assert_eq!(
+                    header.get(name).and_then(serde_json::Value::as_str),
+                    at_hand,
+                    "{name}"
+                );
+            }
             let again = jws::decode_claims(token, &w.keyset, v).expect("decodes again");
             assert_eq!(
                 (&again.header, again.alg, &again.claims),
@@ -53,7 +66,7 @@ fn decode(
             );
             v.check_claims(&data.claims).expect("the claims pass again");
             // One key of the set verifies it alone.
-            let kid = data.header.get("kid").and_then(serde_json::Value::as_str);
+            let kid = data.header.kid();
             let candidates = w.keyset.select(kid, data.alg).expect("a key was selected");
             assert!(
                 candidates
@@ -85,9 +98,10 @@ fn signed(header: &[u8], payload: &[u8], v: &Validation) {
             "a token signed with HS256 accepted as another alg"
         );
         assert_eq!(
-            json::parse_object(header, 64, "header").ok().as_ref(),
-            Some(&data.header)
+            json::parse_object(header, 64, "header").ok(),
+            Some(data.header.to_map())
         );
+        assert_eq!(data.header.json().as_bytes(), header);
         assert_eq!(
             json::parse_object(payload, 64, "claims").ok().as_ref(),
             Some(&data.claims)

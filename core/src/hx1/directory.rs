@@ -36,6 +36,14 @@ pub trait Directory: Send + Sync {
     fn resolve_all(&self, name: &str) -> Result<Vec<MachineToken>> {
         Ok(self.resolve(name)?.into_iter().collect())
     }
+
+    /// Whether an answer never waits on anything outside this process's memory (a file, a
+    /// server, a caller's function): a face may then keep its runtime's lock (Python's GIL)
+    /// around a call that is only a few microseconds of work, which costs less than releasing
+    /// it. Defaults to `false`, the safe answer.
+    fn is_local(&self) -> bool {
+        false
+    }
 }
 
 impl<D: Directory + ?Sized> Directory for Arc<D> {
@@ -45,6 +53,9 @@ impl<D: Directory + ?Sized> Directory for Arc<D> {
     fn resolve_all(&self, name: &str) -> Result<Vec<MachineToken>> {
         (**self).resolve_all(name)
     }
+    fn is_local(&self) -> bool {
+        (**self).is_local()
+    }
 }
 
 impl<D: Directory + ?Sized> Directory for Box<D> {
@@ -53,6 +64,9 @@ impl<D: Directory + ?Sized> Directory for Box<D> {
     }
     fn resolve_all(&self, name: &str) -> Result<Vec<MachineToken>> {
         (**self).resolve_all(name)
+    }
+    fn is_local(&self) -> bool {
+        (**self).is_local()
     }
 }
 
@@ -234,6 +248,10 @@ impl Directory for MemoryDirectory {
 
     fn resolve_all(&self, name: &str) -> Result<Vec<MachineToken>> {
         Ok(self.read().get(name).cloned().unwrap_or_default())
+    }
+
+    fn is_local(&self) -> bool {
+        true
     }
 }
 

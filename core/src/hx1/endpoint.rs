@@ -435,6 +435,32 @@ impl Endpoint {
         self.seal(recipient, plaintext, opts, material, iv)
     }
 
+    /// Whether creating or validating a token of about `len` bytes (the payload to send, or the
+    /// token received) is only a few microseconds of work that waits on nothing: `len` is at
+    /// most [`jwe::CHEAP_TOKEN_LEN`], and the directory and the replay store (if any) live in
+    /// this process's memory ([`Directory::is_local`], [`ReplayStore::is_local`]). A face over
+    /// a runtime lock (Python's GIL) keeps the lock for such a call, since releasing and taking
+    /// it back costs more than the call and, with several threads, makes them queue for it;
+    /// every other call releases it. The first message with a new peer also computes an X25519
+    /// shared key (tens of microseconds), once per peer and key.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use hxjwt::{Endpoint, Identity, MemoryDirectory};
+    /// let bob = Identity::generate("bob.service")?;
+    /// let dir = Arc::new(MemoryDirectory::new());
+    /// dir.insert(bob.machine_token());
+    /// let endpoint = Endpoint::new(bob).with_directory(dir);
+    /// assert!(endpoint.is_cheap(1_000));
+    /// assert!(!endpoint.is_cheap(1 << 20));
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
+    pub fn is_cheap(&self, len: usize) -> bool {
+        len <= jwe::CHEAP_TOKEN_LEN
+            && self.directory.as_ref().is_none_or(|d| d.is_local())
+            && self.replay.as_ref().is_none_or(|r| r.is_local())
+    }
+
     /// Validates a token whose sender (`iss`) the directory resolves. (`ValidateTokenDirect`.)
     /// Both modes are accepted, told apart by their segments: an HX1 token (3) or one of the
     /// ECDH-1PU mode (5, see [`create_1pu`](Self::create_1pu)); [`Message::protocol`] says

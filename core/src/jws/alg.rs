@@ -77,6 +77,23 @@ impl KeyType {
 }
 
 impl Algorithm {
+    /// The size of a signature, in bytes (for RSA, that of a 4096-bit key: the token's room is
+    /// grown for larger ones).
+    pub(crate) const fn signature_len_hint(self) -> usize {
+        use Algorithm::{
+            ES256, ES256K, ES384, ES512, Ed25519, EdDSA, HS256, HS384, HS512, PS256, PS384, PS512,
+            RS256, RS384, RS512,
+        };
+        match self {
+            HS256 => 32,
+            HS384 => 48,
+            HS512 | ES256 | ES256K | EdDSA | Ed25519 => 64,
+            ES384 => 96,
+            ES512 => 132,
+            RS256 | RS384 | RS512 | PS256 | PS384 | PS512 => 512,
+        }
+    }
+
     /// Every algorithm.
     pub const ALL: [Algorithm; 15] = [
         Algorithm::HS256,

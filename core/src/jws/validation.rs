@@ -10,6 +10,7 @@ use super::alg::Algorithm;
 use super::key::Key;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind, Result, quote};
+use crate::json::{Claim, StrList};
 use crate::store::{self, ReplayStore};
 
 /// The default maximum token length for standard JWTs, in bytes.
@@ -193,6 +194,28 @@ impl Validation {
         self
     }
 
+    /// Whether decoding a token of `token_len` bytes with `keys` under this validation is only
+    /// a few microseconds of work that waits on nothing: the token is at most
+    /// [`CHEAP_TOKEN_LEN`](crate::jwe::CHEAP_TOKEN_LEN), the keys are HMAC secrets in memory
+    /// ([`VerifyingKeys::is_cheap`](super::VerifyingKeys::is_cheap)) and the replay store, if
+    /// any, lives in this process ([`ReplayStore::is_local`]). A face over a runtime lock
+    /// (Python's GIL) keeps the lock for such a call and releases it for every other one.
+    ///
+    /// ```
+    /// use hxjwt::jws::{Algorithm, Key, Validation};
+    /// let v = Validation::new(&[Algorithm::HS256, Algorithm::ES256]);
+    /// let secret = Key::from_secret(&[7u8; 32])?;
+    /// assert!(v.is_cheap(&secret, 300));
+    /// assert!(!v.is_cheap(&secret, 1 << 20));
+    /// assert!(!v.is_cheap(&Key::generate(Algorithm::ES256)?, 300));
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
+    pub fn is_cheap(&self, keys: &impl super::VerifyingKeys, token_len: usize) -> bool {
+        token_len <= crate::jwe::CHEAP_TOKEN_LEN
+            && keys.is_cheap()
+            && self.replay_store.as_ref().is_none_or(|s| s.is_local())
+    }
+
     /// Records the token's `jti` in the replay store, if one is set (after every other check:
     /// only a token that would be accepted is recorded).
     pub(crate) fn check_replay(&self, claims: &impl ClaimLookup, key: &Key) -> Result<()> {
@@ -249,13 +272,13 @@ impl Validation {
         Ok(())
     }
 
-    pub(crate) fn check_typ(&self, header: &Map<String, Value>) -> Result<()> {
+    pub(crate) fn check_typ(&self, header: &impl super::HeaderLookup) -> Result<()> {
         let Some(want) = &self.typ else {
             return Ok(());
         };
-        match header.get("typ") {
-            Some(Value::String(t)) if t.eq_ignore_ascii_case(want) => Ok(()),
-            Some(Value::String(t)) => Err(Error::new(
+        match header.string("typ") {
+            Some(t) if t.eq_ignore_ascii_case(want) => Ok(()),
+            Some(t) => Err(Error::new(
                 ErrorKind::InvalidClaim,
                 format!("header typ {} is not {}", quote(t), quote(want)),
             )
@@ -347,12 +370,12 @@ impl Validation {
             report("iat", self.iat_step(iat, now, leeway))?;
         }
         report("max_age", self.max_age_step(iat, now, leeway))?;
-        report("aud", self.aud_step(claims.get("aud")))?;
-        report("iss", self.iss_step(claims.get("iss")))?;
-        report("sub", self.sub_step(claims.get("sub")))?;
-        let jti = match claims.get("jti") {
-            Some(jti) if !jti.is_string() => Step::Fail(wrong_type("jti", "a string")),
-            _ => Step::Pass,
+        report("aud", self.aud_step(claims.claim("aud")))?;
+        report("iss", self.iss_step(claims.claim("iss")))?;
+        report("sub", self.sub_step(claims.claim("sub")))?;
+        let jti = match claims.claim("jti") {
+            None | Some(Claim::Str(_)) => Step::Pass,
+            Some(_) => Step::Fail(wrong_type("jti", "a string")),
         };
         report("jti", jti)
     }
@@ -437,16 +460,16 @@ impl Validation {
         Step::Pass
     }
 
-    fn aud_step(&self, aud: Option<&Value>) -> Step {
+    fn aud_step(&self, aud: Option<Claim<'_>>) -> Step {
         if !self.validate_aud {
             return Step::Skip("validate_aud is off");
         }
         Step::from(self.check_aud(aud))
     }
 
-    fn iss_step(&self, iss: Option<&Value>) -> Step {
+    fn iss_step(&self, iss: Option<Claim<'_>>) -> Step {
         match (iss, &self.issuers) {
-            (Some(Value::String(iss)), Some(allowed)) if !allowed.iter().any(|a| a == iss) => {
+            (Some(Claim::Str(iss)), Some(allowed)) if !allowed.iter().any(|a| a == iss) => {
                 Step::Fail(
                     Error::new(
                         ErrorKind::IssuerMismatch,
@@ -455,7 +478,7 @@ impl Validation {
                     .with_claim("iss"),
                 )
             }
-            (Some(v), _) if !v.is_string() => Step::Fail(wrong_type("iss", "a string")),
+            (Some(v), _) if v.as_str().is_none() => Step::Fail(wrong_type("iss", "a string")),
             (None, Some(_)) => Step::Fail(
                 Error::new(ErrorKind::MissingClaim, "the token has no \"iss\" claim")
                     .with_claim("iss"),
@@ -464,16 +487,16 @@ impl Validation {
         }
     }
 
-    fn sub_step(&self, sub: Option<&Value>) -> Step {
+    fn sub_step(&self, sub: Option<Claim<'_>>) -> Step {
         match (sub, &self.subject) {
-            (Some(Value::String(sub)), Some(want)) if sub != want => Step::Fail(
+            (Some(Claim::Str(sub)), Some(want)) if sub != want => Step::Fail(
                 Error::new(
                     ErrorKind::InvalidClaim,
                     format!("subject {} is not {}", quote(sub), quote(want)),
                 )
                 .with_claim("sub"),
             ),
-            (Some(v), _) if !v.is_string() => Step::Fail(wrong_type("sub", "a string")),
+            (Some(v), _) if v.as_str().is_none() => Step::Fail(wrong_type("sub", "a string")),
             (None, Some(_)) => Step::Fail(
                 Error::new(ErrorKind::MissingClaim, "the token has no \"sub\" claim")
                     .with_claim("sub"),
@@ -505,10 +528,10 @@ impl Validation {
     }
 
     /// The `aud` check proper (`validate_aud` on).
-    fn check_aud(&self, aud: Option<&Value>) -> Result<()> {
-        let values: Vec<&str> = match aud {
+    fn check_aud(&self, aud: Option<Claim<'_>>) -> Result<()> {
+        let values = match aud {
             // `"aud": null` is no audience (as in PyJWT).
-            None | Some(Value::Null) => {
+            None | Some(Claim::Null) => {
                 if self.audiences.is_some() {
                     return Err(Error::new(
                         ErrorKind::MissingClaim,
@@ -518,12 +541,8 @@ impl Validation {
                 }
                 return Ok(());
             }
-            Some(Value::String(s)) => vec![s.as_str()],
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(Value::as_str)
-                .collect::<Option<_>>()
-                .ok_or_else(|| wrong_type("aud", "a string or an array of strings"))?,
+            Some(Claim::Str(s)) => Audiences::One(s),
+            Some(Claim::Strings(list)) => Audiences::List(list),
             Some(_) => return Err(wrong_type("aud", "a string or an array of strings")),
         };
         let Some(accepted) = &self.audiences else {
@@ -541,15 +560,34 @@ impl Validation {
         {
             Ok(())
         } else {
+            let listed: Vec<&str> = values.iter().collect();
             Err(Error::new(
                 ErrorKind::WrongAudience,
                 format!(
                     "the token's audience {} is not accepted",
-                    quote(&values.join(", "))
+                    quote(&listed.join(", "))
                 ),
             )
             .with_claim("aud"))
         }
+    }
+}
+
+/// The audiences of a token: one string, or an array of strings.
+#[derive(Clone, Copy)]
+enum Audiences<'a> {
+    One(&'a str),
+    List(StrList<'a>),
+}
+
+impl<'a> Audiences<'a> {
+    fn iter(self) -> impl Iterator<Item = &'a str> {
+        let (one, list) = match self {
+            Audiences::One(s) => (Some(s), None),
+            Audiences::List(l) => (None, Some(l)),
+        };
+        one.into_iter()
+            .chain(list.into_iter().flat_map(StrList::iter))
     }
 }
 
@@ -576,8 +614,8 @@ impl From<Result<()>> for Step {
 
 /// The `jti` and `exp` replay protection needs.
 fn replay_claims(claims: &impl ClaimLookup) -> Result<(&str, NumericDate)> {
-    let jti = match claims.get("jti") {
-        Some(Value::String(jti)) => jti,
+    let jti = match claims.claim("jti") {
+        Some(Claim::Str(jti)) => jti,
         Some(_) => return Err(wrong_type("jti", "a string")),
         None => {
             return Err(Error::new(
@@ -599,15 +637,16 @@ fn replay_claims(claims: &impl ClaimLookup) -> Result<(&str, NumericDate)> {
 
 /// Read access to claims by name: what the claim checks need.
 pub(crate) trait ClaimLookup {
-    /// The value of claim `name`.
-    fn get(&self, name: &str) -> Option<&Value>;
+    /// The value of claim `name`, as the checks read it. A view may answer only for the
+    /// registered claims.
+    fn claim(&self, name: &str) -> Option<Claim<'_>>;
     /// Whether the claims have a member `name` (whatever its value).
     fn contains(&self, name: &str) -> bool;
 }
 
 impl ClaimLookup for Map<String, Value> {
-    fn get(&self, name: &str) -> Option<&Value> {
-        Map::get(self, name)
+    fn claim(&self, name: &str) -> Option<Claim<'_>> {
+        Map::get(self, name).map(Claim::of)
     }
     fn contains(&self, name: &str) -> bool {
         self.contains_key(name)
@@ -673,9 +712,9 @@ pub(crate) fn numeric_date(
     name: &'static str,
 ) -> Result<Option<NumericDate>> {
     const LIMIT: f64 = 9_007_199_254_740_992.0;
-    match claims.get(name) {
+    match claims.claim(name) {
         None => Ok(None),
-        Some(Value::Number(n)) => {
+        Some(Claim::Number(n)) => {
             if let Some(i) = n.as_i64() {
                 if i.unsigned_abs() <= 1 << 53 {
                     return Ok(Some(NumericDate::Whole(i)));

@@ -59,6 +59,10 @@ impl Default for MemoryReplayStore {
 }
 
 impl ReplayStore for MemoryReplayStore {
+    fn is_local(&self) -> bool {
+        true
+    }
+
     fn check_and_insert(&self, id: &[u8], expires_at: i64, now: i64) -> Result<bool> {
         let mut seen = self.lock();
         // Forget what has expired (entries are ordered by expiry, so this stops early).

@@ -56,6 +56,13 @@ pub trait ReplayStore: Send + Sync {
         }
         Ok(first_seen)
     }
+
+    /// Whether the store lives in this process's memory (no round trip to a server): a face
+    /// may then keep its runtime's lock (Python's GIL) around a cheap call. Defaults to
+    /// `false`, the safe answer for a store that waits on a network.
+    fn is_local(&self) -> bool {
+        false
+    }
 }
 
 /// A list of revoked token ids (`jti`), each kept until the token would have expired anyway.
