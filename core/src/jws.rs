@@ -25,6 +25,7 @@
 
 mod alg;
 mod backend;
+mod cache;
 mod decoded;
 pub mod helpers;
 pub(crate) mod key;
@@ -40,6 +41,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 pub use alg::{Algorithm, KeyType};
+pub use cache::{CacheStats, CachedVerifier, DEFAULT_MAX_CACHED_TOKEN_LEN};
 pub use decoded::DecodedHeader;
 pub(crate) use decoded::HeaderLookup;
 pub use key::Key;
