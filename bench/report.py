@@ -529,6 +529,49 @@ def rust_peers_section(doc: dict[str, Any], target: Any) -> list[str]:
     return out
 
 
+def cache_section(doc: dict[str, Any]) -> list[str]:
+    """"Rust: the optional verified-token cache" (bench/rust/peers, `BENCH_ONLY=cache`): issue 16
+    item 3's bench row. No target: the rows say when the cache pays."""
+    rows = [r for r in doc["rows"] if r["group"] == "cache"]
+    mem = [r for r in doc["rows"] if r["group"] == "cache-memory"]
+    if not rows and not mem:
+        return []
+    out: list[str] = []
+    o = out.append
+    o("## Rust: the optional verified-token cache (`jws::CachedVerifier`)")
+    o("")
+    o("A plain `jws::decode::<Claims>` against the same decode through a `CachedVerifier` (same key, "
+      "same checks: alg, signature, exp, aud, iss), interleaved in rounds like the peers' rows. "
+      "*hit*: one token decoded again and again (the SHA-256 of the token, a lock, the claim "
+      "checks again, copies of header and claims; no signature); *miss*: 64 tokens in turn "
+      "through a cache of 32, so that every call verifies in full and inserts an entry. *time / "
+      "decode's* is the median of the ratios within each round; *speed-up* its inverse. What a "
+      "hit checks and when the cache pays: [docs/verified-cache.md](docs/verified-cache.md).")  # fmt: skip
+    o("")
+    if rows:
+        o("| operation | side | time | time / decode's | speed-up | allocs / bytes per call |")
+        o("|---|---|---|---|---|---|")
+        for r in rows:
+            rr = r["ratio_to_decode"]
+            span = f"<sub>({r['ratio_to_decode_min']:.2f}–{r['ratio_to_decode_max']:.2f})</sub>"
+            o(f"| {r['op']} | {r['impl']} | {cell(r)} | {rr:.2f}× {span} | {1.0 / rr:.2f}× | "
+              f"{r['allocs_per_op']:.1f} / {r['bytes_per_op']:.0f} |")  # fmt: skip
+        o("")
+    if mem:
+        o("Memory: the peak live heap (counting allocator) while 1,000 distinct tokens fill a "
+          "cache of 1,000, divided by 1,000 — an upper bound per entry (it includes the map's "
+          "last growth, when old and new tables coexist). An entry holds the header and claims, "
+          "not the signature.")  # fmt: skip
+        o("")
+        o("| tokens | entries | token | claims | peak live heap | per entry |")
+        o("|---|---|---|---|---|---|")
+        for r in mem:
+            o(f"| {r['op']} | {r['entries']:,} | {r['token_bytes']:,} B | {r['claims_bytes']:,} B | "
+              f"{fmt_bytes(r['peak_live_bytes'])} | {r['bytes_per_entry']:,.0f} B |")  # fmt: skip
+        o("")
+    return out
+
+
 PY_PEERS = ("PyJWT", "oxyjwt", "pyjwt-rs")
 
 
@@ -742,6 +785,7 @@ def main() -> None:
 
     if peers:
         body.extend(rust_peers_section(peers, target))
+        body.extend(cache_section(peers))
 
     # Rust JWS
     if rust:

@@ -79,13 +79,13 @@ const MIN_QUEUE_COMPACTION: usize = 64;
 /// # When it pays, and why it is off by default
 ///
 /// A hit costs the SHA-256 of the token, two short lock holds, the claim checks and copies of
-/// the header and claims: about 1.2–1.4 µs whatever the algorithm, against 22 µs for an RS256
-/// decode and 75 µs for an ES256 one on the bench machine (bench/rust/peers, `BENCH_ONLY=cache`:
-/// 15× and 59× faster on a hit; a miss costs about 1 µs more than a plain decode). It pays for
-/// asymmetric algorithms when tokens come back (a bearer token sent with every request of a
-/// session): [`stats`](Self::stats) tells whether they do. It does not pay for HS256, whose
-/// whole decode (1.8 µs there) costs about what a hit does, and whose misses pay the hash and
-/// the insertion on top. More in docs/verified-cache.md.
+/// the header and claims: a little over a microsecond whatever the algorithm, against 17–22 µs
+/// for an RS256 decode and 70–75 µs for an ES256 one on the bench machine (bench/rust/peers,
+/// `BENCH_ONLY=cache`: about 15× and 57× faster on a hit; a miss costs 3–13 % more than a plain
+/// decode). It pays for asymmetric algorithms when tokens come back (a bearer token sent with
+/// every request of a session): [`stats`](Self::stats) tells whether they do. It does not pay
+/// for HS256: a hit (1.1 µs) saves little on a whole decode (1.5 µs), and a miss costs 1.4× a
+/// plain decode. More in docs/verified-cache.md.
 ///
 /// The costs, which is why you opt in:
 ///

@@ -739,6 +739,128 @@ fn thread_rows(results: &mut Results) {
     }
 }
 
+/// hxjwt's optional verified-token cache (`jws::CachedVerifier`, issue 16 item 3) against a plain
+/// `jws::decode::<Claims>` with the same key and checks, interleaved in rounds: RS256 and ES256,
+/// whose signature a hit skips, and HS256, where it does not pay. *hit*: one token decoded again
+/// and again; *miss*: 64 tokens in turn through a cache of 32, so that every call verifies in full
+/// and inserts (eviction is oldest first: each token left the cache 32 calls before it comes
+/// back). Then the memory of 1,000 entries: the peak live heap while filling a cache, per entry.
+fn cache_rows(results: &mut Results, secs: f64) {
+    const TOKENS: usize = 64;
+    const ENTRIES: usize = 1000;
+    let now = unix_now();
+    for case in cases() {
+        let alg = case.alg;
+        if !matches!(alg, "RS256" | "ES256" | "HS256") {
+            continue;
+        }
+        let mut hv = Validation::new(&[hx_alg(alg)])
+            .audience(&[AUD])
+            .issuer(&[ISS]);
+        hv.leeway = 0;
+        let header = Header::new(hx_alg(alg));
+        let make = |i: usize, exp: i64| {
+            let claims = Claims {
+                sub: format!("user-{i}"),
+                name: "Ada Lovelace".into(),
+                iat: now - 60,
+                exp,
+                aud: AUD.into(),
+                iss: ISS.into(),
+            };
+            jws::encode(&header, &claims, &case.hx_sign).expect("encode")
+        };
+        let tokens: Vec<String> = (0..TOKENS).map(|i| make(i, now + 3600)).collect();
+        let hit = jws::CachedVerifier::new(case.hx_verify.clone(), hv.clone(), 1024);
+        let miss = jws::CachedVerifier::new(case.hx_verify.clone(), hv.clone(), TOKENS / 2);
+        let one = &tokens[0];
+        let plain = jws::decode_bytes(one, &case.hx_verify, &hv).expect("decode");
+        for _ in 0..2 {
+            let served = hit.decode_bytes(one).expect("decode");
+            assert!(served == plain, "a hit returns what decode returned");
+        }
+        // The checks bite on a hit: with a clock the test moves, a cached token is refused once
+        // it expires.
+        let clock = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(now));
+        let read = std::sync::Arc::clone(&clock);
+        let moved = hv
+            .clone()
+            .clock(move || read.load(std::sync::atomic::Ordering::Relaxed));
+        let brief = jws::CachedVerifier::new(case.hx_verify.clone(), moved, 4);
+        brief.decode::<Claims>(one).expect("decode");
+        clock.store(now + 3600, std::sync::atomic::Ordering::Relaxed);
+        assert!(brief.decode::<Claims>(one).is_err(), "expired on a hit");
+        assert_eq!((brief.stats().hits, brief.len()), (1, 0));
+
+        let op = format!("{alg} decode");
+        eprintln!("  cache {op}");
+        let mut next = 0usize;
+        let mut sides: Vec<Side<'_>> = vec![
+            (
+                "jws::decode".into(),
+                Box::new(|| {
+                    black_box(
+                        jws::decode::<Claims>(black_box(one), &case.hx_verify, &hv)
+                            .expect("decode"),
+                    );
+                }),
+            ),
+            (
+                "CachedVerifier::decode, hit".into(),
+                Box::new(|| {
+                    black_box(hit.decode::<Claims>(black_box(one)).expect("decode"));
+                }),
+            ),
+            (
+                "CachedVerifier::decode, miss".into(),
+                Box::new(|| {
+                    next = (next + 1) % TOKENS;
+                    black_box(
+                        miss.decode::<Claims>(black_box(&tokens[next]))
+                            .expect("decode"),
+                    );
+                }),
+            ),
+        ];
+        let rounds = interleave(&mut sides, ROUNDS, secs);
+        for (i, (imp, f)) in sides.iter_mut().enumerate() {
+            let (allocs, bytes) = allocs_per_call(200, f);
+            let (med, lo, hi) = spread(&rounds[i]);
+            let ratios: Vec<f64> = rounds[i]
+                .iter()
+                .zip(&rounds[0])
+                .map(|(a, b)| a / b)
+                .collect();
+            let (r, rlo, rhi) = spread(&ratios);
+            results.extra(json!({"group": "cache", "op": op, "impl": imp,
+                "median_ns": med, "min_ns": lo, "max_ns": hi, "rounds_ns": rounds[i],
+                "allocs_per_op": allocs, "bytes_per_op": bytes, "token_bytes": one.len(),
+                "ratio_to_decode": r, "ratio_to_decode_min": rlo, "ratio_to_decode_max": rhi}));
+        }
+        drop(sides);
+        let (h, m) = (hit.stats(), miss.stats());
+        assert_eq!(h.misses, 1, "the hit side missed only its first call");
+        assert_eq!(m.hits, 0, "the miss side never hit");
+
+        // Memory: the peak live heap while 1,000 distinct tokens fill a cache, per entry.
+        let many: Vec<String> = (0..ENTRIES).map(|i| make(i, now + 3600)).collect();
+        let full = jws::CachedVerifier::new(case.hx_verify.clone(), hv.clone(), ENTRIES);
+        Counting::start();
+        for t in &many {
+            black_box(full.decode_bytes(t).expect("decode"));
+        }
+        let (_, _, peak) = Counting::stop();
+        assert_eq!(full.len(), ENTRIES);
+        let claims_bytes = full.decode_bytes(&many[0]).expect("decode").claims.len();
+        results.extra(
+            json!({"group": "cache-memory", "op": format!("{alg} decode"),
+            "impl": "CachedVerifier", "entries": ENTRIES, "token_bytes": many[0].len(),
+            "claims_bytes": claims_bytes, "peak_live_bytes": peak,
+            "bytes_per_entry": peak as f64 / ENTRIES as f64}),
+        );
+    }
+}
+
 fn main() {
     let mut results = Results::new("rust-peers");
     results.meta("hxjwt", hxjwt::VERSION);
@@ -768,6 +890,10 @@ fn main() {
     if want("threads") {
         eprintln!("rust: hxjwt decode on 1 and 2 threads");
         thread_rows(&mut results);
+    }
+    if want("cache") {
+        eprintln!("rust: hxjwt's verified-token cache against a plain decode");
+        cache_rows(&mut results, secs);
     }
     results.write();
 }
