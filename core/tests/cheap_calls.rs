@@ -60,7 +60,7 @@ fn a_directory_or_store_that_may_wait_makes_every_call_expensive() {
 #[test]
 fn only_hmac_keys_in_memory_make_a_jws_decode_cheap() {
     let v = Validation::new(&[Algorithm::HS256, Algorithm::ES256]);
-    let secret = Key::from_secret(&[7u8; 32]).unwrap();
+    let secret = Key::from_secret([7u8; 32]).unwrap();
     let ec = Key::generate(Algorithm::ES256)
         .unwrap()
         .to_public()
@@ -80,4 +80,51 @@ fn only_hmac_keys_in_memory_make_a_jws_decode_cheap() {
     assert!(with_memory.is_cheap(&secret, 500));
     let with_remote = v.replay_store(Arc::new(Elsewhere));
     assert!(!with_remote.is_cheap(&secret, 500));
+}
+
+/// `create` makes no token its recipient would refuse as too long: the exact length is known
+/// before any work, and a payload one byte too big is refused with a message that says what to
+/// do, while the largest that fits is accepted by the recipient.
+#[test]
+fn create_refuses_a_token_over_the_policy_limit_and_makes_the_largest_that_fits() {
+    let alice = Identity::generate("alice.service").unwrap();
+    let bob = Identity::generate("bob.service").unwrap();
+    let dir = directory(&[&alice, &bob]);
+    let sender = Endpoint::new(alice).with_directory(Arc::clone(&dir));
+    let receiver = Endpoint::new(bob).with_directory(dir);
+    let opts = hxjwt::CreateOptions::default();
+    let limit = sender.policy().max_token_len;
+    // Find the largest payload that fits, by bisection over what create accepts.
+    let (mut fits, mut too_big) = (0usize, limit);
+    while too_big - fits > 1 {
+        let mid = usize::midpoint(fits, too_big);
+        if sender.create("bob.service", &vec![7u8; mid], &opts).is_ok() {
+            fits = mid;
+        } else {
+            too_big = mid;
+        }
+    }
+    let token = sender
+        .create("bob.service", &vec![7u8; fits], &opts)
+        .unwrap();
+    assert!(
+        token.len() <= limit && token.len() > limit - 8,
+        "{}",
+        token.len()
+    );
+    assert_eq!(receiver.validate(&token).unwrap().payload().len(), fits);
+    let err = sender
+        .create("bob.service", &vec![7u8; fits + 1], &opts)
+        .unwrap_err();
+    assert_eq!(err.kind(), hxjwt::ErrorKind::InvalidArgument);
+    assert!(err.to_string().contains("max_token_len"), "{err}");
+    // Raised on both sides, the bigger token goes through.
+    let mut bigger = sender.policy().clone();
+    bigger.max_token_len = 2 * limit;
+    let sender = sender.with_policy(bigger.clone());
+    let receiver = receiver.with_policy(bigger);
+    let token = sender
+        .create("bob.service", &vec![7u8; fits + 1], &opts)
+        .unwrap();
+    assert_eq!(receiver.validate(&token).unwrap().payload().len(), fits + 1);
 }

@@ -100,7 +100,10 @@ fn create(
     opts: CreateOptions,
 ) -> Created {
     let (m, iv) = material(name);
-    let ep = Endpoint::new(w.id(from).clone()).with_clock(FixedClock(iat));
+    let mut ep = Endpoint::new(w.id(from).clone()).with_clock(FixedClock(iat));
+    // The 64 KiB payload's token is over the default limit, which create applies: the vector
+    // says its recipient must raise it (max_token_len 256 KiB), and so does its sender.
+    ep.policy_mut().max_token_len = 256 * 1024;
     let opts = CreateOptions { ttl, ..opts };
     let token = dangerous::hx1_create_with_material(
         &ep,
@@ -843,7 +846,14 @@ fn check_positive(v: &Value, dir: &Arc<MemoryDirectory>, e: &Value) {
         jti: e["jti"].as_str().map(str::to_owned),
         cty: e["cty"].as_str().map(str::to_owned),
     };
-    let a = Endpoint::new(sender.clone()).with_clock(FixedClock(iat));
+    let mut policy = Policy::default();
+    if let Some(max) = e["max_token_len"].as_u64() {
+        policy.max_token_len = usize::try_from(max).unwrap();
+    }
+    // The sender applies the vector's limit too: create makes no token over its own.
+    let a = Endpoint::new(sender.clone())
+        .with_clock(FixedClock(iat))
+        .with_policy(policy.clone());
     let token = dangerous::hx1_create_with_material(
         &a,
         &recipient.machine_token(),
@@ -855,10 +865,6 @@ fn check_positive(v: &Value, dir: &Arc<MemoryDirectory>, e: &Value) {
     .unwrap();
     assert_eq!(token, e["token"].as_str().unwrap(), "{name}: token differs");
 
-    let mut policy = Policy::default();
-    if let Some(max) = e["max_token_len"].as_u64() {
-        policy.max_token_len = usize::try_from(max).unwrap();
-    }
     let b = Endpoint::new(recipient.clone())
         .with_clock(FixedClock(iat))
         .with_policy(policy)

@@ -379,6 +379,8 @@ unsafe fn create(
 /// endpoint's directory; an unknown name fails with `HX_ERR_UNKNOWN_ISSUER`) and
 /// `recipient_machine_token` (the recipient's public JWK) is non-NULL. On success writes the
 /// token to `*out_token` (free it with `hx_string_free`). `ep` may be shared between threads.
+/// A token longer than the endpoint's `max_token_len` (64 KiB by default, what receivers accept
+/// by default) is not made: `HX_ERR_INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// `ep` is a live endpoint; `recipient_name` and `recipient_machine_token` are NULL or

@@ -49,7 +49,7 @@ def test_validation_releases_the_gil(alice: hxjwt.Identity, bob: hxjwt.Identity,
 
     A call that held the GIL would stop this thread for the whole validation; with the GIL
     released, the longest pause seen here stays far below the duration of one validation."""
-    sender = hxjwt.Endpoint(alice, directory)
+    sender = hxjwt.Endpoint(alice, directory, max_token_length=1 << 26)
     receiver = hxjwt.Endpoint(bob, directory, max_token_length=1 << 26)
     size, duration, token = 1 << 16, 0.0, ""
     while size <= 1 << 25:

@@ -408,7 +408,10 @@ impl Endpoint {
     }
 
     /// Creates a token for the identity named `to`, whose machine token the directory resolves.
-    /// (The original design's `CreateEncryptedJWTTokenDirect`.)
+    /// (The original design's `CreateEncryptedJWTTokenDirect`.) A token that would be longer
+    /// than this endpoint's [`Policy::max_token_len`] (64 KiB by default, the limit receivers
+    /// apply by default) is not made: [`InvalidArgument`](ErrorKind::InvalidArgument), before
+    /// any work.
     pub fn create(&self, to: &str, plaintext: &[u8], opts: &CreateOptions) -> Result<String> {
         let recipient = self.resolve(to, ErrorKind::UnknownIssuer)?;
         self.create_for(&recipient, plaintext, opts)
@@ -457,8 +460,8 @@ impl Endpoint {
     /// ```
     pub fn is_cheap(&self, len: usize) -> bool {
         len <= jwe::CHEAP_TOKEN_LEN
-            && self.directory.as_ref().is_none_or(|d| d.is_local())
-            && self.replay.as_ref().is_none_or(|r| r.is_local())
+            && self.directory.as_deref().is_none_or(Directory::is_local)
+            && self.replay.as_deref().is_none_or(ReplayStore::is_local)
     }
 
     /// Validates a token whose sender (`iss`) the directory resolves. (`ValidateTokenDirect`.)
@@ -689,8 +692,25 @@ impl Endpoint {
             opts.jti.as_deref(),
             opts.cty.as_deref(),
         );
-        let mut token =
-            String::with_capacity(header_json.len() * 4 / 3 + plaintext.len() * 16 / 9 + 128);
+        // The token's exact length, known before any work: a token its recipient would refuse
+        // as too long (by the limit of this endpoint's own policy, which receivers apply by
+        // default) is not made.
+        let b64_len = |n: usize| n.saturating_mul(4).div_ceil(3);
+        let enc_len = IV_LEN
+            .saturating_add(plaintext.len())
+            .saturating_add(TAG_LEN);
+        let payload_len = b64_len(enc_len).saturating_add(r#"{"enc":""}"#.len());
+        let token_len = b64_len(header_json.len())
+            .saturating_add(b64_len(payload_len))
+            .saturating_add(2 + 43);
+        if token_len > self.policy.max_token_len {
+            return Err(Error::invalid_argument(format!(
+                "the token would be {token_len} bytes, over the {} that receivers accept by \
+                 default (Policy::max_token_len): send less, or raise the limit on both sides",
+                self.policy.max_token_len
+            )));
+        }
+        let mut token = String::with_capacity(token_len);
         b64::encode_into(header_json.as_bytes(), &mut token);
         let h_len = token.len();
 
@@ -723,6 +743,7 @@ impl Endpoint {
         token.push('.');
         b64::encode_into(&sig, &mut token);
         debug_assert!(h_len < token.len());
+        debug_assert_eq!(token.len(), token_len);
         Ok(token)
     }
 

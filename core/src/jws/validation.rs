@@ -204,7 +204,7 @@ impl Validation {
     /// ```
     /// use hxjwt::jws::{Algorithm, Key, Validation};
     /// let v = Validation::new(&[Algorithm::HS256, Algorithm::ES256]);
-    /// let secret = Key::from_secret(&[7u8; 32])?;
+    /// let secret = Key::from_secret([7u8; 32])?;
     /// assert!(v.is_cheap(&secret, 300));
     /// assert!(!v.is_cheap(&secret, 1 << 20));
     /// assert!(!v.is_cheap(&Key::generate(Algorithm::ES256)?, 300));

@@ -157,6 +157,8 @@ class Endpoint:
         """Creates a token carrying ``payload`` for the peer ``to``, valid ``ttl`` seconds.
 
         ``protocol="ECDH-1PU"`` makes a standard compact JWE (joserfc reads it) instead of HX1.
+        A token longer than this endpoint's ``max_token_length`` (64 KiB by default, what
+        receivers accept by default) is not made: ``InvalidArgumentError`` (a ``ValueError``).
         """
     def validate(self, token: str | bytes, *, sender: MachineToken | None = None) -> Message:
         """Validates a token addressed to this endpoint; raises an InvalidTokenError subclass."""
