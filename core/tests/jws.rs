@@ -773,3 +773,75 @@ fn body_hash_and_token_pairs() {
     );
     assert!(issuer.refresh(&next.refresh_token).is_ok());
 }
+
+/// The decoded header: its exact JSON text as signed, `kid`/`typ`/`cty` whether their values
+/// are escaped or not (escaped ones are unescaped), any other member by `get`/`to_map`, and the
+/// plain encoder writes the same text serde_json writes for the same members.
+#[test]
+fn the_decoded_header_is_the_signed_text_and_its_members_at_hand() {
+    let key = Key::from_secret([3u8; 32]).unwrap();
+    let validation = v(&[Algorithm::HS256]);
+    // Written by hand, with escapes in kid and cty, a member of another type and one unknown.
+    let header =
+        r#"{"alg":"HS256","kid":"a\"b\u0063","cty":"JW\u0054","typ":"JWT","x":[1,{"y":null}]}"#;
+    let token = forge(header, r#"{"exp":4102444800}"#, &key, Algorithm::HS256);
+    let data = jws::decode_bytes(&token, &key, &validation).unwrap();
+    assert_eq!(data.header.json(), header);
+    assert_eq!(data.header.kid(), Some("a\"bc"));
+    assert_eq!(data.header.cty(), Some("JWT"));
+    assert_eq!(data.header.typ(), Some("JWT"));
+    assert_eq!(data.header.get("x"), Some(json!([1, {"y": null}])));
+    assert_eq!(data.header.get("nope"), None);
+    assert!(data.header.contains("x") && !data.header.contains("nope"));
+    assert_eq!(data.header.to_map(), jws::decode_header(&token).unwrap());
+    assert_eq!(data.header, jws::decode_header(&token).unwrap());
+    // Absent members are None; the text is exactly what was signed.
+    let bare = forge(
+        r#"{"alg":"HS256"}"#,
+        r#"{"exp":4102444800}"#,
+        &key,
+        Algorithm::HS256,
+    );
+    let data = jws::decode_bytes(&bare, &key, &validation).unwrap();
+    assert_eq!(
+        (data.header.kid(), data.header.typ(), data.header.cty()),
+        (None, None, None)
+    );
+    assert_eq!(data.header.json(), r#"{"alg":"HS256"}"#);
+    // The encoder's fast path (no extra members) writes what the map path writes.
+    for (kid, cty, typ) in [
+        (None, None, Some("JWT")),
+        (Some("k-1"), Some("json"), None),
+        (Some("quote\" back\\slash \u{1} é"), None, Some("at+jwt")),
+    ] {
+        let mut h = Header::new(Algorithm::HS256);
+        h.kid = kid.map(str::to_owned);
+        h.cty = cty.map(str::to_owned);
+        h.typ = typ.map(str::to_owned);
+        let fast = jws::encode_json(&h, "{}", &key).unwrap();
+        let mut expected = serde_json::Map::new();
+        expected.insert("alg".into(), "HS256".into());
+        for (name, value) in [("kid", kid), ("cty", cty), ("typ", typ)] {
+            if let Some(value) = value {
+                expected.insert(name.into(), value.into());
+            }
+        }
+        let head = fast.split('.').next().unwrap();
+        assert_eq!(
+            b64::decode(head, "header").unwrap(),
+            serde_json::to_vec(&expected).unwrap(),
+            "{kid:?} {cty:?} {typ:?}"
+        );
+        let decoded =
+            jws::decode_bytes(&fast, &key, &v(&[Algorithm::HS256]).require(&[] as &[&str]))
+                .unwrap();
+        assert_eq!(
+            (
+                decoded.header.kid(),
+                decoded.header.cty(),
+                decoded.header.typ()
+            ),
+            (kid, cty, typ)
+        );
+    }
+}
