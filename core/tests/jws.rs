@@ -776,7 +776,7 @@ fn body_hash_and_token_pairs() {
 
 /// The decoded header: its exact JSON text as signed, `kid`/`typ`/`cty` whether their values
 /// are escaped or not (escaped ones are unescaped), any other member by `get`/`to_map`, and the
-/// plain encoder writes the same text serde_json writes for the same members.
+/// plain encoder writes the same text `serde_json` writes for the same members.
 #[test]
 fn the_decoded_header_is_the_signed_text_and_its_members_at_hand() {
     let key = Key::from_secret([3u8; 32]).unwrap();
