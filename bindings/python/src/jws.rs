@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-use hxjwt::jws::{self, Algorithm, Header, KeyType, Validation};
+use hxjwt::jws::{self, Algorithm, Header, KeyType, Validation, VerifyingKeys as _};
 use hxjwt::{ErrorKind, FixedClock};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -41,6 +41,25 @@ where
                 "internal error: a panic was caught in hxjwt",
             ))
         })
+    })
+}
+
+/// Runs `f`, a core call: with the GIL kept when it is `cheap` (a few microseconds that wait on
+/// nothing: releasing the GIL costs more, and makes threads queue for it), released otherwise
+/// ([`detached_result`]). A panic (never expected) is an `Internal` error either way.
+fn core_call<T, F>(py: Python<'_>, cheap: bool, f: F) -> hxjwt::Result<T>
+where
+    F: Send + FnOnce() -> hxjwt::Result<T>,
+    T: Send,
+{
+    if !cheap {
+        return detached_result(py, f);
+    }
+    std::panic::catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(hxjwt::Error::new(
+            ErrorKind::Internal,
+            "internal error: a panic was caught in hxjwt",
+        ))
     })
 }
 
@@ -177,6 +196,10 @@ impl Options {
     /// Reads an `options` mapping. Unknown keys are ignored (as `PyJWT` does). With
     /// `verify_signature` false, every `verify_*` defaults to false (as in `PyJWT`).
     fn read(options: Option<&Bound<'_, PyAny>>) -> PyResult<Options> {
+        let Some(options) = options.filter(|o| !o.is_none()) else {
+            return Ok(Options::defaults());
+        };
+        let options = Some(options);
         let get = |name: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
             let Some(o) = options else { return Ok(None) };
             if let Ok(d) = o.cast::<PyDict>() {
@@ -209,6 +232,23 @@ impl Options {
             strict_aud: flag("strict_aud", false)?,
             enforce_minimum_key_length: flag("enforce_minimum_key_length", !pyjwt_defaults())?,
         })
+    }
+
+    /// `PyJWT`'s defaults: what `read` makes of no `options` (the usual call), without reading.
+    fn defaults() -> Options {
+        Options {
+            verify_signature: true,
+            verify_exp: true,
+            verify_nbf: true,
+            verify_iat: true,
+            verify_aud: true,
+            verify_iss: true,
+            verify_sub: true,
+            verify_jti: true,
+            require: Vec::new(),
+            strict_aud: false,
+            enforce_minimum_key_length: !pyjwt_defaults(),
+        }
     }
 
     /// Whether any claim check is asked for.
@@ -364,16 +404,48 @@ struct ClaimArgs<'a, 'py> {
     audience: Option<&'a Bound<'py, PyAny>>,
     issuer: Option<&'a Bound<'py, PyAny>>,
     subject: Option<String>,
-    leeway: &'a Bound<'py, PyAny>,
+    /// `None`: no leeway (0).
+    leeway: Option<&'a Bound<'py, PyAny>>,
     now: Option<&'a Bound<'py, PyAny>>,
     typ: Option<String>,
     max_age: Option<&'a Bound<'py, PyAny>>,
     replay_store: Option<Arc<dyn hxjwt::ReplayStore>>,
 }
 
+impl<'a, 'py> ClaimArgs<'a, 'py> {
+    /// The keyword arguments as given: a Python `None` is the same as an argument not given.
+    #[expect(clippy::too_many_arguments, reason = "decode's keyword arguments")]
+    fn new(
+        audience: Option<&'a Bound<'py, PyAny>>,
+        issuer: Option<&'a Bound<'py, PyAny>>,
+        subject: Option<String>,
+        leeway: Option<&'a Bound<'py, PyAny>>,
+        now: Option<&'a Bound<'py, PyAny>>,
+        typ: Option<String>,
+        max_age: Option<&'a Bound<'py, PyAny>>,
+        replay_store: Option<&'a Bound<'py, PyAny>>,
+    ) -> PyResult<Self> {
+        let given = |a: Option<&'a Bound<'py, PyAny>>| a.filter(|a| !a.is_none());
+        Ok(ClaimArgs {
+            audience: given(audience),
+            issuer: given(issuer),
+            subject,
+            leeway: given(leeway),
+            now: given(now),
+            typ,
+            max_age: given(max_age),
+            replay_store: given(replay_store)
+                .map(crate::store::replay_store_arg)
+                .transpose()?,
+        })
+    }
+}
+
 fn validation(algs: &[Algorithm], o: &Options, a: &ClaimArgs<'_, '_>) -> PyResult<Validation> {
     let mut v = Validation::new(algs);
-    v.leeway = leeway_seconds(a.leeway)?;
+    if let Some(leeway) = a.leeway {
+        v.leeway = leeway_seconds(leeway)?;
+    }
     v.validate_exp = o.verify_exp;
     v.validate_nbf = o.verify_nbf;
     v.validate_iat = o.verify_iat;
@@ -415,7 +487,7 @@ fn validation(algs: &[Algorithm], o: &Options, a: &ClaimArgs<'_, '_>) -> PyResul
 /// checks `decode` makes. No replay store: explain never consults one.
 #[expect(clippy::too_many_arguments, reason = "decode's keyword arguments")]
 pub(crate) fn decode_validation<'py>(
-    py: Python<'py>,
+    _py: Python<'py>,
     algs: &[Algorithm],
     options: Option<&Bound<'py, PyAny>>,
     audience: Option<&Bound<'py, PyAny>>,
@@ -426,17 +498,7 @@ pub(crate) fn decode_validation<'py>(
     typ: Option<String>,
     max_age: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Validation> {
-    let zero = 0i64.into_pyobject(py)?;
-    let claim_args = ClaimArgs {
-        audience: audience.filter(|a| !a.is_none()),
-        issuer: issuer.filter(|i| !i.is_none()),
-        subject,
-        leeway: leeway.unwrap_or(zero.as_any()),
-        now: now.filter(|n| !n.is_none()),
-        typ,
-        max_age: max_age.filter(|m| !m.is_none()),
-        replay_store: None,
-    };
+    let claim_args = ClaimArgs::new(audience, issuer, subject, leeway, now, typ, max_age, None)?;
     validation(algs, &Options::read(options)?, &claim_args)
 }
 
@@ -505,6 +567,124 @@ fn accepted_algorithms(
     Ok(algs)
 }
 
+/// The arguments of the usual `decode` call: `algorithms` a list of `str`, `audience` and
+/// `issuer` a `str` or absent, and nothing else that changes the checks (no `options`, no
+/// leeway but 0, no `subject`, `now`, `typ`, `max_age` or replay store, a key not bound to an
+/// algorithm). The [`Validation`] they make is the same every time: each thread keeps the last
+/// few it built (a one-line read of the arguments finds it again), instead of building and
+/// dropping one per call.
+struct CommonArguments<'a, 'py> {
+    algorithms: &'a Bound<'py, pyo3::types::PyList>,
+    audience: Option<&'a Bound<'py, PyString>>,
+    issuer: Option<&'a Bound<'py, PyString>>,
+}
+
+/// A [`CommonArguments`] whose [`Validation`] a thread keeps: the arguments' text.
+struct KeptValidation {
+    algorithms: Vec<String>,
+    audience: Option<String>,
+    issuer: Option<String>,
+    validation: Arc<Validation>,
+}
+
+/// How many validations a thread keeps (a process usually decodes with one or two).
+const KEPT_VALIDATIONS: usize = 4;
+
+std::thread_local! {
+    static KEPT: std::cell::RefCell<Vec<KeptValidation>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `args` and `algorithms` as [`CommonArguments`], if they are.
+fn common_arguments<'a, 'py>(
+    algorithms: Option<&'a Bound<'py, PyAny>>,
+    args: &ClaimArgs<'a, 'py>,
+) -> Option<CommonArguments<'a, 'py>> {
+    if args.subject.is_some()
+        || args.now.is_some()
+        || args.typ.is_some()
+        || args.max_age.is_some()
+        || args.replay_store.is_some()
+    {
+        return None;
+    }
+    if let Some(leeway) = args.leeway {
+        let zero = leeway.is_exact_instance_of::<pyo3::types::PyInt>()
+            && leeway.extract::<i64>().is_ok_and(|l| l == 0);
+        if !zero {
+            return None;
+        }
+    }
+    let algorithms = algorithms?.cast_exact::<pyo3::types::PyList>().ok()?;
+    if algorithms.is_empty() {
+        return None;
+    }
+    let exact_str = |a: Option<&'a Bound<'py, PyAny>>| match a {
+        None => Some(None),
+        Some(a) => a.cast_exact::<PyString>().ok().map(Some),
+    };
+    Some(CommonArguments {
+        algorithms,
+        audience: exact_str(args.audience)?,
+        issuer: exact_str(args.issuer)?,
+    })
+}
+
+impl CommonArguments<'_, '_> {
+    /// Whether `kept` was made for these arguments.
+    fn is(&self, kept: &KeptValidation) -> bool {
+        let same = |a: Option<&Bound<'_, PyString>>, b: Option<&String>| match (a, b) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.to_str().is_ok_and(|a| a == b),
+            _ => false,
+        };
+        self.algorithms.len() == kept.algorithms.len()
+            && self
+                .algorithms
+                .iter()
+                .zip(&kept.algorithms)
+                .all(|(a, b)| same(a.cast_exact::<PyString>().ok(), Some(b)))
+            && same(self.audience, kept.audience.as_ref())
+            && same(self.issuer, kept.issuer.as_ref())
+    }
+
+    /// The validation this thread built for these arguments, if it kept one.
+    fn cached(&self) -> Option<Arc<Validation>> {
+        KEPT.with_borrow(|kept| {
+            kept.iter()
+                .find(|k| self.is(k))
+                .map(|k| Arc::clone(&k.validation))
+        })
+    }
+
+    /// Keeps `v`, the validation built for these arguments (forgetting the oldest kept).
+    fn keep(&self, v: &Arc<Validation>) {
+        let text = |s: &Bound<'_, PyString>| s.to_str().map(str::to_owned).ok();
+        let mut algorithms = Vec::with_capacity(self.algorithms.len());
+        for a in self.algorithms.iter() {
+            match a.cast_exact::<PyString>().ok().and_then(text) {
+                Some(a) => algorithms.push(a),
+                None => return,
+            }
+        }
+        let (audience, issuer) = match (self.audience, self.issuer) {
+            (Some(a), _) if text(a).is_none() => return,
+            (_, Some(i)) if text(i).is_none() => return,
+            (a, i) => (a.and_then(text), i.and_then(text)),
+        };
+        KEPT.with_borrow_mut(|kept| {
+            if kept.len() >= KEPT_VALIDATIONS {
+                kept.remove(0);
+            }
+            kept.push(KeptValidation {
+                algorithms,
+                audience,
+                issuer,
+                validation: Arc::clone(v),
+            });
+        });
+    }
+}
+
 /// `decode` and `decode_complete`.
 #[expect(clippy::too_many_arguments, reason = "PyJWT's keyword arguments")]
 fn decode_impl<'py>(
@@ -561,11 +741,29 @@ fn decode_impl<'py>(
     if !o.enforce_minimum_key_length && pyjwt_defaults() {
         warn_short_secret(py, &resolved, header_alg(token))?;
     }
-    let accepted = accepted_algorithms(algorithms, resolved.bound)?;
-    let v = validation(&accepted, &o, args)?;
-    let result = detached_result(py, || match &resolved.verifier {
-        Verifier::One(k) => jws::decode_bytes(token, k, &v),
-        Verifier::Set(set) => jws::decode_bytes(token, set, &v),
+    let common = match (options, resolved.bound) {
+        (None, None) => common_arguments(algorithms, args),
+        _ => None,
+    };
+    let v = match common.as_ref().and_then(CommonArguments::cached) {
+        Some(v) => v,
+        None => {
+            let accepted = accepted_algorithms(algorithms, resolved.bound)?;
+            let v = Arc::new(validation(&accepted, &o, args)?);
+            if let Some(c) = common {
+                c.keep(&v);
+            }
+            v
+        }
+    };
+    let v: &Validation = &v;
+    let cheap = match &resolved.verifier {
+        Verifier::One(k) => v.is_cheap(k, token.len()),
+        Verifier::Set(set) => v.is_cheap(set.as_ref(), token.len()),
+    };
+    let result = core_call(py, cheap, || match &resolved.verifier {
+        Verifier::One(k) => jws::decode_bytes(token, k, v),
+        Verifier::Set(set) => jws::decode_bytes(token, set, v),
     });
     let data = result.map_err(|e| {
         key_error(
@@ -679,25 +877,28 @@ pub(crate) fn decode<'py>(
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     legacy_arguments(py, "decode", verify, options, kwargs)?;
-    let empty = PyString::new(py, "");
-    let zero = 0i64.into_pyobject(py)?;
-    let args = ClaimArgs {
-        audience: audience.filter(|a| !a.is_none()),
-        issuer: issuer.filter(|i| !i.is_none()),
+    let args = ClaimArgs::new(
+        audience,
+        issuer,
         subject,
-        leeway: leeway.unwrap_or(zero.as_any()),
-        now: now.filter(|n| !n.is_none()),
+        leeway,
+        now,
         typ,
-        max_age: max_age.filter(|m| !m.is_none()),
-        replay_store: replay_store
-            .filter(|s| !s.is_none())
-            .map(crate::store::replay_store_arg)
-            .transpose()?,
+        max_age,
+        replay_store,
+    )?;
+    let empty;
+    let key = match key {
+        Some(k) => k,
+        None => {
+            empty = PyString::new(py, "");
+            empty.as_any()
+        }
     };
     decode_impl(
         py,
         jwt,
-        key.unwrap_or(empty.as_any()),
+        key,
         algorithms,
         options,
         detached_payload,
@@ -738,25 +939,28 @@ pub(crate) fn decode_complete<'py>(
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     legacy_arguments(py, "decode_complete", verify, options, kwargs)?;
-    let empty = PyString::new(py, "");
-    let zero = 0i64.into_pyobject(py)?;
-    let args = ClaimArgs {
-        audience: audience.filter(|a| !a.is_none()),
-        issuer: issuer.filter(|i| !i.is_none()),
+    let args = ClaimArgs::new(
+        audience,
+        issuer,
         subject,
-        leeway: leeway.unwrap_or(zero.as_any()),
-        now: now.filter(|n| !n.is_none()),
+        leeway,
+        now,
         typ,
-        max_age: max_age.filter(|m| !m.is_none()),
-        replay_store: replay_store
-            .filter(|s| !s.is_none())
-            .map(crate::store::replay_store_arg)
-            .transpose()?,
+        max_age,
+        replay_store,
+    )?;
+    let empty;
+    let key = match key {
+        Some(k) => k,
+        None => {
+            empty = PyString::new(py, "");
+            empty.as_any()
+        }
     };
     decode_impl(
         py,
         jwt,
-        key.unwrap_or(empty.as_any()),
+        key,
         algorithms,
         options,
         detached_payload,
@@ -895,7 +1099,8 @@ pub(crate) fn encode(
         pyo3::intern!(py, "nbf"),
     ] {
         if let Some(value) = payload.get_item(name)? {
-            if value.is_instance(datetime)? {
+            // The usual shape, a Unix time as an int, needs no `isinstance`.
+            if !value.is_exact_instance_of::<pyo3::types::PyInt>() && value.is_instance(datetime)? {
                 if let Cow::Borrowed(p) = claims {
                     claims = Cow::Owned(p.copy()?);
                 }
@@ -956,7 +1161,12 @@ pub(crate) fn encode(
         warn_short_secret(py, &resolved, Some(alg))?;
     }
     let header = header(alg, headers, json_encoder)?;
-    let result = detached_result(py, || jws::encode_json(&header, &claims_json, signing_key));
+    // The core's rule for a decode, on the token this makes (its payload segment is 4/3 of the
+    // claims).
+    let cheap = signing_key.is_cheap() && claims_json.len() <= hxjwt::jwe::CHEAP_TOKEN_LEN / 4 * 3;
+    let result = core_call(py, cheap, || {
+        jws::encode_json(&header, &claims_json, signing_key)
+    });
     result.map_err(|e| key_error(py, &e, &resolved, Some(alg), o.enforce_minimum_key_length))
 }
 
@@ -982,17 +1192,7 @@ pub(crate) fn nested_verification<'py>(
              cannot be False here",
         ));
     }
-    let zero = 0i64.into_pyobject(key.py())?;
-    let args = ClaimArgs {
-        audience: audience.filter(|a| !a.is_none()),
-        issuer: issuer.filter(|i| !i.is_none()),
-        subject,
-        leeway: leeway.unwrap_or(zero.as_any()),
-        now: now.filter(|n| !n.is_none()),
-        typ: None,
-        max_age: max_age.filter(|m| !m.is_none()),
-        replay_store: None,
-    };
+    let args = ClaimArgs::new(audience, issuer, subject, leeway, now, None, max_age, None)?;
     let resolved = resolve(key, !o.enforce_minimum_key_length)?;
     let accepted = accepted_algorithms(Some(algorithms), resolved.bound)?;
     let v = validation(&accepted, &o, &args)?;
@@ -1121,17 +1321,7 @@ pub(crate) fn _check_claims<'py>(
     leeway: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let o = Options::read(options)?;
-    let zero = 0i64.into_pyobject(py)?;
-    let args = ClaimArgs {
-        audience: audience.filter(|a| !a.is_none()),
-        issuer: issuer.filter(|i| !i.is_none()),
-        subject,
-        leeway: leeway.filter(|l| !l.is_none()).unwrap_or(zero.as_any()),
-        now: None,
-        typ: None,
-        max_age: None,
-        replay_store: None,
-    };
+    let args = ClaimArgs::new(audience, issuer, subject, leeway, None, None, None, None)?;
     let claims = json_value(py, payload)?;
     if o.strict_aud && o.verify_aud {
         // PyJWT's strict mode: one audience, one `aud`, equal (checked before the core's
