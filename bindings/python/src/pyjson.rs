@@ -256,32 +256,33 @@ fn hex4(s: &str) -> Option<u32> {
     u32::from_str_radix(s, 16).ok()
 }
 
-/// The interned `str` of a member name that JWTs and JOSE headers use everywhere.
+/// The interned `str` of a member name that JWTs and JOSE headers use everywhere. (Byte
+/// patterns, not byte strings: a decision tree on the bytes, no `memcmp` per candidate.)
 fn known_name<'py>(py: Python<'py>, name: &[u8]) -> Option<Bound<'py, PyString>> {
     use pyo3::intern;
     let interned = match name {
-        b"iss" => intern!(py, "iss"),
-        b"sub" => intern!(py, "sub"),
-        b"aud" => intern!(py, "aud"),
-        b"exp" => intern!(py, "exp"),
-        b"nbf" => intern!(py, "nbf"),
-        b"iat" => intern!(py, "iat"),
-        b"jti" => intern!(py, "jti"),
-        b"name" => intern!(py, "name"),
-        b"email" => intern!(py, "email"),
-        b"scope" => intern!(py, "scope"),
-        b"azp" => intern!(py, "azp"),
-        b"sid" => intern!(py, "sid"),
-        b"nonce" => intern!(py, "nonce"),
-        b"roles" => intern!(py, "roles"),
-        b"client_id" => intern!(py, "client_id"),
-        b"auth_time" => intern!(py, "auth_time"),
-        b"alg" => intern!(py, "alg"),
-        b"typ" => intern!(py, "typ"),
-        b"kid" => intern!(py, "kid"),
-        b"cty" => intern!(py, "cty"),
-        b"enc" => intern!(py, "enc"),
-        b"crit" => intern!(py, "crit"),
+        [b'i', b's', b's'] => intern!(py, "iss"),
+        [b's', b'u', b'b'] => intern!(py, "sub"),
+        [b'a', b'u', b'd'] => intern!(py, "aud"),
+        [b'e', b'x', b'p'] => intern!(py, "exp"),
+        [b'n', b'b', b'f'] => intern!(py, "nbf"),
+        [b'i', b'a', b't'] => intern!(py, "iat"),
+        [b'j', b't', b'i'] => intern!(py, "jti"),
+        [b'n', b'a', b'm', b'e'] => intern!(py, "name"),
+        [b'e', b'm', b'a', b'i', b'l'] => intern!(py, "email"),
+        [b's', b'c', b'o', b'p', b'e'] => intern!(py, "scope"),
+        [b'a', b'z', b'p'] => intern!(py, "azp"),
+        [b's', b'i', b'd'] => intern!(py, "sid"),
+        [b'n', b'o', b'n', b'c', b'e'] => intern!(py, "nonce"),
+        [b'r', b'o', b'l', b'e', b's'] => intern!(py, "roles"),
+        [b'c', b'l', b'i', b'e', b'n', b't', b'_', b'i', b'd'] => intern!(py, "client_id"),
+        [b'a', b'u', b't', b'h', b'_', b't', b'i', b'm', b'e'] => intern!(py, "auth_time"),
+        [b'a', b'l', b'g'] => intern!(py, "alg"),
+        [b't', b'y', b'p'] => intern!(py, "typ"),
+        [b'k', b'i', b'd'] => intern!(py, "kid"),
+        [b'c', b't', b'y'] => intern!(py, "cty"),
+        [b'e', b'n', b'c'] => intern!(py, "enc"),
+        [b'c', b'r', b'i', b't'] => intern!(py, "crit"),
         _ => return None,
     };
     Some(interned.clone())
@@ -289,7 +290,7 @@ fn known_name<'py>(py: Python<'py>, name: &[u8]) -> Option<Bound<'py, PyString>>
 
 /// `json.dumps(obj, separators=(",", ":"))` for the shapes of the module doc, or `None`.
 pub(crate) fn dumps(obj: &Bound<'_, PyAny>) -> Option<String> {
-    let mut out = String::with_capacity(128);
+    let mut out = String::with_capacity(256);
     write_value(obj, &mut out, MAX_DEPTH).then_some(out)
 }
 
