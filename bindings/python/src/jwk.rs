@@ -57,6 +57,61 @@ impl Resolved {
     }
 }
 
+/// A key argument for one call, borrowed where it can be: an `hxjwt.Key` used as it is lends
+/// its core key (no clone); anything else is [`resolve`]d.
+pub(crate) enum KeyArg<'a> {
+    Borrowed(&'a PyKey),
+    Resolved(Resolved),
+}
+
+/// The core keys of a [`KeyArg`].
+pub(crate) enum Keys<'a> {
+    One(&'a Key),
+    Set(&'a Arc<KeySet>),
+}
+
+impl KeyArg<'_> {
+    pub(crate) fn keys(&self) -> Keys<'_> {
+        match self {
+            KeyArg::Borrowed(k) => Keys::One(&k.inner),
+            KeyArg::Resolved(r) => match &r.verifier {
+                Verifier::One(k) => Keys::One(k),
+                Verifier::Set(set) => Keys::Set(set),
+            },
+        }
+    }
+
+    /// [`Resolved::bound`].
+    pub(crate) fn bound(&self) -> Option<Algorithm> {
+        match self {
+            KeyArg::Borrowed(_) => None,
+            KeyArg::Resolved(r) => r.bound,
+        }
+    }
+
+    /// [`Resolved::secret_len`].
+    pub(crate) fn secret_len(&self) -> Option<usize> {
+        match self {
+            KeyArg::Borrowed(k) => k.secret_len,
+            KeyArg::Resolved(r) => r.secret_len,
+        }
+    }
+}
+
+/// [`resolve`], borrowing an `hxjwt.Key`'s core key when nothing changes it (`allow_short`
+/// makes a modified copy).
+pub(crate) fn resolve_arg<'a>(
+    key: &'a Bound<'_, PyAny>,
+    allow_short: bool,
+) -> PyResult<KeyArg<'a>> {
+    if !allow_short {
+        if let Ok(k) = key.cast::<PyKey>() {
+            return Ok(KeyArg::Borrowed(k.get()));
+        }
+    }
+    resolve(key, allow_short).map(KeyArg::Resolved)
+}
+
 /// Runs a key parse with the GIL released (RSA key checks take a while) and maps its error.
 fn parse_detached(
     py: Python<'_>,

@@ -24,7 +24,7 @@ use pyo3::types::{PyBytes, PyDict, PyString, PyType};
 
 use crate::convert::{json_loads, type_name};
 use crate::errors::{DecodeError, InvalidAlgorithmError, InvalidIssuerError};
-use crate::jwk::{Resolved, Verifier, resolve};
+use crate::jwk::{Keys, Verifier, resolve, resolve_arg};
 use crate::jws_errors::to_jws_err;
 
 /// Runs `f` with the GIL released; a panic (never expected) becomes an `Internal` error instead
@@ -324,12 +324,12 @@ fn token_str<'a>(jwt: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, str>> {
 fn key_error(
     py: Python<'_>,
     e: &hxjwt::Error,
-    resolved: &Resolved,
+    secret_len: Option<usize>,
     alg: Option<Algorithm>,
     enforced: bool,
 ) -> PyErr {
     if let (ErrorKind::InvalidKey, true, Some(len), Some(alg)) =
-        (e.kind(), enforced, resolved.secret_len, alg)
+        (e.kind(), enforced, secret_len, alg)
     {
         if alg.key_type() == KeyType::Hmac && len < alg.min_secret_len() {
             let err = hxjwt::Error::new(
@@ -649,11 +649,15 @@ impl CommonArguments<'_, '_> {
 
     /// The validation this thread built for these arguments, if it kept one.
     fn cached(&self) -> Option<Arc<Validation>> {
-        KEPT.with_borrow(|kept| {
+        // `try_`: never a panic, even from a thread whose locals are being torn down.
+        KEPT.try_with(|kept| {
+            let kept = kept.try_borrow().ok()?;
             kept.iter()
                 .find(|k| self.is(k))
                 .map(|k| Arc::clone(&k.validation))
         })
+        .ok()
+        .flatten()
     }
 
     /// Keeps `v`, the validation built for these arguments (forgetting the oldest kept).
@@ -671,7 +675,10 @@ impl CommonArguments<'_, '_> {
             (_, Some(i)) if text(i).is_none() => return,
             (a, i) => (a.and_then(text), i.and_then(text)),
         };
-        KEPT.with_borrow_mut(|kept| {
+        let _ = KEPT.try_with(|kept| {
+            let Ok(mut kept) = kept.try_borrow_mut() else {
+                return;
+            };
             if kept.len() >= KEPT_VALIDATIONS {
                 kept.remove(0);
             }
@@ -737,18 +744,18 @@ fn decode_impl<'py>(
              calling decode().",
         ));
     }
-    let resolved = resolve(key, !o.enforce_minimum_key_length)?;
+    let resolved = resolve_arg(key, !o.enforce_minimum_key_length)?;
     if !o.enforce_minimum_key_length && pyjwt_defaults() {
-        warn_short_secret(py, &resolved, header_alg(token))?;
+        warn_short_secret(py, resolved.secret_len(), header_alg(token))?;
     }
-    let common = match (options, resolved.bound) {
+    let common = match (options, resolved.bound()) {
         (None, None) => common_arguments(algorithms, args),
         _ => None,
     };
     let v = match common.as_ref().and_then(CommonArguments::cached) {
         Some(v) => v,
         None => {
-            let accepted = accepted_algorithms(algorithms, resolved.bound)?;
+            let accepted = accepted_algorithms(algorithms, resolved.bound())?;
             let v = Arc::new(validation(&accepted, &o, args)?);
             if let Some(c) = common {
                 c.keep(&v);
@@ -757,19 +764,20 @@ fn decode_impl<'py>(
         }
     };
     let v: &Validation = &v;
-    let cheap = match &resolved.verifier {
-        Verifier::One(k) => v.is_cheap(k, token.len()),
-        Verifier::Set(set) => v.is_cheap(set.as_ref(), token.len()),
+    let keys = resolved.keys();
+    let cheap = match keys {
+        Keys::One(k) => v.is_cheap(k, token.len()),
+        Keys::Set(set) => v.is_cheap(set, token.len()),
     };
-    let result = core_call(py, cheap, || match &resolved.verifier {
-        Verifier::One(k) => jws::decode_bytes(token, k, v),
-        Verifier::Set(set) => jws::decode_bytes(token, set, v),
+    let result = core_call(py, cheap, || match keys {
+        Keys::One(k) => jws::decode_bytes(token, k, v),
+        Keys::Set(set) => jws::decode_bytes(token, set, v),
     });
     let data = result.map_err(|e| {
         key_error(
             py,
             &e,
-            &resolved,
+            resolved.secret_len(),
             header_alg(token),
             o.enforce_minimum_key_length,
         )
@@ -1061,6 +1069,60 @@ fn dumps(obj: &Bound<'_, PyAny>, json_encoder: Option<&Bound<'_, PyAny>>) -> PyR
     dumps.bind(py).call((obj,), Some(&kwargs))?.extract()
 }
 
+/// `encode`'s `headers`: absent, `None` or a dict.
+fn headers_arg<'a, 'py>(
+    headers: Option<&'a Bound<'py, PyAny>>,
+) -> PyResult<Option<&'a Bound<'py, PyDict>>> {
+    match headers.filter(|h| !h.is_none()) {
+        Some(h) => Ok(Some(h.cast::<PyDict>().map_err(|_| {
+            PyTypeError::new_err(format!("headers must be a dict, not {}", type_name(h)))
+        })?)),
+        None => Ok(None),
+    }
+}
+
+/// `encode`'s general path from claims to JSON text (and its `headers`, checked in `PyJWT`'s
+/// order): `datetime`s in `exp`, `iat` and `nbf` become Unix times (in a copy), `iss` must be a
+/// `str`, then the JSON text of the claims.
+fn claims_text<'a, 'py>(
+    py: Python<'py>,
+    payload: &Bound<'py, PyDict>,
+    headers: Option<&'a Bound<'py, PyAny>>,
+    json_encoder: Option<&Bound<'py, PyAny>>,
+) -> PyResult<(String, Option<&'a Bound<'py, PyDict>>)> {
+    let datetime = helpers(py)?.datetime.bind(py);
+    let mut claims = Cow::Borrowed(payload);
+    for name in [
+        pyo3::intern!(py, "exp"),
+        pyo3::intern!(py, "iat"),
+        pyo3::intern!(py, "nbf"),
+    ] {
+        if let Some(value) = payload.get_item(name)? {
+            if value.is_instance(datetime)? {
+                if let Cow::Borrowed(p) = claims {
+                    claims = Cow::Owned(p.copy()?);
+                }
+                claims.set_item(name, unix_time(&value)?)?;
+            }
+        }
+    }
+    if let Some(iss) = claims.get_item(pyo3::intern!(py, "iss"))? {
+        if !iss.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err("Issuer (iss) must be a string."));
+        }
+    }
+    let headers = headers_arg(headers)?;
+    let text = match json_encoder {
+        None => crate::pyjson::dumps(claims.as_any()),
+        Some(_) => None,
+    };
+    let text = match text {
+        Some(text) => text,
+        None => dumps(claims.as_any(), json_encoder)?,
+    };
+    Ok((text, headers))
+}
+
 /// Signs `payload` (a dict) as a JWT, as `PyJWT`'s `jwt.encode`.
 ///
 /// `exp`, `nbf` and `iat` may be `datetime`s (a naive one is UTC); they are written as Unix
@@ -1091,46 +1153,19 @@ pub(crate) fn encode(
             "Expecting a dict object, as JWT only supports JSON objects as payloads.",
         )
     })?;
-    let datetime = helpers(py)?.datetime.bind(py);
-    let mut claims = Cow::Borrowed(payload);
-    for name in [
-        pyo3::intern!(py, "exp"),
-        pyo3::intern!(py, "iat"),
-        pyo3::intern!(py, "nbf"),
-    ] {
-        if let Some(value) = payload.get_item(name)? {
-            // The usual shape, a Unix time as an int, needs no `isinstance`.
-            if !value.is_exact_instance_of::<pyo3::types::PyInt>() && value.is_instance(datetime)? {
-                if let Cow::Borrowed(p) = claims {
-                    claims = Cow::Owned(p.copy()?);
-                }
-                claims.set_item(name, unix_time(&value)?)?;
-            }
-        }
-    }
-    if let Some(iss) = claims.get_item(pyo3::intern!(py, "iss"))? {
-        if !iss.is_instance_of::<PyString>() {
-            return Err(PyTypeError::new_err("Issuer (iss) must be a string."));
-        }
-    }
-    let headers = match headers.filter(|h| !h.is_none()) {
-        Some(h) => Some(h.cast::<PyDict>().map_err(|_| {
-            PyTypeError::new_err(format!("headers must be a dict, not {}", type_name(h)))
-        })?),
-        None => None,
-    };
     let json_encoder = json_encoder.filter(|j| !j.is_none());
-    let claims_json = match json_encoder {
-        None => crate::pyjson::dumps(claims.as_any()),
+    // The usual claims (plain JSON values, a str `iss`): straight to text, nothing to convert.
+    let fast = match json_encoder {
+        None => crate::pyjson::dumps_claims(payload),
         Some(_) => None,
     };
-    let claims_json = match claims_json {
-        Some(text) => text,
-        None => dumps(claims.as_any(), json_encoder)?,
+    let (claims_json, headers) = match fast {
+        Some(text) => (text, headers_arg(headers)?),
+        None => claims_text(py, payload, headers, json_encoder)?,
     };
     let o = Options::read(options)?;
-    let resolved = resolve(key, !o.enforce_minimum_key_length)?;
-    let Verifier::One(signing_key) = &resolved.verifier else {
+    let resolved = resolve_arg(key, !o.enforce_minimum_key_length)?;
+    let Keys::One(signing_key) = resolved.keys() else {
         return Err(PyTypeError::new_err(
             "encode signs with one key: pass a PyJWK of the set, not the PyJWKSet",
         ));
@@ -1139,12 +1174,12 @@ pub(crate) fn encode(
         AlgorithmArg::Name(name) => Some(name),
         AlgorithmArg::Unset => Some(
             resolved
-                .bound
+                .bound()
                 .map_or(Algorithm::HS256, |a| a)
                 .name()
                 .to_owned(),
         ),
-        AlgorithmArg::Null => resolved.bound.map(|a| a.name().to_owned()),
+        AlgorithmArg::Null => resolved.bound().map(|a| a.name().to_owned()),
     };
     if let Some(h) = headers {
         if let Some(alg) = h.get_item("alg")? {
@@ -1158,7 +1193,7 @@ pub(crate) fn encode(
     }
     let alg = algorithm_named(name.as_deref().unwrap_or("none"))?;
     if !o.enforce_minimum_key_length && pyjwt_defaults() {
-        warn_short_secret(py, &resolved, Some(alg))?;
+        warn_short_secret(py, resolved.secret_len(), Some(alg))?;
     }
     let header = header(alg, headers, json_encoder)?;
     // The core's rule for a decode, on the token this makes (its payload segment is 4/3 of the
@@ -1167,7 +1202,15 @@ pub(crate) fn encode(
     let result = core_call(py, cheap, || {
         jws::encode_json(&header, &claims_json, signing_key)
     });
-    result.map_err(|e| key_error(py, &e, &resolved, Some(alg), o.enforce_minimum_key_length))
+    result.map_err(|e| {
+        key_error(
+            py,
+            &e,
+            resolved.secret_len(),
+            Some(alg),
+            o.enforce_minimum_key_length,
+        )
+    })
 }
 
 /// For `hxjwt.jwe.decrypt_nested`: `decode`'s key, `algorithms` and claim arguments as the
@@ -1218,8 +1261,12 @@ pub(crate) fn _set_pyjwt_defaults(on: bool) -> bool {
 
 /// `PyJWT`'s warning for an HMAC secret shorter than the hash, when the secret is short and
 /// short secrets are accepted.
-fn warn_short_secret(py: Python<'_>, resolved: &Resolved, alg: Option<Algorithm>) -> PyResult<()> {
-    let (Some(len), Some(alg)) = (resolved.secret_len, alg) else {
+fn warn_short_secret(
+    py: Python<'_>,
+    secret_len: Option<usize>,
+    alg: Option<Algorithm>,
+) -> PyResult<()> {
+    let (Some(len), Some(alg)) = (secret_len, alg) else {
         return Ok(());
     };
     if alg.key_type() != KeyType::Hmac || len >= alg.min_secret_len() {

@@ -294,6 +294,43 @@ pub(crate) fn dumps(obj: &Bound<'_, PyAny>) -> Option<String> {
     write_value(obj, &mut out, MAX_DEPTH).then_some(out)
 }
 
+/// [`dumps`] of a JWT's claims (a `dict`) whose `iss`, if any, is exactly a `str`: `PyJWT`'s
+/// `encode` has nothing to convert or refuse in them. Otherwise `None` (a `datetime` in `exp`
+/// among them): `encode` then takes its general path.
+pub(crate) fn dumps_claims(claims: &Bound<'_, PyDict>) -> Option<String> {
+    if !claims.is_exact_instance_of::<PyDict>() {
+        return None;
+    }
+    let mut out = String::with_capacity(256);
+    write_dict(claims, &mut out, MAX_DEPTH - 1, true).then_some(out)
+}
+
+/// A dict's members; with `claims`, an `iss` that is not exactly a `str` gives up.
+fn write_dict(d: &Bound<'_, PyDict>, out: &mut String, depth: usize, claims: bool) -> bool {
+    out.push('{');
+    for (i, (k, v)) in d.iter().enumerate() {
+        let Ok(k) = k.cast_exact::<PyString>() else {
+            return false;
+        };
+        let Ok(k) = k.to_str() else {
+            return false;
+        };
+        if claims && k == "iss" && !v.is_exact_instance_of::<PyString>() {
+            return false;
+        }
+        if i > 0 {
+            out.push(',');
+        }
+        write_str(k, out);
+        out.push(':');
+        if !write_value(&v, out, depth) {
+            return false;
+        }
+    }
+    out.push('}');
+    true
+}
+
 fn write_value(obj: &Bound<'_, PyAny>, out: &mut String, depth: usize) -> bool {
     if let Ok(s) = obj.cast_exact::<PyString>() {
         return s.to_str().is_ok_and(|s| {
@@ -319,25 +356,7 @@ fn write_value(obj: &Bound<'_, PyAny>, out: &mut String, depth: usize) -> bool {
         return false;
     };
     if let Ok(d) = obj.cast_exact::<PyDict>() {
-        out.push('{');
-        for (i, (k, v)) in d.iter().enumerate() {
-            let Ok(k) = k.cast_exact::<PyString>() else {
-                return false;
-            };
-            let Ok(k) = k.to_str() else {
-                return false;
-            };
-            if i > 0 {
-                out.push(',');
-            }
-            write_str(k, out);
-            out.push(':');
-            if !write_value(&v, out, depth) {
-                return false;
-            }
-        }
-        out.push('}');
-        return true;
+        return write_dict(d, out, depth, false);
     }
     let items = if let Ok(l) = obj.cast_exact::<PyList>() {
         l.iter().collect::<Vec<_>>()
