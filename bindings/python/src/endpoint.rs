@@ -15,7 +15,7 @@ use crate::convert::{
     Int, exact, json_loads, payload_bytes, py_repr, seconds, token_text, type_name,
 };
 use crate::directory::PyDirectory;
-use crate::errors::{DecodeError, detached};
+use crate::errors::{DecodeError, attached, detached};
 use crate::keys::{PyIdentity, PyMachineToken};
 
 /// One service's end of HX1: its identity, a directory of peers, and a validation policy.
@@ -235,15 +235,20 @@ impl PyEndpoint {
         let opts = create_options(ttl, jti, not_before, content_type)?;
         let to = recipient(to)?;
         let plaintext: &[u8] = &plaintext;
-        detached(py, || {
-            let inner = self.read();
-            match (&to, one_pu) {
-                (Recipient::Name(name), false) => inner.create(name, plaintext, &opts),
-                (Recipient::Token(token), false) => inner.create_for(token, plaintext, &opts),
-                (Recipient::Name(name), true) => inner.create_1pu(name, plaintext, &opts),
-                (Recipient::Token(token), true) => inner.create_1pu_for(token, plaintext, &opts),
-            }
-        })
+        let create = |inner: &hxjwt::Endpoint| match (&to, one_pu) {
+            (Recipient::Name(name), false) => inner.create(name, plaintext, &opts),
+            (Recipient::Token(token), false) => inner.create_for(token, plaintext, &opts),
+            (Recipient::Name(name), true) => inner.create_1pu(name, plaintext, &opts),
+            (Recipient::Token(token), true) => inner.create_1pu_for(token, plaintext, &opts),
+        };
+        // A few microseconds that wait on nothing keep the GIL (releasing it costs more, and
+        // makes threads queue for it); anything else releases it.
+        let inner = self.read();
+        if inner.is_cheap(plaintext.len()) {
+            return attached(py, create(&inner));
+        }
+        drop(inner);
+        detached(py, || create(&self.read()))
     }
 
     /// Validates a token (str or bytes) addressed to this endpoint and returns its `Message`.
@@ -261,14 +266,19 @@ impl PyEndpoint {
         let token: Cow<'_, str> = token_text(token)?;
         let token: &str = &token;
         let sender = sender.map(|s| &s.get().inner);
-        detached(py, || {
-            let inner = self.read();
-            match sender {
-                Some(s) => inner.validate_from(token, s),
-                None => inner.validate(token),
-            }
-        })
-        .map(|inner| PyMessage { inner })
+        let validate = |inner: &hxjwt::Endpoint| match sender {
+            Some(s) => inner.validate_from(token, s),
+            None => inner.validate(token),
+        };
+        // As in `create`: a cheap call keeps the GIL.
+        let inner = self.read();
+        let message = if inner.is_cheap(token.len()) {
+            attached(py, validate(&inner))
+        } else {
+            drop(inner);
+            detached(py, || validate(&self.read()))
+        };
+        message.map(|inner| PyMessage { inner })
     }
 
     /// Every check `validate` applies to `token`, run to the end: a list of dicts, one per
