@@ -3,7 +3,8 @@
 //!
 //! Every check is the core's (`hxjwt::jws`); this file turns `PyJWT`'s arguments into a core
 //! [`Validation`] and the core's answer into `PyJWT`'s return values and exceptions
-//! ([`to_jws_err`]). Signing and verifying run with the GIL released.
+//! ([`to_jws_err`]). Signing and verifying run with the GIL released, except the calls the core
+//! calls cheap (an HMAC key, a token under 16 KiB: `Validation::is_cheap`), which keep it.
 //!
 //! Where `PyJWT` and the core differ, the core wins and the difference is documented in the
 //! stubs: HMAC secrets shorter than the hash are refused unless
