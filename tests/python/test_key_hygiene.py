@@ -133,3 +133,22 @@ def test_a_mixed_set_needs_allow_mixed() -> None:
     assert hxjwt.decode(token, jwks, algorithms=["HS256"])["sub"] == "x"
     # Secrets alone need no opt-in.
     assert len(hxjwt.PyJWKSet([SECRET_JWK])) == 1
+
+
+def test_a_private_jwk_passed_as_a_peer_name_is_not_repeated_in_the_error() -> None:
+    """A caller's mistake must not carry a private key into a log: a peer "name" that is JSON
+    text (a JWK passed where the name belongs) is not quoted back (the fuzz campaign's finding,
+    core `quote_name`)."""
+    alice = hxjwt.Identity.generate("alice.service")
+    directory = hxjwt.Directory([alice.machine_token])
+    sender = hxjwt.Endpoint(alice, directory)
+    private = json.dumps(hxjwt.Identity.generate("bob.service").to_jwk())
+    secret = json.loads(private)["d"]
+    with pytest.raises(hxjwt.InvalidTokenError) as caught:
+        sender.create(b"hi", to=private)
+    message = str(caught.value)
+    assert secret not in message and '"d"' not in message, message
+    assert "JSON text" in message
+    # An ordinary unknown name is still named.
+    with pytest.raises(hxjwt.InvalidTokenError, match="carol.service"):
+        sender.create(b"hi", to="carol.service")
