@@ -257,15 +257,19 @@ class HostileInputTest {
                 assertThrows(HxJwtException.class, () -> Key.fromPem(bigPem)).kind());
         assertEquals(ErrorKind.INVALID_KEY,
                 assertThrows(HxJwtException.class, () -> Key.fromDer(new byte[16 << 20])).kind());
-        // A 1 MiB payload makes a token over the default limit, accepted once the limit allows.
+        // A 1 MiB payload would make a token over the default limit, which its recipient refuses:
+        // it is not made. With the limit raised on both sides, it goes through.
         byte[] payload = new byte[1 << 20];
         for (int i = 0; i < payload.length; i++) {
             payload[i] = (byte) (i * 31);
         }
-        String big = a.create("bob.service", payload, TTL);
-        assertEquals(ErrorKind.MALFORMED,
-                assertThrows(HxJwtException.class, () -> b.validate(big)).kind());
-        try (Endpoint roomy = Endpoint.builder(bob).directory(fleet).maxTokenLength(4 << 20).build()) {
+        assertEquals(ErrorKind.INVALID_ARGUMENT,
+                assertThrows(HxJwtException.class, () -> a.create("bob.service", payload, TTL)).kind());
+        try (Endpoint roomySender = Endpoint.builder(alice).directory(fleet).maxTokenLength(4 << 20).build();
+                Endpoint roomy = Endpoint.builder(bob).directory(fleet).maxTokenLength(4 << 20).build()) {
+            String big = roomySender.create("bob.service", payload, TTL);
+            assertEquals(ErrorKind.MALFORMED,
+                    assertThrows(HxJwtException.class, () -> b.validate(big)).kind());
             assertArrayEquals(payload, roomy.validate(big).payload());
         }
         // Names and ids over their limits.
