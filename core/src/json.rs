@@ -791,6 +791,36 @@ mod tests {
     }
 
     #[test]
+    fn views_find_duplicates_and_members_beyond_the_inline_names() {
+        use crate::jws::validation::ClaimLookup as _;
+        // 20 members: the first 16 names are kept inline, the rest in a set.
+        let members: Vec<String> = (0..20).map(|i| format!("\"m{i}\":{i}")).collect();
+        let ok = format!("{{{},\"exp\":1}}", members.join(","));
+        let view = ClaimsView::parse(ok.as_bytes(), 4, "claims").unwrap();
+        assert!(view.contains("m0") && view.contains("m19") && view.contains("exp"));
+        assert!(!view.contains("m20"));
+        assert!(matches!(view.claim("exp"), Some(Claim::Number(_))));
+        for dup in ["m3", "m17", "exp"] {
+            let text = format!("{{{},\"exp\":1,\"{dup}\":2}}", members.join(","));
+            let err = ClaimsView::parse(text.as_bytes(), 4, "claims")
+                .err()
+                .unwrap();
+            assert!(err.detail().contains("duplicate member"), "{dup}: {err}");
+            let err = HeaderView::parse(text.as_bytes(), 4, "header")
+                .err()
+                .unwrap();
+            assert!(err.detail().contains("duplicate member"), "{dup}: {err}");
+        }
+        // A duplicate spelled with an escape is the same name.
+        let err = HeaderView::parse(br#"{"alg":"HS256","\u0061lg":"none"}"#, 4, "header")
+            .err()
+            .unwrap();
+        assert!(err.detail().contains("duplicate member"), "{err}");
+        let header = HeaderView::parse(ok.as_bytes(), 4, "header").unwrap();
+        assert!(header.contains("m18") && !header.contains("alg"));
+    }
+
+    #[test]
     fn rejects_trailing_data_and_non_objects() {
         assert!(parse_object(b"{} {}", 4, "t").is_err());
         assert!(parse_object(b"[]", 4, "t").is_err());
