@@ -16,6 +16,11 @@ pub fn encode(bytes: &[u8]) -> String {
     ENGINE.encode_to_string(bytes)
 }
 
+/// The length of the base64url encoding (no padding) of `n` bytes.
+pub(crate) fn encoded_len(n: usize) -> usize {
+    n.saturating_mul(4).div_ceil(3)
+}
+
 /// Appends the base64url encoding of `bytes` to `out`.
 pub fn encode_into(bytes: &[u8], out: &mut String) {
     ENGINE.encode_append(bytes, out);

@@ -299,7 +299,7 @@ pub fn encode_json(header: &Header, claims_json: &str, key: &Key) -> Result<Stri
 fn encode_bytes(header: &Header, claims: &[u8], key: &Key) -> Result<String> {
     key.check(header.alg, true)?;
     let header_json = header.to_json(key)?;
-    let b64_len = |n: usize| (n * 4).div_ceil(3);
+    let b64_len = b64::encoded_len;
     let mut token = String::with_capacity(
         b64_len(header_json.len())
             + b64_len(claims.len())

@@ -310,6 +310,23 @@ static void test_policy(void) {
     CHECK_STATUS(hx_endpoint_set_time(b, INT64_C(4102444800)), HX_OK);
     CHECK_STATUS(hx_validate_jwt(b, token, ja, &m), HX_ERR_EXPIRED);
 
+    /* A token over the sender's max_token_len (64 KiB by default, what receivers apply by
+     * default) is not made; raised, it is. */
+    {
+        size_t big_len = (size_t)60 * 1024;
+        unsigned char *big = calloc(big_len, 1);
+        char *big_token = NULL;
+        CHECK(big != NULL);
+        CHECK_STATUS(hx_create_jwt(a, NULL, jb, big, big_len, 300, &big_token), HX_ERR_INVALID_ARGUMENT);
+        CHECK(big_token == NULL);
+        CHECK(strstr(hx_last_error_message(), "max_token_len") != NULL);
+        CHECK_STATUS(hx_endpoint_set_max_token_length(a, (size_t)256 * 1024), HX_OK);
+        CHECK_STATUS(hx_create_jwt(a, NULL, jb, big, big_len, 300, &big_token), HX_OK);
+        CHECK(big_token != NULL && strlen(big_token) > (size_t)64 * 1024);
+        hx_string_free(big_token);
+        free(big);
+    }
+
     hx_string_free(token);
     hx_string_free(long_token);
     hx_endpoint_free(a);

@@ -173,6 +173,13 @@ def test_max_token_length(alice: hxjwt.Identity, bob: hxjwt.Identity, directory:
     with pytest.raises(hxjwt.DecodeError, match="limit"):
         hxjwt.Endpoint(bob, directory, max_token_length=len(token) - 1).validate(token)
     assert hxjwt.Endpoint(bob, directory, max_token_length=len(token)).validate(token)
+    # A token over the sender's limit (64 KiB by default, what receivers apply by default) is
+    # not made; with the limit raised on both sides it goes through.
+    with pytest.raises(hxjwt.InvalidArgumentError, match="max_token_len"):
+        hxjwt.Endpoint(alice, directory).create(b"x" * 60_000, to="bob.service")
+    big = hxjwt.Endpoint(alice, directory, max_token_length=1 << 18).create(b"x" * 60_000, to="bob.service")
+    assert len(big) > 1 << 16
+    assert hxjwt.Endpoint(bob, directory, max_token_length=1 << 18).validate(big).payload == b"x" * 60_000
 
 
 def test_replay_protection(alice: hxjwt.Identity, bob: hxjwt.Identity, directory: hxjwt.Directory) -> None:

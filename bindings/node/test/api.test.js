@@ -197,6 +197,15 @@ test('endpoint options: leeway, maxLifetime, audiences, replayProtection, maxTok
   assert.equal(again.code, 112);
   const small = new Endpoint(bob, { directory, now: NOW, maxTokenLength: 10 });
   assert.throws(() => small.validate(token), hxjwt.MalformedError);
+  // A token over the sender's limit (64 KiB by default, what receivers apply) is not made.
+  const big = Buffer.alloc(60_000, 0x78);
+  assert.throws(() => a.create(big, { to: 'bob.service' }), /max_token_len/);
+  assert.throws(() => a.create(big, { to: 'bob.service' }), hxjwt.InvalidArgumentError);
+  const roomyA = new Endpoint(alice, { directory, now: NOW, maxTokenLength: 1 << 18 });
+  const roomyB = new Endpoint(bob, { directory, now: NOW, maxTokenLength: 1 << 18 });
+  assert.deepEqual(roomyB.validate(roomyA.create(big, { to: 'bob.service' })).payload, big);
+  roomyA.close();
+  roomyB.close();
   // An alias: tokens to it are accepted by bob only when configured.
   const toAlias = a.create('y', { recipientToken: JSON.stringify({ ...JSON.parse(bob.machineToken), kid: 'billing' }) });
   assert.throws(() => strict.validate(toAlias), hxjwt.WrongAudienceError);

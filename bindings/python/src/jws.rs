@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-use hxjwt::jws::{self, Algorithm, Header, KeyType, Validation, VerifyingKeys as _};
+use hxjwt::jws::{self, Algorithm, Header, KeyType, Validation};
 use hxjwt::{ErrorKind, FixedClock};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -698,13 +698,22 @@ impl CommonArguments<'_, '_> {
 fn decode_impl<'py>(
     py: Python<'py>,
     jwt: &Bound<'py, PyAny>,
-    key: &Bound<'py, PyAny>,
+    key: Option<&Bound<'py, PyAny>>,
     algorithms: Option<&Bound<'py, PyAny>>,
     options: Option<&Bound<'py, PyAny>>,
     detached_payload: Option<&Bound<'py, PyAny>>,
     args: &ClaimArgs<'_, 'py>,
     want_complete: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
+    // PyJWT's default key is "".
+    let empty;
+    let key = match key {
+        Some(k) => k,
+        None => {
+            empty = PyString::new(py, "");
+            empty.as_any()
+        }
+    };
     if detached_payload.is_some_and(|d| !d.is_none()) {
         return Err(DecodeError::new_err(
             "detached payloads (\"b64\": false, RFC 7797) are not supported by hxjwt",
@@ -896,14 +905,6 @@ pub(crate) fn decode<'py>(
         max_age,
         replay_store,
     )?;
-    let empty;
-    let key = match key {
-        Some(k) => k,
-        None => {
-            empty = PyString::new(py, "");
-            empty.as_any()
-        }
-    };
     decode_impl(
         py,
         jwt,
@@ -958,14 +959,6 @@ pub(crate) fn decode_complete<'py>(
         max_age,
         replay_store,
     )?;
-    let empty;
-    let key = match key {
-        Some(k) => k,
-        None => {
-            empty = PyString::new(py, "");
-            empty.as_any()
-        }
-    };
     decode_impl(
         py,
         jwt,
@@ -1197,9 +1190,8 @@ pub(crate) fn encode(
         warn_short_secret(py, resolved.secret_len(), Some(alg))?;
     }
     let header = header(alg, headers, json_encoder)?;
-    // The core's rule for a decode, on the token this makes (its payload segment is 4/3 of the
-    // claims).
-    let cheap = signing_key.is_cheap() && claims_json.len() <= hxjwt::jwe::CHEAP_TOKEN_LEN / 4 * 3;
+    // The core's rule: an HMAC key and a small token keep the GIL.
+    let cheap = signing_key.is_cheap_to_sign(claims_json.len());
     let result = core_call(py, cheap, || {
         jws::encode_json(&header, &claims_json, signing_key)
     });

@@ -695,7 +695,7 @@ impl Endpoint {
         // The token's exact length, known before any work: a token its recipient would refuse
         // as too long (by the limit of this endpoint's own policy, which receivers apply by
         // default) is not made.
-        let b64_len = |n: usize| n.saturating_mul(4).div_ceil(3);
+        let b64_len = b64::encoded_len;
         let enc_len = IV_LEN
             .saturating_add(plaintext.len())
             .saturating_add(TAG_LEN);

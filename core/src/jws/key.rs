@@ -534,6 +534,24 @@ impl Key {
         Ok(key.with_kid(kid))
     }
 
+    /// Whether signing claims of `claims_len` bytes with this key is only a few microseconds of
+    /// work: an HMAC secret, and a token within [`CHEAP_TOKEN_LEN`](crate::jwe::CHEAP_TOKEN_LEN)
+    /// (its payload segment is 4/3 of the claims). The signing side of
+    /// [`Validation::is_cheap`](super::Validation::is_cheap), for faces over a runtime lock.
+    ///
+    /// ```
+    /// use hxjwt::jws::{Algorithm, Key};
+    /// let secret = Key::from_secret([7u8; 32])?;
+    /// assert!(secret.is_cheap_to_sign(500));
+    /// assert!(!secret.is_cheap_to_sign(1 << 20));
+    /// assert!(!Key::generate(Algorithm::ES256)?.is_cheap_to_sign(500));
+    /// # Ok::<(), hxjwt::Error>(())
+    /// ```
+    pub fn is_cheap_to_sign(&self, claims_len: usize) -> bool {
+        self.key_type() == KeyType::Hmac
+            && crate::b64::encoded_len(claims_len) <= crate::jwe::CHEAP_TOKEN_LEN
+    }
+
     /// The kind of key.
     pub fn key_type(&self) -> KeyType {
         match &*self.material {
